@@ -1,0 +1,138 @@
+/**
+ * The certificate model shared by every layer: the scanner fills it, the rules read it, the store keeps it,
+ * the reports and Slack messages render it. Plain data only (ISO-8601 strings for dates) so it crosses
+ * JSON, DynamoDB and Step Functions payloads unchanged.
+ */
+
+/** Every ACM `KeyAlgorithm`. ListCertificates returns only RSA_1024 and RSA_2048 unless all are requested. */
+export const KEY_ALGORITHMS = [
+  'RSA_1024',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'EC_prime256v1',
+  'EC_secp384r1',
+  'EC_secp521r1',
+] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+
+/** Every key-pair origin. ListCertificates omits ACME unless it is named. */
+export const KEY_PAIR_ORIGINS = ['AWS_MANAGED', 'CUSTOMER_PROVIDED', 'ACME'] as const;
+export type KeyPairOrigin = (typeof KEY_PAIR_ORIGINS)[number];
+
+export const CERTIFICATE_TYPES = ['AMAZON_ISSUED', 'IMPORTED', 'PRIVATE'] as const;
+export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
+
+export const CERTIFICATE_STATUSES = [
+  'PENDING_VALIDATION',
+  'ISSUED',
+  'INACTIVE',
+  'EXPIRED',
+  'VALIDATION_TIMED_OUT',
+  'REVOKED',
+  'FAILED',
+] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+export const RENEWAL_STATUSES = ['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION', 'SUCCESS', 'FAILED'] as const;
+export type RenewalStatus = (typeof RENEWAL_STATUSES)[number];
+
+export type RenewalEligibility = 'ELIGIBLE' | 'INELIGIBLE';
+
+/** A DNS record ACM asks for to validate (or re-validate) a domain. */
+export interface ValidationRecord {
+  domainName: string;
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** One account-region pair: the unit of scanning. */
+export interface Target {
+  accountId: string;
+  accountName?: string;
+  region: string;
+}
+
+/**
+ * One certificate as the monitor knows it. Fields from `CertificateSummary` are always present after a scan;
+ * fields only `DescribeCertificate` gives (issuer, renewal summary, inUseBy, validation records, failure reason)
+ * are carried over from the last describe when a run did not need to describe again (`describedAt` says when).
+ */
+export interface Certificate {
+  accountId: string;
+  accountName?: string;
+  region: string;
+  arn: string;
+  domainName: string;
+  subjectAlternativeNames: string[];
+  type: CertificateType;
+  status: CertificateStatus;
+  keyAlgorithm: string;
+  keyPairOrigin?: string;
+  managedBy?: string;
+  exported?: boolean;
+  issuer?: string;
+  notBefore?: string;
+  notAfter?: string;
+  importedAt?: string;
+  renewalEligibility?: RenewalEligibility;
+  renewalStatus?: RenewalStatus;
+  renewalStatusReason?: string;
+  failureReason?: string;
+  validationRecords?: ValidationRecord[];
+  inUse: boolean;
+  inUseBy: string[];
+  tags: Record<string, string>;
+  /** When DescribeCertificate last filled the detail fields (ISO-8601); absent when never described. */
+  describedAt?: string;
+}
+
+export type TargetStatus = 'ok' | 'partial' | 'error';
+
+/** The outcome of scanning one target. `partial` and `error` never remove certificates from the snapshot. */
+export interface TargetResult {
+  accountId: string;
+  accountName?: string;
+  region: string;
+  status: TargetStatus;
+  errorCode?: string;
+  errorMessage?: string;
+  certificateCount: number;
+  /** AWS calls made for this target, by `Service.Operation` (e.g. `ACM.DescribeCertificate`). */
+  apiCalls: Record<string, number>;
+  durationMs: number;
+  startedAt: string;
+}
+
+export const CHANGE_TYPES = [
+  'NEW',
+  'REMOVED',
+  'RENEWED',
+  'REIMPORTED',
+  'STATUS_CHANGED',
+  'RENEWAL_STATUS_CHANGED',
+  'ATTACHED',
+  'DETACHED',
+  'BECAME_INELIGIBLE',
+  'THRESHOLD_CROSSED',
+  'TAGS_CHANGED',
+] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/** One thing that changed about one certificate between two scans of its target. */
+export interface Change {
+  type: ChangeType;
+  accountId: string;
+  region: string;
+  arn: string;
+  domainName: string;
+  /** One line a person can read, e.g. "renewal status PENDING_AUTO_RENEWAL → FAILED". */
+  summary: string;
+  before?: string;
+  after?: string;
+  /** ATTACHED / DETACHED: the resource ARNs that appeared or went away. */
+  resources?: string[];
+  /** THRESHOLD_CROSSED: the days threshold crossed. */
+  threshold?: number;
+}

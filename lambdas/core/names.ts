@@ -1,0 +1,79 @@
+/**
+ * Every name that crosses a boundary between infra/ and lambdas/ (env vars, table schema, metric names,
+ * defaults). Both sides import from here so they cannot drift.
+ */
+
+export const PRODUCT_NAME = 'cert-monitor';
+
+/** Default name of the read-only role in every member account. */
+export const DEFAULT_AUDIT_ROLE_NAME = 'CertAuditReadOnly';
+
+/** AssumeRole session names start with this, so CloudTrail shows who scanned. */
+export const ROLE_SESSION_PREFIX = 'cert-monitor';
+
+/** Default days-to-expiry threshold of the EXPIRING finding. */
+export const DEFAULT_EXPIRY_DAYS = 30;
+
+/** THRESHOLD_CROSSED change thresholds (days to expiry), largest first. */
+export const DEFAULT_CHANGE_THRESHOLDS = [30, 14, 7, 3, 1] as const;
+
+/** Stored detail older than this is described again even when nothing else asks for it. */
+export const DEFAULT_REFRESH_DAYS = 7;
+
+/** ACM renews public certificates about 45 days before expiry; the renewal window we watch starts a bit earlier. */
+export const RENEWAL_WINDOW_DAYS = 60;
+
+/** Environment variables of the Lambda functions, read and validated once at cold start. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  workBucket: 'WORK_BUCKET',
+  auditRoleName: 'AUDIT_ROLE_NAME',
+  externalId: 'EXTERNAL_ID',
+  organizationRoleArn: 'ORGANIZATION_ROLE_ARN',
+  accounts: 'ACCOUNTS',
+  excludedAccounts: 'EXCLUDED_ACCOUNTS',
+  regions: 'REGIONS',
+  expiryDays: 'EXPIRY_DAYS',
+  changeThresholds: 'CHANGE_THRESHOLDS',
+  refreshDays: 'REFRESH_DAYS',
+  describeConcurrency: 'DESCRIBE_CONCURRENCY',
+  slackSecretArn: 'SLACK_SECRET_ARN',
+  ownerTagKey: 'OWNER_TAG_KEY',
+  schedulePeriodHours: 'SCHEDULE_PERIOD_HOURS',
+  heartbeatGraceHours: 'HEARTBEAT_GRACE_HOURS',
+  reportBaseUrl: 'REPORT_BASE_URL',
+} as const;
+
+/** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  /** Sparse index of certificates that need attention (only items carrying gsi1pk are in it). */
+  attentionIndex: { name: 'attention', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** CloudWatch metrics (EMF) the Lambdas emit and the alarms and dashboard read. */
+export const METRICS = {
+  namespace: 'CertMonitor',
+  serviceName: 'cert-monitor',
+  runCompleted: 'RunCompleted',
+  runDurationSeconds: 'RunDurationSeconds',
+  targetsScanned: 'TargetsScanned',
+  targetsFailed: 'TargetsFailed',
+  certificates: 'Certificates',
+  expiringWithin7Days: 'ExpiringWithin7Days',
+  expiringWithin30Days: 'ExpiringWithin30Days',
+  findings: 'Findings',
+  throttles: 'Throttles',
+  slackDeliveryFailed: 'SlackDeliveryFailed',
+  webhookBroken: 'SlackWebhookBroken',
+} as const;
+
+/** Lambda handler entry files (relative to the repository root) and their logical names. */
+export const HANDLERS = {
+  listTargets: 'lambdas/handlers/list-targets.ts',
+  scanTarget: 'lambdas/handlers/scan-target.ts',
+  finalizeRun: 'lambdas/handlers/finalize-run.ts',
+  heartbeat: 'lambdas/handlers/heartbeat.ts',
+} as const;

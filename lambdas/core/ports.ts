@@ -1,0 +1,53 @@
+/**
+ * What the use cases need from the outside world, as interfaces. Adapters in lambdas/aws implement them;
+ * tests may pass in-memory versions.
+ */
+import type { Certificate, Change, Target, TargetResult } from './model';
+
+/** One target's scan, as handed to the store. */
+export interface TargetScan {
+  runId: string;
+  /** When the scan started (ISO-8601); also the time findings and history are stamped with. */
+  scannedAt: string;
+  result: TargetResult;
+  /**
+   * `result.status === 'ok'`: every certificate of the target (the store replaces the snapshot, deleting what is absent).
+   * `partial` / `error`: only what was seen (the store upserts these and deletes nothing).
+   */
+  certificates: Certificate[];
+  changes: Change[];
+}
+
+export interface SnapshotStore {
+  /** The stored certificates of one target; empty when it was never scanned. */
+  loadTarget(target: Target): Promise<Certificate[]>;
+  /** Persist a scan. Idempotent for the same runId and target: a retry writes no duplicates. */
+  saveTargetScan(scan: TargetScan): Promise<void>;
+}
+
+/** A run of the whole pipeline (or of one CLI audit against a state table). */
+export interface RunRecord {
+  runId: string;
+  startedAt: string;
+  completedAt?: string;
+  status: 'running' | 'completed';
+  targets: number;
+  targetsFailed: number;
+  certificates: number;
+  accounts: number;
+  regions: number;
+  changes: number;
+  /** Coverage gaps and failed targets: account, region, code, message. */
+  failures: Array<{ accountId: string; accountName?: string; region: string; errorCode: string; errorMessage: string }>;
+}
+
+export interface RunStore {
+  recordRunStarted(run: Pick<RunRecord, 'runId' | 'startedAt'>): Promise<void>;
+  recordRunCompleted(run: RunRecord): Promise<void>;
+  /** The newest completed run, or undefined when none ever completed. */
+  latestCompletedRun(): Promise<RunRecord | undefined>;
+  /** Every target result and change event recorded for a run. */
+  loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[] }>;
+  /** Current certificates of every target (paged internally). */
+  loadAllCertificates(): Promise<Certificate[]>;
+}
