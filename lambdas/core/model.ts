@@ -136,3 +136,25 @@ export interface Change {
   /** THRESHOLD_CROSSED: the days threshold crossed. */
   threshold?: number;
 }
+
+export const FINDING_CODES = [
+  'EXPIRED',
+  'EXPIRING',
+  'RENEWAL_FAILED',
+  'PENDING_VALIDATION',
+  'ISSUANCE_FAILED',
+  'REVOKED',
+  'INELIGIBLE_FOR_RENEWAL',
+  'IMPORTED',
+  'NOT_IN_USE',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** A certificate with what the rules concluded about it at a given time (the report's and digest's row). */
+export interface AssessedCertificate extends Certificate {
+  /** Whole days until notAfter (negative once expired); absent without notAfter. */
+  daysToExpiry?: number;
+  findings: FindingCode[];
+}

@@ -1,0 +1,71 @@
+/**
+ * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
+ * Block Kit; the engine never formats text for a channel.
+ */
+import type { AssessedCertificate, CertificateType, Change, TargetResult, ValidationRecord } from './model';
+
+export const INCIDENT_KINDS = [
+  'RENEWAL_FAILED',
+  'PENDING_VALIDATION',
+  'EXPIRING_IN_USE',
+  'EXPIRED_IN_USE',
+  'COVERAGE_GAP',
+] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Something on-call must act on. `key` is deterministic: the same problem on the next run has the same key. */
+export interface Incident {
+  key: string;
+  kind: IncidentKind;
+  accountId: string;
+  accountName?: string;
+  region: string;
+  arn?: string;
+  domainName?: string;
+  type?: CertificateType;
+  notAfter?: string;
+  daysToExpiry?: number;
+  /** Renewal failure reason, or the coverage gap's error message. */
+  reason?: string;
+  errorCode?: string;
+  /** PENDING_VALIDATION: the DNS records to create. */
+  validationRecords?: ValidationRecord[];
+  inUseBy?: string[];
+  /** Value of the owner tag, when the certificate has one. */
+  owner?: string;
+}
+
+export type NoticeStage = 'opened' | 'reminder' | 'resolved';
+
+/** One message to on-call about one incident. `id` is deterministic so a retried send is recognised. */
+export interface AlertNotice {
+  id: string;
+  stage: NoticeStage;
+  incident: Incident;
+  /** Reminder: the days-to-expiry threshold that triggered it. */
+  threshold?: number;
+  openedAt: string;
+}
+
+export type HeartbeatStage = 'stale' | 'reminder' | 'recovered';
+
+/** The dead-man heartbeat's message: the monitor has not completed a run in time (or has again). */
+export interface HeartbeatNotice {
+  stage: HeartbeatStage;
+  now: string;
+  lastCompletedAt?: string;
+  periodHours: number;
+  graceHours: number;
+}
+
+/** Everything the daily digest shows. */
+export interface DigestInput {
+  runId: string;
+  generatedAt: string;
+  expiryDays: number;
+  targets: TargetResult[];
+  certificates: AssessedCertificate[];
+  changes: Change[];
+  /** Where the full report lives (S3 console link or a file path), shown when the digest truncates. */
+  reportLocation?: string;
+}
