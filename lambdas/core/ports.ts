@@ -18,9 +18,16 @@ export interface TargetScan {
   changes: Change[];
 }
 
+/** What the store remembers of one target. */
+export interface StoredTarget {
+  /** Current certificates; empty when the target was never scanned. */
+  certificates: Certificate[];
+  /** When the last scan that stored anything started (ISO-8601); absent when never scanned. */
+  scannedAt?: string;
+}
+
 export interface SnapshotStore {
-  /** The stored certificates of one target; empty when it was never scanned. */
-  loadTarget(target: Target): Promise<Certificate[]>;
+  loadTarget(target: Target): Promise<StoredTarget>;
   /** Persist a scan. Idempotent for the same runId and target: a retry writes no duplicates. */
   saveTargetScan(scan: TargetScan): Promise<void>;
 }
@@ -50,4 +57,6 @@ export interface RunStore {
   loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[] }>;
   /** Current certificates of every target (paged internally). */
   loadAllCertificates(): Promise<Certificate[]>;
+  /** Certificates that need attention, from the sparse index (no table scan). */
+  loadAttentionCertificates(): Promise<Certificate[]>;
 }
