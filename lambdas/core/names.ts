@@ -42,6 +42,8 @@ export const ENV = {
   schedulePeriodHours: 'SCHEDULE_PERIOD_HOURS',
   heartbeatGraceHours: 'HEARTBEAT_GRACE_HOURS',
   reportBaseUrl: 'REPORT_BASE_URL',
+  /** Days change events and run records are kept (their TTL). */
+  historyDays: 'HISTORY_DAYS',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */
@@ -76,4 +78,13 @@ export const HANDLERS = {
   scanTarget: 'lambdas/handlers/scan-target.ts',
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
+} as const;
+
+/**
+ * Dimensions of the metrics above. Powertools Metrics adds `service` (METRICS.serviceName) to every metric;
+ * METRICS.findings is also split by finding code. The alarms and the dashboard query exactly these.
+ */
+export const METRIC_DIMENSIONS = {
+  service: 'service',
+  findingCode: 'FindingCode',
 } as const;
