@@ -1,0 +1,173 @@
+/**
+ * SDK client factories for the scanner. Clients get credentials, a region and retry settings only: endpoints are
+ * left to the SDK's own resolution, so `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` keep working (that is how
+ * the local simulator and any VPC endpoint override are reached). Every client can carry a call counter that
+ * records each HTTP attempt by `Service.Operation`, retries included, for TargetResult.apiCalls.
+ */
+import { AccountClient } from '@aws-sdk/client-account';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { STSClient } from '@aws-sdk/client-sts';
+
+/** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
+export type RetryMode = 'standard' | 'adaptive';
+
+/**
+ * Retry settings of the scanner's clients. Standard mode: the scanner paces DescribeCertificate and
+ * ListTagsForCertificate itself, so the SDK's retries only have to absorb the odd throttle; adaptive mode adds a
+ * second client-side limiter that slows every call after a throttle and measured slower with no fewer throttles.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 6;
+export const DEFAULT_RETRY_MODE: RetryMode = 'standard';
+
+export interface ClientConfig {
+  region: string;
+  /** Absent: the SDK's default chain (the hub's own credentials). */
+  credentials?: AwsCredentials | CredentialsProvider;
+  /** @default DEFAULT_MAX_ATTEMPTS */
+  maxAttempts?: number;
+  /** @default DEFAULT_RETRY_MODE */
+  retryMode?: RetryMode;
+  /** Where the client records its calls; absent: not counted. */
+  calls?: CallCounter;
+}
+
+/** HTTP attempts by `Service.Operation` and how many of them were throttled. */
+export class CallCounter {
+  readonly calls: Record<string, number> = {};
+  readonly throttled: Record<string, number> = {};
+
+  record(operation: string, throttled: boolean): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+    if (throttled) this.throttled[operation] = (this.throttled[operation] ?? 0) + 1;
+  }
+
+  /** Adds calls made elsewhere (e.g. an AssumeRole answered for this target by a shared client). */
+  add(operation: string, count = 1): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + count;
+  }
+
+  get total(): number {
+    return sum(this.calls);
+  }
+
+  get throttles(): number {
+    return sum(this.throttled);
+  }
+
+  /** `{ 'ACM.ListCertificates': 3, ... }` for TargetResult.apiCalls, keys sorted for stable output. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.calls).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+function sum(record: Record<string, number>): number {
+  return Object.values(record).reduce((total, n) => total + n, 0);
+}
+
+/** Short service names used in `Service.Operation` keys, by SDK client class name. */
+const SERVICE_NAMES: Record<string, string> = {
+  ACMClient: 'ACM',
+  ResourceGroupsTaggingAPIClient: 'Tagging',
+  STSClient: 'STS',
+  OrganizationsClient: 'Organizations',
+  AccountClient: 'Account',
+};
+
+/** The SDK's own throttling classification (status 429, a throttling error name, or a modeled throttling trait). */
+export function isThrottlingError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  return e.$metadata?.httpStatusCode === 429 || THROTTLING_ERROR_NAMES.has(e.name) || e.$retryable?.throttling === true;
+}
+
+const THROTTLING_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ThrottledException',
+  'LimitExceededException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+
+interface CountableClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'finalizeRequest'; priority: 'low'; name: string; override: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Records every attempt of every call the client makes. Placed in the finalizeRequest step at low priority, it sits
+ * inside the SDK's retry loop, so a call retried twice counts three times and each throttled answer is seen.
+ */
+export function countCalls<C>(client: C, counter: CallCounter): C {
+  (client as unknown as CountableClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const service =
+        SERVICE_NAMES[context.clientName ?? ''] ?? (context.clientName ?? 'Unknown').replace(/Client$/, '');
+      const operation = `${service}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+      try {
+        const output = await next(args);
+        counter.record(operation, false);
+        return output;
+      } catch (error) {
+        counter.record(operation, isThrottlingError(error));
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'certMonitorCallCounter', override: true },
+  );
+  return client;
+}
+
+function baseConfig(config: ClientConfig) {
+  return {
+    region: config.region,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+    maxAttempts: config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: config.retryMode ?? DEFAULT_RETRY_MODE,
+  };
+}
+
+function counted<C>(client: C, config: ClientConfig): C {
+  return config.calls ? countCalls(client, config.calls) : client;
+}
+
+export function createAcmClient(config: ClientConfig): ACMClient {
+  return counted(new ACMClient(baseConfig(config)), config);
+}
+
+export function createTaggingClient(config: ClientConfig): ResourceGroupsTaggingAPIClient {
+  return counted(new ResourceGroupsTaggingAPIClient(baseConfig(config)), config);
+}
+
+export function createAccountClient(config: ClientConfig): AccountClient {
+  return counted(new AccountClient(baseConfig(config)), config);
+}
+
+export function createOrganizationsClient(config: ClientConfig): OrganizationsClient {
+  return counted(new OrganizationsClient(baseConfig(config)), config);
+}
+
+export function createStsClient(config: ClientConfig): STSClient {
+  return counted(new STSClient(baseConfig(config)), config);
+}

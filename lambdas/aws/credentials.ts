@@ -1,0 +1,171 @@
+/**
+ * Credentials of the audit role in each member account: AssumeRole with the ExternalId and a session name CloudTrail
+ * readers recognise, cached per account and reused until close to expiry. Concurrent requests for one account (its
+ * regions scanned in parallel) share one AssumeRole call.
+ */
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { ROLE_SESSION_PREFIX } from '../core/names';
+import type { AwsCredentials, CallCounter, CredentialsProvider } from './clients';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
+
+/** Credentials closer than this to expiry are renewed before use. */
+export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
+export const ROLE_SESSION_SECONDS = 3600;
+const SESSION_NAME_MAX = 64;
+
+/**
+ * `cert-monitor-<runId>`, reduced to what STS accepts (`[\w+=,.@-]`, 2 to 64 characters). Long run ids keep their
+ * end, which is the distinctive part of a timestamped id.
+ */
+export function roleSessionName(runId: string): string {
+  const prefix = `${ROLE_SESSION_PREFIX}-`;
+  const id = runId.replace(/[^\w+=,.@-]/g, '-');
+  const room = SESSION_NAME_MAX - prefix.length;
+  return `${prefix}${id.length > room ? id.slice(id.length - room) : id}`;
+}
+
+export function auditRoleArn(accountId: string, roleName: string, partition = 'aws'): string {
+  const path = roleName.includes('/') ? roleName.replace(/^\/+/, '') : roleName;
+  return `arn:${partition}:iam::${accountId}:role/${path}`;
+}
+
+export class AssumeRoleError extends AwsAdapterError {
+  readonly roleArn: string;
+
+  constructor(accountId: string, roleArn: string, error: unknown) {
+    const code = awsErrorCode(error);
+    super(`cannot assume ${roleArn} (${code}: ${awsErrorMessage(error)})`, {
+      accountId,
+      region: '*',
+      code,
+      operation: 'STS.AssumeRole',
+      likelyCause: likelyAssumeRoleCause(code),
+      cause: error,
+    });
+    this.roleArn = roleArn;
+  }
+}
+
+function likelyAssumeRoleCause(code: string): string {
+  switch (code) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return 'the audit role is missing in this account (StackSet not deployed there yet), its trust policy does not name the hub, the ExternalId does not match, or a service control policy denies sts:AssumeRole';
+    case 'RegionDisabledException':
+      return 'STS is not activated in the hub region for this account; activate the regional STS endpoint or use another region';
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+    case 'InvalidClientTokenId':
+    case 'UnrecognizedClientException':
+      return "the hub's own credentials are expired or invalid";
+    default:
+      return 'see the AWS error message';
+  }
+}
+
+export interface RoleCredentialsOptions {
+  sts: STSClient;
+  roleName: string;
+  externalId?: string;
+  runId: string;
+  /** @default 'aws' */
+  partition?: string;
+  /** @default ROLE_SESSION_SECONDS */
+  durationSeconds?: number;
+  /** @default CREDENTIALS_REFRESH_MARGIN_MS */
+  refreshMarginMs?: number;
+  now?: () => number;
+}
+
+/** The audit role's credentials for every account of a run, cached per account. */
+export class RoleCredentials {
+  readonly roleName: string;
+  private readonly cache = new Map<string, Promise<AwsCredentials>>();
+  private readonly sessionName: string;
+
+  constructor(private readonly options: RoleCredentialsOptions) {
+    this.roleName = options.roleName;
+    this.sessionName = roleSessionName(options.runId);
+  }
+
+  roleArn(accountId: string): string {
+    return auditRoleArn(accountId, this.options.roleName, this.options.partition);
+  }
+
+  /**
+   * Cached credentials, or a new AssumeRole when there are none or they are close to expiry.
+   * `calls` records the AssumeRole call against the target that caused it. Rejects with AssumeRoleError.
+   */
+  async get(accountId: string, calls?: CallCounter): Promise<AwsCredentials> {
+    const cached = this.cache.get(accountId);
+    if (cached) {
+      // Joining a call in flight shares its outcome, failure included; failures are not kept once settled.
+      const credentials = await cached;
+      if (!this.nearExpiry(credentials)) return credentials;
+      const current = this.cache.get(accountId);
+      if (current && current !== cached) return current;
+    }
+    const pending = this.assume(accountId, calls);
+    this.cache.set(accountId, pending);
+    pending.catch(() => {
+      if (this.cache.get(accountId) === pending) this.cache.delete(accountId);
+    });
+    return pending;
+  }
+
+  /** A provider for SDK clients: the SDK calls it again when the credentials it holds near their expiration. */
+  provider(accountId: string, calls?: CallCounter): CredentialsProvider {
+    return () => this.get(accountId, calls);
+  }
+
+  private nearExpiry(credentials: AwsCredentials): boolean {
+    if (!credentials.expiration) return false;
+    const now = this.options.now?.() ?? Date.now();
+    return credentials.expiration.getTime() - now < (this.options.refreshMarginMs ?? CREDENTIALS_REFRESH_MARGIN_MS);
+  }
+
+  private async assume(accountId: string, calls?: CallCounter): Promise<AwsCredentials> {
+    const roleArn = this.roleArn(accountId);
+    calls?.add('STS.AssumeRole');
+    try {
+      const { Credentials: c } = await this.options.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: this.sessionName,
+          DurationSeconds: this.options.durationSeconds ?? ROLE_SESSION_SECONDS,
+          ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}),
+        }),
+      );
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+    } catch (error) {
+      throw new AssumeRoleError(accountId, roleArn, error);
+    }
+  }
+}
+
+/**
+ * Credentials of one named role (e.g. an organization-read role in the management account), refreshed near expiry.
+ */
+export function roleArnCredentials(options: {
+  sts: STSClient;
+  roleArn: string;
+  runId: string;
+  externalId?: string;
+}): CredentialsProvider {
+  const accountId = /^arn:[^:]+:iam::(\d{12}):role\//.exec(options.roleArn)?.[1];
+  if (!accountId) throw new Error(`not an IAM role ARN: ${options.roleArn}`);
+  const roles = new RoleCredentials({
+    sts: options.sts,
+    roleName: options.roleArn.slice(options.roleArn.indexOf(':role/') + ':role/'.length),
+    runId: options.runId,
+    partition: options.roleArn.split(':')[1] ?? 'aws',
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+  });
+  return roles.provider(accountId);
+}

@@ -1,0 +1,76 @@
+/**
+ * The base of the adapters' typed errors: each carries the account, the region and the AWS error code that caused
+ * it, so one bad account or region is recorded as such and the others go on.
+ */
+
+export interface AdapterErrorDetails {
+  accountId: string;
+  /** `'*'` when the error concerns the whole account (AssumeRole, ListRegions). */
+  region: string;
+  /** The AWS error code (`AccessDenied`, `ThrottlingException`, ...), or a name of ours when AWS gave none. */
+  code: string;
+  /** `Service.Operation` that failed. */
+  operation: string;
+  /** What most likely caused it and what to check, for the report and the coverage-gap alert. */
+  likelyCause?: string;
+  cause?: unknown;
+}
+
+export class AwsAdapterError extends Error {
+  readonly accountId: string;
+  readonly region: string;
+  readonly code: string;
+  readonly operation: string;
+  readonly likelyCause?: string;
+
+  constructor(message: string, details: AdapterErrorDetails) {
+    super(details.likelyCause ? `${message}: ${details.likelyCause}` : message, { cause: details.cause });
+    this.name = new.target.name;
+    this.accountId = details.accountId;
+    this.region = details.region;
+    this.code = details.code;
+    this.operation = details.operation;
+    if (details.likelyCause !== undefined) this.likelyCause = details.likelyCause;
+  }
+}
+
+/** The AWS error code of an SDK error (its `name`), or of a Node network error (`ECONNREFUSED`, ...). */
+export function awsErrorCode(error: unknown): string {
+  if (error instanceof Error) {
+    const networkCode = (error as Error & { code?: unknown }).code;
+    if (error.name === 'Error' && typeof networkCode === 'string') return networkCode;
+    return error.name || 'UnknownError';
+  }
+  return 'UnknownError';
+}
+
+export function awsErrorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The request was refused for lack of permission (service-specific spellings of the same thing). */
+export function isAccessDenied(code: string): boolean {
+  return code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation';
+}
+
+/**
+ * The region rejected the credentials: what an opt-in region that is not enabled answers (the token is not valid
+ * there), and also what a revoked session answers.
+ */
+export function isInvalidToken(code: string): boolean {
+  return (
+    code === 'UnrecognizedClientException' ||
+    code === 'InvalidClientTokenId' ||
+    code === 'InvalidToken' ||
+    code === 'AuthFailure' ||
+    code === 'ExpiredTokenException' ||
+    code === 'ExpiredToken'
+  );
+}
+
+export const LIKELY_CAUSES = {
+  invalidToken:
+    'the region is probably not enabled in this account (opt-in region), or the session was revoked; enable the region or exclude it',
+  accessDenied: (action: string) =>
+    `the audit role does not allow ${action}, or a service control policy denies it; redeploy the audit role StackSet and check SCPs`,
+} as const;
