@@ -1,0 +1,123 @@
+/**
+ * Which certificates a scan describes again. ListCertificates already carries the summary; DescribeCertificate
+ * (10/s per account-region) adds the renewal summary, inUseBy, issuer and validation records. A steady day
+ * describes only what may have moved: new or changed certificates, Amazon-issued ones near renewal or waiting
+ * for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
+ */
+import { daysToExpiry } from './findings';
+import type { Certificate } from './model';
+import { DEFAULT_REFRESH_DAYS, RENEWAL_WINDOW_DAYS } from './names';
+
+export const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
+export type DescribeReason = (typeof DESCRIBE_REASONS)[number];
+
+export interface DescribePolicyOptions {
+  now: Date;
+  /** @default DEFAULT_REFRESH_DAYS */
+  refreshDays?: number;
+  /** Amazon-issued certificates this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
+  renewalWindowDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Fields ListCertificates returns; any difference means the stored detail may be stale. */
+export const SUMMARY_FIELDS = [
+  'status',
+  'type',
+  'notBefore',
+  'notAfter',
+  'importedAt',
+  'inUse',
+  'renewalEligibility',
+  'keyAlgorithm',
+  'domainName',
+  'exported',
+] as const satisfies readonly (keyof Certificate)[];
+
+const DATE_FIELDS = new Set<string>(['notBefore', 'notAfter', 'importedAt']);
+
+/** Fields only DescribeCertificate fills; carried over from the stored certificate when not describing. */
+export const DESCRIBE_ONLY_FIELDS = [
+  'issuer',
+  'renewalStatus',
+  'renewalStatusReason',
+  'failureReason',
+  'validationRecords',
+  'inUseBy',
+  'describedAt',
+] as const satisfies readonly (keyof Certificate)[];
+
+/** UTC day number since the epoch. */
+export function dayNumber(date: Date): number {
+  return Math.floor(date.getTime() / DAY_MS);
+}
+
+/** FNV-1a (32 bit) of the ARN: stable across runs and processes, spreads similar ARNs evenly. */
+export function arnHash(arn: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < arn.length; i++) {
+    hash ^= arn.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function sameValue(field: string, a: unknown, b: unknown): boolean {
+  if (DATE_FIELDS.has(field) && typeof a === 'string' && typeof b === 'string') {
+    const timeA = Date.parse(a);
+    const timeB = Date.parse(b);
+    if (!Number.isNaN(timeA) && !Number.isNaN(timeB)) return timeA === timeB;
+  }
+  return a === b;
+}
+
+/** The summary fields that differ between the listed certificate and the stored one. */
+export function changedSummaryFields(current: Certificate, stored: Certificate): (typeof SUMMARY_FIELDS)[number][] {
+  return SUMMARY_FIELDS.filter((field) => !sameValue(field, current[field], stored[field]));
+}
+
+/** Why `current` must be described this run, or undefined when the stored detail is still good. */
+export function needsDescribe(
+  current: Certificate,
+  stored: Certificate | undefined,
+  opts: DescribePolicyOptions,
+): DescribeReason | undefined {
+  if (stored === undefined) return 'new';
+  if (changedSummaryFields(current, stored).length > 0) return 'summary-changed';
+
+  if (current.type === 'AMAZON_ISSUED') {
+    // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
+    // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
+    if (current.status === 'PENDING_VALIDATION') return 'not-issued';
+    if (current.status === 'ISSUED') {
+      const days = daysToExpiry(current, opts.now);
+      if (days !== undefined && days <= (opts.renewalWindowDays ?? RENEWAL_WINDOW_DAYS)) return 'renewal-window';
+    }
+  }
+
+  const describedAt = stored.describedAt === undefined ? Number.NaN : Date.parse(stored.describedAt);
+  if (Number.isNaN(describedAt)) return 'refresh';
+  const refreshDays = Math.max(1, Math.floor(opts.refreshDays ?? DEFAULT_REFRESH_DAYS));
+  if (opts.now.getTime() - describedAt >= refreshDays * DAY_MS) return 'refresh';
+  const today = dayNumber(opts.now);
+  const describedToday = dayNumber(new Date(describedAt)) >= today;
+  if (!describedToday && (today + (arnHash(current.arn) % refreshDays)) % refreshDays === 0) return 'refresh';
+  return undefined;
+}
+
+/**
+ * The listed certificate with the detail of the stored one, for a run that did not describe it.
+ * Summary fields and tags always come from the current scan.
+ */
+export function mergeWithStored(summary: Certificate, stored?: Certificate): Certificate {
+  if (stored === undefined) return summary;
+  const merged: Certificate = { ...summary };
+  for (const field of DESCRIBE_ONLY_FIELDS) {
+    const value = stored[field];
+    if (value !== undefined) {
+      (merged as unknown as Record<string, unknown>)[field] = Array.isArray(value) ? [...value] : value;
+    }
+  }
+  return merged;
+}
