@@ -9,6 +9,8 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { Target } from '../core/model';
+import type { RoleCredentials } from './credentials';
 
 /** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
 export interface AwsCredentials {
@@ -170,4 +172,44 @@ export function createOrganizationsClient(config: ClientConfig): OrganizationsCl
 
 export function createStsClient(config: ClientConfig): STSClient {
   return counted(new STSClient(baseConfig(config)), config);
+}
+
+/** The clients one target's scan uses, all in the target's region with its account's audit-role credentials. */
+export interface TargetClients {
+  acm: ACMClient;
+  tagging: ResourceGroupsTaggingAPIClient;
+  /** Releases the clients' sockets once the target is scanned. */
+  close(): void;
+}
+
+/** Opens a target's clients, recording their calls in `calls`; rejects with AssumeRoleError when the role is refused. */
+export type OpenTargetClients = (target: Target, calls: CallCounter) => Promise<TargetClients>;
+
+/**
+ * Target clients with the audit role's credentials. The role is assumed before any client is made so a refusal
+ * surfaces as AssumeRoleError; afterwards the clients ask the cache again and get renewed credentials near expiry.
+ */
+export function auditRoleClients(
+  roles: RoleCredentials,
+  config: Omit<ClientConfig, 'region' | 'credentials' | 'calls'> = {},
+): OpenTargetClients {
+  return async (target, calls) => {
+    await roles.get(target.accountId, calls);
+    const targetConfig: ClientConfig = {
+      ...config,
+      region: target.region,
+      credentials: roles.provider(target.accountId, calls),
+      calls,
+    };
+    const acm = createAcmClient(targetConfig);
+    const tagging = createTaggingClient(targetConfig);
+    return {
+      acm,
+      tagging,
+      close: () => {
+        acm.destroy();
+        tagging.destroy();
+      },
+    };
+  };
 }

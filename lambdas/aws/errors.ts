@@ -34,8 +34,12 @@ export class AwsAdapterError extends Error {
   }
 }
 
-/** The AWS error code of an SDK error (its `name`), or of a Node network error (`ECONNREFUSED`, ...). */
+/**
+ * The AWS error code of an adapter error, of an SDK error (its `name`), or of a Node network error
+ * (`ECONNREFUSED`, ...).
+ */
 export function awsErrorCode(error: unknown): string {
+  if (error instanceof AwsAdapterError) return error.code;
   if (error instanceof Error) {
     const networkCode = (error as Error & { code?: unknown }).code;
     if (error.name === 'Error' && typeof networkCode === 'string') return networkCode;

@@ -21,8 +21,20 @@ export interface RateLimiterOptions {
    * @default 1
    */
   burst?: number;
+  /**
+   * Checked when a task's turn comes, before it waits for a token: false refuses the task with
+   * RateLimiterClosedError (how a scan stops starting calls when its time budget runs out).
+   */
+  isOpen?: () => boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+}
+
+export class RateLimiterClosedError extends Error {
+  constructor() {
+    super('the rate limiter no longer starts tasks');
+    this.name = 'RateLimiterClosedError';
+  }
 }
 
 export interface RateLimiter {
@@ -55,6 +67,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     run: (task) =>
       limit(async () => {
+        if (options.isOpen && !options.isOpen()) throw new RateLimiterClosedError();
         const wait = reserve();
         if (wait > 0) await sleep(wait);
         return task();

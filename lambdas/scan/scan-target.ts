@@ -1,0 +1,305 @@
+/**
+ * The scan of one account-region target, shared by the ScanTarget Lambda and the CLI: list every certificate,
+ * describe only what needs it (paced under the quota), tags in bulk, diff against the stored snapshot, save.
+ *
+ * Whatever goes wrong is recorded on the TargetResult and the rest goes on: a refused role or a failed listing is
+ * an `error` (the stored snapshot stays as it was), a describe that failed or was not started for lack of time is
+ * `partial` (the stored detail of those certificates is kept). Only an `ok` scan may remove certificates.
+ */
+
+import { describeCertificate, listCertificates, listCertificateTags } from '../aws/acm';
+import { CallCounter, type OpenTargetClients, type TargetClients } from '../aws/clients';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInvalidToken } from '../aws/errors';
+import {
+  createRateLimiter,
+  DEFAULT_DESCRIBE_CONCURRENCY,
+  DEFAULT_DESCRIBE_RATE_PER_SECOND,
+  RateLimiterClosedError,
+} from '../aws/rate-limit';
+import { getCertificateTags, TaggingDeniedError } from '../aws/tagging';
+import { detectChanges } from '../core/changes';
+import { mergeWithStored, needsDescribe } from '../core/describe-policy';
+import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
+import { DEFAULT_CHANGE_THRESHOLDS, DEFAULT_REFRESH_DAYS } from '../core/names';
+import type { SnapshotStore, StoredTarget } from '../core/ports';
+
+/** Stop starting describes when less than this is left: in-flight calls, tags, the diff and the save still need time. */
+export const DEFAULT_SAFETY_MARGIN_MS = 30_000;
+export const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
+
+export interface ScanOptions {
+  describeConcurrency: number;
+  describeRatePerSecond: number;
+  refreshDays: number;
+  thresholds: readonly number[];
+  ownerTagKey?: string;
+  /** Amazon-issued certificates this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
+  renewalWindowDays?: number;
+  /** Milliseconds left before the caller must return (a Lambda's `getRemainingTimeInMillis`); absent: no limit. */
+  deadlineMs?: () => number;
+  /** @default DEFAULT_SAFETY_MARGIN_MS */
+  safetyMarginMs?: number;
+}
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
+  describeConcurrency: DEFAULT_DESCRIBE_CONCURRENCY,
+  describeRatePerSecond: DEFAULT_DESCRIBE_RATE_PER_SECOND,
+  refreshDays: DEFAULT_REFRESH_DAYS,
+  thresholds: DEFAULT_CHANGE_THRESHOLDS,
+};
+
+/** Structured log sink (Powertools Logger fits). */
+export interface ScanLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ScanTargetDeps {
+  openClients: OpenTargetClients;
+  /** Absent: nothing stored before (every certificate is described) and nothing saved: the one-shot audit. */
+  store?: SnapshotStore;
+  logger?: ScanLogger;
+}
+
+export interface ScanTargetInput {
+  runId: string;
+  target: Target;
+  /** The scan's time: what days to expiry and threshold crossings are computed against. */
+  now: Date;
+  options: ScanOptions;
+}
+
+export interface ScanTargetOutput {
+  result: TargetResult;
+  /** `ok`: every certificate of the target; `partial`: every one listed; `error`: none. */
+  certificates: Certificate[];
+  changes: Change[];
+}
+
+/** What kept a scan from being complete, by error code. */
+class Gaps {
+  private readonly byCode = new Map<string, { count: number; message: string }>();
+
+  add(code: string, message: string): void {
+    const gap = this.byCode.get(code);
+    if (gap) gap.count++;
+    else this.byCode.set(code, { count: 1, message });
+  }
+
+  get empty(): boolean {
+    return this.byCode.size === 0;
+  }
+
+  /** The time budget first (it explains the others), then the most frequent. */
+  get code(): string | undefined {
+    if (this.byCode.has(TIME_BUDGET_EXHAUSTED)) return TIME_BUDGET_EXHAUSTED;
+    return [...this.byCode.entries()].sort((a, b) => b[1].count - a[1].count)[0]?.[0];
+  }
+
+  get message(): string {
+    return [...this.byCode.entries()].map(([code, { count, message }]) => `${code} (${count}×): ${message}`).join('; ');
+  }
+}
+
+export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): Promise<ScanTargetOutput> {
+  const { runId, target, now } = input;
+  const options = { ...DEFAULT_SCAN_OPTIONS, ...input.options };
+  const calls = new CallCounter();
+  const clock = performance.now();
+  const log = { runId, accountId: target.accountId, region: target.region };
+
+  const finish = async (
+    status: TargetStatus,
+    certificates: Certificate[],
+    changes: Change[],
+    problem?: { code: string; message: string },
+  ): Promise<ScanTargetOutput> => {
+    const result: TargetResult = {
+      accountId: target.accountId,
+      ...(target.accountName ? { accountName: target.accountName } : {}),
+      region: target.region,
+      status,
+      ...(problem ? { errorCode: problem.code, errorMessage: problem.message } : {}),
+      certificateCount: certificates.length,
+      apiCalls: calls.snapshot(),
+      durationMs: Math.round(performance.now() - clock),
+      startedAt: now.toISOString(),
+    };
+    if (status !== 'ok') deps.logger?.warn('target not fully scanned', { ...log, ...problem, status });
+    await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates, changes });
+    return { result, certificates, changes };
+  };
+  const failed = (error: unknown) =>
+    finish('error', [], [], { code: awsErrorCode(error), message: awsErrorMessage(error) });
+
+  // Loaded while the role is assumed and the certificates listed; a store that cannot be read fails the scan
+  // (a diff against nothing would announce every certificate as new).
+  const storedLoad: Promise<StoredTarget> = deps.store
+    ? deps.store.loadTarget(target)
+    : Promise.resolve({ certificates: [] });
+  storedLoad.catch(() => undefined);
+
+  let clients: TargetClients;
+  try {
+    clients = await deps.openClients(target, calls);
+  } catch (error) {
+    if (!(error instanceof AwsAdapterError)) throw error;
+    return failed(error);
+  }
+  try {
+    let summaries: Certificate[];
+    try {
+      summaries = await listCertificates(clients.acm, target);
+    } catch (error) {
+      if (!(error instanceof AwsAdapterError)) throw error;
+      return failed(error);
+    }
+    const stored = await storedLoad;
+    const storedByArn = new Map(stored.certificates.map((certificate) => [certificate.arn, certificate]));
+    const gaps = new Gaps();
+    const budget = timeBudget(options);
+
+    const [described, tags] = await Promise.all([
+      describeWhatNeedsIt(clients, summaries, storedByArn, { ...options, now, budget, gaps, logger: deps.logger, log }),
+      tagsOf(clients, target, summaries, storedByArn, { ...options, budget, gaps, logger: deps.logger, log }),
+    ]);
+    const certificates = described
+      .map((certificate) => ({ ...certificate, tags: tags.get(certificate.arn) ?? {} }))
+      .sort((a, b) => a.arn.localeCompare(b.arn));
+
+    const status: TargetStatus = gaps.empty ? 'ok' : 'partial';
+    const changes = detectChanges(stored.certificates, certificates, {
+      complete: status === 'ok',
+      now,
+      thresholds: options.thresholds,
+      ...(stored.scannedAt ? { previousScannedAt: new Date(stored.scannedAt) } : {}),
+      ...(options.ownerTagKey ? { ownerTagKey: options.ownerTagKey } : {}),
+    });
+    const code = gaps.code;
+    return finish(status, certificates, changes, code ? { code, message: gaps.message } : undefined);
+  } finally {
+    clients.close();
+  }
+}
+
+interface TimeBudget {
+  /** False once less than the safety margin is left; stays false. */
+  open(): boolean;
+}
+
+function timeBudget(options: ScanOptions): TimeBudget {
+  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  let exhausted = false;
+  return {
+    open: () => {
+      if (!exhausted && options.deadlineMs && options.deadlineMs() < margin) exhausted = true;
+      return !exhausted;
+    },
+  };
+}
+
+interface StepContext {
+  describeConcurrency: number;
+  describeRatePerSecond: number;
+  budget: TimeBudget;
+  gaps: Gaps;
+  logger: ScanLogger | undefined;
+  log: Record<string, unknown>;
+}
+
+/**
+ * Each certificate either described now or merged with its stored detail. A certificate deleted between the
+ * listing and its describe is left out; one that could not be described keeps its stored detail.
+ */
+async function describeWhatNeedsIt(
+  clients: TargetClients,
+  summaries: Certificate[],
+  storedByArn: Map<string, Certificate>,
+  context: StepContext & { now: Date; refreshDays: number; renewalWindowDays?: number },
+): Promise<Certificate[]> {
+  // Once the role is refused DescribeCertificate, every other describe would fail the same way.
+  let refused = false;
+  const limiter = createRateLimiter({
+    concurrency: context.describeConcurrency,
+    ratePerSecond: context.describeRatePerSecond,
+    isOpen: () => !refused && context.budget.open(),
+  });
+  const policy = {
+    now: context.now,
+    refreshDays: context.refreshDays,
+    ...(context.renewalWindowDays !== undefined ? { renewalWindowDays: context.renewalWindowDays } : {}),
+  };
+  const results = await Promise.all(
+    summaries.map(async (summary): Promise<Certificate | undefined> => {
+      const stored = storedByArn.get(summary.arn);
+      if (!needsDescribe(summary, stored, policy)) return mergeWithStored(summary, stored);
+      try {
+        return await limiter.run(() => describeCertificate(clients.acm, summary, context.now));
+      } catch (error) {
+        if (error instanceof RateLimiterClosedError) {
+          // After a refusal the refusal is the gap already recorded; otherwise time ran out.
+          if (!refused) context.gaps.add(TIME_BUDGET_EXHAUSTED, 'time ran out before every certificate was described');
+          return mergeWithStored(summary, stored);
+        }
+        const code = awsErrorCode(error);
+        if (code === 'ResourceNotFoundException') return undefined;
+        if (!refused && (isAccessDenied(code) || isInvalidToken(code))) {
+          refused = true;
+          context.logger?.warn('DescribeCertificate refused, no more describes for this target', {
+            ...context.log,
+            errorCode: code,
+          });
+        }
+        context.gaps.add(code, `DescribeCertificate failed, stored detail kept: ${awsErrorMessage(error)}`);
+        return mergeWithStored(summary, stored);
+      }
+    }),
+  );
+  return results.filter((certificate): certificate is Certificate => certificate !== undefined);
+}
+
+/**
+ * Tags by ARN: in bulk from the tagging API; when that is denied, one ListTagsForCertificate per certificate,
+ * paced like describes. Tags that could not be read are the stored ones.
+ */
+async function tagsOf(
+  clients: TargetClients,
+  target: Target,
+  summaries: Certificate[],
+  storedByArn: Map<string, Certificate>,
+  context: StepContext,
+): Promise<Map<string, Record<string, string>>> {
+  const storedTags = (arn: string) => storedByArn.get(arn)?.tags ?? {};
+  try {
+    return await getCertificateTags(clients.tagging, target);
+  } catch (error) {
+    if (!(error instanceof TaggingDeniedError)) {
+      context.gaps.add(awsErrorCode(error), `tags not read, stored tags kept: ${awsErrorMessage(error)}`);
+      return new Map(summaries.map((summary) => [summary.arn, storedTags(summary.arn)]));
+    }
+    context.logger?.info('tagging API denied, reading tags certificate by certificate', context.log);
+  }
+  const limiter = createRateLimiter({
+    concurrency: context.describeConcurrency,
+    ratePerSecond: context.describeRatePerSecond,
+    isOpen: () => context.budget.open(),
+  });
+  const entries = await Promise.all(
+    summaries.map(async (summary): Promise<[string, Record<string, string>]> => {
+      try {
+        return [summary.arn, await limiter.run(() => listCertificateTags(clients.acm, summary))];
+      } catch (error) {
+        if (error instanceof RateLimiterClosedError) {
+          context.gaps.add(TIME_BUDGET_EXHAUSTED, 'time ran out before every certificate was described');
+        } else if (awsErrorCode(error) !== 'ResourceNotFoundException') {
+          context.gaps.add(
+            awsErrorCode(error),
+            `ListTagsForCertificate failed, stored tags kept: ${awsErrorMessage(error)}`,
+          );
+        }
+        return [summary.arn, storedTags(summary.arn)];
+      }
+    }),
+  );
+  return new Map(entries);
+}
