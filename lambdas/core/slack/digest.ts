@@ -1,0 +1,349 @@
+/**
+ * The daily digest: what needs attention across the organization, most important first, readable on a phone and
+ * inside Slack's limits however many certificates there are. Coverage comes first because a digest that scanned
+ * nothing must never read as "all fine".
+ */
+import type { AssessedCertificate, Change, ChangeType, FindingCode, TargetResult } from '../model';
+import type { DigestInput } from '../notices';
+import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
+import { likelyCoverageCause } from './coverage';
+import { listBlocks } from './list';
+import {
+  accountLabel,
+  certificateRef,
+  code,
+  expiryPhrase,
+  formatCount,
+  inline,
+  isoDate,
+  isoMinute,
+  plural,
+  reportReference,
+} from './text';
+
+export interface DigestOptions {
+  /** Tag whose value names the owner of a certificate (e.g. `team`); shown next to each certificate. */
+  ownerTagKey?: string;
+  /** Link each certificate to its ACM console page. @default true */
+  consoleLinks?: boolean;
+}
+
+/** How many items each list shows before "+N more": enough to act on, few enough to read on a phone. */
+export const DIGEST_LIST_CAPS = {
+  failedTargets: 6,
+  renewalProblems: 8,
+  expiringInUse: 8,
+  imported: 5,
+  changesPerType: 3,
+  unused: 5,
+} as const;
+
+/** Imported certificates never renew; the digest shows those expiring within this many days. */
+export const IMPORTED_HORIZON_DAYS = 90;
+
+const LIST_BUDGET = 3_500;
+const MAX_REASON = 100;
+const MAX_ERROR_MESSAGE = 160;
+const MAX_OWNER = 40;
+const MAX_SUMMARY = 140;
+
+const PROBLEM_ORDER: readonly FindingCode[] = [
+  'RENEWAL_FAILED',
+  'PENDING_VALIDATION',
+  'REVOKED',
+  'INELIGIBLE_FOR_RENEWAL',
+];
+
+const CHANGE_LABELS: Record<ChangeType, string> = {
+  NEW: 'new',
+  REMOVED: 'removed',
+  RENEWED: 'renewed',
+  REIMPORTED: 're-imported',
+  STATUS_CHANGED: 'status changed',
+  RENEWAL_STATUS_CHANGED: 'renewal status changed',
+  ATTACHED: 'attached',
+  DETACHED: 'detached',
+  BECAME_INELIGIBLE: 'became ineligible',
+  THRESHOLD_CROSSED: 'crossed an expiry threshold',
+  TAGS_CHANGED: 'tags changed',
+};
+
+/** The change types listed one by one; the others only count. */
+const LISTED_CHANGES: readonly ChangeType[] = ['NEW', 'REMOVED', 'RENEWED'];
+
+export function renderDigest(input: DigestInput, opts: DigestOptions = {}): SlackMessage {
+  const ctx = new DigestContext(input, opts);
+  const groups = groupCertificates(input.certificates);
+  const coverage = coverageFigures(input.targets);
+
+  const sections: Block[][] = [
+    coverageBlocks(ctx, coverage),
+    problemBlocks(ctx, groups.problems),
+    expiringBlocks(ctx, groups.expiringInUse),
+    importedBlocks(ctx, groups.imported),
+    changeBlocks(ctx, input.changes),
+    unusedBlocks(ctx, groups.unused),
+  ].filter((blocks) => blocks.length > 0);
+  if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
+    sections.splice(1, 0, [
+      section(`✅ No renewal problems, and no certificate in use expires within ${plural(input.expiryDays, 'day')}.`),
+    ]);
+  }
+
+  const attention = groups.problems.length + groups.expiringInUse.length;
+  const date = isoDate(input.generatedAt) ?? '';
+  const blocks: Block[] = [
+    header(`📋 Certificate digest ${date}`.trim()),
+    context(
+      `*${attention === 0 ? 'Nothing' : formatCount(attention)}* ${attention > 1 ? 'need' : 'needs'} attention · ${plural(input.certificates.length, 'certificate')}`,
+    ),
+  ];
+  for (const blocksOfSection of sections) blocks.push(divider, ...blocksOfSection);
+  blocks.push(divider, footer(input));
+
+  return fitMessage({ text: fallbackText(date, groups, coverage), blocks });
+}
+
+class DigestContext {
+  readonly links: boolean;
+  readonly ownerTagKey: string | undefined;
+  readonly reportLocation: string | undefined;
+  private readonly accountNames = new Map<string, string>();
+
+  constructor(input: DigestInput, opts: DigestOptions) {
+    this.links = opts.consoleLinks ?? true;
+    this.ownerTagKey = opts.ownerTagKey;
+    this.reportLocation = input.reportLocation;
+    for (const item of [...input.targets, ...input.certificates]) {
+      if (item.accountName !== undefined && item.accountName !== '')
+        this.accountNames.set(item.accountId, item.accountName);
+    }
+  }
+
+  account(accountId: string, accountName?: string): string {
+    return accountLabel(accountId, accountName ?? this.accountNames.get(accountId));
+  }
+
+  /** " · owner team-a", or nothing when no owner tag is configured or set. */
+  owner(cert: AssessedCertificate): string {
+    if (this.ownerTagKey === undefined) return '';
+    const value = cert.tags[this.ownerTagKey];
+    return value === undefined || value.trim() === '' ? '' : ` · owner ${inline(value, MAX_OWNER)}`;
+  }
+
+  /** Where a certificate is: "Prod (123456789012) · eu-west-1". */
+  where(item: { accountId: string; accountName?: string; region: string }): string {
+    return `${this.account(item.accountId, item.accountName)} · ${inline(item.region, 30)}`;
+  }
+
+  list(title: string, lines: string[], total: number) {
+    const options = {
+      total,
+      budget: LIST_BUDGET,
+      ...(this.reportLocation ? { reportLocation: this.reportLocation } : {}),
+    };
+    return listBlocks(title, lines, options);
+  }
+}
+
+interface CertificateGroups {
+  problems: AssessedCertificate[];
+  expiringInUse: AssessedCertificate[];
+  imported: AssessedCertificate[];
+  unused: AssessedCertificate[];
+}
+
+/** Each certificate is listed once, in the first group that claims it; every line shows its expiry anyway. */
+function groupCertificates(certificates: readonly AssessedCertificate[]): CertificateGroups {
+  const groups: CertificateGroups = { problems: [], expiringInUse: [], imported: [], unused: [] };
+  for (const cert of certificates) {
+    const days = cert.daysToExpiry;
+    if (problemOf(cert) !== undefined) groups.problems.push(cert);
+    else if (cert.inUse && (cert.findings.includes('EXPIRED') || cert.findings.includes('EXPIRING'))) {
+      groups.expiringInUse.push(cert);
+    } else if (cert.type === 'IMPORTED' && days !== undefined && days >= 0 && days <= IMPORTED_HORIZON_DAYS) {
+      groups.imported.push(cert);
+    } else if (cert.findings.includes('NOT_IN_USE')) groups.unused.push(cert);
+  }
+  groups.problems.sort(
+    (a, b) =>
+      PROBLEM_ORDER.indexOf(problemOf(a) ?? 'RENEWAL_FAILED') -
+        PROBLEM_ORDER.indexOf(problemOf(b) ?? 'RENEWAL_FAILED') ||
+      Number(b.inUse) - Number(a.inUse) ||
+      bySoonestExpiry(a, b),
+  );
+  groups.expiringInUse.sort(bySoonestExpiry);
+  groups.imported.sort(bySoonestExpiry);
+  groups.unused.sort(bySoonestExpiry);
+  return groups;
+}
+
+function problemOf(cert: AssessedCertificate): FindingCode | undefined {
+  return PROBLEM_ORDER.find((code) => cert.findings.includes(code));
+}
+
+function bySoonestExpiry(a: AssessedCertificate, b: AssessedCertificate): number {
+  const da = a.daysToExpiry ?? Number.POSITIVE_INFINITY;
+  const db = b.daysToExpiry ?? Number.POSITIVE_INFINITY;
+  if (da !== db) return da < db ? -1 : 1;
+  return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+}
+
+interface CoverageFigures {
+  targets: number;
+  accounts: number;
+  regions: number;
+  failed: TargetResult[];
+  partial: TargetResult[];
+}
+
+function coverageFigures(targets: readonly TargetResult[]): CoverageFigures {
+  const bad = (status: TargetResult['status']) =>
+    targets
+      .filter((t) => t.status === status)
+      .sort((a, b) => (a.accountId + a.region < b.accountId + b.region ? -1 : 1));
+  return {
+    targets: targets.length,
+    accounts: new Set(targets.map((t) => t.accountId)).size,
+    regions: new Set(targets.map((t) => t.region)).size,
+    failed: bad('error'),
+    partial: bad('partial'),
+  };
+}
+
+function coverageBlocks(ctx: DigestContext, figures: CoverageFigures): Block[] {
+  if (figures.targets === 0) {
+    return [
+      section(
+        '*Coverage*\n⚠️ *Nothing was scanned*: no account or region was in this run, so this digest covers nothing. Check the audit role in the management account and the account and region filters.',
+      ),
+    ];
+  }
+  const scope = `${plural(figures.accounts, 'account')} · ${plural(figures.regions, 'region')}`;
+  const incomplete = [...figures.failed, ...figures.partial];
+  if (incomplete.length === 0) {
+    return [section(`*Coverage*\n✅ All ${plural(figures.targets, 'target')} scanned · ${scope}`)];
+  }
+  const scanned = figures.targets - incomplete.length;
+  const counts = [
+    figures.failed.length > 0 ? `${formatCount(figures.failed.length)} failed` : '',
+    figures.partial.length > 0 ? `${formatCount(figures.partial.length)} partly scanned` : '',
+  ].filter(Boolean);
+  const lines = [
+    `⚠️ ${formatCount(scanned)} of ${plural(figures.targets, 'target')} scanned · ${counts.join(' · ')} · ${scope}`,
+    '_Certificates of targets not fully scanned are kept as last seen, never reported as removed._',
+  ];
+  const byCode = countBy(incomplete, (t) => t.errorCode ?? 'unknown error');
+  if (byCode.size > 1 || incomplete.length > DIGEST_LIST_CAPS.failedTargets) {
+    const parts = [...byCode.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    lines.push(`By error: ${parts.map(([errorCode, n]) => `${code(errorCode, 60)} ×${formatCount(n)}`).join(' · ')}`);
+  }
+  const title = `*Coverage*\n${lines.join('\n')}`;
+  const items = incomplete.slice(0, DIGEST_LIST_CAPS.failedTargets).map((target) => {
+    const what = target.status === 'partial' ? ' (partly scanned)' : '';
+    const message = target.errorMessage ? ` ${inline(target.errorMessage, MAX_ERROR_MESSAGE)}` : '';
+    return `• ${ctx.where(target)}${what} — ${code(target.errorCode ?? 'unknown error', 60)}${message}\n    _likely: ${likelyCoverageCause(target.errorCode, target.errorMessage)}_`;
+  });
+  return ctx.list(title, items, incomplete.length);
+}
+
+function problemLabel(cert: AssessedCertificate): string {
+  switch (problemOf(cert)) {
+    case 'RENEWAL_FAILED': {
+      const reason = cert.renewalStatusReason ?? cert.failureReason;
+      return reason ? `renewal failed: ${code(reason, MAX_REASON)}` : 'renewal failed';
+    }
+    case 'PENDING_VALIDATION':
+      return 'waiting for DNS validation';
+    case 'REVOKED':
+      return 'revoked';
+    default:
+      return 'not eligible for automatic renewal';
+  }
+}
+
+function problemBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block[] {
+  if (certs.length === 0) return [];
+  const lines = certs
+    .slice(0, DIGEST_LIST_CAPS.renewalProblems)
+    .map(
+      (cert) =>
+        `• ${certificateRef(cert, ctx.links)} — ${problemLabel(cert)} · ${expiryPhrase(cert.daysToExpiry)}${cert.inUse ? '' : ' · not in use'} · ${ctx.where(cert)}${ctx.owner(cert)}`,
+    );
+  return ctx.list(`🔴 *Renewal problems* (${formatCount(certs.length)})`, lines, certs.length);
+}
+
+function expiringBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block[] {
+  if (certs.length === 0) return [];
+  const lines = certs.slice(0, DIGEST_LIST_CAPS.expiringInUse).map((cert) => {
+    const date = isoDate(cert.notAfter);
+    const users = cert.inUseBy.length > 0 ? ` · used by ${plural(cert.inUseBy.length, 'resource')}` : '';
+    return `• ${certificateRef(cert, ctx.links)} — *${expiryPhrase(cert.daysToExpiry)}*${date ? ` (${date})` : ''} · ${ctx.where(cert)}${users}${ctx.owner(cert)}`;
+  });
+  return ctx.list(`🟠 *In use: expired or expiring soonest* (${formatCount(certs.length)})`, lines, certs.length);
+}
+
+function importedBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block[] {
+  if (certs.length === 0) return [];
+  const lines = certs.slice(0, DIGEST_LIST_CAPS.imported).map((cert) => {
+    const date = isoDate(cert.notAfter);
+    return `• ${certificateRef(cert, ctx.links)} — ${expiryPhrase(cert.daysToExpiry)}${date ? ` (${date})` : ''}${cert.inUse ? '' : ' · not in use'} · ${ctx.where(cert)}${ctx.owner(cert)}`;
+  });
+  const title = `📥 *Imported, expiring within ${IMPORTED_HORIZON_DAYS} days* (${formatCount(certs.length)})\n_Imported certificates never renew: import the renewed one over the same ARN._`;
+  return ctx.list(title, lines, certs.length);
+}
+
+function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
+  if (changes.length === 0) return [];
+  const byType = countBy(changes, (change) => change.type);
+  const counts = [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ');
+  const listed = LISTED_CHANGES.flatMap((type) => changes.filter((change) => change.type === type));
+  const lines = LISTED_CHANGES.flatMap((type) =>
+    changes
+      .filter((change) => change.type === type)
+      .slice(0, DIGEST_LIST_CAPS.changesPerType)
+      .map((change) => {
+        // A removed certificate has no console page left to link to.
+        const ref = certificateRef(change, ctx.links && type !== 'REMOVED');
+        const summary = change.summary ? ` — ${inline(change.summary, MAX_SUMMARY)}` : '';
+        return `• ${CHANGE_LABELS[type]}: ${ref} · ${ctx.where(change)}${summary}`;
+      }),
+  );
+  const title = `🔄 *Changes since the last run*\n${counts}`;
+  if (lines.length === 0) return [section(title)];
+  return ctx.list(title, lines, listed.length);
+}
+
+function unusedBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block[] {
+  if (certs.length === 0) return [];
+  const lines = certs
+    .slice(0, DIGEST_LIST_CAPS.unused)
+    .map((cert) => `• ${certificateRef(cert, ctx.links)} — ${expiryPhrase(cert.daysToExpiry)} · ${ctx.where(cert)}`);
+  return ctx.list(`🧹 *Unused certificates to clean up* (${formatCount(certs.length)})`, lines, certs.length);
+}
+
+function footer(input: DigestInput): Block {
+  const parts = [`Run ${inline(input.runId, 80)}`];
+  const generated = isoMinute(input.generatedAt);
+  if (generated) parts.push(`generated ${generated}`);
+  if (input.reportLocation?.trim()) parts.push(reportReference(input.reportLocation));
+  return context(parts.join(' · '));
+}
+
+function fallbackText(date: string, groups: CertificateGroups, coverage: CoverageFigures): string {
+  const parts: string[] = [];
+  if (coverage.targets === 0) parts.push('nothing was scanned');
+  const incomplete = coverage.failed.length + coverage.partial.length;
+  if (incomplete > 0)
+    parts.push(`${formatCount(incomplete)} of ${plural(coverage.targets, 'target')} not fully scanned`);
+  if (groups.problems.length > 0) parts.push(plural(groups.problems.length, 'renewal problem'));
+  if (groups.expiringInUse.length > 0) parts.push(`${formatCount(groups.expiringInUse.length)} in use and expiring`);
+  if (parts.length === 0) parts.push('nothing needs attention');
+  return `Certificate digest ${date}: ${parts.join(', ')}`;
+}
+
+function countBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, number> {
+  const counts = new Map<K, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}

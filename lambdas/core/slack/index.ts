@@ -1,0 +1,30 @@
+/** Slack message content: Block Kit rendering of digests, alerts and heartbeats, pure and library-free. */
+export { ALERT_LIST_CAPS, type AlertOptions, renderAlert } from './alert';
+export {
+  type Block,
+  type ContextBlock,
+  type DividerBlock,
+  fitMessage,
+  type HeaderBlock,
+  type MrkdwnObject,
+  messageTextLength,
+  type PlainTextObject,
+  type SectionBlock,
+  SLACK_LIMITS,
+  type SlackMessage,
+} from './blocks';
+export { likelyCoverageCause } from './coverage';
+export { DIGEST_LIST_CAPS, type DigestOptions, IMPORTED_HORIZON_DAYS, renderDigest } from './digest';
+export { renderHeartbeat } from './heartbeat';
+export { listBlocks, MAX_LINE_CHARS } from './list';
+export { mrkdwnToPlain, renderPlainText } from './plain-text';
+export {
+  consoleUrl,
+  cutPlainText,
+  cutSlackText,
+  escapeSlack,
+  inline,
+  moreLine,
+  truncateList,
+  unescapeSlack,
+} from './text';
