@@ -1,0 +1,159 @@
+/**
+ * Paged reads and chunked batch calls on the document client. BatchWriteItem takes at most 25 requests and
+ * BatchGetItem 100 keys; both may hand some back unprocessed when a partition is busy, and those are sent again
+ * with exponential backoff and full jitter.
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
+import { StateStoreError } from './errors';
+
+/** BatchWriteItem's limit on requests per call. */
+export const BATCH_WRITE_LIMIT = 25;
+/** BatchGetItem's limit on keys per call. */
+export const BATCH_GET_LIMIT = 100;
+
+export type Item = Record<string, unknown>;
+export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
+
+export interface BatchOptions {
+  /** Chunks in flight at once. */
+  concurrency: number;
+  /** Calls per chunk (the first included) before unprocessed items fail the write. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  operation: string;
+}
+
+export interface BatchStats {
+  calls: number;
+  /** Calls that resent items or keys DynamoDB left unprocessed. */
+  retries: number;
+}
+
+/** Writes every request, 25 per BatchWriteItem call, resending unprocessed items until none remain. */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchOptions,
+): Promise<BatchStats> {
+  const stats: BatchStats = { calls: 0, retries: 0 };
+  const limit = pLimit(options.concurrency);
+  await Promise.all(
+    chunked(requests, BATCH_WRITE_LIMIT).map((chunk) =>
+      limit(() =>
+        untilProcessed(chunk, options, stats, tableName, 'BatchWriteItem', async (pending) => {
+          const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          return (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+        }),
+      ),
+    ),
+  );
+  return stats;
+}
+
+/**
+ * Which of the keys exist, read 100 per BatchGetItem call with only the key attributes projected. Returns each
+ * existing key as `keyString(key)`.
+ */
+export async function existingKeys(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Item[],
+  keyNames: readonly [string, string],
+  options: BatchOptions,
+): Promise<{ found: Set<string>; stats: BatchStats }> {
+  const stats: BatchStats = { calls: 0, retries: 0 };
+  const found = new Set<string>();
+  const limit = pLimit(options.concurrency);
+  const [pk, sk] = keyNames;
+  await Promise.all(
+    chunked(keys, BATCH_GET_LIMIT).map((chunk) =>
+      limit(() =>
+        untilProcessed(chunk, options, stats, tableName, 'BatchGetItem', async (pending) => {
+          const output = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ProjectionExpression: '#pk, #sk',
+                  ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+                },
+              },
+            }),
+          );
+          for (const item of output.Responses?.[tableName] ?? []) found.add(keyString(item, keyNames));
+          return (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+        }),
+      ),
+    ),
+  );
+  return { found, stats };
+}
+
+/** One string per primary key, for sets of keys. */
+export function keyString(item: Item, [pk, sk]: readonly [string, string]): string {
+  return JSON.stringify([item[pk], item[sk]]);
+}
+
+function chunked<T>(values: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
+  return chunks;
+}
+
+/** Sends `pending` until DynamoDB leaves nothing unprocessed, backing off between resends. */
+async function untilProcessed<T>(
+  chunk: T[],
+  options: BatchOptions,
+  stats: BatchStats,
+  tableName: string,
+  api: string,
+  send: (pending: T[]) => Promise<T[]>,
+): Promise<void> {
+  let pending = chunk;
+  for (let attempt = 1; ; attempt++) {
+    stats.calls++;
+    if (attempt > 1) stats.retries++;
+    const unprocessed = await send(pending);
+    if (unprocessed.length === 0) return;
+    if (attempt >= options.maxAttempts) {
+      throw new StateStoreError(
+        options.operation,
+        tableName,
+        'UnprocessedItems',
+        `${options.operation} on table ${tableName} failed: ${unprocessed.length} items still unprocessed after ${attempt} ${api} calls`,
+      );
+    }
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    await options.sleep(Math.round(options.random() * ceiling));
+    pending = unprocessed;
+  }
+}
+
+/** Every item a Query matches, following LastEvaluatedKey across pages. */
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  onPage?: () => void,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    onPage?.();
+    items.push(...((output.Items ?? []) as Item[]));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
