@@ -1,0 +1,103 @@
+import { assess, compareUrgency } from '../findings';
+import type { AssessedCertificate, Certificate, FindingCode, TargetResult } from '../model';
+import { FINDING_CODES } from '../model';
+import { DEFAULT_EXPIRY_DAYS } from '../names';
+import type { Report, ReportCertificate, ReportTarget } from './schema';
+
+export interface BuildReportInput {
+  runId: string;
+  generatedAt: Date;
+  targets: TargetResult[];
+  certificates: Certificate[];
+  /** @default DEFAULT_EXPIRY_DAYS */
+  expiryDays?: number;
+}
+
+function isoOrUndefined(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Only the fields of the report contract, without undefined keys (so JSON and a re-parse are identical). */
+function toReportCertificate(cert: AssessedCertificate): ReportCertificate {
+  const row: ReportCertificate = {
+    accountId: cert.accountId,
+    accountName: cert.accountName,
+    region: cert.region,
+    arn: cert.arn,
+    domainName: cert.domainName,
+    subjectAlternativeNames: [...cert.subjectAlternativeNames],
+    type: cert.type,
+    status: cert.status,
+    keyAlgorithm: cert.keyAlgorithm,
+    issuer: cert.issuer,
+    notBefore: isoOrUndefined(cert.notBefore),
+    notAfter: isoOrUndefined(cert.notAfter),
+    daysToExpiry: cert.daysToExpiry,
+    renewalEligibility: cert.renewalEligibility,
+    renewalStatus: cert.renewalStatus,
+    renewalStatusReason: cert.renewalStatusReason,
+    inUse: cert.inUse,
+    inUseBy: [...cert.inUseBy].sort(),
+    tags: Object.fromEntries(Object.entries(cert.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    findings: [...cert.findings],
+  };
+  return withoutUndefined(row);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function toReportTarget(target: TargetResult): ReportTarget {
+  return withoutUndefined({
+    accountId: target.accountId,
+    accountName: target.accountName,
+    region: target.region,
+    status: target.status,
+    errorCode: target.errorCode,
+    errorMessage: target.errorMessage,
+    certificateCount: target.certificateCount,
+  });
+}
+
+function compareTargets(a: ReportTarget, b: ReportTarget): number {
+  if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1;
+  return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
+}
+
+/**
+ * Assesses every certificate at `generatedAt` and lays out the report: each certificate once (the last one
+ * given wins when an ARN repeats), most urgent first; targets by account and region.
+ */
+export function buildReport(input: BuildReportInput): Report {
+  const expiryDays = input.expiryDays ?? DEFAULT_EXPIRY_DAYS;
+  const unique = new Map<string, Certificate>();
+  for (const cert of input.certificates) unique.set(cert.arn, cert);
+  const assessed = [...unique.values()]
+    .map((cert) => assess(cert, { now: input.generatedAt, expiryDays }))
+    .sort(compareUrgency);
+
+  const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>;
+  for (const cert of assessed) for (const code of cert.findings) byFinding[code] += 1;
+
+  const targets = input.targets.map(toReportTarget).sort(compareTargets);
+  const accounts = new Set([...targets, ...assessed].map((item) => item.accountId));
+  const regions = new Set([...targets, ...assessed].map((item) => item.region));
+
+  return {
+    schemaVersion: 1,
+    generatedAt: input.generatedAt.toISOString(),
+    runId: input.runId,
+    targets,
+    certificates: assessed.map(toReportCertificate),
+    summary: {
+      certificates: assessed.length,
+      accounts: accounts.size,
+      regions: regions.size,
+      targetsFailed: targets.filter((target) => target.status !== 'ok').length,
+      byFinding,
+    },
+  };
+}

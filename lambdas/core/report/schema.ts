@@ -1,0 +1,136 @@
+/**
+ * The audit report, schema version 1: what `npm run audit -- --format json` writes and what `compare` reads back.
+ * It is a contract with people's scripts: add optional fields only; anything else needs schemaVersion 2.
+ */
+import { z } from 'zod';
+import { CERTIFICATE_STATUSES, CERTIFICATE_TYPES, FINDING_CODES, RENEWAL_STATUSES } from '../model';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const ReportTargetSchema = z.object({
+  accountId: z.string().min(1),
+  accountName: z.string().optional(),
+  region: z.string().min(1),
+  status: z.enum(['ok', 'error', 'partial']),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  certificateCount: z.number().int().nonnegative(),
+});
+
+export const ReportCertificateSchema = z.object({
+  accountId: z.string().min(1),
+  accountName: z.string().optional(),
+  region: z.string().min(1),
+  arn: z.string().min(1),
+  domainName: z.string(),
+  subjectAlternativeNames: z.array(z.string()),
+  type: z.enum(CERTIFICATE_TYPES),
+  status: z.enum(CERTIFICATE_STATUSES),
+  keyAlgorithm: z.string(),
+  issuer: z.string().optional(),
+  notBefore: isoDate.optional(),
+  notAfter: isoDate.optional(),
+  daysToExpiry: z.number().int().optional(),
+  renewalEligibility: z.enum(['ELIGIBLE', 'INELIGIBLE']).optional(),
+  renewalStatus: z.enum(RENEWAL_STATUSES).optional(),
+  renewalStatusReason: z.string().optional(),
+  inUse: z.boolean(),
+  inUseBy: z.array(z.string()),
+  tags: z.record(z.string(), z.string()),
+  findings: z.array(z.enum(FINDING_CODES)),
+});
+
+const countSchema = z.number().int().nonnegative();
+
+export const ReportSummarySchema = z.object({
+  certificates: countSchema,
+  accounts: countSchema,
+  regions: countSchema,
+  /** Targets whose scan did not complete (status error or partial). */
+  targetsFailed: countSchema,
+  /** Certificates carrying each finding; every code is present. */
+  byFinding: z.record(z.enum(FINDING_CODES), countSchema),
+});
+
+export const ReportSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    generatedAt: isoDate,
+    runId: z.string().min(1),
+    targets: z.array(ReportTargetSchema),
+    certificates: z.array(ReportCertificateSchema),
+    summary: ReportSummarySchema,
+  })
+  .superRefine((report, ctx) => {
+    const seen = new Map<string, number>();
+    report.certificates.forEach((cert, index) => {
+      const first = seen.get(cert.arn);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificates', index, 'arn'],
+          message: `certificate ${cert.arn} appears twice (first at certificates[${first}])`,
+        });
+      } else {
+        seen.set(cert.arn, index);
+      }
+    });
+  });
+
+export type Report = z.infer<typeof ReportSchema>;
+export type ReportTarget = z.infer<typeof ReportTargetSchema>;
+export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
+export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+
+export class ReportFormatError extends Error {
+  override readonly name = 'ReportFormatError';
+  constructor(
+    message: string,
+    /** Where the problems are, e.g. `certificates[3].notAfter`. */
+    readonly paths: string[],
+  ) {
+    super(message);
+  }
+}
+
+const HINT = 'Is this a report written by `npm run audit -- --format json`?';
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/**
+ * Reads a report from JSON text or an already parsed value. Throws ReportFormatError naming the first bad
+ * paths and asking whether the file is a report at all.
+ */
+export function parseReport(json: unknown): Report {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw new ReportFormatError(`Not valid JSON (${(error as Error).message}). ${HINT}`, []);
+    }
+  }
+  if (typeof value === 'object' && value !== null && 'schemaVersion' in value && value.schemaVersion !== 1) {
+    throw new ReportFormatError(
+      `Unsupported report schemaVersion ${JSON.stringify(value.schemaVersion)} (this version reads 1). ${HINT}`,
+      ['schemaVersion'],
+    );
+  }
+  const result = ReportSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const paths = issues.map((issue) => formatPath(issue.path));
+  const shown = issues
+    .slice(0, 5)
+    .map((issue, index) => `${paths[index]}: ${issue.message}`)
+    .join('; ');
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  throw new ReportFormatError(`Not a valid report: ${shown}${more}. ${HINT}`, paths);
+}
