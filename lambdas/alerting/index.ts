@@ -1,0 +1,13 @@
+/** On-call alerting: incidents, one alert per incident with reminders and a resolution, and the dead-man heartbeat. */
+export {
+  type DeliveryFailure,
+  type DeliveryResult,
+  type FlushInput,
+  flushPending,
+  isWebhookBrokenError,
+  type SendAlert,
+  type SendHeartbeat,
+  type WebhookBrokenCheck,
+} from './deliver';
+export { type HeartbeatConfig, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
+export { type AlertingConfig, type RunAlertingInput, type RunAlertingResult, runAlerting } from './run-alerting';

@@ -1,0 +1,79 @@
+/**
+ * The alerting use case shared by the pipeline's FinalizeRun and the CLI: detect incidents, plan messages against
+ * what on-call was already told, persist the plan with its queued messages (the outbox) before sending anything,
+ * then deliver everything pending, oldest first. Running it twice with the same input plans nothing new and finds
+ * nothing left to send, so a retried FinalizeRun never pages twice.
+ */
+import { type DetectOptions, detectIncidents } from '../core/alerting/incidents';
+import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting/planner';
+import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import type { AssessedCertificate, TargetResult } from '../core/model';
+import type { Incident } from '../core/notices';
+import { type DeliveryResult, flushPending, type SendAlert, type WebhookBrokenCheck } from './deliver';
+
+export interface AlertingConfig extends Omit<DetectOptions, 'now'> {
+  /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
+  reminderThresholds?: readonly number[];
+  /** @default isWebhookBrokenError */
+  isWebhookBroken?: WebhookBrokenCheck;
+}
+
+export interface RunAlertingInput {
+  store: AlertStore;
+  send: SendAlert;
+  /** Every current certificate of every target (the snapshot), assessed at `now`. */
+  certificates: readonly AssessedCertificate[];
+  /** This run's target results: failed ones are coverage gaps, only `ok` ones can resolve incidents. */
+  targets: readonly TargetResult[];
+  now: Date;
+  config?: AlertingConfig;
+}
+
+export interface RunAlertingResult extends DeliveryResult {
+  /** Incidents present in this run. */
+  incidents: Incident[];
+  /** Notices this run queued (delivered now or left pending). */
+  queued: QueuedNotice[];
+}
+
+/** Plans made against states someone changed meanwhile are redone from a fresh read this many times. */
+const MAX_PLAN_ATTEMPTS = 5;
+
+export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
+  const { store, send, now, config = {} } = input;
+  const { reminderThresholds, isWebhookBroken, ...detectOptions } = config;
+  const incidents = detectIncidents(input.certificates, input.targets, { ...detectOptions, now });
+
+  let queued: QueuedNotice[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const states = await loadRelevantStates(store, incidents);
+    const plan = planAlerts(states, incidents, {
+      now,
+      targets: input.targets,
+      ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
+    });
+    try {
+      await store.saveStates(plan.states, now);
+      queued = plan.notices;
+      break;
+    } catch (error) {
+      if (!(error instanceof AlertStateConflictError) || attempt >= MAX_PLAN_ATTEMPTS) throw error;
+    }
+  }
+
+  const delivery = await flushPending({
+    store,
+    send,
+    now,
+    ...(isWebhookBroken === undefined ? {} : { isWebhookBroken }),
+  });
+  return { ...delivery, incidents, queued };
+}
+
+/** Active states (to resolve what went away) plus any stored state of a present incident (to continue its episode). */
+async function loadRelevantStates(store: AlertStore, incidents: readonly Incident[]): Promise<AlertState[]> {
+  const active = await store.loadActiveStates();
+  const known = new Set(active.map((s) => s.incidentKey));
+  const others = await store.loadStates(incidents.map((i) => i.key).filter((key) => !known.has(key)));
+  return [...active, ...others];
+}

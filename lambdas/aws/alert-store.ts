@@ -1,0 +1,360 @@
+/**
+ * Alert and heartbeat state in the single table (see the AlertStore port for the contract).
+ *
+ * Items:
+ * - `pk = ALERT#<incidentKey>`, `sk = STATE`, `kind = alert-state`: `state` (the AlertState without its version),
+ *   `version` (optimistic concurrency: every write is conditional on the version read and bumps it), `lease`
+ *   (`{ noticeId, until }` while one delivery holds a pending notice). While the state is active (open, or resolved
+ *   with undelivered notices) it carries `gsi1pk = ALERTS`, `gsi1sk = <incidentKey>`, which puts it in the sparse
+ *   attention index under its own partition: the engine lists active states with one Query, never a Scan. Once
+ *   inactive it leaves the index and gets `expiresAt` (TTL) 30 days on, so a recurrence within a month continues
+ *   the episode count and old incidents disappear by themselves.
+ * - `pk = HEARTBEAT`, `sk = STATE`, `kind = heartbeat-state`: `state` (HeartbeatState without version), `version`.
+ *
+ * No transactions (dynalite has none): every change is one conditional write to one item, retried on a fresh read.
+ * Index reads are eventually consistent, so the index only supplies keys; the states are then read consistently.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { HeartbeatState } from '../core/alerting/heartbeat';
+import { type AlertState, isActive, type QueuedNotice } from '../core/alerting/planner';
+import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import { TABLE_SCHEMA } from '../core/names';
+
+export const ALERT_STATE_SK = 'STATE';
+/** Partition of active alert states in the attention index (certificates use another partition of it). */
+export const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
+export const HEARTBEAT_PK = 'HEARTBEAT';
+export const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;
+export const DEFAULT_LEASE_SECONDS = 300;
+export const DEFAULT_RESOLVED_RETENTION_DAYS = 30;
+
+export function alertStatePk(incidentKey: string): string {
+  return `ALERT#${incidentKey}`;
+}
+
+export interface DynamoAlertStoreOptions {
+  tableName: string;
+  /** How long a claimed notice stays reserved for its delivery. @default DEFAULT_LEASE_SECONDS */
+  leaseSeconds?: number;
+  /** How long an inactive state is kept (TTL). @default DEFAULT_RESOLVED_RETENTION_DAYS */
+  resolvedRetentionDays?: number;
+}
+
+interface Lease {
+  noticeId: string;
+  until: string;
+}
+
+interface AlertItem {
+  pk: string;
+  sk: string;
+  version: number;
+  state: Omit<AlertState, 'version'>;
+  lease?: Lease;
+}
+
+interface HeartbeatItem {
+  version: number;
+  state: Omit<HeartbeatState, 'version'>;
+}
+
+/** Conditional writes retried on a fresh read before giving up. */
+const MAX_ATTEMPTS = 8;
+const BATCH_GET_LIMIT = 100;
+
+/** DynamoDB rejects `undefined`; a JSON round trip drops it (and the states are JSON by design). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function withoutVersion<T extends { version: number }>(value: T): Omit<T, 'version'> {
+  const { version: _version, ...rest } = value;
+  return rest;
+}
+
+export class DynamoAlertStore implements AlertStore {
+  private readonly tableName: string;
+  private readonly leaseMs: number;
+  private readonly retentionDays: number;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    options: DynamoAlertStoreOptions,
+  ) {
+    this.tableName = options.tableName;
+    this.leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
+    this.retentionDays = options.resolvedRetentionDays ?? DEFAULT_RESOLVED_RETENTION_DAYS;
+  }
+
+  async loadActiveStates(): Promise<AlertState[]> {
+    const { attentionIndex } = TABLE_SCHEMA;
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: attentionIndex.name,
+          KeyConditionExpression: '#gpk = :gpk',
+          ExpressionAttributeNames: { '#gpk': attentionIndex.partitionKey, '#gsk': attentionIndex.sortKey },
+          ExpressionAttributeValues: { ':gpk': ACTIVE_ALERTS_GSI_PK },
+          ProjectionExpression: '#gsk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) keys.push(String(item[attentionIndex.sortKey]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return (await this.loadStates(keys)).filter(isActive);
+  }
+
+  async loadStates(incidentKeys: readonly string[]): Promise<AlertState[]> {
+    const unique = [...new Set(incidentKeys)];
+    const states: AlertState[] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = unique
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((key) => ({ pk: alertStatePk(key), sk: ALERT_STATE_SK }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const result = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) states.push(toState(item as AlertItem));
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return states.sort((a, b) => (a.incidentKey < b.incidentKey ? -1 : a.incidentKey > b.incidentKey ? 1 : 0));
+  }
+
+  async saveStates(states: readonly AlertState[], now: Date): Promise<AlertState[]> {
+    const saved: AlertState[] = [];
+    for (const state of states) {
+      const next = { ...state, version: state.version + 1 };
+      try {
+        await this.writeState(next, state.version, now, { keepLease: true });
+      } catch (error) {
+        if (isConditionFailure(error)) throw new AlertStateConflictError(state.incidentKey, state.version);
+        throw error;
+      }
+      saved.push(next);
+    }
+    return saved;
+  }
+
+  async claimNotice(incidentKey: string, noticeId: string, now: Date): Promise<QueuedNotice | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const item = await this.getAlertItem(incidentKey);
+      const notice = item?.state.pending.find((n) => n.id === noticeId);
+      if (item === undefined || notice === undefined) return undefined;
+      if (item.lease !== undefined && Date.parse(item.lease.until) > now.getTime()) return undefined;
+      const lease: Lease = { noticeId, until: new Date(now.getTime() + this.leaseMs).toISOString() };
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
+            UpdateExpression: 'SET #lease = :lease, #version = :next',
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
+            ExpressionAttributeValues: { ':lease': lease, ':next': item.version + 1, ':expected': item.version },
+          }),
+        );
+        return notice;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async markDelivered(incidentKey: string, noticeId: string, now: Date): Promise<void> {
+    await this.retryOnConflict(incidentKey, async (item) => {
+      const pending = item.state.pending.filter((n) => n.id !== noticeId);
+      const ownsLease = item.lease?.noticeId === noticeId;
+      if (pending.length === item.state.pending.length && !ownsLease) return;
+      const next: AlertState = { ...item.state, pending, version: item.version + 1 };
+      await this.writeState(next, item.version, now, { keepLease: !ownsLease });
+    });
+  }
+
+  async releaseNotice(incidentKey: string, noticeId: string): Promise<void> {
+    await this.retryOnConflict(incidentKey, async (item) => {
+      if (item.lease?.noticeId !== noticeId) return;
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
+          UpdateExpression: 'SET #version = :next REMOVE #lease',
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
+          ExpressionAttributeValues: { ':next': item.version + 1, ':expected': item.version },
+        }),
+      );
+    });
+  }
+
+  async loadHeartbeat(): Promise<HeartbeatState | undefined> {
+    const item = await this.getHeartbeatItem();
+    return item === undefined ? undefined : { ...item.state, version: item.version };
+  }
+
+  async saveHeartbeat(state: HeartbeatState): Promise<HeartbeatState> {
+    const next = { ...state, version: state.version + 1 };
+    try {
+      await this.putHeartbeat(next, state.version);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new AlertStateConflictError(HEARTBEAT_PK, state.version);
+      throw error;
+    }
+    return next;
+  }
+
+  async markHeartbeatDelivered(noticeId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const item = await this.getHeartbeatItem();
+      if (item === undefined || !item.state.pending.some((n) => n.id === noticeId)) return;
+      const pending = item.state.pending.filter((n) => n.id !== noticeId);
+      try {
+        await this.putHeartbeat({ ...item.state, pending, version: item.version + 1 }, item.version);
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new AlertStateConflictError(HEARTBEAT_PK, -1);
+  }
+
+  /** Writes a whole alert state, conditional on the stored version, keeping the index and TTL in step with it. */
+  private async writeState(
+    next: AlertState,
+    expectedVersion: number,
+    now: Date,
+    { keepLease }: { keepLease: boolean },
+  ): Promise<void> {
+    const { partitionKey, attentionIndex, ttlAttribute } = TABLE_SCHEMA;
+    const names: Record<string, string> = {
+      '#state': 'state',
+      '#version': 'version',
+      '#kind': 'kind',
+      '#gpk': attentionIndex.partitionKey,
+      '#gsk': attentionIndex.sortKey,
+      '#ttl': ttlAttribute,
+    };
+    const values: Record<string, unknown> = {
+      ':state': plain(withoutVersion(next)),
+      ':next': next.version,
+      ':kind': ALERT_ITEM_KINDS.alertState,
+    };
+    const sets = ['#state = :state', '#version = :next', '#kind = :kind'];
+    const removes: string[] = [];
+    if (isActive(next)) {
+      sets.push('#gpk = :gpk', '#gsk = :gsk');
+      values[':gpk'] = ACTIVE_ALERTS_GSI_PK;
+      values[':gsk'] = next.incidentKey;
+      removes.push('#ttl');
+    } else {
+      sets.push('#ttl = :ttl');
+      values[':ttl'] = Math.floor(now.getTime() / 1000) + this.retentionDays * 86_400;
+      removes.push('#gpk', '#gsk');
+    }
+    if (!keepLease) {
+      names['#lease'] = 'lease';
+      removes.push('#lease');
+    }
+    let condition: string;
+    if (expectedVersion === 0) {
+      names['#pk'] = partitionKey;
+      condition = 'attribute_not_exists(#pk)';
+    } else {
+      values[':expected'] = expectedVersion;
+      condition = '#version = :expected';
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: alertStatePk(next.incidentKey), sk: ALERT_STATE_SK },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  private async retryOnConflict(incidentKey: string, change: (item: AlertItem) => Promise<void>): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const item = await this.getAlertItem(incidentKey);
+      if (item === undefined) return;
+      try {
+        await change(item);
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new AlertStateConflictError(incidentKey, -1);
+  }
+
+  private async getAlertItem(incidentKey: string): Promise<(AlertItem & { state: AlertState }) | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (result.Item === undefined) return undefined;
+    const item = result.Item as AlertItem;
+    return { ...item, state: toState(item) };
+  }
+
+  private async getHeartbeatItem(): Promise<HeartbeatItem | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: HEARTBEAT_PK, sk: ALERT_STATE_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item as HeartbeatItem | undefined;
+  }
+
+  private async putHeartbeat(next: HeartbeatState, expectedVersion: number): Promise<void> {
+    const item = {
+      pk: HEARTBEAT_PK,
+      sk: ALERT_STATE_SK,
+      kind: ALERT_ITEM_KINDS.heartbeatState,
+      version: next.version,
+      state: plain(withoutVersion(next)),
+    };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(#pk)' : '#version = :expected',
+        ExpressionAttributeNames: expectedVersion === 0 ? { '#pk': 'pk' } : { '#version': 'version' },
+        ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+      }),
+    );
+  }
+}
+
+function toState(item: AlertItem): AlertState {
+  return { ...item.state, version: item.version } as AlertState;
+}
