@@ -234,7 +234,14 @@ async function describeWhatNeedsIt(
       const stored = storedByArn.get(summary.arn);
       if (!needsDescribe(summary, stored, policy)) return mergeWithStored(summary, stored);
       try {
-        return await limiter.run(() => describeCertificate(clients.acm, summary, context.now));
+        return await limiter.run(() =>
+          describeCertificate(clients.acm, summary, context.now).catch((error: unknown) => {
+            // Flagged before the slot is released, so no queued describe starts after a refusal.
+            const code = awsErrorCode(error);
+            if (isAccessDenied(code) || isInvalidToken(code)) refused = true;
+            throw error;
+          }),
+        );
       } catch (error) {
         if (error instanceof RateLimiterClosedError) {
           // After a refusal the refusal is the gap already recorded; otherwise time ran out.
@@ -243,8 +250,7 @@ async function describeWhatNeedsIt(
         }
         const code = awsErrorCode(error);
         if (code === 'ResourceNotFoundException') return undefined;
-        if (!refused && (isAccessDenied(code) || isInvalidToken(code))) {
-          refused = true;
+        if (isAccessDenied(code) || isInvalidToken(code)) {
           context.logger?.warn('DescribeCertificate refused, no more describes for this target', {
             ...context.log,
             errorCode: code,

@@ -1,0 +1,54 @@
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
+import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { type AuditProgress, runAudit } from '../../../lambdas/scan/audit';
+
+describe('runAudit', () => {
+  it('scans every target, keeps refused accounts as coverage gaps and reports progress', async () => {
+    mockClient(AccountClient)
+      .on(ListRegionsCommand)
+      .resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
+    mockClient(STSClient)
+      .on(AssumeRoleCommand)
+      .callsFake(async (request: { RoleArn: string }) => {
+        if (request.RoleArn.includes('222222222222')) throw Object.assign(new Error('no'), { name: 'AccessDenied' });
+        return {
+          Credentials: { AccessKeyId: 'k', SecretAccessKey: 's', Expiration: new Date(Date.now() + 3_600_000) },
+        };
+      });
+    const acm = mockClient(ACMClient);
+    acm.on(ListCertificatesCommand).resolves({
+      CertificateSummaryList: [
+        { CertificateArn: 'arn:1', DomainName: 'a.example.com', Status: 'ISSUED', Type: 'IMPORTED' },
+      ],
+    });
+    acm.on(DescribeCertificateCommand).resolves({ Certificate: { CertificateArn: 'arn:1' } });
+    mockClient(ResourceGroupsTaggingAPIClient).on(GetResourcesCommand).resolves({});
+    const progress: AuditProgress[] = [];
+
+    const result = await runAudit(
+      { sts: new STSClient({ region: 'us-east-1' }), clientConfig: { region: 'us-east-1' } },
+      {
+        accounts: ['111111111111', '222222222222'],
+        regions: 'enabled',
+        roleName: 'CertAuditReadOnly',
+        runId: 'r1',
+        now: new Date('2026-11-27T06:00:00Z'),
+      },
+      (p) => progress.push(p),
+    );
+
+    expect(result.targets.map((t) => [t.accountId, t.region, t.status])).toEqual([
+      ['222222222222', '*', 'error'],
+      ['111111111111', 'eu-west-1', 'ok'],
+      ['111111111111', 'us-east-1', 'ok'],
+    ]);
+    expect(result.certificates).toHaveLength(2);
+    expect(result.changes.every((c) => c.type === 'NEW')).toBe(true);
+    expect(progress.at(0)).toEqual({ targetsTotal: 2, targetsDone: 0, certificates: 0 });
+    expect(progress.at(-1)).toMatchObject({ targetsTotal: 2, targetsDone: 2, certificates: 2 });
+  });
+});
