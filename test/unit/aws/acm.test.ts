@@ -110,13 +110,11 @@ describe('listCertificates', () => {
   });
 
   it('names the likely cause when the region rejects the token (opt-in region not enabled)', async () => {
-    acm
-      .on(ListCertificatesCommand)
-      .rejects(
-        Object.assign(new Error('The security token included in the request is invalid'), {
-          name: 'UnrecognizedClientException',
-        }),
-      );
+    acm.on(ListCertificatesCommand).rejects(
+      Object.assign(new Error('The security token included in the request is invalid'), {
+        name: 'UnrecognizedClientException',
+      }),
+    );
 
     const error = await listCertificates(client, target).catch((e: unknown) => e);
 
