@@ -88,3 +88,9 @@ export const METRIC_DIMENSIONS = {
   service: 'service',
   findingCode: 'FindingCode',
 } as const;
+
+/**
+ * The Slack secret's value as the stack creates it: JSON with both webhook URLs empty, which the Lambdas read as
+ * "Slack not configured" (no error). Operators replace it with the real URLs.
+ */
+export const SLACK_SECRET_PLACEHOLDER = { digestWebhookUrl: '', alertsWebhookUrl: '' } as const;
