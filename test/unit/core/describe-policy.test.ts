@@ -185,9 +185,8 @@ describe('the describe policy over days', () => {
       expect(results.every(({ reason }) => reason === undefined || reason === 'refresh')).toBe(true);
       perDay.push(results.filter(({ reason }) => reason === 'refresh').length);
       snapshot = results.map(({ current }) => current);
-      for (const cert of snapshot) {
-        expect(now.getTime() - Date.parse(cert.describedAt ?? '')).toBeLessThan(refreshDays * DAY_MS);
-      }
+      const oldest = Math.min(...snapshot.map((cert) => Date.parse(cert.describedAt ?? '')));
+      expect(now.getTime() - oldest).toBeLessThan(refreshDays * DAY_MS);
     }
     const steady = perDay.slice(refreshDays);
     for (const refreshed of steady) {
