@@ -3,9 +3,11 @@
  *
  * A certificate yields at most one incident at a time, so one problem never pages twice:
  * - in use and expired: EXPIRED_IN_USE (an outage; it supersedes whatever the certificate had before);
- * - expired and unused: nothing (nobody is affected; the digest lists it);
- * - otherwise, in this order: RENEWAL_FAILED, PENDING_VALIDATION inside the renewal window, EXPIRING_IN_USE.
- *   A failed or pending renewal already carries the expiry reminders, so EXPIRING_IN_USE would only repeat it.
+ * - otherwise, in this order: RENEWAL_FAILED, PENDING_VALIDATION inside the renewal window, EXPIRING_IN_USE (not
+ *   expired). A failed or pending renewal already carries the expiry reminders, so EXPIRING_IN_USE would only repeat
+ *   it. A failed renewal stays open after an unused certificate expires: its "resolved" message would claim the
+ *   renewal works again, so it only resolves when the renewal status changes or the certificate is deleted.
+ * - expired, unused and no renewal problem: nothing (nobody is affected; the digest lists it).
  *
  * EXPIRING_IN_USE and EXPIRED_IN_USE are the same problem escalating, but they keep their own keys: the planner sees
  * the certificate's incident change kind and closes the earlier one silently (superseded, no "resolved" message,
@@ -71,14 +73,14 @@ function certificateKind(
   limits: { renewalWindowDays: number; expiringDays: number; importedExpiringDays: number },
 ): IncidentKind | undefined {
   const expired = isExpired(cert, now, days);
-  if (expired) return cert.inUse ? 'EXPIRED_IN_USE' : undefined;
+  if (expired && cert.inUse) return 'EXPIRED_IN_USE';
   if (cert.renewalStatus === 'FAILED') return 'RENEWAL_FAILED';
   const pendingValidation = cert.renewalStatus === 'PENDING_VALIDATION' || cert.status === 'PENDING_VALIDATION';
   // A renewal pending validation without a known expiry is still worth a page; a first issuance is not (see above).
   const inWindow = days !== undefined ? days <= limits.renewalWindowDays : cert.status !== 'PENDING_VALIDATION';
   if (pendingValidation && inWindow) return 'PENDING_VALIDATION';
   const expiringLimit = cert.type === 'IMPORTED' ? limits.importedExpiringDays : limits.expiringDays;
-  if (cert.inUse && days !== undefined && days <= expiringLimit) return 'EXPIRING_IN_USE';
+  if (!expired && cert.inUse && days !== undefined && days <= expiringLimit) return 'EXPIRING_IN_USE';
   return undefined;
 }
 

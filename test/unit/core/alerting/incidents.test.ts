@@ -74,6 +74,12 @@ describe('detectIncidents', () => {
     expect(incidents.map((i) => i.key)).toEqual(['EXPIRED_IN_USE#arn:a']);
   });
 
+  it('keeps a failed renewal open after an unused certificate expires, since the renewal still does not work', () => {
+    const cert = expiringOn(-2, 0, { renewalStatus: 'FAILED', inUse: false, inUseBy: [] });
+
+    expect(detectIncidents([cert], [], { now }).map((i) => i.kind)).toEqual(['RENEWAL_FAILED']);
+  });
+
   it('decides expiry by the date even when ACM has not flipped the status yet', () => {
     const cert = certificate({ notAfter: new Date(now.getTime() - 60_000).toISOString(), status: 'ISSUED' });
 
