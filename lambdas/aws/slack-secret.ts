@@ -1,0 +1,141 @@
+/**
+ * The Slack webhook URLs, read from one Secrets Manager secret whose value is JSON
+ * `{"digestWebhookUrl": "...", "alertsWebhookUrl": "..."}`. Either may be empty or absent: that webhook is not
+ * configured. The value is cached per client for `maxAgeMs`, so warm invocations do not call Secrets Manager again.
+ * Errors name the secret and how to fix it, never its value (the URLs are credentials).
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { SLACK_SECRET_PLACEHOLDER } from '../core/names';
+
+export interface SlackWebhooks {
+  /** Where the daily digest goes; undefined when not configured. */
+  digestWebhookUrl?: string;
+  /** Where on-call alerts and heartbeat messages go; undefined when not configured. */
+  alertsWebhookUrl?: string;
+}
+
+export interface LoadSlackWebhooksOptions {
+  /** How long a value read from Secrets Manager is reused. @default 300_000 (5 minutes) */
+  maxAgeMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** The Slack secret is missing, unreadable or malformed. */
+export class SlackSecretError extends Error {
+  override readonly name = 'SlackSecretError';
+
+  constructor(
+    readonly secretId: string,
+    problem: string,
+    /** The AWS error code when Secrets Manager refused the read. */
+    readonly errorCode?: string,
+  ) {
+    super(`Slack secret ${secretId}: ${problem}. ${howToSet(secretId)}`);
+  }
+}
+
+function howToSet(secretId: string): string {
+  const example = JSON.stringify({
+    digestWebhookUrl: 'https://hooks.slack.com/services/...',
+    alertsWebhookUrl: 'https://hooks.slack.com/services/...',
+  });
+  return `Set it with: aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string '${example}' (either URL may be "" to leave that channel off)`;
+}
+
+const webhookUrl = z
+  .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+  .nullish()
+  .transform((value) => (value === '' || value === null ? undefined : value));
+
+const secretSchema = z.strictObject({
+  digestWebhookUrl: webhookUrl,
+  alertsWebhookUrl: webhookUrl,
+});
+
+const KNOWN_KEYS = Object.keys(SLACK_SECRET_PLACEHOLDER).join(', ');
+
+/** What is wrong with a parsed value, by key only (Zod's own messages could echo the input). */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')} (expected ${KNOWN_KEYS})`;
+      const key = issue.path.join('.');
+      return key === '' ? 'the value is not a JSON object' : `${key} is not an http(s) URL`;
+    })
+    .join('; ');
+}
+
+export function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString);
+  } catch {
+    // JSON.parse's message quotes the text around the error, i.e. part of the secret: say only what is wrong.
+    throw new SlackSecretError(secretId, 'the value is not JSON');
+  }
+  const parsed = secretSchema.safeParse(json);
+  if (!parsed.success) throw new SlackSecretError(secretId, describeIssues(parsed.error.issues));
+  const webhooks: SlackWebhooks = {};
+  if (parsed.data.digestWebhookUrl !== undefined) webhooks.digestWebhookUrl = parsed.data.digestWebhookUrl;
+  if (parsed.data.alertsWebhookUrl !== undefined) webhooks.alertsWebhookUrl = parsed.data.alertsWebhookUrl;
+  return webhooks;
+}
+
+interface CacheEntry {
+  expiresAt: number;
+  value: Promise<SlackWebhooks>;
+}
+
+/** Per client (one per cold start in a Lambda), per secret. Concurrent first reads share one call. */
+const cache = new WeakMap<SecretsManagerClient, Map<string, CacheEntry>>();
+
+async function fetchSlackWebhooks(client: SecretsManagerClient, secretId: string): Promise<SlackWebhooks> {
+  let secretString: string | undefined;
+  try {
+    ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
+  } catch (error) {
+    const code = error instanceof Error ? error.name : 'UnknownError';
+    const problem =
+      code === 'ResourceNotFoundException'
+        ? 'it does not exist or has no value yet'
+        : code === 'AccessDeniedException'
+          ? 'this function may not read it (secretsmanager:GetSecretValue, and kms:Decrypt for its key)'
+          : `reading it failed with ${code}`;
+    throw new SlackSecretError(secretId, problem, code);
+  }
+  if (secretString === undefined) throw new SlackSecretError(secretId, 'it holds a binary value, not a JSON string');
+  return parseSlackSecret(secretId, secretString);
+}
+
+/**
+ * The webhook URLs from the Slack secret; URLs left empty (the stack's placeholder) come back undefined, meaning
+ * "Slack not configured". Throws `SlackSecretError` when the secret is missing, unreadable or malformed.
+ */
+export async function loadSlackWebhooks(
+  client: SecretsManagerClient,
+  secretId: string,
+  options: LoadSlackWebhooksOptions = {},
+): Promise<SlackWebhooks> {
+  const now = options.now ?? Date.now;
+  const maxAgeMs = options.maxAgeMs ?? 300_000;
+  let entries = cache.get(client);
+  if (entries === undefined) {
+    entries = new Map();
+    cache.set(client, entries);
+  }
+  const cached = entries.get(secretId);
+  if (cached !== undefined && cached.expiresAt > now()) return { ...(await cached.value) };
+
+  const value = fetchSlackWebhooks(client, secretId);
+  const entry: CacheEntry = { expiresAt: now() + maxAgeMs, value };
+  entries.set(secretId, entry);
+  try {
+    return { ...(await value) };
+  } catch (error) {
+    // A failed read is not remembered: the next invocation tries again (the operator may have fixed it).
+    if (entries.get(secretId) === entry) entries.delete(secretId);
+    throw error;
+  }
+}
