@@ -1,0 +1,85 @@
+/** What an operation handler gets: the organization, the caller, and the means to issue session credentials. */
+import type { SimClock } from '../clock';
+import type { SimService } from '../counters';
+import type { Faults } from '../faults';
+import type { SimOrganization } from '../org';
+import { AwsError, type Protocol } from '../wire';
+
+export interface Principal {
+  accountId: string;
+  /** `arn:aws:iam::<account>:user/<name>` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  arn: string;
+  userId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  kind: 'user' | 'assumed-role';
+  roleName?: string;
+  /** Simulation-clock expiry of session credentials. */
+  expiresAtMs?: number;
+}
+
+export interface HandlerContext {
+  org: SimOrganization;
+  clock: SimClock;
+  faults: Faults;
+  caller: Principal;
+  region: string;
+  issueSession(accountId: string, roleName: string, sessionName: string, expiresAtMs: number): Principal;
+}
+
+export type Input = Record<string, unknown>;
+export type Handler = (input: Input, ctx: HandlerContext) => unknown;
+
+export interface ServiceDefinition {
+  /** The SigV4 credential-scope name (`acm`, `sts`, `organizations`, `account`, `tagging`). */
+  scope: string;
+  name: SimService;
+  protocol: Protocol;
+  /** awsJson: the `X-Amz-Target` prefix before the dot. */
+  targetPrefix?: string;
+  /** restJson: `METHOD /path` → operation. */
+  routes?: Record<string, string>;
+  xmlNamespace?: string;
+  /** Regional services refuse callers whose account has not enabled the region. */
+  regional: boolean;
+  throttle: { code: string; status: number; message: string };
+  operations: Record<string, Handler>;
+}
+
+/** Optional integer input within bounds, else the service's validation error. */
+export function intInput(
+  input: Input,
+  field: string,
+  bounds: { min: number; max: number },
+  fail: (message: string) => AwsError,
+): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number)) {
+    throw fail(
+      `Value '${String(value)}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must be an integer`,
+    );
+  }
+  if (number < bounds.min || number > bounds.max) {
+    const side = number < bounds.min ? `greater than or equal to ${bounds.min}` : `less than or equal to ${bounds.max}`;
+    throw fail(
+      `1 validation error detected: Value '${number}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must have value ${side}`,
+    );
+  }
+  return number;
+}
+
+export function stringList(input: Input, field: string): string[] | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new AwsError('ValidationException', `${field} must be a list of strings`);
+  }
+  return value as string[];
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
