@@ -1,0 +1,216 @@
+/**
+ * The daily run as a Standard state machine:
+ *
+ *   ListTargets ──► ScanTargets (Distributed Map, EXPRESS children, one per account×region) ──► FinalizeRun
+ *
+ * Payload contracts (JSONPath; `$` is the execution's state):
+ *
+ *   ListTargets  in   { runId: $$.Execution.Name, startedAt: $$.Execution.StartTime }
+ *                out  ListTargetsOutput, stored at $.listing; the object at s3://bucket/key is a JSON array of
+ *                     Target ({ accountId, accountName?, region })
+ *   ScanTarget   in   ScanTargetInput, one per array element ({ target: $$.Map.Item.Value, runId, startedAt })
+ *                out  discarded: each child writes its result to the table; a failed child never fails the run
+ *                     (ToleratedFailurePercentage 100); FinalizeRun finds targets without a result and reports them
+ *   FinalizeRun  in   FinalizeRunInput ({ runId, startedAt, listing })
+ *                out  whatever it returns, at $.summary (the execution's output)
+ *
+ * Lambda service errors (not the handlers' own errors) are retried with backoff.
+ */
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  DefinitionBody,
+  DistributedMap,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  type RetryProps,
+  S3JsonItemReader,
+  StateMachine,
+  StateMachineType,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { Target } from '../../lambdas/core/model';
+import { acknowledgeFinding, arnWildcardFinding } from '../nag';
+
+/** What ListTargets returns (stored at `$.listing`). */
+export interface ListTargetsOutput {
+  runId: string;
+  startedAt: string;
+  /** Bucket and key of the work list: a JSON array of Target. */
+  bucket: string;
+  key: string;
+  targetCount: number;
+}
+
+/** What each Distributed Map child hands ScanTarget. */
+export interface ScanTargetInput {
+  target: Target;
+  runId: string;
+  startedAt: string;
+}
+
+/** What FinalizeRun receives. */
+export interface FinalizeRunInput {
+  runId: string;
+  startedAt: string;
+  listing: ListTargetsOutput;
+}
+
+/** Errors of the Lambda service itself (not of the handler), safe to retry. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+const SERVICE_RETRY: RetryProps = {
+  errors: LAMBDA_SERVICE_ERRORS,
+  interval: Duration.seconds(2),
+  maxAttempts: 5,
+  backoffRate: 2,
+  maxDelay: Duration.seconds(30),
+  jitterStrategy: JitterType.FULL,
+};
+
+/** A shorter retry inside the EXPRESS children, which must finish within 5 minutes in total. */
+const CHILD_SERVICE_RETRY: RetryProps = { ...SERVICE_RETRY, maxAttempts: 3, maxDelay: Duration.seconds(8) };
+
+export interface PipelineProps {
+  readonly listTargets: IFunction;
+  readonly scanTarget: IFunction;
+  readonly finalizeRun: IFunction;
+  /** Where ListTargets writes the work lists the map reads. */
+  readonly workBucket: IBucket;
+  /** Children running at once. */
+  readonly maxConcurrency: number;
+  readonly logRetention: RetentionDays;
+  /**
+   * A run that takes longer than this is stopped (and the timed-out alarm fires).
+   * @default 6 hours
+   */
+  readonly timeout?: Duration;
+}
+
+export class Pipeline extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+
+    const listTargets = new LambdaInvoke(this, 'ListTargets', {
+      lambdaFunction: props.listTargets,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: TaskInput.fromObject({
+        runId: JsonPath.stringAt('$$.Execution.Name'),
+        startedAt: JsonPath.stringAt('$$.Execution.StartTime'),
+      }),
+      resultPath: '$.listing',
+    }).addRetry(SERVICE_RETRY);
+
+    const scanTarget = new LambdaInvoke(this, 'ScanTarget', {
+      lambdaFunction: props.scanTarget,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+    }).addRetry(CHILD_SERVICE_RETRY);
+
+    const scanTargets = new DistributedMap(this, 'ScanTargets', {
+      itemReader: new S3JsonItemReader({
+        bucketNamePath: JsonPath.stringAt('$.listing.bucket'),
+        key: JsonPath.stringAt('$.listing.key'),
+      }),
+      itemSelector: {
+        target: JsonPath.objectAt('$$.Map.Item.Value'),
+        runId: JsonPath.stringAt('$.listing.runId'),
+        startedAt: JsonPath.stringAt('$.listing.startedAt'),
+      },
+      mapExecutionType: StateMachineType.EXPRESS,
+      maxConcurrency: props.maxConcurrency,
+      toleratedFailurePercentage: 100,
+      resultPath: JsonPath.DISCARD,
+      label: 'ScanTargets',
+    }).itemProcessor(scanTarget);
+
+    const finalizeRun = new LambdaInvoke(this, 'FinalizeRun', {
+      lambdaFunction: props.finalizeRun,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: TaskInput.fromObject({
+        runId: JsonPath.stringAt('$.listing.runId'),
+        startedAt: JsonPath.stringAt('$.listing.startedAt'),
+        listing: JsonPath.objectAt('$.listing'),
+      }),
+      resultPath: '$.summary',
+    }).addRetry(SERVICE_RETRY);
+
+    // Vended-logs prefix: Step Functions then does not grow the account's log resource policy for every machine.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-pipeline`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(listTargets.next(scanTargets).next(finalizeRun)),
+      timeout: props.timeout ?? Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      comment: 'Certificate monitor: list targets, scan each account-region, finalize the run',
+    });
+
+    // The item reader names its bucket by JSONPath, so CDK cannot derive this grant; only the work lists.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.workBucket.arnForObjects('*')] }),
+    );
+
+    this.acknowledgeGrants(props);
+    acknowledgeFinding(
+      this.stateMachine,
+      'AwsSolutions-SF1',
+      'Logs ERROR events only, without execution data: every run has up to thousands of child executions, and ' +
+        'their payloads (account ids and names) add nothing the table does not already record. Failures still log.',
+    );
+  }
+
+  /** The wildcards CDK's own grants put in the state machine's role, each for a reason of the service. */
+  private acknowledgeGrants(props: PipelineProps): void {
+    const stack = Stack.of(this);
+    // On the state machine, so they cover both its role's policy and the Distributed Map's separate policy.
+    const role = this.stateMachine;
+    for (const fn of [props.listTargets, props.scanTarget, props.finalizeRun]) {
+      acknowledgeFinding(
+        role,
+        arnWildcardFinding(fn, ':*'),
+        'lambda:InvokeFunction on the function and its versions (ARN:*), as the LambdaInvoke task grants it.',
+      );
+    }
+    acknowledgeFinding(
+      role,
+      arnWildcardFinding(props.workBucket, '/*'),
+      'The Distributed Map reads the work list from a JSONPath key; the bucket holds only work lists.',
+    );
+    acknowledgeFinding(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery actions do not ' +
+        'support resource-level permissions; Step Functions needs them for tracing and execution logging.',
+    );
+    // The Distributed Map starts, describes and stops its own child executions; their ids are not known before.
+    const stateMachineName = JSON.stringify(
+      stack.resolve(Fn.select(6, Fn.split(':', this.stateMachine.stateMachineArn))),
+    );
+    const executions = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}`;
+    const reason = 'The Distributed Map manages its own child executions, whose ids are generated at run time.';
+    acknowledgeFinding(role, `AwsSolutions-IAM5[Resource::${executions}:*]`, reason);
+    acknowledgeFinding(role, `AwsSolutions-IAM5[Resource::${executions}/ScanTargets:*]`, reason);
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The hub: everything that runs the monitor, in one account and region. Each concern is one construct
+ * (table, bucket, Lambdas, pipeline, schedules, alerting, dashboard); this stack wires them and grants each
+ * Lambda exactly what it calls.
+ */
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../lambdas/core/names';
+import type { CertMonitorConfig } from './config';
+import { Alerting } from './constructs/alerting';
+import { MonitorDashboard } from './constructs/dashboard';
+import { MonitorFunction } from './constructs/monitor-function';
+import { Pipeline } from './constructs/pipeline';
+import { Schedules } from './constructs/schedules';
+import { StateTable } from './constructs/state-table';
+import { WorkBucket } from './constructs/work-bucket';
+import { lambdaSettings } from './lambda-environment';
+import { acknowledgeFinding, arnWildcardFinding } from './nag';
+import {
+  listTargetsRoleName,
+  needsOrganizationReadRole,
+  ORGANIZATION_READ_ROLE_NAME,
+  scannerRoleName,
+} from './role-names';
+
+export interface HubStackProps extends StackProps {
+  readonly config: CertMonitorConfig;
+}
+
+export class HubStack extends Stack {
+  readonly table: StateTable;
+  readonly workBucket: WorkBucket;
+  readonly functions: {
+    readonly listTargets: MonitorFunction;
+    readonly scanTarget: MonitorFunction;
+    readonly finalizeRun: MonitorFunction;
+    readonly heartbeat: MonitorFunction;
+  };
+  readonly pipeline: Pipeline;
+  readonly schedules: Schedules;
+  readonly alerting: Alerting;
+  readonly dashboard: MonitorDashboard;
+
+  constructor(scope: Construct, id: string, props: HubStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: 'Certificate monitor hub: daily scan of every ACM certificate in the organization',
+      env: { account: config.hub.accountId, region: config.hub.region },
+      ...props,
+    });
+
+    this.table = new StateTable(this, 'State');
+    this.workBucket = new WorkBucket(this, 'WorkLists');
+    this.alerting = new Alerting(this, 'Alerting', {
+      slackSecretName: config.slackSecretName,
+      alarmEmail: config.alarmEmail,
+      schedulePeriodHours: config.schedule.periodHours,
+      graceHours: config.heartbeat.graceHours,
+    });
+    this.functions = this.createFunctions(config);
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      listTargets: this.functions.listTargets.function,
+      scanTarget: this.functions.scanTarget.function,
+      finalizeRun: this.functions.finalizeRun.function,
+      workBucket: this.workBucket.bucket,
+      maxConcurrency: config.maxConcurrency,
+      logRetention: config.logRetentionDays as RetentionDays,
+    });
+    this.alerting.watchStateMachine(this.pipeline.stateMachine);
+    for (const [name, fn] of Object.entries(this.functionsByName())) this.alerting.watchFunction(name, fn);
+    this.schedules = new Schedules(this, 'Schedules', {
+      stateMachine: this.pipeline.stateMachine,
+      heartbeat: this.functions.heartbeat.function,
+      cron: config.schedule.cron,
+      timezone: config.schedule.timezone,
+    });
+    this.dashboard = new MonitorDashboard(this, 'Dashboard', {
+      stateMachine: this.pipeline.stateMachine,
+      functions: this.functionsByName(),
+      alarms: this.alerting.alarms,
+      period: Duration.hours(config.schedule.periodHours),
+    });
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'SlackSecretName', { value: config.slackSecretName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alerting.topic.topicArn });
+    new CfnOutput(this, 'StartRunCommand', {
+      description: 'Starts a run now (the execution name becomes the run id)',
+      value: Fn.join('', [
+        'aws stepfunctions start-execution --state-machine-arn ',
+        this.pipeline.stateMachine.stateMachineArn,
+        ` --name manual-$(date -u +%Y%m%dT%H%M%SZ) --region ${config.hub.region}`,
+      ]),
+    });
+  }
+
+  private functionsByName() {
+    const f = this.functions;
+    return {
+      ListTargets: f.listTargets.function,
+      ScanTarget: f.scanTarget.function,
+      FinalizeRun: f.finalizeRun.function,
+      Heartbeat: f.heartbeat.function,
+    };
+  }
+
+  private createFunctions(config: CertMonitorConfig): HubStack['functions'] {
+    const settings = lambdaSettings(config, this.organizationRoleArn(config));
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const tableName = { [ENV.tableName]: this.table.table.tableName };
+    const workBucket = { [ENV.workBucket]: this.workBucket.bucket.bucketName };
+    const slackSecret = { [ENV.slackSecretArn]: this.alerting.slackSecret.secretArn };
+    const region = config.hub.region;
+
+    const listTargets = new MonitorFunction(this, 'ListTargets', {
+      handler: 'listTargets',
+      description: 'Lists the account-region targets of a run and writes the work list to S3',
+      environment: { ...settings, ...tableName, ...workBucket },
+      logRetention,
+      timeout: Duration.minutes(5),
+      roleName: listTargetsRoleName(region),
+    });
+    const scanTarget = new MonitorFunction(this, 'ScanTarget', {
+      handler: 'scanTarget',
+      description: 'Scans the ACM certificates of one account-region and stores snapshot and changes',
+      environment: { ...settings, ...tableName },
+      logRetention,
+      memorySize: 1024,
+      // EXPRESS children end after 5 minutes; the handler stops describing early using the context's remaining time.
+      timeout: Duration.minutes(4),
+      roleName: scannerRoleName(region),
+    });
+    const finalizeRun = new MonitorFunction(this, 'FinalizeRun', {
+      handler: 'finalizeRun',
+      description: 'Aggregates a run, alerts on-call, posts the digest and records the run as complete',
+      environment: { ...settings, ...tableName, ...workBucket, ...slackSecret },
+      logRetention,
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+    });
+    const heartbeat = new MonitorFunction(this, 'Heartbeat', {
+      handler: 'heartbeat',
+      description: 'Alerts when no run completed within the schedule period plus the grace',
+      environment: { ...settings, ...tableName, ...slackSecret },
+      logRetention,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+    });
+
+    for (const fn of [listTargets, scanTarget, finalizeRun, heartbeat]) {
+      this.table.table.grantReadWriteData(fn.role);
+      acknowledgeFinding(
+        fn.role,
+        arnWildcardFinding(this.table.table, '/index/*'),
+        'Queries the sparse attention index of the state table; the grant is on the index ARNs of this one table.',
+      );
+    }
+    this.grantAssumeAuditRole(config, scanTarget.role, 'reads ACM certificates and their tags');
+    this.grantAssumeAuditRole(config, listTargets.role, "lists each account's enabled regions");
+    this.grantListAccounts(config, listTargets.role, this.organizationRoleArn(config));
+
+    const workListObjects = this.workBucket.bucket.arnForObjects('*');
+    listTargets.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [workListObjects] }),
+    );
+    finalizeRun.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [workListObjects] }),
+    );
+    const workListReason =
+      'Object-level access to the work-list bucket, which holds nothing but the work lists of this pipeline.';
+    acknowledgeFinding(listTargets.role, arnWildcardFinding(this.workBucket.bucket, '/*'), workListReason);
+    acknowledgeFinding(finalizeRun.role, arnWildcardFinding(this.workBucket.bucket, '/*'), workListReason);
+
+    this.alerting.slackSecret.grantRead(finalizeRun.role);
+    this.alerting.slackSecret.grantRead(heartbeat.role);
+    return { listTargets, scanTarget, finalizeRun, heartbeat };
+  }
+
+  /**
+   * sts:AssumeRole on the audit role only: in the listed accounts, or by name in any account when the whole
+   * organization is scanned (its accounts change; the audit role's trust policy is what limits the callers).
+   */
+  private grantAssumeAuditRole(config: CertMonitorConfig, role: IRole, why: string): void {
+    const excluded = new Set(config.accounts.exclude ?? []);
+    const accounts = config.accounts.ids ? config.accounts.ids.filter((id) => !excluded.has(id)) : ['*'];
+    const resources = accounts.map((account) =>
+      this.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: config.auditRoleName }),
+    );
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'AssumeAuditRole', actions: ['sts:AssumeRole'], resources }));
+    if (accounts.includes('*')) {
+      acknowledgeFinding(
+        role,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.auditRoleName}]`,
+        `Assumes the audit role (one exact role name) in every account of the organization, whose accounts change over time; it ${why}. The audit role trusts only this role ARN and requires the external id.`,
+      );
+    }
+  }
+
+  /** The role ListTargets assumes to list accounts: configured, or the organization stack's, or none. */
+  private organizationRoleArn(config: CertMonitorConfig): string | undefined {
+    if (config.organizationRoleArn) return config.organizationRoleArn;
+    if (!needsOrganizationReadRole(config) || !config.organization) return undefined;
+    return this.formatArn({
+      service: 'iam',
+      region: '',
+      account: config.organization.accountId,
+      resource: 'role',
+      resourceName: ORGANIZATION_READ_ROLE_NAME,
+    });
+  }
+
+  private grantListAccounts(config: CertMonitorConfig, role: IRole, organizationRoleArn: string | undefined): void {
+    if (config.accounts.source !== 'organization') return;
+    if (organizationRoleArn) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'AssumeOrganizationReadRole',
+          actions: ['sts:AssumeRole'],
+          resources: [organizationRoleArn],
+        }),
+      );
+      return;
+    }
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+    );
+    acknowledgeFinding(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'organizations:ListAccounts does not support resource-level permissions; it is the only action granted on "*".',
+    );
+  }
+}

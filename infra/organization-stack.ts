@@ -1,0 +1,120 @@
+/**
+ * What the organization's administration account provides to the hub: the audit role in every member account
+ * (StackSet), the same role in the management account itself (StackSets never deploy there), and a role the
+ * hub's ListTargets assumes to list the organization's accounts when the hub runs elsewhere.
+ *
+ * Deploy it after the hub stack: IAM rejects a trust policy naming a role that does not exist yet.
+ */
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnPrincipal, CfnRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { auditRoleProperties, auditRoleTrustCondition } from '../stacksets/audit-role';
+import type { CertMonitorConfig, OrganizationConfig } from './config';
+import { AuditRoleStackSet, AuditRoleTargets } from './constructs/audit-role-stack-set';
+import { acknowledgeFinding } from './nag';
+import {
+  hubPrincipalArns,
+  listTargetsRoleName,
+  needsOrganizationReadRole,
+  ORGANIZATION_READ_ROLE_NAME,
+  roleArn,
+} from './role-names';
+
+export interface OrganizationStackProps extends StackProps {
+  readonly config: CertMonitorConfig;
+  readonly organization: OrganizationConfig;
+}
+
+export class OrganizationStack extends Stack {
+  readonly stackSet: AuditRoleStackSet;
+  /** The audit role in this (management) account; absent when deployed by a delegated administrator. */
+  readonly managementAccountAuditRole?: CfnRole;
+  /** Present when the hub lists the organization from another account. */
+  readonly organizationReadRole?: Role;
+
+  constructor(scope: Construct, id: string, props: OrganizationStackProps) {
+    const { config, organization } = props;
+    super(scope, id, {
+      description: 'Certificate monitor: audit role in every account of the organization (StackSet)',
+      env: { account: organization.accountId, region: organization.region ?? config.hub.region },
+      ...props,
+    });
+    const hub = { partition: Aws.PARTITION, accountId: config.hub.accountId, region: config.hub.region };
+    const trustedPrincipalArns = hubPrincipalArns(hub);
+
+    this.stackSet = new AuditRoleStackSet(this, 'AuditRoles', {
+      targets: organization.organizationRootId
+        ? AuditRoleTargets.organization(organization.organizationRootId)
+        : AuditRoleTargets.organizationalUnits(organization.organizationalUnitIds ?? []),
+      region: this.region,
+      callAs: organization.callAs,
+      roleName: config.auditRoleName,
+      externalId: config.externalId,
+      trustedPrincipalArns,
+      principalOrgId: organization.principalOrgId,
+      failureTolerancePercentage: organization.failureTolerancePercentage,
+      maxConcurrentPercentage: organization.maxConcurrentPercentage,
+    });
+
+    // From the management account (SELF) the stack can add the role there. A delegated administrator cannot
+    // reach the management account; docs/deploy.md shows the one-command install for that case.
+    if (organization.callAs === 'SELF') {
+      const role = auditRoleProperties({
+        roleName: config.auditRoleName,
+        trustedPrincipalArns,
+        trustCondition: auditRoleTrustCondition(config.externalId, organization.principalOrgId),
+      });
+      this.managementAccountAuditRole = new CfnRole(this, 'ManagementAccountAuditRole', {
+        roleName: config.auditRoleName,
+        description: role.Description,
+        maxSessionDuration: role.MaxSessionDuration,
+        assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+        policies: role.Policies.map((policy) => ({
+          policyName: policy.PolicyName,
+          policyDocument: policy.PolicyDocument,
+        })),
+        tags: role.Tags.map((tag) => ({ key: tag.Key, value: tag.Value })),
+      });
+      acknowledgeFinding(
+        this.managementAccountAuditRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        'ACM list/describe/list-tags, tag:GetResources and account:ListRegions cannot be scoped below this ' +
+          'account; the role is read-only and trusts only the hub roles, with the external id.',
+      );
+      new CfnOutput(this, 'ManagementAccountAuditRoleArn', {
+        value: this.managementAccountAuditRole.attrArn,
+      });
+    }
+
+    if (needsOrganizationReadRole(config)) {
+      this.organizationReadRole = new Role(this, 'OrganizationReadRole', {
+        roleName: ORGANIZATION_READ_ROLE_NAME,
+        description: "Lets the certificate monitor hub's ListTargets list the organization's accounts",
+        assumedBy: new ArnPrincipal(roleArn(hub.partition, hub.accountId, listTargetsRoleName(hub.region))),
+      });
+      this.organizationReadRole.addToPolicy(
+        new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+      );
+      this.organizationReadRole.addToPolicy(
+        new PolicyStatement({
+          sid: 'DescribeAccount',
+          actions: ['organizations:DescribeAccount'],
+          resources: [
+            this.formatArn({ service: 'organizations', region: '', account: '*', resource: 'account/o-*/*' }),
+          ],
+        }),
+      );
+      acknowledgeFinding(
+        this.organizationReadRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        'organizations:ListAccounts does not support resource-level permissions.',
+      );
+      acknowledgeFinding(
+        this.organizationReadRole,
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::*:account/o-*/*]',
+        'organizations:DescribeAccount on any member account of the organization; only account resources, read-only.',
+      );
+      new CfnOutput(this, 'OrganizationReadRoleArn', { value: this.organizationReadRole.roleArn });
+    }
+  }
+}
