@@ -42,8 +42,11 @@ export interface Harness {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   counter: RequestCounter;
-  /** Fails the next `times` requests of this operation with the error, as DynamoDB would answer them. */
-  failNext(operation: string, error: Error, times?: number): void;
+  /**
+   * Fails the next request of this operation (whose low-level input matches, when given) with the error, as DynamoDB
+   * would answer it.
+   */
+  failNext(operation: string, error: Error, matches?: (input: Record<string, unknown>) => boolean): void;
   close(): Promise<void>;
 }
 
@@ -56,16 +59,17 @@ export async function startHarness(): Promise<Harness> {
     maxAttempts: 1,
   });
   const counter = new RequestCounter();
-  const failures = new Map<string, { error: Error; times: number }>();
+  const failures = new Map<string, { error: Error; matches: (input: Record<string, unknown>) => boolean }>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = String(context.commandName).replace(/Command$/, '');
+      const input = args.input as Record<string, unknown>;
       const failure = failures.get(operation);
-      if (failure && failure.times > 0) {
-        failure.times--;
+      if (failure?.matches(input)) {
+        failures.delete(operation);
         throw failure.error;
       }
-      counter.record(operation, args.input as Record<string, unknown>);
+      counter.record(operation, input);
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
@@ -75,7 +79,7 @@ export async function startHarness(): Promise<Harness> {
     client,
     doc: DynamoDBDocumentClient.from(client),
     counter,
-    failNext: (operation, error, times = 1) => failures.set(operation, { error, times }),
+    failNext: (operation, error, matches = () => true) => failures.set(operation, { error, matches }),
     close: async () => {
       client.destroy();
       await dynamo.close();

@@ -193,6 +193,28 @@ describe('DynamoStateStore snapshots', () => {
     expect(await store.loadAllCertificates()).toHaveLength(3);
   });
 
+  it('lists the certificates of a save that stopped after the snapshot, and its retry completes the run record', async () => {
+    // Prepare: the write of the run's target result fails, after the certificates were stored
+    const store = await newStore(harness);
+    const certs = certificates(3);
+    const outage = Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    harness.failNext('PutItem', outage, (input) => JSON.stringify(input.Item).includes('"target-result"'));
+    // Act
+    const failed = store.saveTargetScan(scan('run-1', DAY1, 'ok', certs, newChanges(certs)));
+    // Assess
+    await expect(failed).rejects.toMatchObject({ name: 'StateStoreError', code: 'InternalServerError' });
+    expect((await store.loadRunResults('run-1')).targets).toHaveLength(0);
+    // The target was listed as holding certificates before they were written.
+    expect(arns(await store.loadAllCertificates())).toEqual(arns(certs));
+    // The retry's diff finds the stored snapshot: no changes, nothing written twice.
+    const stats = await store.saveTargetScanWithStats(scan('run-1', DAY1, 'ok', certs, []));
+    expect(stats).toMatchObject({ certificatesWritten: 0, historyWritten: 0, changeEventsWritten: 0 });
+    const results = await store.loadRunResults('run-1');
+    expect(results.targets).toHaveLength(1);
+    expect(results.changes).toHaveLength(3);
+    expect(await store.loadCertificateHistory(certs[0]!.arn)).toHaveLength(1);
+  });
+
   it('stamps history, results and events with a TTL historyDays after the scan', async () => {
     // Prepare
     const store = await newStore(harness, { historyDays: 30 });
