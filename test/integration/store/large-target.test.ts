@@ -75,6 +75,8 @@ describe('DynamoStateStore with a 2,500-certificate target', () => {
       changeEventsWritten: 150,
       historyWritten: 150,
     });
+    expect(third).toMatchObject({ batchGetCalls: 3, batchWriteCalls: 6 + 12 });
+    expect(harness.counter.itemsWritten).toBe(100 + 150 + 150 + 2);
     expect(harness.counter.itemsDeleted).toBe(50);
     expect((await store.loadTarget(TARGET)).certificates).toHaveLength(COUNT - 50);
     expect(await store.loadAllCertificates()).toHaveLength(COUNT - 50);
