@@ -2,9 +2,10 @@
  * The state store on the single DynamoDB table: each target's current certificates, target meta, runs, per-run
  * target results and change events, and per-certificate history. docs/table.md describes every item.
  *
- * DynamoDB Local stand-ins (dynalite) have no transactions, so every write is safe to repeat instead: keys are
- * deterministic, events and history are conditional puts, and the order of writes (events and history first, the
- * snapshot next, the target meta last) leaves a crashed save in a state its retry completes without duplicates.
+ * No transactions (the local stand-in, dynalite, has none), so every write is safe to repeat instead: keys are
+ * deterministic, events and history are written only where absent, and the order of writes (events and history
+ * first, the snapshot next, the target meta last) leaves a crashed save in a state its retry completes without
+ * duplicates.
  */
 import {
   type DynamoDBDocumentClient,
