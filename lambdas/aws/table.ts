@@ -7,6 +7,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../core/names';
@@ -47,5 +48,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  await enableTimeToLive(client, tableName);
   return true;
+}
+
+/**
+ * History, run records and resolved alerts carry an expiry attribute; without TTL on, DynamoDB keeps them forever.
+ * Local DynamoDB emulators without TTL support answer UnknownOperationException: nothing expires there, which is harmless.
+ */
+async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'UnknownOperationException') throw error;
+  }
 }
