@@ -132,10 +132,9 @@ function invalidToken(protocol: Protocol): AwsError {
     : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
 }
 
-function expiredToken(protocol: Protocol): AwsError {
-  return protocol === 'awsQuery'
-    ? new AwsError('ExpiredToken', 'The security token included in the request is expired', 400)
-    : new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+/** STS models this code for the query protocol too, so the SDK raises its ExpiredTokenException class. */
+function expiredToken(): AwsError {
+  return new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400);
 }
 
 function unknownOperation(protocol: Protocol, operation: string): AwsError {
@@ -229,7 +228,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!caller) throw invalidToken(protocol);
       call.accountId = caller.accountId;
       if (enforceExpiry && caller.expiresAtMs !== undefined && caller.expiresAtMs <= clock.nowMs()) {
-        throw expiredToken(protocol);
+        throw expiredToken();
       }
       if (service.regional && !org.isRegionEnabled(caller.accountId, auth.region)) throw invalidToken(protocol);
 
