@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/paths';
+import { hubPrincipalArns } from '../../infra/role-names';
+import { AUDIT_ROLE_ACTIONS } from '../../lambdas/aws/permissions';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../../lambdas/core/names';
+import {
+  AUDIT_ROLE_LOGICAL_ID,
+  AUDIT_ROLE_TEMPLATE_FILE,
+  buildAuditRoleTemplate,
+  renderAuditRoleTemplate,
+  TEMPLATE_BODY_MAX_BYTES,
+} from '../../stacksets/audit-role';
+import type { Cfn } from './fixtures';
+
+const template = buildAuditRoleTemplate() as Cfn;
+const role = template.Resources[AUDIT_ROLE_LOGICAL_ID];
+const trust = role.Properties.AssumeRolePolicyDocument.Statement;
+const permissions = role.Properties.Policies.flatMap((p: Cfn) => p.PolicyDocument.Statement);
+
+describe('the member-account audit role template', () => {
+  it('is the contract member accounts deploy (change it on purpose: update the snapshot and the JSON file)', () => {
+    expect(template).toMatchSnapshot();
+  });
+
+  it('allows exactly the actions the scanner calls, and nothing else', () => {
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0].Effect).toBe('Allow');
+    expect(permissions[0].Action).toEqual([...AUDIT_ROLE_ACTIONS]);
+  });
+
+  it('has no wildcard actions and says why its resource is "*"', () => {
+    for (const action of permissions.flatMap((s: Cfn) => [].concat(s.Action))) {
+      expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    }
+    expect(permissions[0].Resource).toBe('*');
+    expect(template.Description).toMatch(/granted on "\*"/);
+    expect(template.Metadata['cert-monitor'].ResourceScoping).toMatch(/do not support resource-level permissions/);
+  });
+
+  it('trusts only the principals passed in, with the external id in every case', () => {
+    expect(trust).toHaveLength(1);
+    const [statement] = trust;
+    expect(statement.Effect).toBe('Allow');
+    expect(statement.Action).toBe('sts:AssumeRole');
+    expect(statement.Principal).toEqual({ AWS: { Ref: 'TrustedPrincipalArns' } });
+    expect(template.Parameters.TrustedPrincipalArns.Type).toBe('CommaDelimitedList');
+    const [condition, withOrg, withoutOrg] = statement.Condition['Fn::If'];
+    expect(condition).toBe('HasPrincipalOrgId');
+    expect(withOrg).toEqual({
+      StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' }, 'aws:PrincipalOrgID': { Ref: 'PrincipalOrgId' } },
+    });
+    expect(withoutOrg).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
+  });
+
+  it('is handed role ARNs (not accounts or users) as its principals', () => {
+    const arns = hubPrincipalArns({ partition: 'aws', accountId: '222222222222', region: 'eu-west-1' });
+
+    expect(arns).toEqual([
+      'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/cert-monitor-list-targets-eu-west-1',
+    ]);
+  });
+
+  it('hides the external id and defaults the role name and the organization condition', () => {
+    expect(template.Parameters.ExternalId).toMatchObject({ Type: 'String', NoEcho: true, MinLength: 2 });
+    expect(template.Parameters.RoleName.Default).toBe(DEFAULT_AUDIT_ROLE_NAME);
+    expect(template.Parameters.PrincipalOrgId.Default).toBe('');
+    expect(template.Conditions.HasPrincipalOrgId).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'PrincipalOrgId' }, ''] }],
+    });
+    expect(role.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(role.Properties.MaxSessionDuration).toBe(3600);
+  });
+
+  it('fits in a StackSet templateBody', () => {
+    expect(Buffer.byteLength(renderAuditRoleTemplate(), 'utf8')).toBeLessThan(TEMPLATE_BODY_MAX_BYTES);
+    expect(TEMPLATE_BODY_MAX_BYTES).toBe(51_200);
+  });
+
+  it('is committed as stacksets/audit-role.template.json, unchanged (else run: npx tsx stacksets/write-audit-role-template.ts)', () => {
+    const committed = readFileSync(join(REPO_ROOT, AUDIT_ROLE_TEMPLATE_FILE), 'utf8');
+
+    expect(JSON.parse(committed)).toEqual(template);
+    expect(Buffer.byteLength(committed, 'utf8')).toBeLessThan(TEMPLATE_BODY_MAX_BYTES);
+  });
+});

@@ -1,0 +1,435 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/pipeline';
+import { ENV, METRICS, TABLE_SCHEMA } from '../../lambdas/core/names';
+import {
+  actionsOf,
+  type Cfn,
+  EXTERNAL_ID,
+  HUB_ACCOUNT,
+  minimalConfig,
+  onlyResource,
+  policyStatements,
+  resourcesOf,
+  stateMachineDefinition,
+  synthesize,
+} from './fixtures';
+
+const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
+
+/** The inline statements of the role with this fixed name. */
+function statementsOfRole(template: Template, roleName: string): Record<string, Cfn>[] {
+  const roles = resourcesOf(template, 'AWS::IAM::Role');
+  const roleId = Object.keys(roles).find((id) => roles[id]?.Properties.RoleName === roleName);
+  if (!roleId) throw new Error(`no role named ${roleName}`);
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+function lambdaEnvironments(template: Template): Record<string, unknown>[] {
+  return Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables);
+}
+
+describe('HubStack', () => {
+  let hub: Template;
+
+  beforeAll(() => {
+    hub = synthesize(
+      minimalConfig({
+        schedule: { cron: 'cron(30 5 ? * MON-FRI *)', timezone: 'Europe/Berlin' },
+        maxConcurrency: 25,
+        alarmEmail: 'oncall@example.com',
+      }),
+    ).hub;
+  });
+
+  describe('schedules', () => {
+    it('starts the state machine on the configured cron, in the configured time zone', () => {
+      hub.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 5 ? * MON-FRI *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PipelineStateMachine') } }),
+      });
+    });
+
+    it('invokes the heartbeat every hour', () => {
+      hub.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HeartbeatFunction'), 'Arn'] } }),
+      });
+    });
+  });
+
+  describe('pipeline', () => {
+    it('lists targets with the execution name as run id, then maps over the work list, then finalizes', () => {
+      const asl = stateMachineDefinition(hub);
+
+      expect(asl.StartAt).toBe('ListTargets');
+      expect(asl.States.ListTargets).toMatchObject({
+        Next: 'ScanTargets',
+        ResultPath: '$.listing',
+        Parameters: { 'runId.$': '$$.Execution.Name', 'startedAt.$': '$$.Execution.StartTime' },
+      });
+      expect(asl.States.ScanTargets.Next).toBe('FinalizeRun');
+      expect(asl.States.FinalizeRun).toMatchObject({
+        End: true,
+        Parameters: { 'runId.$': '$.listing.runId', 'startedAt.$': '$.listing.startedAt', 'listing.$': '$.listing' },
+      });
+    });
+
+    it('runs a Distributed Map of EXPRESS children over the S3 work list, tolerating every failure', () => {
+      const map = stateMachineDefinition(hub).States.ScanTargets;
+
+      expect(map.Type).toBe('Map');
+      expect(map.ItemReader).toEqual({
+        Resource: 'arn:<AWS::Partition>:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Bucket.$': '$.listing.bucket', 'Key.$': '$.listing.key' },
+      });
+      expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
+      expect(map.ItemSelector).toEqual({
+        'target.$': '$$.Map.Item.Value',
+        'runId.$': '$.listing.runId',
+        'startedAt.$': '$.listing.startedAt',
+      });
+      expect(map.ToleratedFailurePercentage).toBe(100);
+      expect(map.MaxConcurrency).toBe(25);
+      expect(map.ResultPath).toBeNull();
+      expect(map.ItemsPath).toBeUndefined();
+    });
+
+    it('retries only Lambda service errors, with backoff, in every task', () => {
+      const asl = stateMachineDefinition(hub);
+      const tasks = [
+        asl.States.ListTargets,
+        asl.States.ScanTargets.ItemProcessor.States.ScanTarget,
+        asl.States.FinalizeRun,
+      ];
+
+      for (const task of tasks) {
+        expect(task.Retry).toHaveLength(1);
+        expect(task.Retry[0].ErrorEquals).toEqual(LAMBDA_SERVICE_ERRORS);
+        expect(task.Retry[0].BackoffRate).toBeGreaterThan(1);
+      }
+      expect(LAMBDA_SERVICE_ERRORS).toEqual([
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+      ]);
+    });
+
+    it('is a Standard machine that logs errors without execution data and traces with X-Ray', () => {
+      hub.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+      });
+    });
+
+    it('lets the state machine read the work lists, as the item reader cannot derive the grant', () => {
+      const statements = policyStatements(hub).filter(({ path }) => path.startsWith('PipelineStateMachineRole'));
+
+      expect(statements.map((s) => s.statement)).toContainEqual(
+        expect.objectContaining({
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^WorkListsBucket/), 'Arn'] }, '/*']] },
+        }),
+      );
+    });
+  });
+
+  describe('IAM', () => {
+    it('gives the scanner a fixed role name and lets it assume only the audit role', () => {
+      const statements = statementsOfRole(hub, 'cert-monitor-scanner-eu-west-1');
+      const assume = statements.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+
+      expect(assume).toEqual([
+        expect.objectContaining({ Action: 'sts:AssumeRole', Resource: partitionArn(':iam::*:role/CertAuditReadOnly') }),
+      ]);
+      expect(statements.flatMap(actionsOf).filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('logs:'))).toEqual(
+        ['sts:AssumeRole'],
+      );
+    });
+
+    it('lets ListTargets list the organization and assume the audit role for enabled regions', () => {
+      const statements = statementsOfRole(hub, 'cert-monitor-list-targets-eu-west-1');
+
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 'organizations:ListAccounts', Resource: '*' }),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 'sts:AssumeRole', Resource: partitionArn(':iam::*:role/CertAuditReadOnly') }),
+      );
+    });
+
+    it('grants no wildcard action anywhere', () => {
+      for (const { path, statement } of policyStatements(hub)) {
+        for (const action of actionsOf(statement)) {
+          expect(action, `${path} allows ${action}`).not.toMatch(/^\*$|:\*$/);
+        }
+      }
+    });
+
+    it('lets only FinalizeRun and Heartbeat read the Slack secret', () => {
+      const readers = policyStatements(hub)
+        .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+        .map(({ path }) => path.replace(/RoleDefaultPolicy.*/, ''));
+
+      expect(readers.sort()).toEqual(['FinalizeRun', 'Heartbeat']);
+    });
+
+    it('scopes the audit role to the listed accounts, minus the excluded ones, when accounts are listed', () => {
+      const listed = synthesize(
+        minimalConfig({
+          accounts: {
+            source: 'list',
+            ids: ['333333333333', '444444444444', '555555555555'],
+            exclude: ['444444444444'],
+          },
+        }),
+      ).hub;
+      const statements = statementsOfRole(listed, 'cert-monitor-scanner-eu-west-1');
+
+      expect(statements.find((s) => s.Action === 'sts:AssumeRole')?.Resource).toEqual([
+        partitionArn(':iam::333333333333:role/CertAuditReadOnly'),
+        partitionArn(':iam::555555555555:role/CertAuditReadOnly'),
+      ]);
+      const listTargets = statementsOfRole(listed, 'cert-monitor-list-targets-eu-west-1').flatMap(actionsOf);
+      expect(listTargets.filter((a) => a.startsWith('organizations:'))).toEqual([]);
+    });
+
+    it('assumes the configured organization role instead of calling Organizations itself', () => {
+      const roleArn = 'arn:aws:iam::111111111111:role/org-reader';
+      const template = synthesize(minimalConfig({ organizationRoleArn: roleArn })).hub;
+      const statements = statementsOfRole(template, 'cert-monitor-list-targets-eu-west-1');
+
+      expect(statements).toContainEqual(expect.objectContaining({ Action: 'sts:AssumeRole', Resource: roleArn }));
+      expect(statements.flatMap(actionsOf)).not.toContain('organizations:ListAccounts');
+      expect(lambdaEnvironments(template)[0]?.[ENV.organizationRoleArn]).toBe(roleArn);
+    });
+  });
+
+  describe('state table', () => {
+    it('is on-demand, point-in-time recoverable, encrypted, with TTL and the sparse attention index', () => {
+      hub.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: TABLE_SCHEMA.attentionIndex.name,
+            KeySchema: [
+              { AttributeName: TABLE_SCHEMA.attentionIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: TABLE_SCHEMA.attentionIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    });
+
+    it('survives the stack being deleted', () => {
+      hub.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+  });
+
+  describe('work bucket', () => {
+    it('is private, encrypted, TLS-only and expires work lists', () => {
+      hub.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+      });
+      hub.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('Lambdas', () => {
+    it('run the newest Node.js runtime on arm64, each with a log group kept for the configured days', () => {
+      hub.resourcePropertiesCountIs(
+        'AWS::Lambda::Function',
+        {
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          LoggingConfig: Match.objectLike({ LogGroup: Match.anyValue() }),
+        },
+        4,
+      );
+      hub.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 5);
+    });
+
+    it('give ScanTarget less time than an EXPRESS child has', () => {
+      const functions = Object.entries(resourcesOf(hub, 'AWS::Lambda::Function'));
+      const scanTarget = functions.find(([id]) => id.startsWith('ScanTarget'))?.[1];
+
+      expect(scanTarget?.Properties.Timeout).toBeLessThanOrEqual(300);
+    });
+
+    it('receive only variables named in ENV (plus Powertools settings), and no webhook', () => {
+      const known = new Set<string>([...Object.values(ENV), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+
+      for (const variables of lambdaEnvironments(hub)) {
+        expect(Object.keys(variables).filter((name) => !known.has(name))).toEqual([]);
+        expect(JSON.stringify(variables)).not.toMatch(/hooks\.slack\.com|webhook/i);
+        expect(variables).toMatchObject({
+          POWERTOOLS_SERVICE_NAME: METRICS.serviceName,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
+          [ENV.externalId]: EXTERNAL_ID,
+          [ENV.tableName]: { Ref: expect.stringMatching(/^StateTable/) },
+        });
+      }
+    });
+
+    it('pass the Slack secret by ARN to the functions that post to Slack', () => {
+      const withSecret = lambdaEnvironments(hub).filter((v) => ENV.slackSecretArn in v);
+
+      expect(withSecret).toHaveLength(2);
+      for (const variables of withSecret) {
+        expect(variables[ENV.slackSecretArn]).toEqual({ Ref: expect.stringMatching(/^AlertingSlackSecret/) });
+      }
+    });
+  });
+
+  describe('alerting', () => {
+    it('creates the Slack secret with an empty placeholder instead of a generated value', () => {
+      hub.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: 'cert-monitor/slack',
+        SecretString: JSON.stringify({ digestWebhookUrl: '', alertsWebhookUrl: '' }),
+        GenerateSecretString: Match.absent(),
+      });
+    });
+
+    it('alarms when no run completed in the schedule period, treating missing data as breaching', () => {
+      hub.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS.namespace,
+        MetricName: METRICS.runCompleted,
+        Dimensions: [{ Name: 'service', Value: METRICS.serviceName }],
+        Statistic: 'Sum',
+        Period: (24 + 6) * 3600,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertingTopic') }],
+      });
+    });
+
+    it('alarms on failed and timed-out runs, on every Lambda error and on a broken webhook', () => {
+      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+        hub.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/States',
+          MetricName: metricName,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+        });
+      }
+      hub.resourcePropertiesCountIs(
+        'AWS::CloudWatch::Alarm',
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', ComparisonOperator: 'GreaterThanOrEqualToThreshold' },
+        4,
+      );
+      hub.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: METRICS.webhookBroken,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+      });
+    });
+
+    it('sends every alarm, and its recovery, to the topic', () => {
+      const alarms = Object.values(resourcesOf(hub, 'AWS::CloudWatch::Alarm'));
+
+      expect(alarms).toHaveLength(8);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertingTopic/) }]);
+        expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
+      }
+    });
+
+    it('encrypts the topic with a rotating key CloudWatch may use, enforces TLS and subscribes the e-mail', () => {
+      hub.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      hub.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+      hub.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+      hub.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    });
+  });
+
+  describe('dashboard', () => {
+    it('shows findings by code, expiring certificates, coverage, run duration and throttles', () => {
+      const body = JSON.stringify(onlyResource(hub, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+
+      for (const text of [
+        'FindingCode',
+        'EXPIRED',
+        'RENEWAL_FAILED',
+        METRICS.expiringWithin7Days,
+        METRICS.expiringWithin30Days,
+        METRICS.targetsScanned,
+        METRICS.targetsFailed,
+        METRICS.runDurationSeconds,
+        METRICS.throttles,
+      ]) {
+        expect(body).toContain(text);
+      }
+    });
+  });
+
+  describe('outputs', () => {
+    it('name the state machine, table, secret and topic, and how to start a run by hand', () => {
+      const outputs = hub.findOutputs('*');
+
+      expect(Object.keys(outputs).sort()).toEqual([
+        'AlarmTopicArn',
+        'SlackSecretName',
+        'StartRunCommand',
+        'StateMachineArn',
+        'TableName',
+      ]);
+      expect(JSON.stringify(outputs.StartRunCommand)).toContain(
+        'aws stepfunctions start-execution --state-machine-arn ',
+      );
+    });
+
+    it('deploy into the configured hub account and region', () => {
+      const { stacks } = synthesize(minimalConfig());
+
+      expect(stacks.hub.account).toBe(HUB_ACCOUNT);
+      expect(stacks.hub.region).toBe('eu-west-1');
+      expect(stacks.organization).toBeUndefined();
+    });
+  });
+});
