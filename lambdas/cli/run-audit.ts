@@ -1,0 +1,398 @@
+/**
+ * The `audit` command's composition: the same scanner, store, reports, digest and alerting as the deployed
+ * pipeline, run once from a laptop or a CI job. Everything from outside (AWS clients, Slack posting, clocks, the
+ * output streams) comes in through CliDeps and CliIo, so the whole command runs in-process in tests.
+ *
+ * Exit codes: 0 every target scanned; 2 the report was written but some target failed or a Slack message was not
+ * delivered; 1 (a thrown CliError) nothing useful could be done.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { runAlerting } from '../alerting';
+import { DynamoAlertStore } from '../aws/alert-store';
+import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
+import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
+import { OrganizationsError } from '../aws/organizations';
+import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
+import { DynamoStateStore } from '../aws/state-store';
+import { ensureTable } from '../aws/table';
+import { assess, compareUrgency, severityRank, worstSeverity } from '../core/findings';
+import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import type { RunRecord } from '../core/ports';
+import { buildReport, compareReports, type Report, renderChanges, summaryLine } from '../core/report';
+import { renderAlert, renderDigest, type SlackMessage } from '../core/slack';
+import { type AuditResult, runAudit } from '../scan/audit';
+import type { ScanLogger } from '../scan/scan-target';
+import { postToWebhook, SlackDelivery } from '../slack';
+import type { CliOptions } from './args';
+import { CliError } from './errors';
+import {
+  checkWritable,
+  type OutputStream,
+  progressView,
+  readEarlierReport,
+  renderReport,
+  writeAtomically,
+} from './output';
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Read for NO_COLOR only; AWS settings are the SDK's business. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Posts one Slack message (postToWebhook's contract: throws typed errors that never contain the URL). */
+export type PostMessage = (url: string, message: SlackMessage, label: string) => Promise<unknown>;
+
+export interface CliDeps {
+  /** STS with the caller's credentials (the SDK's default chain). */
+  sts: STSClient;
+  /** Made on first use: only listing the organization needs it. */
+  organizations: () => OrganizationsClient;
+  /** Made on first use: only --state-table needs it. */
+  dynamo: () => DynamoDBClient;
+  /** Region of the hub clients (STS, Organizations) and of the table. */
+  region: string;
+  /** Wall clock: run ids, run records. */
+  clock: () => Date;
+  /** Replaces the audit-role clients (tests). */
+  openClients?: OpenTargetClients;
+  /** Digest delivery. @default postToWebhook */
+  postDigest: PostMessage;
+  /** Alerts are spaced this far apart, as Slack asks of one webhook. @default 1_000 */
+  alertIntervalMs?: number;
+  /** Log sink for --debug. */
+  logger?: ScanLogger;
+}
+
+/**
+ * Clients from the SDK's default chain; endpoints as the SDK resolves them (AWS_ENDPOINT_URL, ...). The region is
+ * the one the SDK finds (AWS_REGION, the profile), else us-east-1, where Organizations lives.
+ */
+export async function defaultDeps(): Promise<CliDeps & { destroy(): void }> {
+  const probe = new STSClient({});
+  let region = 'us-east-1';
+  try {
+    region = (await probe.config.region()) || region;
+  } catch {
+    // No region configured anywhere: the default above.
+  } finally {
+    probe.destroy();
+  }
+  const sts = createStsClient({ region });
+  let organizations: OrganizationsClient | undefined;
+  let dynamo: DynamoDBClient | undefined;
+  return {
+    sts,
+    region,
+    organizations: () => {
+      organizations ??= createOrganizationsClient({ region });
+      return organizations;
+    },
+    dynamo: () => {
+      dynamo ??= new DynamoDBClient({ region });
+      return dynamo;
+    },
+    clock: () => new Date(),
+    postDigest: (url, message, label) => postToWebhook(url, message, { label }),
+    destroy: () => {
+      sts.destroy();
+      organizations?.destroy();
+      dynamo?.destroy();
+    },
+  };
+}
+
+const CREDENTIALS_HINT =
+  'provide credentials with AWS_PROFILE=<profile> (after `aws sso login --profile <profile>`), ' +
+  'or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary ones)';
+
+/** Checks that the default chain gives credentials AWS accepts; returns the caller's ARN. */
+export async function checkCredentials(sts: STSClient): Promise<string> {
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    return identity.Arn ?? 'unknown caller';
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (code === 'CredentialsProviderError' || /could not load credentials/i.test(awsErrorMessage(error))) {
+      throw new CliError(`no AWS credentials found: ${CREDENTIALS_HINT}`);
+    }
+    if (isInvalidToken(code) || code === 'SignatureDoesNotMatch' || code === 'AccessDenied') {
+      throw new CliError(
+        `AWS rejected the credentials (${code}: ${oneLine(awsErrorMessage(error))}); refresh them (e.g. \`aws sso login\`) or ${CREDENTIALS_HINT}`,
+      );
+    }
+    throw new CliError(
+      `cannot check the AWS credentials with STS GetCallerIdentity (${code}: ${oneLine(awsErrorMessage(error))}); check the network, AWS_REGION and any AWS_ENDPOINT_URL`,
+    );
+  }
+}
+
+/**
+ * Calls in flight for a describe rate: the scanner's default at the default rate, growing with the rate so a raised
+ * quota can be used at the same latency (about half a second per call).
+ */
+export function describeConcurrency(ratePerSecond: number): number {
+  return Math.max(DEFAULT_DESCRIBE_CONCURRENCY, Math.ceil(ratePerSecond / 2));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function newRunId(now: Date): string {
+  return `cli-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * What the attention index holds: certificates with a finding worse than informational (IMPORTED and NOT_IN_USE
+ * alone are facts, not problems).
+ */
+export function needsAttention(expiryDays: number, now: () => Date): (cert: Certificate) => boolean {
+  return (cert) => severityRank(worstSeverity(assess(cert, { now: now(), expiryDays }))) < severityRank('info');
+}
+
+function runRecord(runId: string, startedAt: Date, completedAt: Date, result: AuditResult, report: Report): RunRecord {
+  return {
+    runId,
+    startedAt: startedAt.toISOString(),
+    completedAt: completedAt.toISOString(),
+    status: 'completed',
+    targets: result.targets.length,
+    targetsFailed: report.summary.targetsFailed,
+    certificates: report.summary.certificates,
+    accounts: report.summary.accounts,
+    regions: report.summary.regions,
+    changes: result.changes.length,
+    failures: result.targets
+      .filter((target) => target.status !== 'ok')
+      .map((target) => ({
+        accountId: target.accountId,
+        ...(target.accountName ? { accountName: target.accountName } : {}),
+        region: target.region,
+        errorCode: target.errorCode ?? target.status,
+        errorMessage: target.errorMessage ?? '',
+      })),
+  };
+}
+
+interface StateContext {
+  tableName: string;
+  store: DynamoStateStore;
+  alerts: DynamoAlertStore;
+  /** Whether any run had completed against the table before this one. */
+  hadPreviousRun: boolean;
+}
+
+async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Date): Promise<StateContext> {
+  const tableName = options.stateTable as string;
+  const client = deps.dynamo();
+  let created: boolean;
+  try {
+    created = await ensureTable(client, tableName);
+  } catch (error) {
+    throw new CliError(
+      `cannot use the DynamoDB table ${tableName} (${awsErrorCode(error)}: ${oneLine(awsErrorMessage(error))}); ` +
+        'the credentials need dynamodb:DescribeTable, CreateTable, Query, GetItem, PutItem, UpdateItem and BatchWriteItem on it',
+    );
+  }
+  if (created) io.stderr.write(`Created the DynamoDB table ${tableName} (on-demand) for --state-table.\n`);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoStateStore({
+    client: doc,
+    tableName,
+    needsAttention: needsAttention(options.expiryDays, () => now),
+  });
+  const hadPreviousRun = (await store.latestCompletedRun()) !== undefined;
+  return { tableName, store, alerts: new DynamoAlertStore(doc, { tableName }), hadPreviousRun };
+}
+
+function inactiveAccountsWarning(result: AuditResult): string | undefined {
+  if (result.inactiveAccounts.length === 0) return undefined;
+  const shown = result.inactiveAccounts
+    .slice(0, 10)
+    .map((account) => `${account.id}${account.name ? ` ${account.name}` : ''} (${account.state})`)
+    .join(', ');
+  const more = result.inactiveAccounts.length > 10 ? ` and ${result.inactiveAccounts.length - 10} more` : '';
+  return `Not scanned, not ACTIVE in the organization: ${shown}${more}.`;
+}
+
+function warn(io: CliIo, message: string): void {
+  io.stderr.write(`Warning: ${oneLine(message)}\n`);
+}
+
+/** Runs one audit as the options say; returns the exit code. Throws CliError for exit code 1. */
+export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliDeps): Promise<number> {
+  const startedAt = deps.clock();
+  const now = options.asOf ?? startedAt;
+  const runId = newRunId(startedAt);
+
+  // Everything that can be checked before a long scan is checked first.
+  const earlier = options.compare !== undefined ? await readEarlierReport(options.compare) : undefined;
+  if (options.output !== undefined) await checkWritable(options.output);
+  const caller = await checkCredentials(deps.sts);
+  const progress = progressView(io.stderr);
+  if (io.stderr.isTTY === true) io.stderr.write(`Auditing as ${caller}\n`);
+  const state = options.stateTable !== undefined ? await openState(options, deps, io, now) : undefined;
+  await state?.store.recordRunStarted({ runId, startedAt: startedAt.toISOString() });
+
+  let result: AuditResult;
+  let failed = 0;
+  try {
+    result = await runAudit(
+      {
+        sts: deps.sts,
+        clientConfig: { region: deps.region },
+        ...(options.accounts === 'organization' ? { organizations: deps.organizations() } : {}),
+        ...(state ? { store: state.store } : {}),
+        ...(deps.openClients ? { openClients: deps.openClients } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
+      },
+      {
+        accounts: options.accounts,
+        exclude: options.excludeAccounts,
+        regions: options.regions,
+        roleName: options.roleName,
+        ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+        runId,
+        now,
+        targetConcurrency: options.concurrency,
+        scan: {
+          ownerTagKey: options.ownerTagKey,
+          describeRatePerSecond: options.describeRate,
+          describeConcurrency: describeConcurrency(options.describeRate),
+        },
+      },
+      (p) => {
+        if (p.last && p.last.status !== 'ok') failed++;
+        progress.update(p.targetsDone, p.targetsTotal, p.certificates, failed);
+      },
+    );
+  } catch (error) {
+    if (error instanceof OrganizationsError) {
+      throw new CliError(
+        `${oneLine(error.message)}. Without Organizations access, name the accounts: --accounts 111111111111,222222222222`,
+      );
+    }
+    throw error;
+  } finally {
+    progress.stop();
+  }
+
+  const inactive = inactiveAccountsWarning(result);
+  if (inactive) warn(io, inactive);
+  const report = buildReport({
+    runId,
+    generatedAt: now,
+    targets: result.targets,
+    certificates: result.certificates,
+    expiryDays: options.expiryDays,
+  });
+  let exitCode = report.summary.targetsFailed > 0 ? 2 : 0;
+
+  // The report first: whatever happens to Slack afterwards, it is written.
+  const toStdout = options.output === undefined;
+  const color = toStdout && io.stdout.isTTY === true && !io.env?.NO_COLOR;
+  const text = renderReport(report, options.format, { color });
+  if (toStdout) io.stdout.write(text);
+  else {
+    await writeAtomically(options.output as string, text);
+    io.stderr.write(`Wrote ${options.output} (${options.format}): ${summaryLine(report)}\n`);
+  }
+
+  // Changes go after the table, or to stderr when stdout carries a machine-readable report.
+  const changesOut = toStdout && options.format !== 'table' ? io.stderr : io.stdout;
+  let digestChanges: Change[] = [];
+  if (earlier) {
+    const changes = compareReports(earlier, report, { ownerTagKey: options.ownerTagKey });
+    changesOut.write(`\nChanges since ${options.compare} (${earlier.generatedAt}):\n${renderChanges(changes)}`);
+    digestChanges = changes;
+  }
+  if (state) {
+    if (state.hadPreviousRun) {
+      changesOut.write(`\nChanges since the previous run in ${state.tableName}:\n${renderChanges(result.changes)}`);
+      digestChanges = result.changes;
+    } else {
+      changesOut.write(
+        `\nFirst run against ${state.tableName}: ${report.summary.certificates} certificate(s) recorded as the baseline for the next run.\n`,
+      );
+    }
+  }
+
+  if (state && options.alertsWebhookUrl !== undefined) {
+    if (!(await sendAlerts(options, deps, io, state, result.targets, now))) exitCode = 2;
+  }
+  if (options.slackWebhookUrl !== undefined) {
+    const certificates: AssessedCertificate[] = result.certificates
+      .map((cert) => assess(cert, { now, expiryDays: options.expiryDays }))
+      .sort(compareUrgency);
+    const message = renderDigest(
+      {
+        runId,
+        generatedAt: now.toISOString(),
+        expiryDays: options.expiryDays,
+        targets: result.targets,
+        certificates,
+        changes: digestChanges,
+        ...(options.output !== undefined ? { reportLocation: options.output } : {}),
+      },
+      { ownerTagKey: options.ownerTagKey },
+    );
+    try {
+      await deps.postDigest(options.slackWebhookUrl, message, 'digest');
+    } catch (error) {
+      warn(io, `the Slack digest was not delivered: ${awsErrorMessage(error)}`);
+      exitCode = 2;
+    }
+  }
+  await state?.store.recordRunCompleted(runRecord(runId, startedAt, deps.clock(), result, report));
+  return exitCode;
+}
+
+/**
+ * What the pipeline's finalization does for on-call: incidents over the whole stored snapshot, planned against the
+ * alert state in the same table, one message per incident stage. Returns false when a message stayed undelivered.
+ */
+async function sendAlerts(
+  options: CliOptions,
+  deps: CliDeps,
+  io: CliIo,
+  state: StateContext,
+  targets: TargetResult[],
+  now: Date,
+): Promise<boolean> {
+  const delivery = new SlackDelivery(options.alertsWebhookUrl as string, {
+    label: 'alerts',
+    ...(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {}),
+  });
+  const certificates = (await state.store.loadAllCertificates()).map((cert) =>
+    assess(cert, { now, expiryDays: options.expiryDays }),
+  );
+  const outcome = await runAlerting({
+    store: state.alerts,
+    send: async (notice) => {
+      await delivery.post(renderAlert(notice, { ownerTagKey: options.ownerTagKey }));
+    },
+    certificates,
+    targets,
+    now,
+    config: { ownerTagKey: options.ownerTagKey },
+  });
+  if (outcome.sent.length > 0 && io.stderr.isTTY === true) {
+    io.stderr.write(`Sent ${outcome.sent.length} alert(s) to on-call.\n`);
+  }
+  if (outcome.failure === undefined) return true;
+  const broken = outcome.broken ? ' The webhook looks broken: replace it.' : '';
+  warn(
+    io,
+    `${outcome.pending.length} alert(s) not delivered, they are sent on the next run: ${outcome.failure.message}${broken}`,
+  );
+  return false;
+}
