@@ -24,12 +24,16 @@ export type CredentialsProvider = () => Promise<AwsCredentials>;
 export type RetryMode = 'standard' | 'adaptive';
 
 /**
- * Retry settings of the scanner's clients. Standard mode: the scanner paces DescribeCertificate and
- * ListTagsForCertificate itself, so the SDK's retries only have to absorb the odd throttle; adaptive mode adds a
- * second client-side limiter that slows every call after a throttle and measured slower with no fewer throttles.
+ * Retry settings of the scanner's clients. The scanner already paces DescribeCertificate and ListTagsForCertificate
+ * under the quota, but the quota is shared with every other caller in the account-region (another tool, a second
+ * audit). Adaptive mode slows a client down after a throttle instead of only backing off each call. Measured against
+ * the simulator with the describe quota at 5/s while the scanner paced at 9/s (200 certificates): standard mode
+ * 177 throttles and 388 describe attempts, adaptive 20 throttles and 231 attempts, both complete; with the pacing
+ * set far above the quota (30/s against 10/s), standard lost 157 of 411 describes after 6 attempts, adaptive none.
+ * At a pace under the quota both behave the same.
  */
 export const DEFAULT_MAX_ATTEMPTS = 6;
-export const DEFAULT_RETRY_MODE: RetryMode = 'standard';
+export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
 export interface ClientConfig {
   region: string;

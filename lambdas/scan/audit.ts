@@ -28,6 +28,8 @@ export interface AuditDeps {
   logger?: ScanLogger;
   /** Replaces the audit-role clients (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
+  /** The clock the audit's time and credentials expiry are read from. @default the system clock */
+  clock?: () => Date;
 }
 
 export interface AuditOptions extends ListTargetsInput {
@@ -59,11 +61,13 @@ export async function runAudit(
   options: AuditOptions,
   onProgress?: (progress: AuditProgress) => void,
 ): Promise<AuditResult> {
-  const now = options.now ?? new Date();
+  const clock = deps.clock ?? (() => new Date());
+  const now = options.now ?? clock();
   const roles = new RoleCredentials({
     sts: deps.sts,
     roleName: options.roleName,
     runId: options.runId,
+    now: () => clock().getTime(),
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   const { targets, failures, inactiveAccounts } = await listTargets(
@@ -71,6 +75,7 @@ export async function runAudit(
       sts: deps.sts,
       clientConfig: deps.clientConfig,
       roles,
+      now: clock,
       ...(deps.organizations ? { organizations: deps.organizations } : {}),
     },
     options,

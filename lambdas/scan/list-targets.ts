@@ -33,6 +33,7 @@ export interface ListTargetsDeps {
   roles?: RoleCredentials;
   /** @default DEFAULT_ACCOUNT_CONCURRENCY */
   accountConcurrency?: number;
+  /** The clock credentials expiry and failure times are read from. @default the system clock */
   now?: () => Date;
 }
 
@@ -62,6 +63,7 @@ export async function listTargets(deps: ListTargetsDeps, input: ListTargetsInput
       roleName: input.roleName,
       runId: input.runId,
       ...(input.externalId ? { externalId: input.externalId } : {}),
+      ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
     });
   if (roles.roleName !== input.roleName) {
     throw new Error(`the credentials cache is for role ${roles.roleName}, not ${input.roleName}`);

@@ -30,6 +30,8 @@ export const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
 export interface ScanOptions {
   describeConcurrency: number;
   describeRatePerSecond: number;
+  /** Describes that may start back to back after an idle spell. @default DEFAULT_DESCRIBE_BURST */
+  describeBurst?: number;
   refreshDays: number;
   thresholds: readonly number[];
   ownerTagKey?: string;
@@ -201,6 +203,7 @@ function timeBudget(options: ScanOptions): TimeBudget {
 interface StepContext {
   describeConcurrency: number;
   describeRatePerSecond: number;
+  describeBurst?: number;
   budget: TimeBudget;
   gaps: Gaps;
   logger: ScanLogger | undefined;
@@ -222,6 +225,7 @@ async function describeWhatNeedsIt(
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
     ratePerSecond: context.describeRatePerSecond,
+    burst: context.describeBurst,
     isOpen: () => !refused && context.budget.open(),
   });
   const policy = {
@@ -288,6 +292,7 @@ async function tagsOf(
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
     ratePerSecond: context.describeRatePerSecond,
+    burst: context.describeBurst,
     isOpen: () => context.budget.open(),
   });
   const entries = await Promise.all(

@@ -54,6 +54,7 @@ describe('scanner clients', () => {
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       calls,
       maxAttempts: 3,
+      retryMode: 'standard',
     });
     throttleNext = 1;
 
@@ -72,6 +73,7 @@ describe('scanner clients', () => {
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       calls,
       maxAttempts: 2,
+      retryMode: 'standard',
     });
     throttleNext = 2;
 
