@@ -19,14 +19,12 @@ async function sweep(sim: Simulator): Promise<{ arns: Set<string>; unreachable: 
   for (const account of accounts.filter((a) => a.state === 'ACTIVE')) {
     let session: SimCredentials;
     try {
-      const answer = await clients
-        .sts(sim)
-        .send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${account.id}:role/CertAuditReadOnly`,
-            RoleSessionName: 'sweep',
-          }),
-        );
+      const answer = await clients.sts(sim).send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${account.id}:role/CertAuditReadOnly`,
+          RoleSessionName: 'sweep',
+        }),
+      );
       session = {
         accessKeyId: answer.Credentials?.AccessKeyId as string,
         secretAccessKey: answer.Credentials?.SecretAccessKey as string,
