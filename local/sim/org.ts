@@ -184,13 +184,17 @@ export class SimOrganization {
 
   // ---- certificate mutations ----------------------------------------------------------------------------
 
-  /** Managed renewal completed: a new ~198-day validity (PRIVATE: the same validity as before), renewal SUCCESS. */
+  /**
+   * Managed renewal completed: a new ~198-day validity (PRIVATE: the same validity as before), renewal SUCCESS.
+   * Only ISSUED certificates renew (not IMPORTED, not expired).
+   */
   renew(arn: string): Mutation {
     return this.mutate('renew', arn, (certificate) => {
       if (certificate.type === 'IMPORTED')
         throw new SimStateError(`${arn} is IMPORTED: ACM never renews it (reimport it)`);
       const status = this.statusOf(certificate);
-      if (status !== 'ISSUED' && status !== 'EXPIRED') throw new SimStateError(`${arn} is ${status}: it cannot renew`);
+      // ACM renews only certificates that are still valid; an expired one has to be requested again.
+      if (status !== 'ISSUED') throw new SimStateError(`${arn} is ${status}: it cannot renew`);
       const now = this.clock.nowMs();
       const validity =
         certificate.type === 'PRIVATE' && certificate.notBefore && certificate.notAfter
@@ -390,7 +394,9 @@ export class SimOrganization {
       options.push([() => this.attach(certificate.arn, newResource(rng, record)), 1]);
       if (inUse) options.push([() => this.detach(certificate.arn, rng.pick(certificate.inUseBy)), 1]);
     }
-    if (live && managed) {
+    // ACM attempts managed renewal only for valid, eligible certificates.
+    const renewable = status === 'ISSUED' && certificate.renewalEligibility === 'ELIGIBLE';
+    if (renewable && managed) {
       options.push([() => this.renew(certificate.arn), 4]);
       options.push([
         () => this.failRenewal(certificate.arn, rng.pick(['CAA_ERROR', 'DOMAIN_VALIDATION_DENIED', 'OTHER'])),
@@ -400,7 +406,7 @@ export class SimOrganization {
       if (certificate.renewal?.status !== 'PENDING_AUTO_RENEWAL')
         options.push([() => this.startRenewal(certificate.arn), 1]);
     }
-    if (live && certificate.type === 'PRIVATE') options.push([() => this.renew(certificate.arn), 2]);
+    if (renewable && certificate.type === 'PRIVATE') options.push([() => this.renew(certificate.arn), 2]);
     if (certificate.type === 'IMPORTED') {
       const days = rng.pick([90, 365, 397]);
       options.push([() => this.reimport(certificate.arn, iso(this.clock.nowMs() + days * DAY_MS)), 4]);

@@ -44,6 +44,12 @@ describe('SimOrganization', () => {
     expect(mutation.changes).toEqual(['RENEWED', 'RENEWAL_STATUS_CHANGED']);
   });
 
+  it('refuses to renew an expired certificate', () => {
+    const { clock, org } = fixture();
+    clock.set('2027-05-01T00:00:00.000Z');
+    expect(() => org.renew(arnOf(MEMBER, 'eu-west-1', 1))).toThrow(/EXPIRED/);
+  });
+
   it('refuses to renew an IMPORTED certificate and reimports it instead', () => {
     const { org } = fixture();
     const arn = arnOf(MEMBER, 'eu-west-1', 9);
