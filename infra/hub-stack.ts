@@ -166,11 +166,12 @@ export class HubStack extends Stack {
     listTargets.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [workListObjects] }),
     );
+    // FinalizeRun reads the work list (targets without a result are coverage gaps) and writes the run's report.
     finalizeRun.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [workListObjects] }),
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [workListObjects] }),
     );
     const workListReason =
-      'Object-level access to the work-list bucket, which holds nothing but the work lists of this pipeline.';
+      "Object-level access to the work bucket, which holds nothing but this pipeline's work lists and run reports.";
     acknowledgeFinding(listTargets.role, arnWildcardFinding(this.workBucket.bucket, '/*'), workListReason);
     acknowledgeFinding(finalizeRun.role, arnWildcardFinding(this.workBucket.bucket, '/*'), workListReason);
 

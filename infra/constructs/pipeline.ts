@@ -167,7 +167,7 @@ export class Pipeline extends Construct {
       comment: 'Certificate monitor: list targets, scan each account-region, finalize the run',
     });
 
-    // The item reader names its bucket by JSONPath, so CDK cannot derive this grant; only the work lists.
+    // The item reader names its bucket by JSONPath, so CDK cannot derive this grant; read-only, this bucket only.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.workBucket.arnForObjects('*')] }),
     );
@@ -196,7 +196,7 @@ export class Pipeline extends Construct {
     acknowledgeFinding(
       role,
       arnWildcardFinding(props.workBucket, '/*'),
-      'The Distributed Map reads the work list from a JSONPath key; the bucket holds only work lists.',
+      'The Distributed Map reads the work list from a JSONPath key; the bucket holds only work lists and reports.',
     );
     acknowledgeFinding(
       role,

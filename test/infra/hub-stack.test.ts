@@ -172,6 +172,18 @@ describe('HubStack', () => {
       }
     });
 
+    it('lets ListTargets write work lists and FinalizeRun read them and write reports, nobody else', () => {
+      const s3Actions = (path: string) =>
+        policyStatements(hub)
+          .filter((s) => s.path.startsWith(path) && actionsOf(s.statement).some((a) => a.startsWith('s3:')))
+          .flatMap((s) => actionsOf(s.statement));
+
+      expect(s3Actions('ListTargetsRole')).toEqual(['s3:PutObject']);
+      expect(s3Actions('FinalizeRunRole')).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(s3Actions('ScanTargetRole')).toEqual([]);
+      expect(s3Actions('HeartbeatRole')).toEqual([]);
+    });
+
     it('lets only FinalizeRun and Heartbeat read the Slack secret', () => {
       const readers = policyStatements(hub)
         .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
