@@ -1,6 +1,74 @@
-/** The FinalizeRun Lambda. Placeholder so the CDK app synthesizes; the real handler replaces this file. */
+/**
+ * The FinalizeRun Lambda: the run's last state. Aggregates the run, writes the report, alerts on-call, posts the
+ * digest and records the run as completed; its RunCompleted metric is what the "no completed run" alarm watches.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
+import { DigestMarker } from '../pipeline/digest-marker';
+import { type FinalizeRunDeps, finalizeRun, type SlackStep } from '../pipeline/finalize-run';
+import { defaultSlackPoster, readSlackSetup } from '../pipeline/slack';
+import { openAlertStore, openStateStore } from '../pipeline/stores';
+import { loadFinalizeRunConfig } from './config';
+import { addRunMetrics } from './metrics';
+import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
 
-export async function handler(_event: unknown, _context: Context): Promise<never> {
-  throw new Error('not built yet');
+const config = loadFinalizeRunConfig(process.env);
+const logger = createLogger();
+const metrics = createMetrics();
+const doc = createDocumentClient(config.region);
+const secrets = new SecretsManagerClient({ region: config.region });
+
+const deps: FinalizeRunDeps = {
+  s3: new S3Client({ region: config.region }),
+  runs: openStateStore(doc, {
+    tableName: config.tableName,
+    historyDays: config.historyDays,
+    expiryDays: config.expiryDays,
+  }),
+  alerts: openAlertStore(doc, config.tableName),
+  digestMarker: new DigestMarker(doc, { tableName: config.tableName, historyDays: config.historyDays }),
+  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  poster: defaultSlackPoster(),
+  clock: () => new Date(),
+  logger: pipelineLogger(logger),
+};
+
+/** The execution's output: the run in figures, never its certificates. */
+export interface FinalizeRunSummary {
+  runId: string;
+  targets: number;
+  targetsFailed: number;
+  certificates: number;
+  changes: number;
+  report: string;
+  digest: SlackStep;
+  alerts: { outcome: SlackStep; queued: number; sent: number; pending: number };
+}
+
+export async function handler(event: unknown, context: Context): Promise<FinalizeRunSummary> {
+  return invocation({ logger, metrics }, context, async () => {
+    const { runId, startedAt, listing } = parseEvent(FinalizeRunEventSchema, event, 'FinalizeRun');
+    logger.appendKeys({ runId });
+    const result = await finalizeRun(deps, {
+      runId,
+      startedAt,
+      listing,
+      expiryDays: config.expiryDays,
+      ownerTagKey: config.ownerTagKey,
+      ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
+    });
+    addRunMetrics(metrics, result);
+    return {
+      runId,
+      targets: result.run.targets,
+      targetsFailed: result.run.targetsFailed,
+      certificates: result.run.certificates,
+      changes: result.run.changes,
+      report: result.report.location,
+      digest: result.digest,
+      alerts: result.alerts,
+    };
+  });
 }

@@ -1,6 +1,65 @@
-/** The ListTargets Lambda. Placeholder so the CDK app synthesizes; the real handler replaces this file. */
+/**
+ * The ListTargets Lambda: the run's first state. Lists the accounts × regions to scan, writes the work list to the
+ * work bucket and returns where it is (the Distributed Map reads it from there).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { createOrganizationsClient, createStsClient } from '../aws/clients';
+import { roleArnCredentials } from '../aws/credentials';
+import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/contracts';
+import { type StartRunDeps, startRun } from '../pipeline/start-run';
+import { openStateStore } from '../pipeline/stores';
+import { loadListTargetsConfig } from './config';
+import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
 
-export async function handler(_event: unknown, _context: Context): Promise<never> {
-  throw new Error('not built yet');
+const config = loadListTargetsConfig(process.env);
+const logger = createLogger();
+const metrics = createMetrics();
+const clientConfig = { region: config.region };
+const sts = createStsClient(clientConfig);
+const hubOrganizations = createOrganizationsClient(clientConfig);
+
+const deps: StartRunDeps = {
+  sts,
+  s3: new S3Client(clientConfig),
+  store: openStateStore(createDocumentClient(config.region), {
+    tableName: config.tableName,
+    historyDays: config.historyDays,
+    expiryDays: config.expiryDays,
+  }),
+  clientConfig,
+  logger: pipelineLogger(logger),
+  organizations: (runId) => {
+    const roleArn = config.organizationRoleArn;
+    if (roleArn === undefined) return { client: hubOrganizations, close: () => {} };
+    const client = createOrganizationsClient({
+      ...clientConfig,
+      credentials: roleArnCredentials({ sts, roleArn, runId }),
+    });
+    return { client, close: () => client.destroy() };
+  },
+};
+
+export async function handler(event: unknown, context: Context): Promise<RunListing> {
+  return invocation({ logger, metrics }, context, async () => {
+    const { runId, startedAt } = parseEvent(StartRunEventSchema, event, 'ListTargets');
+    logger.appendKeys({ runId });
+    const result = await startRun(deps, {
+      runId,
+      startedAt,
+      bucket: config.workBucket,
+      accounts: config.accounts,
+      exclude: config.excludedAccounts,
+      regions: config.regions,
+      roleName: config.auditRoleName,
+      ...(config.externalId ? { externalId: config.externalId } : {}),
+    });
+    logger.info('work list written', {
+      targets: result.targets.length,
+      accountsFailed: result.failures.length,
+      inactiveAccounts: result.inactiveAccounts.length,
+      key: result.listing.key,
+    });
+    return result.listing;
+  });
 }

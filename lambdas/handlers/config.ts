@@ -1,0 +1,248 @@
+/**
+ * Each Lambda's settings, read from its environment once at cold start and checked with Zod. The variable names
+ * come from ENV (infra/ sets exactly these); a missing or malformed one fails the cold start with an error that
+ * names the variable and says what it must hold, instead of a run that goes wrong later.
+ */
+import { z } from 'zod';
+import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
+import { DEFAULT_HISTORY_DAYS } from '../aws/state-store';
+import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
+import {
+  DEFAULT_AUDIT_ROLE_NAME,
+  DEFAULT_CHANGE_THRESHOLDS,
+  DEFAULT_EXPIRY_DAYS,
+  DEFAULT_REFRESH_DAYS,
+  ENV,
+} from '../core/names';
+import { looksLikeRegion } from '../core/regions';
+
+/** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
+export const AWS_REGION_VARIABLE = 'AWS_REGION';
+
+/** Defaults for variables the stack always sets; they only apply when a function is configured by hand. */
+export const DEFAULT_SCHEDULE_PERIOD_HOURS = 24;
+export const DEFAULT_HEARTBEAT_GRACE_HOURS = 6;
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A variable is missing or malformed. `variable` is its name, the message says what it must hold. */
+export class HandlerConfigError extends Error {
+  override readonly name = 'HandlerConfigError';
+
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Environment variable ${variable} ${problem}`);
+  }
+}
+
+const required = (what: string) =>
+  z
+    .string({ error: `is required: ${what}` })
+    .trim()
+    .min(1, { error: `must not be empty: ${what}` });
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < min || number > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+/** Comma-separated values; absent or empty means "not set". */
+const commaList = (what: string, isValid: (item: string) => boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const items = (value ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      if (items.length === 0) return undefined;
+      const wrong = items.filter((item) => !isValid(item));
+      if (wrong.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of ${what}, got "${wrong.join(', ')}"`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(items)];
+    });
+
+const thresholds = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return [...DEFAULT_CHANGE_THRESHOLDS];
+    const numbers = value.split(',').map((item) => Number(item.trim()));
+    if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 3650)) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated whole days from 1 to 3650, got "${value}"` });
+      return z.NEVER;
+    }
+    return [...new Set(numbers)].sort((a, b) => b - a);
+  });
+
+const region = required('the hub region, e.g. eu-west-1').refine(looksLikeRegion, {
+  error: 'must be an AWS region name such as eu-west-1',
+});
+
+const roleArn = optionalText.refine((value) => value === undefined || /^arn:[^:]+:iam::\d{12}:role\/.+/.test(value), {
+  error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+});
+
+const accountIds = commaList('12-digit account ids', (item) => /^\d{12}$/.test(item));
+const regionNames = commaList('region names', looksLikeRegion);
+
+const tableName = required('the name of the state table');
+const workBucket = required('the name of the work-list bucket');
+const slackSecretArn = required('the ARN or name of the Slack webhook secret');
+const historyDays = wholeNumber(1, 3650, DEFAULT_HISTORY_DAYS);
+const expiryDays = wholeNumber(1, 3650, DEFAULT_EXPIRY_DAYS);
+const ownerTagKey = optionalText.transform((value) => value ?? DEFAULT_OWNER_TAG_KEY);
+
+function load<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const variable = String(issue?.path[0] ?? 'environment');
+  throw new HandlerConfigError(variable, issue?.message ?? 'is invalid');
+}
+
+const listTargetsSchema = z
+  .object({
+    [AWS_REGION_VARIABLE]: region,
+    [ENV.tableName]: tableName,
+    [ENV.workBucket]: workBucket,
+    [ENV.auditRoleName]: optionalText,
+    [ENV.externalId]: optionalText,
+    [ENV.organizationRoleArn]: roleArn,
+    [ENV.accounts]: accountIds,
+    [ENV.excludedAccounts]: accountIds,
+    [ENV.regions]: regionNames,
+    [ENV.expiryDays]: expiryDays,
+    [ENV.historyDays]: historyDays,
+  })
+  .transform((env) => ({
+    region: env[AWS_REGION_VARIABLE],
+    tableName: env[ENV.tableName],
+    workBucket: env[ENV.workBucket],
+    auditRoleName: env[ENV.auditRoleName] ?? DEFAULT_AUDIT_ROLE_NAME,
+    externalId: env[ENV.externalId],
+    organizationRoleArn: env[ENV.organizationRoleArn],
+    accounts: env[ENV.accounts] ?? ('organization' as const),
+    excludedAccounts: env[ENV.excludedAccounts] ?? [],
+    regions: env[ENV.regions] ?? ('enabled' as const),
+    expiryDays: env[ENV.expiryDays],
+    historyDays: env[ENV.historyDays],
+  }));
+
+export type ListTargetsConfig = z.output<typeof listTargetsSchema>;
+
+export function loadListTargetsConfig(env: Environment): ListTargetsConfig {
+  return load(listTargetsSchema, env);
+}
+
+const scanTargetSchema = z
+  .object({
+    [AWS_REGION_VARIABLE]: region,
+    [ENV.tableName]: tableName,
+    [ENV.auditRoleName]: optionalText,
+    [ENV.externalId]: optionalText,
+    [ENV.expiryDays]: expiryDays,
+    [ENV.changeThresholds]: thresholds,
+    [ENV.refreshDays]: wholeNumber(1, 365, DEFAULT_REFRESH_DAYS),
+    [ENV.describeConcurrency]: wholeNumber(1, 10, DEFAULT_DESCRIBE_CONCURRENCY),
+    [ENV.ownerTagKey]: ownerTagKey,
+    [ENV.historyDays]: historyDays,
+  })
+  .transform((env) => ({
+    region: env[AWS_REGION_VARIABLE],
+    tableName: env[ENV.tableName],
+    auditRoleName: env[ENV.auditRoleName] ?? DEFAULT_AUDIT_ROLE_NAME,
+    externalId: env[ENV.externalId],
+    expiryDays: env[ENV.expiryDays],
+    changeThresholds: env[ENV.changeThresholds],
+    refreshDays: env[ENV.refreshDays],
+    describeConcurrency: env[ENV.describeConcurrency],
+    ownerTagKey: env[ENV.ownerTagKey],
+    historyDays: env[ENV.historyDays],
+  }));
+
+export type ScanTargetConfig = z.output<typeof scanTargetSchema>;
+
+export function loadScanTargetConfig(env: Environment): ScanTargetConfig {
+  return load(scanTargetSchema, env);
+}
+
+const finalizeRunSchema = z
+  .object({
+    [AWS_REGION_VARIABLE]: region,
+    [ENV.tableName]: tableName,
+    [ENV.workBucket]: workBucket,
+    [ENV.slackSecretArn]: slackSecretArn,
+    [ENV.expiryDays]: expiryDays,
+    [ENV.ownerTagKey]: ownerTagKey,
+    [ENV.historyDays]: historyDays,
+    [ENV.reportBaseUrl]: optionalText.refine((value) => value === undefined || /^https?:\/\/\S+$/.test(value), {
+      error: 'must be an http(s) address under which runs/<runId>/report.html is served',
+    }),
+  })
+  .transform((env) => ({
+    region: env[AWS_REGION_VARIABLE],
+    tableName: env[ENV.tableName],
+    workBucket: env[ENV.workBucket],
+    slackSecretId: env[ENV.slackSecretArn],
+    expiryDays: env[ENV.expiryDays],
+    ownerTagKey: env[ENV.ownerTagKey],
+    historyDays: env[ENV.historyDays],
+    reportBaseUrl: env[ENV.reportBaseUrl],
+  }));
+
+export type FinalizeRunConfig = z.output<typeof finalizeRunSchema>;
+
+export function loadFinalizeRunConfig(env: Environment): FinalizeRunConfig {
+  return load(finalizeRunSchema, env);
+}
+
+const heartbeatSchema = z
+  .object({
+    [AWS_REGION_VARIABLE]: region,
+    [ENV.tableName]: tableName,
+    [ENV.slackSecretArn]: slackSecretArn,
+    [ENV.schedulePeriodHours]: wholeNumber(1, 24 * 31, DEFAULT_SCHEDULE_PERIOD_HOURS),
+    [ENV.heartbeatGraceHours]: wholeNumber(1, 24 * 7, DEFAULT_HEARTBEAT_GRACE_HOURS),
+    [ENV.ownerTagKey]: ownerTagKey,
+    [ENV.historyDays]: historyDays,
+  })
+  .transform((env) => ({
+    region: env[AWS_REGION_VARIABLE],
+    tableName: env[ENV.tableName],
+    slackSecretId: env[ENV.slackSecretArn],
+    schedulePeriodHours: env[ENV.schedulePeriodHours],
+    heartbeatGraceHours: env[ENV.heartbeatGraceHours],
+    ownerTagKey: env[ENV.ownerTagKey],
+    historyDays: env[ENV.historyDays],
+  }));
+
+export type HeartbeatConfig = z.output<typeof heartbeatSchema>;
+
+export function loadHeartbeatConfig(env: Environment): HeartbeatConfig {
+  return load(heartbeatSchema, env);
+}

@@ -1,0 +1,65 @@
+/**
+ * What every handler builds once per cold start: a Powertools Logger and Metrics named from METRICS, and the hub's
+ * DynamoDB document client. Endpoints are left to the SDK's resolution (AWS_ENDPOINT_URL_* for local runs).
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { METRICS } from '../core/names';
+import type { PipelineLogger } from '../pipeline/finalize-run';
+
+export function createLogger(): Logger {
+  return new Logger({ serviceName: METRICS.serviceName });
+}
+
+export function createMetrics(): Metrics {
+  return new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
+}
+
+export function createDocumentClient(region: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** The use cases' logger interface over Powertools (which takes its extra keys as a rest parameter). */
+export function pipelineLogger(logger: Logger): PipelineLogger {
+  const extra = (fields?: Record<string, unknown>) => (fields === undefined ? [] : [fields]);
+  return {
+    info: (message, fields) => logger.info(message, ...extra(fields)),
+    warn: (message, fields) => logger.warn(message, ...extra(fields)),
+    error: (message, fields) => logger.error(message, ...extra(fields)),
+  };
+}
+
+/** The log keys every line of an invocation carries once its event is read (removed again when it ends). */
+export interface InvocationKeys {
+  runId: string;
+  account?: string;
+  region?: string;
+}
+
+/**
+ * Runs one invocation with the Lambda context on every log line, logs an error that escapes, and publishes the
+ * invocation's metrics at the end whatever happens (what Powertools' middleware does; the handlers here are plain
+ * functions). Keys appended during the invocation are reset, so a warm container does not carry them over.
+ */
+export async function invocation<T>(
+  tools: { logger: Logger; metrics: Metrics },
+  context: Context,
+  body: () => Promise<T>,
+): Promise<T> {
+  tools.logger.addContext(context);
+  try {
+    return await body();
+  } catch (error) {
+    tools.logger.error('invocation failed', error instanceof Error ? error : String(error));
+    throw error;
+  } finally {
+    tools.logger.resetKeys();
+    if (tools.metrics.hasStoredMetrics()) tools.metrics.publishStoredMetrics();
+  }
+}

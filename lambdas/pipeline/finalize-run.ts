@@ -1,0 +1,311 @@
+/**
+ * The last step of a run: gather every target's result (a target in the work list without one is a scan that did
+ * not complete), assess every current certificate, write the report next to the work list, alert on-call, post the
+ * digest and record the run as completed, which is the heartbeat's evidence that the monitor works.
+ *
+ * Safe to retry as a whole: results are saved under the run's keys, the report objects are overwritten, alerting
+ * plans against what on-call was already told, the digest is posted once (DigestMarker) and the first completion
+ * of a run wins. Slack trouble never fails the run: it is logged, counted and reported in the result.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type AlertingConfig, runAlerting } from '../alerting';
+import type { AlertStore } from '../core/alerting/store';
+import { assess } from '../core/findings';
+import type { AssessedCertificate, FindingCode, Target, TargetResult } from '../core/model';
+import type { RunRecord, RunStore, SnapshotStore } from '../core/ports';
+import { buildReport, type Report, renderHtml } from '../core/report';
+import { renderDigest } from '../core/slack';
+import type { RunListing } from './contracts';
+import type { DigestMarker } from './digest-marker';
+import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from './slack';
+import { getWorkList, putText, reportKeys } from './work-bucket';
+
+/** The error code of a target the work list named but no child recorded (it crashed, timed out or was lost). */
+export const SCAN_DID_NOT_COMPLETE = 'ScanDidNotComplete';
+
+export interface PipelineLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface FinalizeRunDeps {
+  s3: S3Client;
+  runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'>;
+  alerts: AlertStore;
+  digestMarker: DigestMarker;
+  /** Reads the Slack secret (called once per run). */
+  slack: () => Promise<SlackSetup>;
+  poster: SlackPosterFactory;
+  clock: () => Date;
+  logger?: PipelineLogger;
+}
+
+export interface FinalizeRunInput {
+  runId: string;
+  startedAt: string;
+  listing: RunListing;
+  expiryDays: number;
+  ownerTagKey: string;
+  /** Where the bucket's `runs/` objects are served over http(s); absent: the digest names the S3 object. */
+  reportBaseUrl?: string;
+  alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
+}
+
+export type SlackStep = PostOutcome | 'already-sent' | 'in-progress' | 'not-configured' | 'secret-unreadable';
+
+export interface FinalizeRunResult {
+  run: RunRecord;
+  report: { bucket: string; htmlKey: string; jsonKey: string; location: string };
+  digest: SlackStep;
+  alerts: {
+    outcome: SlackStep;
+    /** Notices this run planned (opened, reminded, resolved). */
+    queued: number;
+    sent: number;
+    pending: number;
+  };
+  figures: RunFigures;
+}
+
+/** What the run's metrics say. */
+export interface RunFigures {
+  durationSeconds: number;
+  targets: number;
+  targetsFailed: number;
+  certificates: number;
+  expiringWithin7Days: number;
+  expiringWithin30Days: number;
+  /** Certificates carrying each finding code (every code present). */
+  findings: Record<FindingCode, number>;
+  changes: number;
+}
+
+export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput): Promise<FinalizeRunResult> {
+  const { runId, listing } = input;
+  const log = deps.logger;
+
+  const [stored, workList] = await Promise.all([
+    deps.runs.loadRunResults(runId),
+    getWorkList(deps.s3, listing.bucket, listing.key),
+  ]);
+  const missing = unfinishedTargets(workList, stored.targets, input.startedAt);
+  for (const result of missing) {
+    log?.warn('target has no result: its scan did not complete', {
+      runId,
+      accountId: result.accountId,
+      region: result.region,
+    });
+    await deps.runs.saveTargetScan({ runId, scannedAt: result.startedAt, result, certificates: [], changes: [] });
+  }
+  const targets = [...stored.targets, ...missing].sort(byTarget);
+
+  const now = deps.clock();
+  const certificates = await deps.runs.loadAllCertificates();
+  const assessed = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
+  const report = buildReport({ runId, generatedAt: now, targets, certificates, expiryDays: input.expiryDays });
+
+  const keys = reportKeys(runId);
+  await Promise.all([
+    putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),
+    putText(deps.s3, listing.bucket, keys.html, renderHtml(report), 'text/html; charset=utf-8'),
+  ]);
+  const location = input.reportBaseUrl
+    ? `${input.reportBaseUrl.replace(/\/+$/, '')}/${keys.html}`
+    : `s3://${listing.bucket}/${keys.html}`;
+
+  const slack = await deps.slack();
+  if (slack.kind === 'unreadable') {
+    log?.error('Slack secret unreadable: no digest and no alerts this run', { runId, error: slack.error.message });
+  } else if (!slack.webhooks.alertsWebhookUrl && !slack.webhooks.digestWebhookUrl) {
+    log?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
+  }
+
+  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now);
+  const digest = await postDigest(deps, input, slack, {
+    runId,
+    generatedAt: now.toISOString(),
+    expiryDays: input.expiryDays,
+    targets,
+    certificates: assessed,
+    changes: stored.changes,
+    reportLocation: location,
+  });
+
+  const completedAt = deps.clock();
+  const run = runRecord(runId, input.startedAt, completedAt, targets, report, stored.changes.length);
+  await deps.runs.recordRunCompleted(run);
+  log?.info('run completed', {
+    runId,
+    targets: run.targets,
+    targetsFailed: run.targetsFailed,
+    certificates: run.certificates,
+    digest,
+    alerts: alerts.outcome,
+  });
+
+  return {
+    run,
+    report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location },
+    digest,
+    alerts,
+    figures: runFigures(run, report, assessed, completedAt),
+  };
+}
+
+/** Error results for the targets of the work list that recorded nothing in this run. */
+export function unfinishedTargets(
+  workList: readonly Target[],
+  results: readonly TargetResult[],
+  startedAt: string,
+): TargetResult[] {
+  const recorded = new Set(results.map((result) => targetKey(result)));
+  return workList
+    .filter((target) => !recorded.has(targetKey(target)))
+    .map((target) => ({
+      accountId: target.accountId,
+      ...(target.accountName ? { accountName: target.accountName } : {}),
+      region: target.region,
+      status: 'error' as const,
+      errorCode: SCAN_DID_NOT_COMPLETE,
+      errorMessage:
+        'the scan of this target did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan',
+      certificateCount: 0,
+      apiCalls: {},
+      durationMs: 0,
+      startedAt,
+    }));
+}
+
+async function alertOnCall(
+  deps: FinalizeRunDeps,
+  input: FinalizeRunInput,
+  slack: SlackSetup,
+  assessed: AssessedCertificate[],
+  targets: TargetResult[],
+  now: Date,
+): Promise<FinalizeRunResult['alerts']> {
+  const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
+  if (url === undefined) {
+    return {
+      outcome: slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured',
+      queued: 0,
+      sent: 0,
+      pending: 0,
+    };
+  }
+  const result = await runAlerting({
+    store: deps.alerts,
+    send: alertSender(deps.poster(url, 'alerts'), input.ownerTagKey),
+    certificates: assessed,
+    targets,
+    now,
+    config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+  });
+  if (result.failure) {
+    deps.logger?.error('alert delivery stopped; the rest stays pending for the next run or heartbeat', {
+      runId: input.runId,
+      broken: result.broken === true,
+      error: result.failure.message,
+      pending: result.pending.length,
+    });
+  }
+  return {
+    outcome: result.failure ? (result.broken ? 'broken' : 'failed') : 'sent',
+    queued: result.queued.length,
+    sent: result.sent.length,
+    pending: result.pending.length,
+  };
+}
+
+async function postDigest(
+  deps: FinalizeRunDeps,
+  input: FinalizeRunInput,
+  slack: SlackSetup,
+  digest: Parameters<typeof renderDigest>[0],
+): Promise<SlackStep> {
+  if (slack.kind === 'unreadable') return 'secret-unreadable';
+  const url = slack.webhooks.digestWebhookUrl;
+  if (url === undefined) return 'not-configured';
+  const claim = await deps.digestMarker.claim(input.runId, deps.clock());
+  if (claim.outcome === 'sent') {
+    deps.logger?.info('digest already posted for this run', { runId: input.runId });
+    return 'already-sent';
+  }
+  if (claim.outcome === 'held') {
+    deps.logger?.warn('another attempt is posting this run’s digest', { runId: input.runId });
+    return 'in-progress';
+  }
+  try {
+    await deps.poster(url, 'digest').post(renderDigest(digest, { ownerTagKey: input.ownerTagKey }));
+  } catch (error) {
+    await deps.digestMarker.release(input.runId, claim.claimId);
+    deps.logger?.error('digest not delivered', {
+      runId: input.runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return postOutcome(error);
+  }
+  await deps.digestMarker.markSent(input.runId, claim.claimId, deps.clock());
+  return 'sent';
+}
+
+function runRecord(
+  runId: string,
+  startedAt: string,
+  completedAt: Date,
+  targets: TargetResult[],
+  report: Report,
+  changes: number,
+): RunRecord {
+  return {
+    runId,
+    startedAt,
+    completedAt: completedAt.toISOString(),
+    status: 'completed',
+    targets: targets.length,
+    targetsFailed: report.summary.targetsFailed,
+    certificates: report.summary.certificates,
+    accounts: report.summary.accounts,
+    regions: new Set(targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
+    changes,
+    failures: targets
+      .filter((target) => target.status !== 'ok')
+      .map((target) => ({
+        accountId: target.accountId,
+        ...(target.accountName ? { accountName: target.accountName } : {}),
+        region: target.region,
+        errorCode: target.errorCode ?? target.status,
+        errorMessage: target.errorMessage ?? '',
+      })),
+  };
+}
+
+function runFigures(run: RunRecord, report: Report, assessed: AssessedCertificate[], completedAt: Date): RunFigures {
+  const expiringWithin = (days: number) =>
+    assessed.filter(
+      (cert) =>
+        cert.status === 'ISSUED' &&
+        cert.daysToExpiry !== undefined &&
+        cert.daysToExpiry >= 0 &&
+        cert.daysToExpiry <= days,
+    ).length;
+  return {
+    durationSeconds: Math.max(0, (completedAt.getTime() - Date.parse(run.startedAt)) / 1000),
+    targets: run.targets,
+    targetsFailed: run.targetsFailed,
+    certificates: run.certificates,
+    expiringWithin7Days: expiringWithin(7),
+    expiringWithin30Days: expiringWithin(30),
+    findings: { ...report.summary.byFinding },
+    changes: run.changes,
+  };
+}
+
+function targetKey(target: Pick<Target, 'accountId' | 'region'>): string {
+  return `${target.accountId}#${target.region}`;
+}
+
+function byTarget(a: TargetResult, b: TargetResult): number {
+  return targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * The work bucket: each run's work list (what the Distributed Map reads) and its report, under `runs/<runId>/`.
+ * Failures name the bucket, key and AWS error code, never a body.
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { awsErrorCode, awsErrorMessage } from '../aws/errors';
+import type { Target } from '../core/model';
+import { WorkListSchema } from './contracts';
+
+export function runPrefix(runId: string): string {
+  return `runs/${runId}/`;
+}
+
+export function workListKey(runId: string): string {
+  return `${runPrefix(runId)}targets.json`;
+}
+
+export function reportKeys(runId: string): { html: string; json: string } {
+  return { html: `${runPrefix(runId)}report.html`, json: `${runPrefix(runId)}report.json` };
+}
+
+export class WorkBucketError extends Error {
+  override readonly name = 'WorkBucketError';
+
+  constructor(
+    readonly operation: 'GetObject' | 'PutObject',
+    readonly bucket: string,
+    readonly key: string,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`S3 ${operation} s3://${bucket}/${key} failed (${code}): ${detail}`);
+  }
+}
+
+export async function putText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: string,
+  contentType: string,
+): Promise<void> {
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  } catch (error) {
+    throw new WorkBucketError('PutObject', bucket, key, awsErrorCode(error), awsErrorMessage(error));
+  }
+}
+
+export async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  try {
+    const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!output.Body) throw new Error('the object has no body');
+    return await output.Body.transformToString('utf-8');
+  } catch (error) {
+    throw new WorkBucketError('GetObject', bucket, key, awsErrorCode(error), awsErrorMessage(error));
+  }
+}
+
+export async function putWorkList(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  targets: readonly Target[],
+): Promise<void> {
+  await putText(s3, bucket, key, JSON.stringify(targets), 'application/json');
+}
+
+/** The work list as ListTargets wrote it; a body that is not a list of targets is an error naming the object. */
+export async function getWorkList(s3: S3Client, bucket: string, key: string): Promise<Target[]> {
+  const text = await getText(s3, bucket, key);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WorkBucketError('GetObject', bucket, key, 'InvalidWorkList', 'the object is not JSON');
+  }
+  const parsed = WorkListSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WorkBucketError(
+      'GetObject',
+      bucket,
+      key,
+      'InvalidWorkList',
+      `not a list of targets (${issue?.path.join('.')}: ${issue?.message})`,
+    );
+  }
+  return parsed.data.map((target) => ({
+    accountId: target.accountId,
+    ...(target.accountName ? { accountName: target.accountName } : {}),
+    region: target.region,
+  }));
+}

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../../../infra/config';
+import { lambdaSettings } from '../../../infra/lambda-environment';
+import { DEFAULT_CHANGE_THRESHOLDS, ENV } from '../../../lambdas/core/names';
+import {
+  HandlerConfigError,
+  loadFinalizeRunConfig,
+  loadHeartbeatConfig,
+  loadListTargetsConfig,
+  loadScanTargetConfig,
+} from '../../../lambdas/handlers/config';
+
+/** What the hub stack gives every function, from the example cdk.json, plus the resource names. */
+function stackEnvironment(): Record<string, string> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'));
+  const config = parseConfig(cdkJson.context.certMonitor);
+  return {
+    ...lambdaSettings(config, 'arn:aws:iam::111111111111:role/cert-monitor-organization-read'),
+    AWS_REGION: 'eu-west-1',
+    [ENV.tableName]: 'cert-monitor-state',
+    [ENV.workBucket]: 'cert-monitor-work',
+    [ENV.slackSecretArn]: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
+  };
+}
+
+function without(env: Record<string, string>, name: string): Record<string, string> {
+  const { [name]: _removed, ...rest } = env;
+  return rest;
+}
+
+function configError(load: () => unknown): HandlerConfigError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof HandlerConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a HandlerConfigError');
+}
+
+describe('handler configuration', () => {
+  it('reads everything the hub stack sets for each function', () => {
+    const env = stackEnvironment();
+
+    const list = loadListTargetsConfig(env);
+    const scan = loadScanTargetConfig(env);
+    const finalize = loadFinalizeRunConfig(env);
+    const heartbeat = loadHeartbeatConfig(env);
+
+    expect(list).toMatchObject({
+      region: 'eu-west-1',
+      tableName: 'cert-monitor-state',
+      workBucket: 'cert-monitor-work',
+      auditRoleName: 'CertAuditReadOnly',
+      externalId: 'cert-monitor-example-3f9c2a7d',
+      organizationRoleArn: 'arn:aws:iam::111111111111:role/cert-monitor-organization-read',
+      accounts: 'organization',
+      excludedAccounts: ['333333333333'],
+      regions: 'enabled',
+    });
+    expect(scan).toMatchObject({ changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS], describeConcurrency: 5 });
+    expect(finalize.slackSecretId).toBe(env[ENV.slackSecretArn]);
+    expect(heartbeat).toMatchObject({ schedulePeriodHours: 24, heartbeatGraceHours: 6, ownerTagKey: 'owner' });
+  });
+
+  it.each([
+    ['ListTargets', loadListTargetsConfig, ENV.workBucket],
+    ['ListTargets', loadListTargetsConfig, ENV.tableName],
+    ['ScanTarget', loadScanTargetConfig, ENV.tableName],
+    ['FinalizeRun', loadFinalizeRunConfig, ENV.slackSecretArn],
+    ['FinalizeRun', loadFinalizeRunConfig, ENV.workBucket],
+    ['Heartbeat', loadHeartbeatConfig, ENV.slackSecretArn],
+    ['Heartbeat', loadHeartbeatConfig, 'AWS_REGION'],
+  ] as const)('%s fails naming %s when it is missing', (_name, load, variable) => {
+    const error = configError(() => load(without(stackEnvironment(), variable)));
+
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`Environment variable ${variable} is required`);
+  });
+
+  it('treats an empty required variable like a missing one', () => {
+    const error = configError(() => loadScanTargetConfig({ ...stackEnvironment(), [ENV.tableName]: '  ' }));
+
+    expect(error.variable).toBe(ENV.tableName);
+    expect(error.message).toMatch(/must not be empty/);
+  });
+
+  it.each([
+    [ENV.expiryDays, 'thirty', /whole number from 1 to 3650, got "thirty"/],
+    [ENV.describeConcurrency, '50', /whole number from 1 to 10, got "50"/],
+    [ENV.changeThresholds, '30,x,7', /comma-separated whole days/],
+  ])('fails naming %s when it holds %s', (variable, value, message) => {
+    const error = configError(() => loadScanTargetConfig({ ...stackEnvironment(), [variable]: value }));
+
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(message);
+  });
+
+  it('names the accounts and regions that are not valid', () => {
+    const accounts = configError(() =>
+      loadListTargetsConfig({ ...stackEnvironment(), [ENV.accounts]: '111111111111, 12345' }),
+    );
+    const regions = configError(() =>
+      loadListTargetsConfig({ ...stackEnvironment(), [ENV.regions]: 'eu-west-1,europe' }),
+    );
+    const role = configError(() =>
+      loadListTargetsConfig({ ...stackEnvironment(), [ENV.organizationRoleArn]: 'cert-monitor-organization-read' }),
+    );
+
+    expect([accounts.variable, accounts.message]).toEqual([ENV.accounts, expect.stringContaining('"12345"')]);
+    expect([regions.variable, regions.message]).toEqual([ENV.regions, expect.stringContaining('"europe"')]);
+    expect(role.variable).toBe(ENV.organizationRoleArn);
+  });
+
+  it('reads explicit account and region lists, without repeats, and sorts thresholds largest first', () => {
+    const env = {
+      ...stackEnvironment(),
+      [ENV.accounts]: '111111111111,222222222222,111111111111',
+      [ENV.regions]: ' eu-west-1 , us-east-1 ',
+      [ENV.changeThresholds]: '7,30,14',
+    };
+
+    expect(loadListTargetsConfig(env)).toMatchObject({
+      accounts: ['111111111111', '222222222222'],
+      regions: ['eu-west-1', 'us-east-1'],
+    });
+    expect(loadScanTargetConfig(env).changeThresholds).toEqual([30, 14, 7]);
+  });
+
+  it('takes the defaults for tunables a hand-configured function leaves out', () => {
+    const minimal = {
+      AWS_REGION: 'eu-west-1',
+      [ENV.tableName]: 'state',
+      [ENV.slackSecretArn]: 'cert-monitor/slack',
+      [ENV.workBucket]: 'work',
+    };
+
+    expect(loadFinalizeRunConfig(minimal)).toMatchObject({ expiryDays: 30, ownerTagKey: 'owner', historyDays: 90 });
+    expect(loadListTargetsConfig(minimal)).toMatchObject({ accounts: 'organization', regions: 'enabled' });
+  });
+});
+
+describe('handler modules', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it.each([
+    ['list-targets', ENV.workBucket],
+    ['scan-target', ENV.tableName],
+    ['finalize-run', ENV.slackSecretArn],
+    ['heartbeat', ENV.slackSecretArn],
+  ])('%s fails its cold start naming %s when it is missing', async (file, variable) => {
+    for (const [name, value] of Object.entries(stackEnvironment())) vi.stubEnv(name, value);
+    vi.stubEnv(variable, undefined);
+
+    await expect(import(`../../../lambdas/handlers/${file}.ts`)).rejects.toThrow(
+      new RegExp(`Environment variable ${variable} is required`),
+    );
+  });
+
+  it('loads when the environment is complete', async () => {
+    for (const [name, value] of Object.entries(stackEnvironment())) vi.stubEnv(name, value);
+
+    const module = await import('../../../lambdas/handlers/finalize-run');
+
+    expect(module.handler).toBeTypeOf('function');
+  });
+});
