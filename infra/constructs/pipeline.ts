@@ -10,7 +10,8 @@
  *                     Target ({ accountId, accountName?, region })
  *   ScanTarget   in   ScanTargetInput, one per array element ({ target: $$.Map.Item.Value, runId, startedAt })
  *                out  discarded: each child writes its result to the table; a failed child never fails the run
- *                     (ToleratedFailurePercentage 100); FinalizeRun finds targets without a result and reports them
+ *                     (the child catches every error into the ScanFailed Pass state, and ToleratedFailurePercentage
+ *                     is 100 besides); FinalizeRun finds targets without a result and reports them
  *   FinalizeRun  in   FinalizeRunInput ({ runId, startedAt, listing })
  *                out  whatever it returns, at $.summary (the execution's output)
  *
@@ -24,9 +25,11 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
+  Errors,
   JitterType,
   JsonPath,
   LogLevel,
+  Pass,
   type RetryProps,
   S3JsonItemReader,
   StateMachine,
@@ -116,11 +119,25 @@ export class Pipeline extends Construct {
       resultPath: '$.listing',
     }).addRetry(SERVICE_RETRY);
 
+    // A child whose scan throws (after its retries) ends in a Pass state that records the error instead of failing:
+    // the error shows in the child's history, FinalizeRun reports the target (it has no result), and the run goes
+    // on even where the tolerated failure percentage is not honoured (local runners).
+    const scanFailed = new Pass(this, 'ScanFailed', {
+      comment: 'The scan threw; FinalizeRun reports this target as a scan that did not complete',
+      parameters: {
+        target: JsonPath.objectAt('$.target'),
+        runId: JsonPath.stringAt('$.runId'),
+        status: 'failed',
+        error: JsonPath.objectAt('$.error'),
+      },
+    });
     const scanTarget = new LambdaInvoke(this, 'ScanTarget', {
       lambdaFunction: props.scanTarget,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-    }).addRetry(CHILD_SERVICE_RETRY);
+    })
+      .addRetry(CHILD_SERVICE_RETRY)
+      .addCatch(scanFailed, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const scanTargets = new DistributedMap(this, 'ScanTargets', {
       itemReader: new S3JsonItemReader({

@@ -99,6 +99,20 @@ describe('HubStack', () => {
       expect(map.ItemsPath).toBeUndefined();
     });
 
+    it('catches every error of a child scan, after its retries, into a Pass state that ends the child', () => {
+      const child = stateMachineDefinition(hub).States.ScanTargets.ItemProcessor;
+
+      expect(child.States.ScanTarget.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ScanFailed' },
+      ]);
+      expect(child.States.ScanTarget.Retry).toBeDefined();
+      expect(child.States.ScanFailed).toMatchObject({
+        Type: 'Pass',
+        End: true,
+        Parameters: { 'target.$': '$.target', 'runId.$': '$.runId', status: 'failed', 'error.$': '$.error' },
+      });
+    });
+
     it('retries only Lambda service errors, with backoff, in every task', () => {
       const asl = stateMachineDefinition(hub);
       const tasks = [
