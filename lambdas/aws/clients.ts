@@ -122,8 +122,8 @@ interface CountableClient {
 }
 
 /**
- * Records every attempt of every call the client makes. Placed in the finalizeRequest step at low priority, it sits
- * inside the SDK's retry loop, so a call retried twice counts three times and each throttled answer is seen.
+ * Records every answered attempt of every call the client makes. Placed in the finalizeRequest step at low priority,
+ * it sits inside the SDK's retry loop, so a call retried twice counts three times and each throttled answer is seen.
  */
 export function countCalls<C>(client: C, counter: CallCounter): C {
   (client as unknown as CountableClient).middlewareStack.add(
@@ -136,13 +136,18 @@ export function countCalls<C>(client: C, counter: CallCounter): C {
         counter.record(operation, false);
         return output;
       } catch (error) {
-        counter.record(operation, isThrottlingError(error));
+        // An attempt that got no answer (a reset keep-alive socket, a timeout) reached no quota: not an API call.
+        if (answered(error)) counter.record(operation, isThrottlingError(error));
         throw error;
       }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'certMonitorCallCounter', override: true },
   );
   return client;
+}
+
+function answered(error: unknown): boolean {
+  return typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
 }
 
 function baseConfig(config: ClientConfig) {
