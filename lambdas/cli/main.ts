@@ -3,8 +3,7 @@
  * code (never a stack trace unless --debug asks for one).
  */
 import { parseArgs, wantsDebug } from './args';
-import { CliError } from './errors';
-import { defaultDeps, runAuditCommand } from './run-audit';
+import { failureMessage } from './errors';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, process.env);
@@ -17,6 +16,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   for (const warning of parsed.warnings) process.stderr.write(`Warning: ${warning}\n`);
+  // Loaded once the arguments are known good: --help and usage errors answer without loading the AWS SDK.
+  const { defaultDeps, runAuditCommand } = await import('./run-audit');
   const deps = await defaultDeps();
   const debug = parsed.options.debug;
   try {
@@ -48,18 +49,7 @@ main(argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
-      process.stderr.write(`audit: ${error.message}\n`);
-    } else if (wantsDebug(argv)) {
-      process.stderr.write(
-        `audit: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(
-        `audit: unexpected error: ${message.replace(/\s+/g, ' ').trim()} (run with --debug for details)\n`,
-      );
-    }
+    process.stderr.write(`${failureMessage(error, wantsDebug(argv))}\n`);
     process.exitCode = 1;
   },
 );

@@ -35,11 +35,11 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
   }
 }
 
-function reason(error: unknown): string {
+function reason(error: unknown, missing = 'the directory does not exist'): string {
   const code = (error as { code?: unknown }).code;
   switch (code) {
     case 'ENOENT':
-      return 'the directory does not exist';
+      return missing;
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
@@ -93,7 +93,7 @@ export async function readEarlierReport(path: string): Promise<Report> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read --compare ${path}: ${reason(error)}`);
+    throw new CliError(`cannot read --compare ${path}: ${reason(error, 'the file does not exist')}`);
   }
   try {
     return parseReport(text);

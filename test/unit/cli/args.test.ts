@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../../../lambdas/aws/rate-limit';
+import { type CliOptions, parseArgs } from '../../../lambdas/cli/args';
+import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../../../lambdas/core/names';
+import { DEFAULT_TARGET_CONCURRENCY } from '../../../lambdas/scan/audit';
+
+function options(argv: string[], env: Record<string, string | undefined> = {}): CliOptions {
+  const result = parseArgs(argv, env);
+  if (result.kind !== 'run') throw new Error(`expected options, got ${JSON.stringify(result)}`);
+  return result.options;
+}
+
+function error(argv: string[], env: Record<string, string | undefined> = {}): string {
+  const result = parseArgs(argv, env);
+  if (result.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  expect(result.message).not.toContain('\n');
+  return result.message;
+}
+
+describe('parseArgs', () => {
+  describe('defaults', () => {
+    it('audits the whole organization in enabled regions with the default role, table to stdout', () => {
+      expect(options([])).toEqual({
+        accounts: 'organization',
+        excludeAccounts: [],
+        regions: 'enabled',
+        roleName: DEFAULT_AUDIT_ROLE_NAME,
+        expiryDays: DEFAULT_EXPIRY_DAYS,
+        format: 'table',
+        concurrency: DEFAULT_TARGET_CONCURRENCY,
+        describeRate: DEFAULT_DESCRIBE_RATE_PER_SECOND,
+        ownerTagKey: 'owner',
+        debug: false,
+      });
+    });
+
+    it('reads every option', () => {
+      expect(
+        options([
+          '--accounts',
+          '222222222222, 111111111111,111111111111',
+          '--exclude-accounts',
+          '333333333333',
+          '--regions',
+          'us-east-1,eu-west-1',
+          '--role-name',
+          'AuditRole',
+          '--external-id',
+          'org-audit',
+          '--expiry-days',
+          '45',
+          '--format',
+          'json',
+          '--output',
+          'out.json',
+          '--compare',
+          'old.json',
+          '--slack-webhook-url',
+          'https://hooks.slack.com/services/T/B/X',
+          '--concurrency',
+          '4',
+          '--describe-rate',
+          '5',
+          '--state-table',
+          'cert-monitor-state',
+          '--alerts-webhook-url',
+          'https://hooks.slack.com/services/T/B/Y',
+          '--owner-tag-key',
+          'team',
+          '--as-of',
+          '2026-12-24T00:00:00Z',
+          '--debug',
+        ]),
+      ).toEqual({
+        accounts: ['111111111111', '222222222222'],
+        excludeAccounts: ['333333333333'],
+        regions: ['eu-west-1', 'us-east-1'],
+        roleName: 'AuditRole',
+        externalId: 'org-audit',
+        expiryDays: 45,
+        format: 'json',
+        output: 'out.json',
+        compare: 'old.json',
+        slackWebhookUrl: 'https://hooks.slack.com/services/T/B/X',
+        concurrency: 4,
+        describeRate: 5,
+        stateTable: 'cert-monitor-state',
+        alertsWebhookUrl: 'https://hooks.slack.com/services/T/B/Y',
+        ownerTagKey: 'team',
+        asOf: new Date('2026-12-24T00:00:00Z'),
+        debug: true,
+      });
+    });
+
+    it('takes the format from the --output file name unless --format is given', () => {
+      expect(options(['--output', 'report.HTML']).format).toBe('html');
+      expect(options(['--output', 'report.htm']).format).toBe('html');
+      expect(options(['--output', 'r.csv']).format).toBe('csv');
+      expect(options(['--output', 'r.json']).format).toBe('json');
+      expect(options(['--output', 'report.txt']).format).toBe('table');
+      expect(options(['--output', 'r.json', '--format', 'table']).format).toBe('table');
+    });
+
+    it('accepts the --option=value spelling', () => {
+      expect(options(['--regions=eu-west-1', '--expiry-days=7'])).toMatchObject({
+        regions: ['eu-west-1'],
+        expiryDays: 7,
+      });
+    });
+  });
+
+  describe('environment fallbacks', () => {
+    const env = {
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/env/digest',
+      SLACK_ALERTS_WEBHOOK_URL: 'https://hooks.slack.com/services/env/alerts',
+    };
+
+    it('uses SLACK_WEBHOOK_URL and SLACK_ALERTS_WEBHOOK_URL when the options are absent', () => {
+      expect(options(['--state-table', 'state'], env)).toMatchObject({
+        slackWebhookUrl: env.SLACK_WEBHOOK_URL,
+        alertsWebhookUrl: env.SLACK_ALERTS_WEBHOOK_URL,
+      });
+    });
+
+    it('lets the options win over the environment', () => {
+      expect(
+        options(
+          [
+            '--state-table',
+            'state',
+            '--slack-webhook-url',
+            'https://hooks.slack.com/services/cli/digest',
+            '--alerts-webhook-url',
+            'https://hooks.slack.com/services/cli/alerts',
+          ],
+          env,
+        ),
+      ).toMatchObject({
+        slackWebhookUrl: 'https://hooks.slack.com/services/cli/digest',
+        alertsWebhookUrl: 'https://hooks.slack.com/services/cli/alerts',
+      });
+    });
+
+    it('treats an empty variable as unset', () => {
+      expect(options([], { SLACK_WEBHOOK_URL: '', SLACK_ALERTS_WEBHOOK_URL: ' ' }).slackWebhookUrl).toBeUndefined();
+    });
+
+    it('ignores SLACK_ALERTS_WEBHOOK_URL without --state-table, with a warning that names the variable', () => {
+      const result = parseArgs([], { SLACK_ALERTS_WEBHOOK_URL: env.SLACK_ALERTS_WEBHOOK_URL });
+      if (result.kind !== 'run') throw new Error('expected options');
+      expect(result.warnings).toEqual([expect.stringContaining('SLACK_ALERTS_WEBHOOK_URL')]);
+      expect(result.options.alertsWebhookUrl).toBeUndefined();
+    });
+
+    it('reads nothing from AWS variables: the SDK resolves credentials, region and endpoints', () => {
+      expect(options([], { AWS_REGION: 'eu-west-1', AWS_PROFILE: 'x' })).toEqual(options([]));
+    });
+  });
+
+  describe('bad input', () => {
+    it('refuses unknown options and suggests the closest one', () => {
+      expect(error(['--fromat', 'json'])).toMatch(/unknown option '--fromat'.*--format.*--help/);
+    });
+
+    it('refuses arguments that are not options', () => {
+      expect(error(['111111111111'])).toMatch(/argument/);
+    });
+
+    it('refuses an option without its value', () => {
+      expect(error(['--accounts'])).toMatch(/--accounts.*missing/);
+    });
+
+    it.each([
+      ['12345', /not a 12-digit AWS account id: 12345/],
+      ['1111111111111', /1111111111111/],
+      ['11111111111a', /11111111111a/],
+      [',', /at least one/],
+    ])('refuses the account list %j', (accounts, message) => {
+      const text = error(['--accounts', accounts]);
+      expect(text).toMatch(/^--accounts: /);
+      expect(text).toMatch(message);
+    });
+
+    it('checks --exclude-accounts the same way, and refuses excluding every account given', () => {
+      expect(error(['--exclude-accounts', 'abc'])).toMatch(/^--exclude-accounts: .*abc/);
+      expect(error(['--accounts', '111111111111', '--exclude-accounts', '111111111111'])).toMatch(/leaves no account/);
+    });
+
+    it('refuses an unknown region and suggests the one a typo meant', () => {
+      expect(error(['--regions', 'us-east-1,eu-wset-1'])).toBe(
+        '--regions: unknown region eu-wset-1 (did you mean eu-west-1?)',
+      );
+    });
+
+    it('lists the known regions when a name does not look like a region at all', () => {
+      expect(error(['--regions', 'ireland'])).toMatch(/unknown region ireland; known regions: af-south-1, .*us-west-2/);
+    });
+
+    it('accepts a region newer than this version only with --allow-unknown-regions', () => {
+      expect(error(['--regions', 'xx-north-9'])).toMatch(/xx-north-9.*--allow-unknown-regions/);
+      expect(options(['--regions', 'xx-north-9', '--allow-unknown-regions']).regions).toEqual(['xx-north-9']);
+      expect(error(['--regions', 'nowhere', '--allow-unknown-regions'])).toMatch(/unknown region nowhere/);
+    });
+
+    it('refuses an empty region list', () => {
+      expect(error(['--regions', ' , '])).toMatch(/^--regions: give at least one/);
+    });
+
+    it.each(['0', '-3', '1.5', 'ten', '', '3651'])('refuses --expiry-days %j', (days) => {
+      expect(error(['--expiry-days', days])).toMatch(/^--expiry-days: must be a whole number of days from 1 to 3650/);
+    });
+
+    it.each(['0', '65', '2.5', 'many'])('refuses --concurrency %j', (n) => {
+      expect(error(['--concurrency', n])).toMatch(/^--concurrency: must be a whole number of targets from 1 to 64/);
+    });
+
+    it('accepts the bounds of --concurrency and --describe-rate', () => {
+      expect(options(['--concurrency', '1', '--describe-rate', '100'])).toMatchObject({
+        concurrency: 1,
+        describeRate: 100,
+      });
+      expect(options(['--concurrency', '64', '--describe-rate', '1'])).toMatchObject({
+        concurrency: 64,
+        describeRate: 1,
+      });
+      expect(error(['--describe-rate', '101'])).toMatch(/^--describe-rate: /);
+    });
+
+    it('refuses an unknown format', () => {
+      expect(error(['--format', 'xml'])).toBe('--format: must be one of table, json, csv, html');
+    });
+
+    it('refuses a webhook that is not a web address, without echoing it', () => {
+      const message = error(['--slack-webhook-url', 'hooks.slack.com/services/SECRET']);
+      expect(message).toMatch(/^--slack-webhook-url .*https:\/\//);
+      expect(message).not.toContain('SECRET');
+      expect(error([], { SLACK_WEBHOOK_URL: 'not a url SECRET' })).not.toContain('SECRET');
+    });
+
+    it('refuses --alerts-webhook-url without --state-table', () => {
+      expect(error(['--alerts-webhook-url', 'https://hooks.slack.com/services/T/B/Y'])).toMatch(
+        /--alerts-webhook-url needs --state-table/,
+      );
+    });
+
+    it.each([
+      ['--state-table', 'ab', /^--state-table: /],
+      ['--state-table', 'bad name', /^--state-table: /],
+      ['--role-name', 'bad role!', /^--role-name: /],
+      ['--external-id', 'x', /^--external-id: /],
+      ['--as-of', 'next tuesday', /^--as-of: must be an ISO-8601 time/],
+    ])('refuses %s %j', (flag, value, message) => {
+      expect(error([flag, value])).toMatch(message);
+    });
+  });
+
+  describe('--help', () => {
+    it('documents every option with its default and an example', () => {
+      const result = parseArgs(['--help']);
+      if (result.kind !== 'help') throw new Error('expected help');
+      const flags = [...result.text.matchAll(/^ {2}(--[a-z-]+|-h, --help)/gm)].map((match) => match[1]);
+      expect(flags).toEqual([
+        '--accounts',
+        '--exclude-accounts',
+        '--regions',
+        '--allow-unknown-regions',
+        '--role-name',
+        '--external-id',
+        '--expiry-days',
+        '--format',
+        '--output',
+        '--compare',
+        '--slack-webhook-url',
+        '--concurrency',
+        '--describe-rate',
+        '--state-table',
+        '--alerts-webhook-url',
+        '--owner-tag-key',
+        '--as-of',
+        '--debug',
+        '-h, --help',
+      ]);
+      // Each option's entry (up to the next one) names its default and shows an example.
+      const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
+      expect(entries).toHaveLength(18);
+      for (const entry of entries) {
+        expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
+        expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
+      }
+      expect(result.text).toContain('(default: CertAuditReadOnly)');
+      expect(result.text).toContain('SLACK_ALERTS_WEBHOOK_URL');
+      expect(result.text).toMatch(/Exit codes:/);
+    });
+  });
+});
