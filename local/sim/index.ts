@@ -1,6 +1,7 @@
 /**
  * The simulated AWS organization: a scenario (generated from a seed or loaded from JSON) served to the real
- * AWS SDK v3 clients over loopback, with quotas, faults and call counters.
+ * AWS SDK v3 clients over loopback, with quotas, faults and call counters; plus the hub's own S3 buckets and
+ * Secrets Manager secrets, which the pipeline uses.
  */
 export { DAY_MS, DEFAULT_SIM_START, SimClock } from './clock';
 export {
@@ -64,3 +65,4 @@ export {
   startSimulator,
 } from './server';
 export { ACM_DEFAULT_KEY_PAIR_ORIGINS, ACM_DEFAULT_KEY_TYPES } from './services/acm';
+export { SimBuckets, SimSecrets, type StoredObject, type StoredSecret } from './storage';

@@ -15,8 +15,11 @@ import { account } from './services/account';
 import { acm } from './services/acm';
 import type { HandlerContext, Input, Principal, ServiceDefinition } from './services/context';
 import { organizations } from './services/organizations';
+import { s3 } from './services/s3';
+import { secretsManager } from './services/secrets-manager';
 import { sts } from './services/sts';
 import { tagging } from './services/tagging';
+import { SimBuckets, SimSecrets } from './storage';
 import {
   AwsError,
   errorAnswer,
@@ -30,7 +33,7 @@ import {
 
 export type { Principal } from './services/context';
 
-export const SERVICES: readonly ServiceDefinition[] = [acm, sts, organizations, account, tagging];
+export const SERVICES: readonly ServiceDefinition[] = [acm, sts, organizations, account, tagging, s3, secretsManager];
 
 /** Region the management principal works in (AWS_REGION of `env()`). */
 export const SIM_HOME_REGION = 'us-east-1';
@@ -76,6 +79,10 @@ export interface Simulator {
   counters: Counters;
   faults: Faults;
   quotas: RateLimiter;
+  /** The hub's S3 buckets (work lists, reports). */
+  s3: SimBuckets;
+  /** The hub's Secrets Manager secrets (the Slack webhooks). */
+  secretsManager: SimSecrets;
   /** Long-term keys of an IAM user in any account (e.g. a member account, to test who may list accounts). */
   issueUserCredentials(accountId: string, userName?: string): SimCredentials;
   close(): Promise<void>;
@@ -127,6 +134,9 @@ class CredentialStore {
 }
 
 function invalidToken(protocol: Protocol): AwsError {
+  if (protocol === 'restXml') {
+    return new AwsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403);
+  }
   return protocol === 'awsQuery'
     ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
     : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
@@ -140,6 +150,13 @@ function expiredToken(): AwsError {
 function unknownOperation(protocol: Protocol, operation: string): AwsError {
   if (protocol === 'awsQuery') {
     return new AwsError('InvalidAction', `Could not find operation ${operation} for version 2011-06-15`, 400);
+  }
+  if (protocol === 'restXml') {
+    return new AwsError(
+      'MethodNotAllowed',
+      `The specified method is not allowed against this resource: ${operation}`,
+      405,
+    );
   }
   return new AwsError('UnknownOperationException', '', protocol === 'restJson1' ? 404 : 400);
 }
@@ -166,7 +183,24 @@ function parseOperation(
     if (!service.operations[operation]) throw unknownOperation('awsQuery', operation || '(none)');
     return { operation, input: Object.fromEntries(params.entries()) };
   }
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (service.protocol === 'restXml') {
+    const found = service.route?.(req.method ?? 'GET', path);
+    if (!found || !service.operations[found.operation]) throw unknownOperation('restXml', `${req.method} ${path}`);
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return {
+      operation: found.operation,
+      input: {
+        ...found.params,
+        Body: body,
+        ContentType: header('content-type'),
+        ContentEncoding: header('content-encoding'),
+      },
+    };
+  }
   const operation = service.routes?.[`${req.method} ${path}`];
   if (!operation || !service.operations[operation]) throw unknownOperation('restJson1', `${req.method} ${path}`);
   return { operation, input: parseJsonBody(body) };
@@ -195,6 +229,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const faults = new Faults();
   const limiter = new RateLimiter(options.quotas);
   const credentials = new CredentialStore();
+  const buckets = new SimBuckets();
+  const secrets = new SimSecrets();
   const log = options.log ?? (() => {});
   const enforceExpiry = options.enforceSessionExpiry ?? true;
   const management = credentials.addUser(org.managementAccountId, MANAGEMENT_USER_NAME);
@@ -254,6 +290,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         region: auth.region,
         issueSession: (accountId, roleName, sessionName, expiresAtMs) =>
           credentials.addSession(accountId, roleName, sessionName, expiresAtMs),
+        buckets,
+        secrets,
       };
       const handler = service.operations[operation] as (input: Input, ctx: HandlerContext) => unknown;
       const output = await handler(input, ctx);
@@ -324,6 +362,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     counters,
     faults,
     quotas: limiter,
+    s3: buckets,
+    secretsManager: secrets,
     issueUserCredentials: (accountId, userName = 'sim-user') => {
       const user = credentials.addUser(accountId, userName);
       return { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };

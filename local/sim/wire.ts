@@ -1,10 +1,11 @@
 /**
- * The services' wire protocols as the AWS SDK v3 speaks them: awsJson 1.1 (ACM, Organizations, tagging),
- * awsQuery with XML answers (STS) and restJson (Account). Only what the simulated operations need.
+ * The services' wire protocols as the AWS SDK v3 speaks them: awsJson 1.1 (ACM, Organizations, tagging, Secrets
+ * Manager), awsQuery with XML answers (STS), restJson (Account) and restXml (S3, path-style). Only what the
+ * simulated operations need.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export type Protocol = 'awsJson1_1' | 'awsQuery' | 'restJson1';
+export type Protocol = 'awsJson1_1' | 'awsQuery' | 'restJson1' | 'restXml';
 
 /** An AWS error answer. `outcome` says how counters book it. */
 export class AwsError extends Error {
@@ -95,6 +96,15 @@ export interface Answer {
   body: string;
 }
 
+/** A REST operation's answer as it goes on the wire (S3 returns objects as bodies, metadata as headers). */
+export class RawAnswer {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: string,
+  ) {}
+}
+
 export function successAnswer(
   protocol: Protocol,
   operation: string,
@@ -102,6 +112,16 @@ export function successAnswer(
   requestId: string,
   xmlNamespace = '',
 ): Answer {
+  if (output instanceof RawAnswer) {
+    return {
+      status: output.status,
+      headers: { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...output.headers },
+      body: output.body,
+    };
+  }
+  if (protocol === 'restXml') {
+    return { status: 200, headers: { 'x-amz-request-id': requestId }, body: '' };
+  }
   if (protocol === 'awsQuery') {
     const body =
       `<${operation}Response xmlns="${xmlNamespace}"><${operation}Result>${toXml(output)}</${operation}Result>` +
@@ -117,6 +137,19 @@ export function successAnswer(
 }
 
 export function errorAnswer(protocol: Protocol, error: AwsError, requestId: string, xmlNamespace = ''): Answer {
+  if (protocol === 'restXml') {
+    const extra = Object.entries(error.extra)
+      .map(([key, value]) => `<${key}>${escapeXml(value)}</${key}>`)
+      .join('');
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code>` +
+      `<Message>${escapeXml(error.message)}</Message>${extra}<RequestId>${requestId}</RequestId></Error>`;
+    return {
+      status: error.status,
+      headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+      body,
+    };
+  }
   if (protocol === 'awsQuery') {
     const type = error.status >= 500 ? 'Receiver' : 'Sender';
     const body =

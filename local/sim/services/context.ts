@@ -3,6 +3,7 @@ import type { SimClock } from '../clock';
 import type { SimService } from '../counters';
 import type { Faults } from '../faults';
 import type { SimOrganization } from '../org';
+import type { SimBuckets, SimSecrets } from '../storage';
 import { AwsError, type Protocol } from '../wire';
 
 export interface Principal {
@@ -26,13 +27,16 @@ export interface HandlerContext {
   caller: Principal;
   region: string;
   issueSession(accountId: string, roleName: string, sessionName: string, expiresAtMs: number): Principal;
+  /** The hub's own resources: S3 buckets and Secrets Manager secrets. */
+  buckets: SimBuckets;
+  secrets: SimSecrets;
 }
 
 export type Input = Record<string, unknown>;
 export type Handler = (input: Input, ctx: HandlerContext) => unknown;
 
 export interface ServiceDefinition {
-  /** The SigV4 credential-scope name (`acm`, `sts`, `organizations`, `account`, `tagging`). */
+  /** The SigV4 credential-scope name (`acm`, `sts`, `organizations`, `account`, `tagging`, `s3`, `secretsmanager`). */
   scope: string;
   name: SimService;
   protocol: Protocol;
@@ -40,6 +44,8 @@ export interface ServiceDefinition {
   targetPrefix?: string;
   /** restJson: `METHOD /path` → operation. */
   routes?: Record<string, string>;
+  /** restXml: the operation and its path parameters from the method and the path (undefined: not an operation). */
+  route?: (method: string, path: string) => { operation: string; params: Input } | undefined;
   xmlNamespace?: string;
   /** Regional services refuse callers whose account has not enabled the region. */
   regional: boolean;
