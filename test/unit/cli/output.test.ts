@@ -114,6 +114,25 @@ describe('progressView', () => {
     view.stop();
     expect(written).toEqual([]);
   });
+
+  it('draws a bar with targets, certificates and failures on a terminal, and clears it when done', () => {
+    let written = '';
+    const terminal = {
+      isTTY: true,
+      columns: 120,
+      write: (text: string) => {
+        written += text;
+        return true;
+      },
+    };
+    const view = progressView(terminal);
+    view.update(0, 4, 0, 0);
+    view.update(4, 4, 20, 1);
+    view.stop();
+    expect(written).toContain('Scanning ');
+    expect(written).toContain('4/4 targets | 20 certificates | 1 failed');
+    expect(written.endsWith('\u001b[2K')).toBe(true);
+  });
 });
 
 describe('failureMessage', () => {
