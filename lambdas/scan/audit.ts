@@ -12,7 +12,13 @@ import type { InactiveAccount } from '../aws/organizations';
 import type { Certificate, Change, Target, TargetResult } from '../core/model';
 import type { SnapshotStore } from '../core/ports';
 import { type ListTargetsInput, listTargets } from './list-targets';
-import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
+import {
+  DEFAULT_SCAN_OPTIONS,
+  type ScanLogger,
+  type ScanOptions,
+  type ScanTargetOutput,
+  scanTarget,
+} from './scan-target';
 
 /** Targets scanned at once. Each target paces its own calls, so this bounds sockets and memory, not AWS load. */
 export const DEFAULT_TARGET_CONCURRENCY = 8;
@@ -54,6 +60,8 @@ export interface AuditResult {
   certificates: Certificate[];
   changes: Change[];
   inactiveAccounts: InactiveAccount[];
+  /** Throttling answers over every target (each retried by the SDK). */
+  throttles: number;
 }
 
 export async function runAudit(
@@ -103,6 +111,7 @@ export async function runAudit(
     certificates: scans.flatMap((scan) => scan.certificates),
     changes: scans.flatMap((scan) => scan.changes),
     inactiveAccounts,
+    throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
   };
 }
 
@@ -114,7 +123,7 @@ async function scanOneTarget(
   runId: string,
   now: Date,
   options: ScanOptions,
-): Promise<{ result: TargetResult; certificates: Certificate[]; changes: Change[] }> {
+): Promise<ScanTargetOutput> {
   const clock = performance.now();
   try {
     return await scanTarget(
@@ -147,6 +156,7 @@ async function scanOneTarget(
       },
       certificates: [],
       changes: [],
+      throttles: 0,
     };
   }
 }

@@ -76,6 +76,8 @@ export interface ScanTargetOutput {
   /** `ok`: every certificate of the target; `partial`: every one listed; `error`: none. */
   certificates: Certificate[];
   changes: Change[];
+  /** Answers that were throttling errors (each retried by the SDK), for the Throttles metric. */
+  throttles: number;
 }
 
 /** What kept a scan from being complete, by error code. */
@@ -129,7 +131,7 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     };
     if (status !== 'ok') deps.logger?.warn('target not fully scanned', { ...log, ...problem, status });
     await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates, changes });
-    return { result, certificates, changes };
+    return { result, certificates, changes, throttles: calls.throttles };
   };
   const failed = (error: unknown) =>
     finish('error', [], [], { code: awsErrorCode(error), message: awsErrorMessage(error) });

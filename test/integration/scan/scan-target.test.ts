@@ -12,7 +12,7 @@ import { generateScenario } from '../../../local/sim';
 import { MemoryStore } from '../../unit/scan/memory-store';
 import { CLIENT_CONFIG, EXTERNAL_ID, type ScanHarness, simArns, startScanHarness } from './sim-harness';
 
-const SIZE = 300;
+const SIZE = 200;
 const HOUR = 3_600_000;
 let h: ScanHarness;
 let target: Target;
@@ -52,7 +52,7 @@ describe('scanTarget against the simulator', () => {
     h.sim.counters.reset();
     h.sim.faults.throttle({ service: 'ACM', operation: 'DescribeCertificate', accountId: target.accountId, count: 3 });
 
-    const { result, certificates } = await scanTarget(deps(), {
+    const { result, certificates, throttles } = await scanTarget(deps(), {
       runId: 'run-1',
       target,
       now: h.sim.clock.now(),
@@ -67,6 +67,7 @@ describe('scanTarget against the simulator', () => {
 
     expect(result.apiCalls['ACM.DescribeCertificate']).toBe(SIZE + 3);
     expect(result.apiCalls['STS.AssumeRole']).toBe(1);
+    expect(throttles).toBe(3);
   });
 
   it('describes on the next scan only what needs it and reports what changed', async () => {
