@@ -1,0 +1,190 @@
+/**
+ * The synthesized state machine, run by aws-local-stepfunctions with its Task states bound to the real handlers,
+ * over a generated organization in the simulator, dynalite and the local Slack receiver.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import { parseReport } from '../../../lambdas/core/report';
+import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
+import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
+import {
+  exampleConfig,
+  type LocalHub,
+  type PipelineRun,
+  runPipeline,
+  SLACK_PATHS,
+} from '../../../local/pipeline-runner';
+import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
+import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+
+const EXTERNAL_ID = String(exampleConfig().externalId);
+
+class LambdaServiceException extends Error {
+  override readonly name = 'Lambda.ServiceException';
+}
+
+describe('the pipeline on loopback', () => {
+  let sim: Simulator;
+  let dynamo: LocalDynamo;
+  let slack: SlackReceiver;
+  let store: DynamoStateStore;
+  let hub: LocalHub;
+  let denied: string;
+  let day1: PipelineRun;
+
+  const alertBodies = () => slack.posts(SLACK_PATHS.alerts).map((post) => JSON.stringify(post.body));
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: generateScenario({
+        seed: 20261201,
+        accounts: 4,
+        regions: ['us-east-1', 'eu-west-1'],
+        certificatesPerTarget: { min: 2, max: 5 },
+        activeRegionsPerAccount: { min: 1, max: 2 },
+        inactiveAccounts: false,
+        externalId: EXTERNAL_ID,
+      }),
+    });
+    [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
+    // One member account never got the audit role's trust right: every AssumeRole into it is refused.
+    denied = sim.org.accounts().find((account) => account.id !== sim.org.managementAccountId)!.id;
+    sim.faults.denyRole(denied);
+
+    day1 = await runPipeline({ sim, dynamo, slack, runId: 'day-1', deploy: { logLevel: 'ERROR' } });
+    hub = day1.hub;
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+    );
+    store = new DynamoStateStore({ client: doc, tableName: hub.tableName, needsAttention: () => false });
+  });
+
+  afterAll(async () => {
+    await Promise.all([sim?.close(), dynamo?.close(), slack?.close()]);
+  });
+
+  it('stores every certificate the organization holds outside the refused account', async () => {
+    const expected = sim.org
+      .allCertificates()
+      .filter((record) => record.accountId !== denied)
+      .map((record) => record.certificate.arn)
+      .sort();
+
+    const stored = (await store.loadAllCertificates()).map((cert) => cert.arn).sort();
+
+    expect(expected.length).toBeGreaterThan(5);
+    expect(stored).toEqual(expected);
+    expect(day1.output.summary).toMatchObject({ runId: 'day-1', certificates: expected.length, digest: 'sent' });
+  });
+
+  it('records the run as completed, with the refused account as a coverage failure', async () => {
+    const accounts = sim.org.accounts().length;
+    const scanned = day1.targets.length;
+
+    const run = await store.latestCompletedRun();
+
+    expect(new Set(day1.targets.map((t) => t.accountId))).toEqual(
+      new Set(
+        sim.org
+          .accounts()
+          .map((a) => a.id)
+          .filter((id) => id !== denied),
+      ),
+    );
+    expect(scanned).toBe((accounts - 1) * 2);
+    expect(run).toMatchObject({
+      runId: 'day-1',
+      status: 'completed',
+      startedAt: day1.startedAt,
+      targets: scanned + 1,
+      targetsFailed: 1,
+      failures: [{ accountId: denied, region: '*', errorCode: 'AccessDenied' }],
+    });
+    expect(Date.parse(run!.completedAt!)).toBeGreaterThanOrEqual(Date.parse(day1.startedAt));
+  });
+
+  it('writes the report next to the work list and posts the digest and the alerts to Slack', () => {
+    const report = parseReport(JSON.parse(sim.s3.text(hub.bucket, 'runs/day-1/report.json') ?? 'null'));
+    const digest = slack.posts(SLACK_PATHS.digest);
+
+    expect(sim.s3.keys(hub.bucket, 'runs/day-1/')).toEqual([
+      'runs/day-1/report.html',
+      'runs/day-1/report.json',
+      'runs/day-1/targets.json',
+    ]);
+    expect(report.summary.targetsFailed).toBe(1);
+    expect(sim.s3.text(hub.bucket, 'runs/day-1/report.html')).toMatch(/^<!doctype html>/i);
+    expect(digest).toHaveLength(1);
+    expect(JSON.stringify(digest[0]?.body)).toContain(denied);
+    expect(alertBodies().filter((body) => body.includes('Coverage gap') && body.includes(denied))).toHaveLength(1);
+    expect(new Set(alertBodies()).size).toBe(alertBodies().length);
+  });
+
+  it('finishes a run whose child throws, and reports that target as a scan that did not complete', async () => {
+    sim.clock.advanceDays(1);
+    const crashed = day1.targets[0]!;
+    const before = (await store.loadTarget(crashed)).certificates.length;
+    const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
+
+    const day2 = await runPipeline({
+      sim,
+      dynamo,
+      runId: 'day-2',
+      hooks: {
+        beforeTask: (state, input) => {
+          const { target } = input as { target: { accountId: string; region: string } };
+          if (state === 'ScanTarget' && target.accountId === crashed.accountId && target.region === crashed.region) {
+            throw new TypeError('simulated crash of the scanner');
+          }
+        },
+      },
+    });
+
+    const results = await store.loadRunResults('day-2');
+    const crashedResult = results.targets.find((t) => t.accountId === crashed.accountId && t.region === crashed.region);
+    expect(day2.failedChildren).toEqual([
+      { target: expect.objectContaining(crashed), error: 'TypeError: simulated crash of the scanner' },
+    ]);
+    expect(crashedResult).toMatchObject({ status: 'error', errorCode: SCAN_DID_NOT_COMPLETE });
+    expect((await store.loadTarget(crashed)).certificates).toHaveLength(before);
+    expect(await store.latestCompletedRun()).toMatchObject({ runId: 'day-2', targetsFailed: 2 });
+    // The refused account was alerted on day 1; on-call is not told again, only about the new gap.
+    const newAlerts = alertBodies().slice(alertsBefore);
+    expect(newAlerts.filter((body) => body.includes(denied))).toHaveLength(0);
+    expect(newAlerts.filter((body) => body.includes('Coverage gap') && body.includes(crashed.accountId))).toHaveLength(
+      1,
+    );
+  });
+
+  it('posts the digest and each alert once when FinalizeRun is retried after doing its work', async () => {
+    sim.clock.advanceDays(1);
+    const digestsBefore = slack.posts(SLACK_PATHS.digest).length;
+    const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
+    let firstAttempt: { alerts: { sent: number } } | undefined;
+
+    const day3 = await runPipeline({
+      sim,
+      dynamo,
+      runId: 'day-3',
+      hooks: {
+        afterTask: (state, _input, output) => {
+          if (state !== 'FinalizeRun' || firstAttempt) return;
+          firstAttempt = output as { alerts: { sent: number } };
+          throw new LambdaServiceException('the invocation timed out on the way back');
+        },
+      },
+    });
+
+    const newAlerts = alertBodies().slice(alertsBefore);
+    expect(day3.retries).toEqual({ FinalizeRun: 1 });
+    expect(slack.posts(SLACK_PATHS.digest)).toHaveLength(digestsBefore + 1);
+    expect(day3.output.summary).toMatchObject({ digest: 'already-sent', alerts: { queued: 0, sent: 0 } });
+    // The target that crashed yesterday was scanned again: its coverage gap resolves, once.
+    expect(firstAttempt?.alerts.sent).toBeGreaterThan(0);
+    expect(newAlerts).toHaveLength(firstAttempt!.alerts.sent);
+    expect(newAlerts.some((body) => body.includes('Resolved'))).toBe(true);
+    expect(await store.latestCompletedRun()).toMatchObject({ runId: 'day-3', targetsFailed: 1 });
+  });
+});
