@@ -12,21 +12,23 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runAlerting } from '../alerting';
-import { DynamoAlertStore } from '../aws/alert-store';
+import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
-import { DynamoStateStore } from '../aws/state-store';
+import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
 import { ensureTable } from '../aws/table';
-import { assess, compareUrgency, severityRank, worstSeverity } from '../core/findings';
-import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import { assess, compareUrgency } from '../core/findings';
+import type { AssessedCertificate, Change, TargetResult } from '../core/model';
 import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, type Report, renderChanges, summaryLine } from '../core/report';
-import { renderAlert, renderDigest, type SlackMessage } from '../core/slack';
+import { renderDigest, type SlackMessage } from '../core/slack';
+import { alertSender, defaultSlackPoster } from '../pipeline/slack';
+import { openAlertStore, openStateStore } from '../pipeline/stores';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
-import { postToWebhook, SlackDelivery } from '../slack';
+import { postToWebhook } from '../slack';
 import type { CliOptions } from './args';
 import { CliError } from './errors';
 import {
@@ -151,14 +153,6 @@ export function newRunId(now: Date): string {
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-/**
- * What the attention index holds: certificates with a finding worse than informational (IMPORTED and NOT_IN_USE
- * alone are facts, not problems).
- */
-export function needsAttention(expiryDays: number, now: () => Date): (cert: Certificate) => boolean {
-  return (cert) => severityRank(worstSeverity(assess(cert, { now: now(), expiryDays }))) < severityRank('info');
-}
-
 function runRecord(runId: string, startedAt: Date, completedAt: Date, result: AuditResult, report: Report): RunRecord {
   return {
     runId,
@@ -169,7 +163,7 @@ function runRecord(runId: string, startedAt: Date, completedAt: Date, result: Au
     targetsFailed: report.summary.targetsFailed,
     certificates: report.summary.certificates,
     accounts: report.summary.accounts,
-    regions: report.summary.regions,
+    regions: new Set(result.targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
     changes: result.changes.length,
     failures: result.targets
       .filter((target) => target.status !== 'ok')
@@ -204,14 +198,17 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     );
   }
   if (created) io.stderr.write(`Created the DynamoDB table ${tableName} (on-demand) for --state-table.\n`);
+  // Opened as the pipeline's Lambdas open them, so both read and write the same items the same way.
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoStateStore({
-    client: doc,
+  const store = openStateStore(doc, {
     tableName,
-    needsAttention: needsAttention(options.expiryDays, () => now),
+    historyDays: DEFAULT_HISTORY_DAYS,
+    expiryDays: options.expiryDays,
+    // The attention index judges certificates at the audit's time, as the report does.
+    now: () => now,
   });
   const hadPreviousRun = (await store.latestCompletedRun()) !== undefined;
-  return { tableName, store, alerts: new DynamoAlertStore(doc, { tableName }), hadPreviousRun };
+  return { tableName, store, alerts: openAlertStore(doc, tableName), hadPreviousRun };
 }
 
 function inactiveAccountsWarning(result: AuditResult): string | undefined {
@@ -284,6 +281,11 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
     throw error;
   } finally {
     progress.stop();
+  }
+  if (io.stderr.isTTY === true) {
+    const seconds = ((deps.clock().getTime() - startedAt.getTime()) / 1000).toFixed(1);
+    const throttled = result.throttles > 0 ? `; ${result.throttles} throttled answer(s), retried` : '';
+    io.stderr.write(`Scanned ${result.targets.length} target(s) in ${seconds} s${throttled}\n`);
   }
 
   const inactive = inactiveAccountsWarning(result);
@@ -368,18 +370,13 @@ async function sendAlerts(
   targets: TargetResult[],
   now: Date,
 ): Promise<boolean> {
-  const delivery = new SlackDelivery(options.alertsWebhookUrl as string, {
-    label: 'alerts',
-    ...(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {}),
-  });
+  const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
   const certificates = (await state.store.loadAllCertificates()).map((cert) =>
     assess(cert, { now, expiryDays: options.expiryDays }),
   );
   const outcome = await runAlerting({
     store: state.alerts,
-    send: async (notice) => {
-      await delivery.post(renderAlert(notice, { ownerTagKey: options.ownerTagKey }));
-    },
+    send: alertSender(poster(options.alertsWebhookUrl as string, 'alerts'), options.ownerTagKey),
     certificates,
     targets,
     now,

@@ -21,13 +21,12 @@ import {
   type CliDeps,
   checkCredentials,
   describeConcurrency,
-  needsAttention,
   newRunId,
   runAuditCommand,
 } from '../../../lambdas/cli/run-audit';
 import type { SlackMessage } from '../../../lambdas/core/slack';
 import { SlackWebhookBrokenError } from '../../../lambdas/slack';
-import { certificate, daysFrom } from '../core/certificate-fixture';
+import { daysFrom } from '../core/certificate-fixture';
 
 const sts = mockClient(STSClient);
 const acm = mockClient(ACMClient);
@@ -118,6 +117,20 @@ describe('runAuditCommand', () => {
     expect(stdout.text).toMatch(/^DOMAIN .*\nc1\.example\.com .* 5 +yes +EXPIRING\nc2\.example\.com/);
     expect(stdout.text).not.toContain('\u001b[');
     expect(stderr.text).toBe('');
+  });
+
+  it('tells a terminal who audits, shows progress and how the scan went', async () => {
+    const stderr = new Recorder(true);
+
+    await runAuditCommand(
+      cli(['--accounts', '111111111111', '--regions', 'us-east-1']),
+      { stdout: new Recorder(), stderr },
+      deps(),
+    );
+
+    expect(stderr.text).toMatch(/^Auditing as arn:aws:iam::111111111111:user\/me\n/);
+    expect(stderr.text).toContain('1/1 targets | 2 certificates | 0 failed');
+    expect(stderr.text).toMatch(/Scanned 1 target\(s\) in 0\.0 s\n$/);
   });
 
   it('exits 2 and lists the account whose role was refused', async () => {
@@ -233,23 +246,6 @@ describe('checkCredentials', () => {
     await expect(checkCredentials(client())).rejects.toThrow(
       /^cannot check the AWS credentials .*ECONNREFUSED.*AWS_ENDPOINT_URL/,
     );
-  });
-});
-
-describe('needsAttention', () => {
-  const check = needsAttention(30, () => NOW);
-
-  it('indexes certificates with a finding worse than informational', () => {
-    expect(check(certificate({ notAfter: daysFrom(NOW, 10) }))).toBe(true);
-    expect(check(certificate({ renewalStatus: 'FAILED', notAfter: daysFrom(NOW, 100) }))).toBe(true);
-  });
-
-  it('leaves out healthy certificates and those that are only imported or unused', () => {
-    expect(check(certificate({ notAfter: daysFrom(NOW, 100) }))).toBe(false);
-    expect(
-      check(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE', notAfter: daysFrom(NOW, 100) })),
-    ).toBe(false);
-    expect(check(certificate({ inUse: false, inUseBy: [], notAfter: daysFrom(NOW, 100) }))).toBe(false);
   });
 });
 
