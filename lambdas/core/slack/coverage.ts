@@ -19,11 +19,12 @@ const NETWORK = new Set(['TimeoutError', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSE
 export function likelyCoverageCause(errorCode: string | undefined, errorMessage = ''): string {
   const code = errorCode ?? '';
   if (ACCESS_DENIED.has(code)) {
-    if (/service control policy/i.test(errorMessage)) {
-      return 'an SCP denies the audit role this call; allow the read-only ACM and tagging actions in the SCP';
-    }
+    // AssumeRole first: the refusal's own message lists an SCP among its possible causes.
     if (/AssumeRole/i.test(errorMessage)) {
       return 'the audit role is missing in this account (StackSet not deployed there), does not trust the hub, or the ExternalId differs; an SCP denying sts:AssumeRole is also possible';
+    }
+    if (/service control policy/i.test(errorMessage)) {
+      return 'an SCP denies the audit role this call; allow the read-only ACM and tagging actions in the SCP';
     }
     return 'the audit role lacks a permission or an SCP denies it; check the role policy and the SCPs on the account';
   }
