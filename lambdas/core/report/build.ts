@@ -84,7 +84,8 @@ export function buildReport(input: BuildReportInput): Report {
 
   const targets = input.targets.map(toReportTarget).sort(compareTargets);
   const accounts = new Set([...targets, ...assessed].map((item) => item.accountId));
-  const regions = new Set([...targets, ...assessed].map((item) => item.region));
+  // '*' stands for every region of an account that could not be scanned at all, not for a region.
+  const regions = new Set([...targets, ...assessed].map((item) => item.region).filter((region) => region !== '*'));
 
   return {
     schemaVersion: 1,

@@ -205,7 +205,8 @@ function coverageFigures(targets: readonly TargetResult[]): CoverageFigures {
   return {
     targets: targets.length,
     accounts: new Set(targets.map((t) => t.accountId)).size,
-    regions: new Set(targets.map((t) => t.region)).size,
+    // '*' stands for every region of an account that could not be scanned at all, not for a region.
+    regions: new Set(targets.map((t) => t.region).filter((region) => region !== '*')).size,
     failed: bad('error'),
     partial: bad('partial'),
   };
