@@ -11,6 +11,7 @@ import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import {
   exampleConfig,
+  invokeHeartbeat,
   type LocalHub,
   type PipelineRun,
   runPipeline,
@@ -186,5 +187,20 @@ describe('the pipeline on loopback', () => {
     expect(newAlerts).toHaveLength(firstAttempt!.alerts.sent);
     expect(newAlerts.some((body) => body.includes('Resolved'))).toBe(true);
     expect(await store.latestCompletedRun()).toMatchObject({ runId: 'day-3', targetsFailed: 1 });
+  });
+
+  it('has the heartbeat tell on-call once when no run completed in time, through the real Heartbeat handler', async () => {
+    const lastRun = Date.parse((await store.latestCompletedRun())!.completedAt!);
+    const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
+    const hour = 3_600_000;
+
+    const fresh = await invokeHeartbeat({ sim, hub, now: new Date(lastRun + 2 * hour) });
+    const stale = await invokeHeartbeat({ sim, hub, now: new Date(lastRun + 31 * hour) });
+    const quiet = await invokeHeartbeat({ sim, hub, now: new Date(lastRun + 32 * hour) });
+
+    expect(fresh).toEqual({ outcome: 'checked', alertsSent: 0, alertsPending: 0 });
+    expect(stale).toMatchObject({ outcome: 'checked', notice: 'stale' });
+    expect(quiet).toEqual({ outcome: 'checked', alertsSent: 0, alertsPending: 0 });
+    expect(slack.posts(SLACK_PATHS.alerts).slice(alertsBefore)).toHaveLength(1);
   });
 });
