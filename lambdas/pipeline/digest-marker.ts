@@ -80,17 +80,24 @@ export class DigestMarker {
     return Item?.status === 'sent' ? { outcome: 'sent' } : { outcome: 'held' };
   }
 
-  async markSent(runId: string, claimId: string, now: Date): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(runId),
-        UpdateExpression: 'SET #status = :sent, sentAt = :now REMOVE leaseUntil',
-        ConditionExpression: 'claimId = :claim',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':claim': claimId },
-      }),
-    );
+  /** Records the post. False when the claim lapsed and another attempt took it over (it may post again). */
+  async markSent(runId: string, claimId: string, now: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(runId),
+          UpdateExpression: 'SET #status = :sent, sentAt = :now REMOVE leaseUntil',
+          ConditionExpression: 'claimId = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':claim': claimId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   /** Gives the claim up after a failed post, so the next attempt posts. A claim taken over meanwhile is left alone. */

@@ -246,7 +246,11 @@ async function postDigest(
     });
     return postOutcome(error);
   }
-  await deps.digestMarker.markSent(input.runId, claim.claimId, deps.clock());
+  if (!(await deps.digestMarker.markSent(input.runId, claim.claimId, deps.clock()))) {
+    deps.logger?.warn('digest posted after this attempt’s claim lapsed; another attempt may post it too', {
+      runId: input.runId,
+    });
+  }
   return 'sent';
 }
 

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import { SLACK_SECRET_PLACEHOLDER } from '../../../lambdas/core/names';
 import { parseReport } from '../../../lambdas/core/report';
 import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
@@ -16,6 +17,7 @@ import {
   type PipelineRun,
   runPipeline,
   SLACK_PATHS,
+  setSlackWebhooks,
 } from '../../../local/pipeline-runner';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
@@ -202,5 +204,20 @@ describe('the pipeline on loopback', () => {
     expect(stale).toMatchObject({ outcome: 'checked', notice: 'stale' });
     expect(quiet).toEqual({ outcome: 'checked', alertsSent: 0, alertsPending: 0 });
     expect(slack.posts(SLACK_PATHS.alerts).slice(alertsBefore)).toHaveLength(1);
+  });
+
+  it('completes a run without Slack when the secret holds the placeholder, posting nothing', async () => {
+    sim.clock.advanceDays(1);
+    await setSlackWebhooks(sim, hub, SLACK_SECRET_PLACEHOLDER);
+    const postsBefore = slack.posts().length;
+
+    const day4 = await runPipeline({ sim, dynamo, runId: 'day-4' });
+
+    expect(day4.output.summary).toMatchObject({
+      digest: 'not-configured',
+      alerts: { outcome: 'not-configured', sent: 0 },
+    });
+    expect(slack.posts()).toHaveLength(postsBefore);
+    expect(await store.latestCompletedRun()).toMatchObject({ runId: 'day-4', status: 'completed' });
   });
 });
