@@ -4,6 +4,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { type HeartbeatDeps, heartbeat } from '../pipeline/heartbeat';
 import { defaultSlackPoster, readSlackSetup } from '../pipeline/slack';
 import { openAlertStore, openStateStore } from '../pipeline/stores';
@@ -20,7 +21,11 @@ const secrets = new SecretsManagerClient({ region: config.region });
 const deps: HeartbeatDeps = {
   alerts: openAlertStore(doc, config.tableName),
   // Only latestCompletedRun is read; the attention threshold does not matter here.
-  runs: openStateStore(doc, { tableName: config.tableName, historyDays: config.historyDays, expiryDays: 30 }),
+  runs: openStateStore(doc, {
+    tableName: config.tableName,
+    historyDays: config.historyDays,
+    expiryDays: DEFAULT_EXPIRY_DAYS,
+  }),
   slack: () => readSlackSetup(secrets, config.slackSecretId),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
