@@ -6,7 +6,7 @@
  * the target as a scan that did not complete.
  */
 import type { STSClient } from '@aws-sdk/client-sts';
-import { auditRoleClients, type CallCounter, type ClientConfig, type OpenTargetClients } from '../aws/clients';
+import { auditRoleClients, type ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import type { Target, TargetResult, TargetStatus } from '../core/model';
 import type { SnapshotStore } from '../core/ports';
@@ -56,17 +56,13 @@ export async function scanOneTarget(deps: ScanOneTargetDeps, input: ScanOneTarge
     runId,
     ...(input.externalId ? { externalId: input.externalId } : {}),
   });
-  const open = auditRoleClients(roles, deps.clientConfig);
-  let calls: CallCounter | undefined;
-  const openClients: OpenTargetClients = (t, counter) => {
-    calls = counter;
-    return open(t, counter);
-  };
+  const openClients = auditRoleClients(roles, deps.clientConfig);
   const started = performance.now();
   const options: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...input.options };
 
   let result: TargetResult;
   let changeCount = 0;
+  let throttles = 0;
   try {
     const scan = await scanTarget(
       { openClients, store: deps.store, ...(deps.logger ? { logger: deps.logger } : {}) },
@@ -74,8 +70,9 @@ export async function scanOneTarget(deps: ScanOneTargetDeps, input: ScanOneTarge
     );
     result = scan.result;
     changeCount = scan.changes.length;
+    throttles = scan.throttles;
   } catch (error) {
-    result = unexpectedFailure(target, now, error, Math.round(performance.now() - started), calls);
+    result = unexpectedFailure(target, now, error, Math.round(performance.now() - started));
     deps.logger?.warn('target scan failed unexpectedly', {
       runId,
       accountId: target.accountId,
@@ -95,18 +92,12 @@ export async function scanOneTarget(deps: ScanOneTargetDeps, input: ScanOneTarge
     certificateCount: result.certificateCount,
     changeCount,
     apiCalls: Object.values(result.apiCalls).reduce((sum, n) => sum + n, 0),
-    throttles: calls?.throttles ?? 0,
+    throttles,
     durationMs: result.durationMs,
   };
 }
 
-function unexpectedFailure(
-  target: Target,
-  now: Date,
-  error: unknown,
-  durationMs: number,
-  calls: CallCounter | undefined,
-): TargetResult {
+function unexpectedFailure(target: Target, now: Date, error: unknown, durationMs: number): TargetResult {
   return {
     accountId: target.accountId,
     ...(target.accountName ? { accountName: target.accountName } : {}),
@@ -115,7 +106,7 @@ function unexpectedFailure(
     errorCode: error instanceof Error && error.name !== 'Error' ? error.name : 'ScanFailed',
     errorMessage: error instanceof Error ? error.message : String(error),
     certificateCount: 0,
-    apiCalls: calls?.snapshot() ?? {},
+    apiCalls: {},
     durationMs,
     startedAt: now.toISOString(),
   };
