@@ -50,6 +50,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
     const plan = planAlerts(states, incidents, {
       now,
       targets: input.targets,
+      certificates: input.certificates,
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
     });
     try {

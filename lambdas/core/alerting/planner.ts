@@ -17,7 +17,7 @@
  * Notices are queued on their state (`pending`, the outbox) and leave it only once delivered. A newer reminder of
  * the same episode replaces an undelivered older one (the older one says less); nothing else is ever dropped.
  */
-import type { TargetResult } from '../model';
+import type { AssessedCertificate, TargetResult } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
 import { sameJson } from './canonical';
 
@@ -57,6 +57,11 @@ export interface PlanOptions {
   targets: readonly TargetResult[];
   /** @default DEFAULT_REMINDER_THRESHOLDS */
   reminderThresholds?: readonly number[];
+  /**
+   * This run's certificates: a "resolved" message shows the certificate as it is now (a renewal that succeeded
+   * has a new expiry), not the details of the problem that went away.
+   */
+  certificates?: readonly AssessedCertificate[];
 }
 
 export interface AlertPlan {
@@ -89,6 +94,19 @@ function canResolve(state: AlertState, statusByTarget: ReadonlyMap<string, Targe
 function crossedThresholds(thresholds: readonly number[], days: number | undefined): number[] {
   if (days === undefined) return [];
   return thresholds.filter((t) => days <= t);
+}
+
+/** The incident as the resolved message shows it: current expiry and attachments, no stale failure details. */
+function resolvedView(incident: Incident, current: AssessedCertificate | undefined): Incident {
+  const { reason: _reason, errorCode: _errorCode, validationRecords: _records, ...rest } = incident;
+  if (incident.kind === 'COVERAGE_GAP') return incident;
+  if (current === undefined) return rest;
+  const view: Incident = { ...rest, inUseBy: current.inUseBy };
+  if (current.notAfter === undefined) delete view.notAfter;
+  else view.notAfter = current.notAfter;
+  if (current.daysToExpiry === undefined) delete view.daysToExpiry;
+  else view.daysToExpiry = current.daysToExpiry;
+  return view;
 }
 
 function withoutResolution(state: AlertState): AlertState {
@@ -152,6 +170,7 @@ export function planAlerts(
   const incidentKeyByArn = new Map<string, string>();
   for (const incident of incidents) if (incident.arn !== undefined) incidentKeyByArn.set(incident.arn, incident.key);
   const statusByTarget = new Map(opts.targets.map((t) => [targetKey(t.accountId, t.region), t.status]));
+  const certificateByArn = new Map((opts.certificates ?? []).map((c) => [c.arn, c]));
 
   const notices: QueuedNotice[] = [];
   const changed: AlertState[] = [];
@@ -180,7 +199,7 @@ export function planAlerts(
       const notice: QueuedNotice = {
         id: noticeId(prev.incidentKey, prev.episode, 'resolved'),
         stage: 'resolved',
-        incident: prev.incident,
+        incident: resolvedView(prev.incident, prev.incident.arn ? certificateByArn.get(prev.incident.arn) : undefined),
         openedAt: prev.openedAt,
         queuedAt: now,
       };

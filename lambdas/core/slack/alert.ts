@@ -108,7 +108,7 @@ function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): 
     lines.push(`*${(incident.daysToExpiry ?? 0) < 0 ? 'Expired' : 'Expires'}:* ${date ?? 'unknown date'}${relative}`);
   }
   if (incident.type) lines.push(`*Type:* ${inline(incident.type, 30)}`);
-  if (incident.kind === 'RENEWAL_FAILED' && incident.reason) {
+  if (incident.kind === 'RENEWAL_FAILED' && incident.reason && stage !== 'resolved') {
     lines.push(`*Reason:* ${code(incident.reason, MAX_REASON)}`);
   }
   lines.push(ownerLine(incident, opts));

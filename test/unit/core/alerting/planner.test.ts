@@ -58,6 +58,30 @@ describe('planAlerts', () => {
     expect(log[4]?.notice.incident.daysToExpiry).toBe(1);
   });
 
+  it('shows the certificate as it is now in the resolved message, without the failure that went away', () => {
+    const failed = expiringOn(20, 0, { renewalStatus: 'FAILED', renewalStatusReason: 'CAA_ERROR' });
+    const opened = planAlerts([], detectIncidents([failed], [target()], { now: day(0) }), {
+      now: day(0),
+      targets: [target()],
+    });
+    const stored = opened.states.map((s) => ({ ...s, version: 1, pending: [] }));
+    const renewed = expiringOn(200, 1, { renewalStatus: 'SUCCESS' });
+
+    const plan = planAlerts(stored, detectIncidents([renewed], [target()], { now: day(1) }), {
+      now: day(1),
+      targets: [target()],
+      certificates: [renewed],
+    });
+
+    const resolved = plan.notices.find((n) => n.stage === 'resolved');
+    expect(resolved?.incident).toMatchObject({
+      kind: 'RENEWAL_FAILED',
+      daysToExpiry: 199,
+      notAfter: day(200).toISOString(),
+    });
+    expect(resolved?.incident.reason).toBeUndefined();
+  });
+
   it('counts thresholds already crossed at opening as told', () => {
     const days: Day[] = Array.from({ length: 5 }, (_, n) => ({
       certificates: [expiringOn(7, n)],

@@ -129,11 +129,12 @@ describe('renderAlert', () => {
   });
 
   it('keeps a resolved notice short: no advice, the time it was open since', () => {
-    const message = renderAlert(notice({ kind: 'RENEWAL_FAILED' }, { stage: 'resolved' }));
+    const message = renderAlert(notice({ kind: 'RENEWAL_FAILED', reason: 'CAA_ERROR' }, { stage: 'resolved' }));
     const text = body(message);
 
     expect(text).toContain('✅ Resolved');
     expect(text).not.toContain('What to do');
+    expect(text).not.toContain('CAA_ERROR');
     expect(text).toContain('Was open since 2026-01-05 06:30 UTC');
   });
 
