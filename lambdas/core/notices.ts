@@ -68,4 +68,9 @@ export interface DigestInput {
   changes: Change[];
   /** Where the full report lives (S3 console link or a file path), shown when the digest truncates. */
   reportLocation?: string;
+  /**
+   * The monitor's first completed run: every certificate is new to it, so the changes are summed up as the
+   * baseline instead of being listed as new.
+   */
+  firstRun?: boolean;
 }

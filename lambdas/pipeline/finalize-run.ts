@@ -85,9 +85,10 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const { runId, listing } = input;
   const log = deps.logger;
 
-  const [stored, workList] = await Promise.all([
+  const [stored, workList, previousRun] = await Promise.all([
     deps.runs.loadRunResults(runId),
     getWorkList(deps.s3, listing.bucket, listing.key),
+    deps.runs.latestCompletedRun(),
   ]);
   const missing = unfinishedTargets(workList, stored.targets, input.startedAt);
   for (const result of missing) {
@@ -130,6 +131,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     certificates: assessed,
     changes: stored.changes,
     reportLocation: location,
+    firstRun: previousRun === undefined,
   });
 
   const completedAt = deps.clock();

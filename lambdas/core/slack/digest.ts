@@ -81,7 +81,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
     problemBlocks(ctx, groups.problems),
     expiringBlocks(ctx, groups.expiringInUse),
     importedBlocks(ctx, groups.imported),
-    changeBlocks(ctx, input.changes),
+    input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
     unusedBlocks(ctx, groups.unused),
   ].filter((blocks) => blocks.length > 0);
   if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
@@ -292,6 +292,14 @@ function importedBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block
   });
   const title = `📥 *Imported, expiring within ${IMPORTED_HORIZON_DAYS} days* (${formatCount(certs.length)})\n_Imported certificates never renew: import the renewed one over the same ARN._`;
   return ctx.list(title, lines, certs.length);
+}
+
+function baselineBlocks(certificates: number): Block[] {
+  return [
+    section(
+      `🔄 *First run*\n${formatCount(certificates)} certificate(s) recorded as the baseline; from the next run on, this section lists what changed.`,
+    ),
+  ];
 }
 
 function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {

@@ -121,6 +121,7 @@ describe('the pipeline on loopback', () => {
     expect(sim.s3.text(hub.bucket, 'runs/day-1/report.html')).toMatch(/^<!doctype html>/i);
     expect(digest).toHaveLength(1);
     expect(JSON.stringify(digest[0]?.body)).toContain(denied);
+    expect(JSON.stringify(digest[0]?.body)).toContain('recorded as the baseline');
     expect(alertBodies().filter((body) => body.includes('Coverage gap') && body.includes(denied))).toHaveLength(1);
     expect(new Set(alertBodies()).size).toBe(alertBodies().length);
   });

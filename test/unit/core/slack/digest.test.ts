@@ -147,6 +147,14 @@ describe('renderDigest', () => {
     expect(text).not.toContain('svc4.example.com');
   });
 
+  it('sums up the first run as a baseline instead of listing every certificate as new', () => {
+    const texts = sectionTexts(smallDigest({ firstRun: true, changes: [change(20, 'NEW'), change(21, 'NEW')] }));
+    const joined = texts.join('\n');
+
+    expect(joined).toContain('*First run*\n4 certificate(s) recorded as the baseline');
+    expect(joined).not.toContain('Changes since the last run');
+  });
+
   it('says nothing needs attention when nothing does', () => {
     const message = renderDigest(smallDigest({ certificates: [], changes: [], targets: [target(0)] }));
 
