@@ -332,6 +332,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       res.end();
     });
   });
+  // SDK clients keep sockets alive between calls; a server that drops idle sockets first (Node's default: 5 s) races
+  // a reused socket and the SDK retries a call the server never saw, which would make the call counters inexact.
+  server.keepAliveTimeout = 120_000;
   server.on('clientError', (error, socket) => {
     log(`sim: client error: ${error.message}`);
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');

@@ -7,7 +7,7 @@ import {
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SimCredentials } from '../../../local/sim';
+import { DEFAULT_QUOTAS, type SimCredentials } from '../../../local/sim';
 import {
   ALL_KEY_TYPES,
   ALL_ORIGINS,
@@ -147,16 +147,18 @@ describe('simulated ACM', () => {
   });
 
   it('throttles beyond the quota; the SDK retries and every call succeeds', async () => {
-    // Prepare: 15 concurrent describes against the 10/s quota
+    // Prepare: 15 concurrent describes against a quota cut to 3/s, so that even a slow, loaded machine that
+    // spreads the requests over a few seconds sends more than the quota allows
     h.sim.counters.reset();
-    const acm = clients.acm(h.sim, { region: EU, credentials: session, maxAttempts: 10 });
+    h.sim.quotas.setQuota('DescribeCertificate', 3);
+    const acm = clients.acm(h.sim, { region: EU, credentials: session, maxAttempts: 20 });
 
     // Act
     const answers = await Promise.all(
       Array.from({ length: 15 }, () =>
         acm.send(new DescribeCertificateCommand({ CertificateArn: arnOf(MEMBER, EU, 1) })),
       ),
-    );
+    ).finally(() => h.sim.quotas.setQuota('DescribeCertificate', DEFAULT_QUOTAS.DescribeCertificate));
 
     // Assess
     const filter = { service: 'ACM', operation: 'DescribeCertificate' } as const;
