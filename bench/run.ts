@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: the monitor's performance and cost figures, measured against the simulated organization (quotas
+ * and latency on), a local DynamoDB and the hub stack's real bundles. Prints a table and writes bench/results.json.
+ *
+ *   npm run bench                  every part (about five minutes on two cores)
+ *   npm run bench -- --only p1,p3  some parts; the others are kept from the last results.json
+ *
+ * Parts: p1 first full scan vs the quota bound and a sequential script; p2 steady-state daily runs with churn;
+ * p3 bundle sizes and start-up; p4 monthly cost; p5 what 5,000 accounts need. See bench/README.md.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type BundleResult, functionsOf, runP3, synthesizeHub } from './bundles';
+import { costModel, type P4Result, stackFacts } from './cost';
+import { type P5Result, runP5 } from './scale';
+import { type P1Result, round, runP1 } from './scan';
+import { type DayRun, type P2Result, runP2 } from './steady-state';
+
+export const PARTS = ['p1', 'p2', 'p3', 'p4', 'p5'] as const;
+export type Part = (typeof PARTS)[number];
+
+const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+
+export interface Results {
+  p1?: P1Result;
+  p2?: P2Result;
+  p3?: BundleResult[];
+  p4?: P4Result;
+  p5?: P5Result;
+  /** When and under what load each part was measured. */
+  runs: Partial<Record<Part, { at: string; seconds: number; loadBefore: number[]; loadAfter: number[] }>>;
+  machine: { cpus: number; cpuModel: string; node: string };
+  goals: Record<string, { goal: string; value: number | boolean | undefined; met: boolean | undefined }>;
+}
+
+export function parseParts(argv: readonly string[]): Part[] {
+  const index = argv.indexOf('--only');
+  if (index < 0) return [...PARTS];
+  const list = (argv[index + 1] ?? '').split(',').map((part) => part.trim());
+  const unknown = list.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0 || list.length === 0) {
+    throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; got "${argv[index + 1] ?? ''}"`);
+  }
+  return PARTS.filter((part) => list.includes(part));
+}
+
+function loadPrevious(): Partial<Results> {
+  if (!existsSync(RESULTS_PATH)) return {};
+  try {
+    return JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as Partial<Results>;
+  } catch {
+    return {};
+  }
+}
+
+function loads(): number[] {
+  return loadavg().map((value) => round(value, 2));
+}
+
+export function goals(results: Partial<Results>): Results['goals'] {
+  const steady = results.p2?.main.days[1];
+  const worst = (pick: (fn: BundleResult) => number) =>
+    results.p3 && results.p3.length > 0 ? Math.max(...results.p3.map(pick)) : undefined;
+  const check = (value: number | undefined, ok: (v: number) => boolean) =>
+    value === undefined ? undefined : ok(value);
+  const bytes = worst((fn) => fn.bundleBytes);
+  const init = worst((fn) => fn.initMs);
+  return {
+    p1Ratio: { goal: '<= 1.25', value: results.p1?.ratio, met: check(results.p1?.ratio, (v) => v <= 1.25) },
+    p1Speedup: { goal: '>= 20', value: results.p1?.speedup, met: check(results.p1?.speedup, (v) => v >= 20) },
+    p2AcmCallsPerCertificate: {
+      goal: '<= 0.25',
+      value: steady?.acmCallsPerCertificate,
+      met: check(steady?.acmCallsPerCertificate, (v) => v <= 0.25),
+    },
+    p2Matched: { goal: 'true', value: results.p2?.matched, met: results.p2?.matched },
+    p3LargestBundleBytes: { goal: '<= 409600', value: bytes, met: check(bytes, (v) => v <= 400 * 1024) },
+    p3SlowestInitMs: { goal: '<= 150', value: init, met: check(init, (v) => v <= 150) },
+    p4MonthlyUsd: { goal: '<= 2', value: results.p4?.monthlyUsd, met: check(results.p4?.monthlyUsd, (v) => v <= 2) },
+  };
+}
+
+function table(rows: Array<[string, string, string]>): string {
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+export function summaryTable(results: Partial<Results>): string {
+  const rows: Array<[string, string, string]> = [['figure', 'value', 'goal']];
+  const g = goals(results);
+  const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? ' (met)' : ' (not met)');
+  const { p1, p2, p3, p4, p5 } = results;
+  if (p1) {
+    rows.push([
+      'p1 first full scan',
+      `${p1.wallSeconds} s for ${p1.targets} targets, ${p1.certificates} certificates`,
+      '',
+    ]);
+    rows.push([
+      'p1 quota bound',
+      `${p1.boundSeconds} s (largest target: ${p1.largestTarget.certificates} certificates)`,
+      '',
+    ]);
+    rows.push(['p1 ratio', String(p1.ratio), `<= 1.25${mark(g.p1Ratio?.met)}`]);
+    rows.push(['p1 sequential script', `${p1.baselineWallSeconds} s`, '']);
+    rows.push(['p1 speedup', `${p1.speedup}×`, `>= 20${mark(g.p1Speedup?.met)}`]);
+  }
+  if (p2) {
+    const day = p2.main.days[1] as DayRun;
+    rows.push([
+      'p2 steady day ACM calls',
+      `${day.acmCallsPerCertificate}/certificate (describe ${day.describeCallsPerCertificate}, list ${day.listCallsPerTarget}/target)`,
+      `<= 0.25${mark(g.p2AcmCallsPerCertificate?.met)}`,
+    ]);
+    rows.push([
+      'p2 changes matched',
+      `${p2.matched} (${day.check.missing.length} missed, ${day.check.unexplained.length} unexplained)`,
+      '',
+    ]);
+    const five = p2.fiveDays.days
+      .slice(1)
+      .map((d) => d.acmCallsPerCertificate)
+      .join(' / ');
+    rows.push(['p2 20 accounts, days 1-5', `${five} ACM calls/certificate`, '']);
+  }
+  if (p3) {
+    for (const fn of p3) {
+      rows.push([
+        `p3 ${fn.name}`,
+        `${(fn.bundleBytes / 1024).toFixed(0)} KiB, init ${fn.initMs} ms`,
+        '<= 400 KiB, <= 150 ms',
+      ]);
+    }
+  }
+  if (p4)
+    rows.push([
+      'p4 monthly cost',
+      `$${p4.monthlyUsd} ($${p4.monthlyUsdAfterFreeTier} after free tier)`,
+      `<= 2${mark(g.p4MonthlyUsd?.met)}`,
+    ]);
+  if (p5) {
+    rows.push([
+      'p5 ListTargets, 5,000 accounts',
+      `${p5.listTargets.wallSeconds} s of ${p5.listTargets.timeoutSeconds} s timeout`,
+      '',
+    ]);
+    rows.push([
+      'p5 one run, 85,000 children',
+      `~${p5.durationEstimateMinutes} min at concurrency ${p5.maxConcurrency}`,
+      '',
+    ]);
+  }
+  return table(rows);
+}
+
+async function main(): Promise<void> {
+  const parts = parseParts(process.argv.slice(2));
+  const previous = loadPrevious();
+  const results: Partial<Results> = { ...previous, runs: { ...(previous.runs ?? {}) } };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const runs = results.runs as Results['runs'];
+  const timed = async <T>(part: Part, body: () => Promise<T>): Promise<T> => {
+    const loadBefore = loads();
+    const started = performance.now();
+    const value = await body();
+    runs[part] = {
+      at: new Date().toISOString(),
+      seconds: round((performance.now() - started) / 1000, 1),
+      loadBefore,
+      loadAfter: loads(),
+    };
+    return value;
+  };
+  log(`load average ${loads().join(' ')} on ${cpus().length} cores`);
+
+  // Settings as deployed, from the synthesized template (no bundling: it only reads properties).
+  const facts = synthesizeHub({ bundling: false });
+  const functions = functionsOf(facts.template, facts.outdir);
+  rmSync(facts.outdir, { recursive: true, force: true });
+  const timeoutOf = (name: string) => functions.find((fn) => fn.name === name)?.timeoutSeconds ?? 0;
+
+  if (parts.includes('p1')) {
+    results.p1 = await timed('p1', () => runP1({ targetConcurrency: facts.config.maxConcurrency, log }));
+  }
+  if (parts.includes('p2')) results.p2 = await timed('p2', () => runP2({ log }));
+  if (parts.includes('p3')) results.p3 = (await timed('p3', () => runP3({ log }))).functions;
+  if (parts.includes('p4')) {
+    const steady = results.p2?.main;
+    const usage = steady?.days[steady.days.length - 1]?.usage;
+    if (!steady || !usage) throw new Error('p4 needs p2: run it with --only p2,p4 or without --only');
+    results.p4 = await timed('p4', async () =>
+      costModel({
+        run: steady,
+        usage,
+        stack: stackFacts({ template: facts.template, functions, config: facts.config }),
+        ...(results.p3 ? { bundles: results.p3 } : {}),
+      }),
+    );
+  }
+  if (parts.includes('p5')) {
+    const childSeconds = results.p2?.main.days[1]?.usage.seconds.scanTarget.median;
+    results.p5 = await timed('p5', () =>
+      runP5({
+        maxConcurrency: facts.config.maxConcurrency,
+        listTargetsTimeoutSeconds: timeoutOf('ListTargets'),
+        scanTargetTimeoutSeconds: timeoutOf('ScanTarget'),
+        ...(childSeconds ? { childSeconds } : {}),
+        log,
+      }),
+    );
+  }
+
+  results.machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  results.goals = goals(results);
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${summaryTable(results)}\n\nwrote ${RESULTS_PATH}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
