@@ -1,0 +1,80 @@
+/**
+ * The benchmark's machinery on a tiny organization: the steady-state runs (p2) through the pipeline's use cases,
+ * the cost model (p4) on what they measured, and the deployed bundles (p3). Figures are not asserted (timings are
+ * the machine's), only that every part measures something real and adds up.
+ */
+import { describe, expect, it } from 'vitest';
+import { runP3 } from '../../../bench/bundles';
+import { costModel, DAYS_PER_MONTH, HEARTBEATS_PER_MONTH, type StackFacts } from '../../../bench/cost';
+import { BENCH_REGIONS } from '../../../bench/org';
+import { runSteadyState, type SteadyStateRun } from '../../../bench/steady-state';
+
+const TINY = { accounts: 3, perActiveTarget: { min: 2, max: 5 }, activeRegionsPerAccount: { min: 1, max: 2 } };
+
+describe('bench steady state (p2) and cost model (p4)', () => {
+  let run: SteadyStateRun;
+
+  it('runs a first scan and a churned day through the pipeline and meters every step', async () => {
+    run = await runSteadyState({ shape: TINY, churnDays: 1, churnFraction: 0.5, seed: 3, latencyMs: 0 });
+
+    expect(run.days).toHaveLength(2);
+    const [first, next] = run.days;
+    const targets = TINY.accounts * BENCH_REGIONS.length;
+    expect(first?.targets).toBe(targets);
+    expect(first?.usage.invocations).toEqual({ listTargets: 1, scanTarget: targets, finalizeRun: 1 });
+    expect(first?.certificates).toBeGreaterThan(0);
+    expect(first?.changesDetected.NEW).toBe(first?.certificates);
+    expect(first?.describeCallsPerCertificate).toBe(1);
+    expect(next?.acmCallsPerCertificate).toBeGreaterThan(0);
+    expect(next?.acmCalls['ACM.ListCertificates']).toBe(targets);
+    expect(next?.describeCallsPerCertificate).toBeLessThan(1);
+    expect(Object.values(next?.changesInjected ?? {}).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    for (const missed of next?.check.missing ?? []) expect(missed.reason).not.toBe('');
+    expect(next?.usage.dynamo.scanTarget.writeUnits).toBeGreaterThan(0);
+    expect(next?.usage.dynamo.finalizeRun.readUnits).toBeGreaterThan(0);
+    expect(next?.usage.calls['S3.PutObject']).toBeGreaterThan(0);
+    expect(next?.usage.reportBytes).toBeGreaterThan(0);
+    expect(run.heartbeat.secretsCalls).toBe(1);
+  });
+
+  it('prices a month from those measures, every item adding up to the total', () => {
+    const usage = run.days[1]?.usage;
+    if (!usage) throw new Error('the steady-state test did not run');
+    const stack: StackFacts = {
+      memoryMb: { ListTargets: 512, ScanTarget: 1024, FinalizeRun: 1024, Heartbeat: 256 },
+      alarms: 8,
+      dashboards: 1,
+      kmsKeys: 1,
+      secrets: 1,
+      parentStates: 3,
+      logRetentionDays: 90,
+      historyDays: 90,
+      maxConcurrency: 40,
+    };
+
+    const cost = costModel({ run, usage, stack });
+
+    const requests = cost.items.find((item) => item.name === 'Lambda requests');
+    expect(requests?.quantity).toBe(DAYS_PER_MONTH * (2 + usage.invocations.scanTarget) + HEARTBEATS_PER_MONTH);
+    const sum = cost.items.reduce((total, item) => total + item.usd, 0);
+    expect(cost.monthlyUsd).toBeCloseTo(sum, 1);
+    expect(cost.monthlyUsd).toBeCloseTo(cost.variableUsd + cost.fixedUsd, 1);
+    expect(cost.monthlyUsdAfterFreeTier).toBeLessThan(cost.monthlyUsd);
+    for (const item of cost.items) expect(item.usd).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('bench bundles (p3)', () => {
+  it('weighs and loads every Lambda of the hub stack as deployed', async () => {
+    const { functions } = await runP3({ samples: 1, log: () => {} });
+
+    expect(functions.map((fn) => fn.name).sort()).toEqual(['FinalizeRun', 'Heartbeat', 'ListTargets', 'ScanTarget']);
+    for (const fn of functions) {
+      expect(fn.bundleBytes).toBeGreaterThan(10_000);
+      expect(fn.initMs).toBeGreaterThan(0);
+      expect(fn.initError).toBeUndefined();
+      expect(fn.architecture).toBe('arm64');
+      expect(fn.topPackages.length).toBeGreaterThan(0);
+    }
+  });
+});
