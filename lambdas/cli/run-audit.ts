@@ -21,8 +21,8 @@ import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store'
 import { ensureTable } from '../aws/table';
 import { assess, compareUrgency } from '../core/findings';
 import type { AssessedCertificate, Change, TargetResult } from '../core/model';
-import type { RunRecord } from '../core/ports';
-import { buildReport, compareReports, type Report, renderChanges, summaryLine } from '../core/report';
+import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
+import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
 import { alertSender, defaultSlackPoster } from '../pipeline/slack';
 import { openAlertStore, openStateStore } from '../pipeline/stores';
@@ -151,30 +151,6 @@ export function newRunId(now: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
-function runRecord(runId: string, startedAt: Date, completedAt: Date, result: AuditResult, report: Report): RunRecord {
-  return {
-    runId,
-    startedAt: startedAt.toISOString(),
-    completedAt: completedAt.toISOString(),
-    status: 'completed',
-    targets: result.targets.length,
-    targetsFailed: report.summary.targetsFailed,
-    certificates: report.summary.certificates,
-    accounts: report.summary.accounts,
-    regions: new Set(result.targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
-    changes: result.changes.length,
-    failures: result.targets
-      .filter((target) => target.status !== 'ok')
-      .map((target) => ({
-        accountId: target.accountId,
-        ...(target.accountName ? { accountName: target.accountName } : {}),
-        region: target.region,
-        errorCode: target.errorCode ?? target.status,
-        errorMessage: target.errorMessage ?? '',
-      })),
-  };
 }
 
 interface StateContext {
@@ -354,7 +330,16 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       exitCode = 2;
     }
   }
-  await state?.store.recordRunCompleted(runRecord(runId, startedAt, deps.clock(), result, report));
+  await state?.store.recordRunCompleted(
+    completedRunRecord({
+      runId,
+      startedAt: startedAt.toISOString(),
+      completedAt: deps.clock(),
+      targets: result.targets,
+      report,
+      changes: result.changes.length,
+    }),
+  );
   return exitCode;
 }
 

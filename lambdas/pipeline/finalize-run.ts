@@ -14,6 +14,7 @@ import { assess } from '../core/findings';
 import type { AssessedCertificate, FindingCode, Target, TargetResult } from '../core/model';
 import type { RunRecord, RunStore, SnapshotStore } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
+import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
 import type { RunListing } from './contracts';
 import type { DigestMarker } from './digest-marker';
@@ -135,7 +136,14 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   });
 
   const completedAt = deps.clock();
-  const run = runRecord(runId, input.startedAt, completedAt, targets, report, stored.changes.length);
+  const run = completedRunRecord({
+    runId,
+    startedAt: input.startedAt,
+    completedAt,
+    targets,
+    report,
+    changes: stored.changes.length,
+  });
   await deps.runs.recordRunCompleted(run);
   log?.info('run completed', {
     runId,
@@ -254,37 +262,6 @@ async function postDigest(
     });
   }
   return 'sent';
-}
-
-function runRecord(
-  runId: string,
-  startedAt: string,
-  completedAt: Date,
-  targets: TargetResult[],
-  report: Report,
-  changes: number,
-): RunRecord {
-  return {
-    runId,
-    startedAt,
-    completedAt: completedAt.toISOString(),
-    status: 'completed',
-    targets: targets.length,
-    targetsFailed: report.summary.targetsFailed,
-    certificates: report.summary.certificates,
-    accounts: report.summary.accounts,
-    regions: new Set(targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
-    changes,
-    failures: targets
-      .filter((target) => target.status !== 'ok')
-      .map((target) => ({
-        accountId: target.accountId,
-        ...(target.accountName ? { accountName: target.accountName } : {}),
-        region: target.region,
-        errorCode: target.errorCode ?? target.status,
-        errorMessage: target.errorMessage ?? '',
-      })),
-  };
 }
 
 function runFigures(run: RunRecord, report: Report, assessed: AssessedCertificate[], completedAt: Date): RunFigures {
