@@ -4,6 +4,7 @@
  *
  *   npm run bench                  every part (about five minutes on two cores)
  *   npm run bench -- --only p1,p3  some parts; the others are kept from the last results.json
+ *   npm run bench -- --only p1 --latency 100 --out /tmp/p1-100ms.json   p1 at another simulated latency
  *
  * Parts: p1 first full scan vs the quota bound and a sequential script; p2 steady-state daily runs with churn;
  * p3 bundle sizes and start-up; p4 monthly cost; p5 what 5,000 accounts need. See bench/README.md.
@@ -21,6 +22,34 @@ export const PARTS = ['p1', 'p2', 'p3', 'p4', 'p5'] as const;
 export type Part = (typeof PARTS)[number];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+
+export interface BenchArgs {
+  parts: Part[];
+  /** Simulated latency of every call in p1 (ms); the other parts always use BENCH_LATENCY_MS. */
+  latencyMs?: number;
+  out: string;
+}
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  if (index < 0) return undefined;
+  const value = argv[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const latency = flag(argv, '--latency');
+  const latencyMs = latency === undefined ? undefined : Number(latency);
+  if (latencyMs !== undefined && !(Number.isInteger(latencyMs) && latencyMs >= 0 && latencyMs <= 2000)) {
+    throw new Error(`--latency takes whole milliseconds from 0 to 2000; got "${latency}"`);
+  }
+  return {
+    parts: parseParts(argv),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    out: flag(argv, '--out') ?? RESULTS_PATH,
+  };
+}
 
 export interface Results {
   p1?: P1Result;
@@ -45,10 +74,10 @@ export function parseParts(argv: readonly string[]): Part[] {
   return PARTS.filter((part) => list.includes(part));
 }
 
-function loadPrevious(): Partial<Results> {
-  if (!existsSync(RESULTS_PATH)) return {};
+function loadPrevious(path: string): Partial<Results> {
+  if (!existsSync(path)) return {};
   try {
-    return JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as Partial<Results>;
+    return JSON.parse(readFileSync(path, 'utf8')) as Partial<Results>;
   } catch {
     return {};
   }
@@ -93,7 +122,7 @@ export function summaryTable(results: Partial<Results>): string {
   const { p1, p2, p3, p4, p5 } = results;
   if (p1) {
     rows.push([
-      'p1 first full scan',
+      `p1 first full scan (${p1.latencyMs} ms a call)`,
       `${p1.wallSeconds} s for ${p1.targets} targets, ${p1.certificates} certificates`,
       '',
     ]);
@@ -155,8 +184,8 @@ export function summaryTable(results: Partial<Results>): string {
 }
 
 async function main(): Promise<void> {
-  const parts = parseParts(process.argv.slice(2));
-  const previous = loadPrevious();
+  const { parts, latencyMs, out } = parseArgs(process.argv.slice(2));
+  const previous = loadPrevious(out);
   const results: Partial<Results> = { ...previous, runs: { ...(previous.runs ?? {}) } };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const runs = results.runs as Results['runs'];
@@ -181,7 +210,9 @@ async function main(): Promise<void> {
   const timeoutOf = (name: string) => functions.find((fn) => fn.name === name)?.timeoutSeconds ?? 0;
 
   if (parts.includes('p1')) {
-    results.p1 = await timed('p1', () => runP1({ targetConcurrency: facts.config.maxConcurrency, log }));
+    results.p1 = await timed('p1', () =>
+      runP1({ targetConcurrency: facts.config.maxConcurrency, ...(latencyMs !== undefined ? { latencyMs } : {}), log }),
+    );
   }
   if (parts.includes('p2')) results.p2 = await timed('p2', () => runP2({ log }));
   if (parts.includes('p3')) results.p3 = (await timed('p3', () => runP3({ log }))).functions;
@@ -213,8 +244,8 @@ async function main(): Promise<void> {
 
   results.machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
   results.goals = goals(results);
-  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${summaryTable(results)}\n\nwrote ${RESULTS_PATH}\n`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${summaryTable(results)}\n\nwrote ${out}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -7,6 +7,7 @@
 import { DEFAULT_AUDIT_ROLE_NAME } from '../lambdas/core/names';
 import { DEFAULT_ACCOUNT_CONCURRENCY, listTargets } from '../lambdas/scan/list-targets';
 import { BENCH_EXTERNAL_ID, BENCH_REGIONS, type OrgShape } from './org';
+import { PRICES } from './prices';
 import { round } from './scan';
 import { BenchSim } from './sim-env';
 
@@ -63,6 +64,11 @@ export interface P5Result {
   durationEstimateMinutes: number;
   /** The same at the concurrency that would end the map in about 15 minutes (within every limit below). */
   concurrencyFor15Minutes: number;
+  /**
+   * Step Functions per month at one run a day: one Standard transition per child today, and if a child scanned one
+   * account's regions (5,000 children, one AssumeRole each).
+   */
+  standardTransitionsMonthlyUsd: { childPerTarget: number; childPerAccount: number };
   /** Longest first scan a child can finish inside ScanTarget's timeout (less the 30 s safety margin), at 9/s. */
   maxCertificatesDescribedInOneChild: number;
   limits: typeof LIMITS;
@@ -116,6 +122,10 @@ export async function runP5(options: ScaleInputs & { log: (line: string) => void
       childSecondsUsed: round(childSeconds, 3),
       durationEstimateMinutes: round((wallSeconds + mapSeconds) / 60, 1),
       concurrencyFor15Minutes: for15,
+      standardTransitionsMonthlyUsd: {
+        childPerTarget: round(30 * (3 + children) * PRICES.sfnStandardTransitions.usd, 2),
+        childPerAccount: round(30 * (3 + accounts) * PRICES.sfnStandardTransitions.usd, 2),
+      },
       maxCertificatesDescribedInOneChild: Math.floor((options.scanTargetTimeoutSeconds - 30) * 9),
       limits: LIMITS,
     };

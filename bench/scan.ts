@@ -11,7 +11,7 @@ import { DEFAULT_QUOTAS } from '../local/sim';
 import type { TargetShape } from './aws-protocol';
 import { type SequentialScanResult, sequentialScan } from './baseline-sequential';
 import { BENCH_REGIONS, distribution, P1_SHAPE } from './org';
-import { BENCH_EXTERNAL_ID, BENCH_LATENCY_MS, BenchSim } from './sim-env';
+import { BENCH_EXTERNAL_ID, BenchSim } from './sim-env';
 
 /** GetResources returns the tags of up to 100 certificates a page; ListCertificates up to 1,000 summaries. */
 const TAG_PAGE = 100;
@@ -125,8 +125,16 @@ export interface P1Result {
   baseline: SequentialScanResult & { throttled: number };
 }
 
-export async function runP1(options: { targetConcurrency: number; log: (line: string) => void }): Promise<P1Result> {
-  const bench = await BenchSim.start({ shape: P1_SHAPE });
+export async function runP1(options: {
+  targetConcurrency: number;
+  /** @default BENCH_LATENCY_MS */
+  latencyMs?: number;
+  log: (line: string) => void;
+}): Promise<P1Result> {
+  const bench = await BenchSim.start({
+    shape: P1_SHAPE,
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+  });
   try {
     const targets = await bench.request('targets');
     const bound = organizationBound(targets);
@@ -159,7 +167,7 @@ export async function runP1(options: { targetConcurrency: number; log: (line: st
       targets: scan.result.targets.length,
       baselineWallSeconds: round(baseline.wallSeconds, 2),
       speedup: round(baseline.wallSeconds / scan.wallSeconds, 2),
-      latencyMs: BENCH_LATENCY_MS,
+      latencyMs: bench.latencyMs,
       targetConcurrency: options.targetConcurrency,
       distribution: distribution(targets.map((target) => target.certificates)),
       largestTarget: {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { runP3 } from '../../../bench/bundles';
 import { costModel, DAYS_PER_MONTH, HEARTBEATS_PER_MONTH, type StackFacts } from '../../../bench/cost';
 import { BENCH_REGIONS } from '../../../bench/org';
-import { runSteadyState, type SteadyStateRun } from '../../../bench/steady-state';
+import { targetBoundSeconds } from '../../../bench/scan';
+import { checkChanges, MISS_REASONS, runSteadyState, type SteadyStateRun } from '../../../bench/steady-state';
+import type { Certificate, Change } from '../../../lambdas/core/model';
+import type { Mutation } from '../../../local/sim';
 
 const TINY = { accounts: 3, perActiveTarget: { min: 2, max: 5 }, activeRegionsPerAccount: { min: 1, max: 2 } };
 
@@ -76,5 +79,54 @@ describe('bench bundles (p3)', () => {
       expect(fn.architecture).toBe('arm64');
       expect(fn.topPackages.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('bench figures', () => {
+  it('bounds a target by its describes at 10/s after its listing at 8/s, or its tags where describes are few', () => {
+    expect(targetBoundSeconds(100, false)).toBeCloseTo(1 / 8 + 100 / 10);
+    expect(targetBoundSeconds(0, false)).toBeCloseTo(1 / 8 + 1 / 10);
+    expect(targetBoundSeconds(2500, true)).toBeCloseTo(3 / 8 + 2500 / 10);
+  });
+
+  it('tells missed, late, unexplained and time-driven changes apart, with why a change was missed', () => {
+    const arn = (n: number) => `arn:aws:acm:eu-west-1:111122223333:certificate/0000000${n}`;
+    const mutation = (n: number, changes: Mutation['changes']): Mutation => ({
+      kind: 'attach',
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      arn: arn(n),
+      changes,
+      summary: '',
+      at: '2026-12-02T00:00:00.000Z',
+    });
+    const change = (n: number, type: Change['type'], after?: string): Change => ({
+      type,
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      arn: arn(n),
+      domainName: `d${n}.example.com`,
+      summary: '',
+      ...(after ? { after } : {}),
+    });
+    const inUse = { inUse: true, type: 'AMAZON_ISSUED', notAfter: '2027-05-01T00:00:00.000Z' } as Certificate;
+    const outstanding = new Set<string>();
+
+    const day1 = checkChanges(
+      [mutation(1, ['ATTACHED']), mutation(2, ['TAGS_CHANGED'])],
+      [change(2, 'TAGS_CHANGED'), change(3, 'THRESHOLD_CROSSED'), change(4, 'RENEWED')],
+      outstanding,
+      new Map([[arn(1), inUse]]),
+      new Date('2026-12-02T00:00:00.000Z'),
+    );
+    const day2 = checkChanges([], [change(1, 'ATTACHED'), change(5, 'STATUS_CHANGED', 'EXPIRED')], outstanding);
+
+    expect(day1.matched).toBe(false);
+    expect(day1.missing).toEqual([
+      { change: 'ATTACHED', arn: arn(1), daysToExpiry: 150, reason: MISS_REASONS.summaryUnchanged },
+    ]);
+    expect(day1.unexplained).toEqual([`RENEWED ${arn(4)}`]);
+    expect(day1.timeDriven).toBe(1);
+    expect(day2).toEqual({ matched: true, missing: [], late: [`ATTACHED ${arn(1)}`], unexplained: [], timeDriven: 1 });
   });
 });
