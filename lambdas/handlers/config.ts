@@ -3,7 +3,7 @@
  * come from ENV (infra/ sets exactly these); a missing or malformed one fails the cold start with an error that
  * names the variable and says what it must hold, instead of a run that goes wrong later.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS } from '../aws/state-store';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
@@ -38,38 +38,37 @@ export class HandlerConfigError extends Error {
 }
 
 const required = (what: string) =>
-  z
-    .string({ error: `is required: ${what}` })
-    .trim()
-    .min(1, { error: `must not be empty: ${what}` });
+  z.string({ error: `is required: ${what}` }).check(z.trim(), z.minLength(1, { error: `must not be empty: ${what}` }));
 
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+/** Adds a problem to the payload being parsed; the object schema prefixes the variable's name as the path. */
+function problem(payload: z.core.ParsePayload, input: unknown, message: string): never {
+  payload.issues.push({ code: 'custom', message, input });
+  return z.NEVER;
+}
+
+const optionalText = z.pipe(
+  z.optional(z.string().check(z.trim())),
+  z.transform((value: string | undefined) => (value === '' ? undefined : value)),
+);
 
 const wholeNumber = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
+  z.pipe(
+    z.optional(z.string().check(z.trim())),
+    z.transform((value: string | undefined, payload): number => {
       if (value === undefined || value === '') return fallback;
       const number = Number(value);
       if (!Number.isInteger(number) || number < min || number > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
+        return problem(payload, value, `must be a whole number from ${min} to ${max}, got "${value}"`);
       }
       return number;
-    });
+    }),
+  );
 
 /** Comma-separated values; absent or empty means "not set". */
 const commaList = (what: string, isValid: (item: string) => boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined, payload): string[] | undefined => {
       const items = (value ?? '')
         .split(',')
         .map((item) => item.trim())
@@ -77,35 +76,35 @@ const commaList = (what: string, isValid: (item: string) => boolean) =>
       if (items.length === 0) return undefined;
       const wrong = items.filter((item) => !isValid(item));
       if (wrong.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a comma-separated list of ${what}, got "${wrong.join(', ')}"`,
-        });
-        return z.NEVER;
+        return problem(payload, value, `must be a comma-separated list of ${what}, got "${wrong.join(', ')}"`);
       }
       return [...new Set(items)];
-    });
+    }),
+  );
 
-const thresholds = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
+const thresholds = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined, payload): number[] => {
     if (value === undefined || value.trim() === '') return [...DEFAULT_CHANGE_THRESHOLDS];
     const numbers = value.split(',').map((item) => Number(item.trim()));
     if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 3650)) {
-      ctx.addIssue({ code: 'custom', message: `must be comma-separated whole days from 1 to 3650, got "${value}"` });
-      return z.NEVER;
+      return problem(payload, value, `must be comma-separated whole days from 1 to 3650, got "${value}"`);
     }
     return [...new Set(numbers)].sort((a, b) => b - a);
-  });
+  }),
+);
 
-const region = required('the hub region, e.g. eu-west-1').refine(looksLikeRegion, {
-  error: 'must be an AWS region name such as eu-west-1',
-});
+const region = required('the hub region, e.g. eu-west-1').check(
+  z.refine(looksLikeRegion, { error: 'must be an AWS region name such as eu-west-1' }),
+);
 
-const roleArn = optionalText.refine((value) => value === undefined || /^arn:[^:]+:iam::\d{12}:role\/.+/.test(value), {
-  error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
-});
+const optionalMatching = (pattern: RegExp, error: string) =>
+  z.pipe(optionalText, z.optional(z.string().check(z.refine((value) => pattern.test(value), { error }))));
+
+const roleArn = optionalMatching(
+  /^arn:[^:]+:iam::\d{12}:role\/.+/,
+  'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+);
 
 const accountIds = commaList('12-digit account ids', (item) => /^\d{12}$/.test(item));
 const regionNames = commaList('region names', looksLikeRegion);
@@ -115,9 +114,12 @@ const workBucket = required('the name of the work-list bucket');
 const slackSecretArn = required('the ARN or name of the Slack webhook secret');
 const historyDays = wholeNumber(1, 3650, DEFAULT_HISTORY_DAYS);
 const expiryDays = wholeNumber(1, 3650, DEFAULT_EXPIRY_DAYS);
-const ownerTagKey = optionalText.transform((value) => value ?? DEFAULT_OWNER_TAG_KEY);
+const ownerTagKey = z.pipe(
+  optionalText,
+  z.transform((value: string | undefined) => value ?? DEFAULT_OWNER_TAG_KEY),
+);
 
-function load<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
+function load<S extends z.ZodMiniType>(schema: S, env: Environment): z.output<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -125,8 +127,8 @@ function load<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
   throw new HandlerConfigError(variable, issue?.message ?? 'is invalid');
 }
 
-const listTargetsSchema = z
-  .object({
+const listTargetsSchema = z.pipe(
+  z.object({
     [AWS_REGION_VARIABLE]: region,
     [ENV.tableName]: tableName,
     [ENV.workBucket]: workBucket,
@@ -138,8 +140,8 @@ const listTargetsSchema = z
     [ENV.regions]: regionNames,
     [ENV.expiryDays]: expiryDays,
     [ENV.historyDays]: historyDays,
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     workBucket: env[ENV.workBucket],
@@ -151,7 +153,8 @@ const listTargetsSchema = z
     regions: env[ENV.regions] ?? ('enabled' as const),
     expiryDays: env[ENV.expiryDays],
     historyDays: env[ENV.historyDays],
-  }));
+  })),
+);
 
 export type ListTargetsConfig = z.output<typeof listTargetsSchema>;
 
@@ -159,8 +162,8 @@ export function loadListTargetsConfig(env: Environment): ListTargetsConfig {
   return load(listTargetsSchema, env);
 }
 
-const scanTargetSchema = z
-  .object({
+const scanTargetSchema = z.pipe(
+  z.object({
     [AWS_REGION_VARIABLE]: region,
     [ENV.tableName]: tableName,
     [ENV.auditRoleName]: optionalText,
@@ -171,8 +174,8 @@ const scanTargetSchema = z
     [ENV.describeConcurrency]: wholeNumber(1, 10, DEFAULT_DESCRIBE_CONCURRENCY),
     [ENV.ownerTagKey]: ownerTagKey,
     [ENV.historyDays]: historyDays,
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     auditRoleName: env[ENV.auditRoleName] ?? DEFAULT_AUDIT_ROLE_NAME,
@@ -183,7 +186,8 @@ const scanTargetSchema = z
     describeConcurrency: env[ENV.describeConcurrency],
     ownerTagKey: env[ENV.ownerTagKey],
     historyDays: env[ENV.historyDays],
-  }));
+  })),
+);
 
 export type ScanTargetConfig = z.output<typeof scanTargetSchema>;
 
@@ -191,8 +195,8 @@ export function loadScanTargetConfig(env: Environment): ScanTargetConfig {
   return load(scanTargetSchema, env);
 }
 
-const finalizeRunSchema = z
-  .object({
+const finalizeRunSchema = z.pipe(
+  z.object({
     [AWS_REGION_VARIABLE]: region,
     [ENV.tableName]: tableName,
     [ENV.workBucket]: workBucket,
@@ -200,11 +204,12 @@ const finalizeRunSchema = z
     [ENV.expiryDays]: expiryDays,
     [ENV.ownerTagKey]: ownerTagKey,
     [ENV.historyDays]: historyDays,
-    [ENV.reportBaseUrl]: optionalText.refine((value) => value === undefined || /^https?:\/\/\S+$/.test(value), {
-      error: 'must be an http(s) address under which runs/<runId>/report.html is served',
-    }),
-  })
-  .transform((env) => ({
+    [ENV.reportBaseUrl]: optionalMatching(
+      /^https?:\/\/\S+$/,
+      'must be an http(s) address under which runs/<runId>/report.html is served',
+    ),
+  }),
+  z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     workBucket: env[ENV.workBucket],
@@ -213,7 +218,8 @@ const finalizeRunSchema = z
     ownerTagKey: env[ENV.ownerTagKey],
     historyDays: env[ENV.historyDays],
     reportBaseUrl: env[ENV.reportBaseUrl],
-  }));
+  })),
+);
 
 export type FinalizeRunConfig = z.output<typeof finalizeRunSchema>;
 
@@ -221,8 +227,8 @@ export function loadFinalizeRunConfig(env: Environment): FinalizeRunConfig {
   return load(finalizeRunSchema, env);
 }
 
-const heartbeatSchema = z
-  .object({
+const heartbeatSchema = z.pipe(
+  z.object({
     [AWS_REGION_VARIABLE]: region,
     [ENV.tableName]: tableName,
     [ENV.slackSecretArn]: slackSecretArn,
@@ -230,8 +236,8 @@ const heartbeatSchema = z
     [ENV.heartbeatGraceHours]: wholeNumber(1, 24 * 7, DEFAULT_HEARTBEAT_GRACE_HOURS),
     [ENV.ownerTagKey]: ownerTagKey,
     [ENV.historyDays]: historyDays,
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     slackSecretId: env[ENV.slackSecretArn],
@@ -239,7 +245,8 @@ const heartbeatSchema = z
     heartbeatGraceHours: env[ENV.heartbeatGraceHours],
     ownerTagKey: env[ENV.ownerTagKey],
     historyDays: env[ENV.historyDays],
-  }));
+  })),
+);
 
 export type HeartbeatConfig = z.output<typeof heartbeatSchema>;
 
