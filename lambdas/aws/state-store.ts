@@ -17,7 +17,8 @@ import {
 import pLimit from 'p-limit';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
 import { TABLE_SCHEMA } from '../core/names';
-import type { RunRecord, RunStore, SnapshotStore, StoredTarget, TargetScan } from '../core/ports';
+import type { RunRecord, RunStore, SnapshotStore, StoredTarget, TargetScan, TargetSizes } from '../core/ports';
+import { targetKey } from '../core/work-order';
 import {
   type BatchOptions,
   type BatchStats,
@@ -144,7 +145,7 @@ export interface CertificateHistoryEntry {
   expiresAt: number;
 }
 
-export class DynamoStateStore implements SnapshotStore, RunStore {
+export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
   readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
   private readonly needsAttention: (cert: Certificate) => boolean;
@@ -209,6 +210,12 @@ export class DynamoStateStore implements SnapshotStore, RunStore {
       const items = await queryAll(this.client, this.partitionQuery(TARGETS_PK));
       return items.map(toTargetMeta);
     });
+  }
+
+  /** Each target's certificate count at its last scan, for scanning the largest first. */
+  async certificateCounts(): Promise<ReadonlyMap<string, number>> {
+    const targets = await this.listTargets();
+    return new Map(targets.map((target) => [targetKey(target), target.certificateCount]));
   }
 
   /** A certificate's history, oldest first (what expired under TTL is gone). */

@@ -60,3 +60,8 @@ export interface RunStore {
   /** Certificates that need attention, from the sparse index (no table scan). */
   loadAttentionCertificates(): Promise<Certificate[]>;
 }
+
+/** How many certificates each target held at its last scan, keyed by `targetKey` (work-order.ts). */
+export interface TargetSizes {
+  certificateCounts(): Promise<ReadonlyMap<string, number>>;
+}

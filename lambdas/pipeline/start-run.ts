@@ -9,7 +9,8 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import type { InactiveAccount } from '../aws/organizations';
 import type { Target, TargetResult } from '../core/model';
-import type { RunStore, SnapshotStore } from '../core/ports';
+import type { RunStore, SnapshotStore, TargetSizes } from '../core/ports';
+import { largestFirst } from '../core/work-order';
 import { listTargets } from '../scan/list-targets';
 import type { ScanLogger } from '../scan/scan-target';
 import type { RunListing } from './contracts';
@@ -19,7 +20,7 @@ export interface StartRunDeps {
   /** STS with the hub's credentials: assumes the audit role in each account. */
   sts: STSClient;
   s3: S3Client;
-  store: Pick<SnapshotStore, 'saveTargetScan'> & Pick<RunStore, 'recordRunStarted'>;
+  store: Pick<SnapshotStore, 'saveTargetScan'> & Pick<RunStore, 'recordRunStarted'> & Partial<TargetSizes>;
   /**
    * The Organizations client of this run (the hub's credentials, or an organization-read role's session named
    * after the run); needed when the accounts are the organization's. Closed once the accounts are listed.
@@ -76,8 +77,12 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     organizations?.close();
   }
 
+  // The Distributed Map starts children in work-list order: the biggest target first, so it does not finish last.
+  const targets = deps.store.certificateCounts
+    ? largestFirst(listed.targets, await deps.store.certificateCounts())
+    : listed.targets;
   const key = workListKey(runId);
-  await putWorkList(deps.s3, bucket, key, listed.targets);
+  await putWorkList(deps.s3, bucket, key, targets);
   for (const failure of listed.failures) {
     deps.logger?.warn('account cannot be scanned', {
       runId,
@@ -101,8 +106,8 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     });
   }
   return {
-    listing: { runId, startedAt, bucket, key, targetCount: listed.targets.length },
-    targets: listed.targets,
+    listing: { runId, startedAt, bucket, key, targetCount: targets.length },
+    targets,
     failures: listed.failures,
     inactiveAccounts: listed.inactiveAccounts,
   };

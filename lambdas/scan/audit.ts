@@ -10,7 +10,8 @@ import { auditRoleClients, type ClientConfig, type OpenTargetClients } from '../
 import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
 import type { Certificate, Change, Target, TargetResult } from '../core/model';
-import type { SnapshotStore } from '../core/ports';
+import type { SnapshotStore, TargetSizes } from '../core/ports';
+import { largestFirst } from '../core/work-order';
 import { type ListTargetsInput, listTargets } from './list-targets';
 import {
   DEFAULT_SCAN_OPTIONS,
@@ -30,7 +31,8 @@ export interface AuditDeps {
   organizations?: OrganizationsClient;
   /** Hub region and retry settings; target clients take the target's region. */
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
-  store?: SnapshotStore;
+  /** With TargetSizes (the DynamoDB store has it), the targets that held the most certificates are scanned first. */
+  store?: SnapshotStore & Partial<TargetSizes>;
   logger?: ScanLogger;
   /** Replaces the audit-role clients (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
@@ -78,7 +80,7 @@ export async function runAudit(
     now: () => clock().getTime(),
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
-  const { targets, failures, inactiveAccounts } = await listTargets(
+  const listed = await listTargets(
     {
       sts: deps.sts,
       clientConfig: deps.clientConfig,
@@ -88,6 +90,10 @@ export async function runAudit(
     },
     options,
   );
+  const { failures, inactiveAccounts } = listed;
+  const targets = deps.store?.certificateCounts
+    ? largestFirst(listed.targets, await deps.store.certificateCounts())
+    : listed.targets;
 
   const openClients = deps.openClients ?? auditRoleClients(roles, deps.clientConfig);
   const scanOptions: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...options.scan };

@@ -6,8 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import type { Target } from '../../../lambdas/core/model';
 import { SLACK_SECRET_PLACEHOLDER } from '../../../lambdas/core/names';
 import { parseReport } from '../../../lambdas/core/report';
+import { targetKey } from '../../../lambdas/core/work-order';
 import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import {
@@ -130,6 +132,7 @@ describe('the pipeline on loopback', () => {
     sim.clock.advanceDays(1);
     const crashed = day1.targets[0]!;
     const before = (await store.loadTarget(crashed)).certificates.length;
+    const sizes = await store.certificateCounts();
     const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
 
     const day2 = await runPipeline({
@@ -145,6 +148,12 @@ describe('the pipeline on loopback', () => {
         },
       },
     });
+
+    // The work list starts with the targets that held the most certificates, so the slowest scan starts first.
+    const workList = JSON.parse(sim.s3.text(hub.bucket, 'runs/day-2/targets.json') ?? '[]') as Target[];
+    const counts = workList.map((target) => sizes.get(targetKey(target)));
+    expect(counts).toEqual([...counts].sort((a, b) => (b ?? 0) - (a ?? 0)));
+    expect(new Set(counts).size).toBeGreaterThan(1);
 
     const results = await store.loadRunResults('day-2');
     const crashedResult = results.targets.find((t) => t.accountId === crashed.accountId && t.region === crashed.region);
