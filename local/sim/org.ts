@@ -26,6 +26,8 @@ import {
   type ScenarioRole,
 } from './scenario';
 
+/** ACM starts managed renewal at most this many days before a certificate expires (45 for today's 198-day ones). */
+const ACM_RENEWAL_STARTS_DAYS = 60;
 export interface CertRecord {
   accountId: string;
   region: string;
@@ -394,8 +396,10 @@ export class SimOrganization {
       options.push([() => this.attach(certificate.arn, newResource(rng, record)), 1]);
       if (inUse) options.push([() => this.detach(certificate.arn, rng.pick(certificate.inUseBy)), 1]);
     }
-    // ACM attempts managed renewal only for valid, eligible certificates.
-    const renewable = status === 'ISSUED' && certificate.renewalEligibility === 'ELIGIBLE';
+    // ACM attempts managed renewal only for valid, eligible certificates, and only in the last weeks before expiry.
+    const daysLeft = certificate.notAfter ? (Date.parse(certificate.notAfter) - this.clock.nowMs()) / DAY_MS : 0;
+    const renewable =
+      status === 'ISSUED' && certificate.renewalEligibility === 'ELIGIBLE' && daysLeft <= ACM_RENEWAL_STARTS_DAYS;
     if (renewable && managed) {
       options.push([() => this.renew(certificate.arn), 4]);
       options.push([
