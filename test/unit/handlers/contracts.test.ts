@@ -56,6 +56,14 @@ describe('pipeline payload contracts', () => {
     expect(read).toThrow(/startedAt must be an ISO-8601 time/);
   });
 
+  it('say what was expected where the contract has no message of its own', () => {
+    const read = () =>
+      parseEvent(FinalizeRunEventSchema, { runId: 'r', listing: { ...listing, targetCount: 1.5 } }, 'F');
+
+    expect(read).toThrow(/startedAt Invalid input: expected string, received undefined/);
+    expect(read).toThrow(/listing\.targetCount Invalid input: expected int, received number/);
+  });
+
   it('refuse an event that is not an object at all', () => {
     expect(() => parseEvent(StartRunEventSchema, 'go', 'ListTargets')).toThrow(/ListTargets received an event/);
   });
