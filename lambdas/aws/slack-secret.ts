@@ -5,7 +5,7 @@
  * Errors name the secret and how to fix it, never its value (the URLs are credentials).
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SLACK_SECRET_PLACEHOLDER } from '../core/names';
 
 export interface SlackWebhooks {
@@ -44,10 +44,10 @@ function howToSet(secretId: string): string {
   return `Set it with: aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string '${example}' (either URL may be "" to leave that channel off)`;
 }
 
-const webhookUrl = z
-  .union([z.literal(''), z.url({ protocol: /^https?$/ })])
-  .nullish()
-  .transform((value) => (value === '' || value === null ? undefined : value));
+const webhookUrl = z.pipe(
+  z.nullish(z.union([z.literal(''), z.url({ protocol: /^https?$/ })])),
+  z.transform((value: string | null | undefined) => (value === '' || value === null ? undefined : value)),
+);
 
 const secretSchema = z.strictObject({
   digestWebhookUrl: webhookUrl,
