@@ -4,7 +4,6 @@
  * the functions' start-up (p3) and the hub stack as synthesized (memory sizes, alarms, dashboards, keys), plus the
  * fixed monthly items. Every item says whether its quantity was measured, counted from the template or estimated.
  */
-import { FINDING_CODES } from '../lambdas/core/model';
 import { METRICS } from '../lambdas/core/names';
 import type { BundleResult } from './bundles';
 import { PRICE_REGION, PRICES, PRICES_AS_OF, type PriceKey } from './prices';
@@ -56,12 +55,12 @@ export interface P4Result {
 }
 
 /**
- * Custom metrics the Lambdas publish (lambdas/handlers/metrics.ts): every name in METRICS once with the `service`
- * dimension, except Findings, which is published once per finding code.
+ * Custom metrics the Lambdas publish (lambdas/handlers/metrics.ts): every metric name in METRICS, each once with the
+ * `service` dimension only (test/unit/handlers/metrics.test.ts holds the handlers to that).
  */
 export function customMetricCount(): number {
-  const { namespace: _namespace, serviceName: _serviceName, findings: _findings, ...single } = METRICS;
-  return Object.keys(single).length + FINDING_CODES.length;
+  const { namespace: _namespace, serviceName: _serviceName, ...names } = METRICS;
+  return Object.keys(names).length;
 }
 
 /** Log bytes per invocation: the platform's START/END/REPORT lines, the handler's JSON log lines and EMF documents. */
@@ -205,7 +204,7 @@ export function costModel(input: {
     item('kmsKey', stack.kmsKeys, 'template: the alarm topic key'),
     item('alarm', stack.alarms, 'template'),
     item('dashboard', stack.dashboards, 'template'),
-    item('customMetric', customMetricCount(), 'code: METRICS names, Findings once per finding code'),
+    item('customMetric', customMetricCount(), 'code: the METRICS names, the ones the alarms watch'),
   ];
   const items = [...variable, ...fixed];
   const total = (list: CostItem[], field: 'usd' | 'usdAfterFreeTier') =>

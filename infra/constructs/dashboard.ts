@@ -1,6 +1,9 @@
 /**
- * One CloudWatch dashboard: what the certificates look like (findings, expiring soon) and how well the
- * monitor sees them (coverage, run duration, throttling, alarms).
+ * One CloudWatch dashboard: what the certificates look like (findings, expiring soon) and how well the monitor sees
+ * them (coverage, run duration, throttling, alarms). The run's figures come from Logs Insights queries over the
+ * structured log lines FinalizeRun and ScanTarget write (RUN_LOG), not from custom metrics: Logs Insights is billed
+ * per GB scanned (a few MB a month here), a custom metric per metric and month. Only AWS's own free metrics (Step
+ * Functions, Lambda) are drawn as metrics.
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -8,27 +11,43 @@ import {
   Dashboard,
   GraphWidget,
   type IAlarm,
-  type IMetric,
-  Metric,
-  SingleValueWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FINDING_CODES } from '../../lambdas/core/model';
-import { METRIC_DIMENSIONS, METRICS } from '../../lambdas/core/names';
-import { monitorMetric } from './alerting';
+import { RUN_LOG } from '../../lambdas/core/names';
+import type { RunFigures } from '../../lambdas/pipeline/finalize-run';
+import type { ScanSummary } from '../../lambdas/pipeline/scan-one-target';
+
+/** The functions whose log lines the dashboard queries. */
+export const DASHBOARD_LOG_SOURCES = { runCompleted: 'FinalizeRun', targetScanned: 'ScanTarget' } as const;
+
+/** A function with the log group it writes to (a `Function` or `NodejsFunction` has one). */
+export type LoggingFunction = IFunction & { readonly logGroup: ILogGroup };
 
 export interface MonitorDashboardProps {
   readonly stateMachine: IStateMachine;
-  readonly functions: Readonly<Record<string, IFunction>>;
+  /** The monitor's Lambdas by name; must include FinalizeRun and ScanTarget, whose log groups the widgets query. */
+  readonly functions: Readonly<Record<string, LoggingFunction>>;
   readonly alarms: readonly IAlarm[];
   /**
-   * Period of the per-run figures; a run reports them once, so one point per scheduled run.
+   * Bucket of the per-run figures; a run reports them once, so one point per scheduled run.
    * @default 1 day
    */
   readonly period?: Duration;
 }
+
+/** Fields of the "run completed" line (numbers at its top level); typed so a renamed figure fails to compile. */
+type RunField = Exclude<keyof RunFigures, 'findings'>;
+/** Fields of the "target scanned" line. */
+type ScanField = keyof ScanSummary;
+
+const runField = (field: RunField): string => field;
+const scanField = (field: ScanField): string => field;
 
 export class MonitorDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -36,67 +55,107 @@ export class MonitorDashboard extends Construct {
   constructor(scope: Construct, id: string, props: MonitorDashboardProps) {
     super(scope, id);
     const period = props.period ?? Duration.days(1);
-    // Gauges reported once per run: the newest value is the latest run's, so Maximum, not Sum.
-    const gauge = (metricName: string, label: string): IMetric =>
-      monitorMetric(metricName, { statistic: 'Maximum', period }).with({ label });
-    const count = (metricName: string, label: string): IMetric =>
-      monitorMetric(metricName, { statistic: 'Sum', period }).with({ label });
+    const minutes = period.toMinutes();
+    const bin = minutes % 60 === 0 ? `bin(${minutes / 60}h)` : `bin(${minutes}m)`;
+    const runLogs = [logGroupOf(props.functions, DASHBOARD_LOG_SOURCES.runCompleted)];
+    const scanLogs = [logGroupOf(props.functions, DASHBOARD_LOG_SOURCES.targetScanned)];
+    // Per-run figures are gauges: the largest value in a bucket is that run's (retries log the same figures).
+    const perRun = (fields: Array<[RunField, string]>) =>
+      fields.map(([field, label]) => `max(${runField(field)}) as ${label}`).join(', ');
+    const runLine = `filter message = '${RUN_LOG.runCompleted}'`;
+    const scanLine = `filter message = '${RUN_LOG.targetScanned}'`;
 
-    const findings = FINDING_CODES.map(
-      (code) =>
-        new Metric({
-          namespace: METRICS.namespace,
-          metricName: METRICS.findings,
-          dimensionsMap: { [METRIC_DIMENSIONS.service]: METRICS.serviceName, [METRIC_DIMENSIONS.findingCode]: code },
-          statistic: 'Maximum',
-          period,
-          label: code,
-        }),
-    );
     const functions = Object.entries(props.functions);
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(30),
       widgets: [
         [
-          new SingleValueWidget({
+          new LogQueryWidget({
             title: 'Certificates (latest run)',
             width: 12,
-            metrics: [
-              gauge(METRICS.certificates, 'Certificates'),
-              gauge(METRICS.expiringWithin30Days, 'Expiring within 30 days'),
-              gauge(METRICS.expiringWithin7Days, 'Expiring within 7 days'),
+            logGroupNames: runLogs,
+            view: LogQueryVisualizationType.TABLE,
+            queryLines: [
+              `fields @timestamp, ${(['certificates', 'expiringWithin30Days', 'expiringWithin7Days', 'targets', 'targetsFailed'] as const).map(runField).join(', ')}`,
+              runLine,
+              'sort @timestamp desc',
+              'limit 1',
             ],
           }),
           new AlarmStatusWidget({ title: 'Monitor alarms', width: 12, alarms: [...props.alarms] }),
         ],
         [
-          new GraphWidget({ title: 'Certificates by finding', width: 12, stacked: true, left: findings }),
-          new GraphWidget({
+          new LogQueryWidget({
+            title: 'Certificates by finding',
+            width: 12,
+            logGroupNames: runLogs,
+            view: LogQueryVisualizationType.STACKEDAREA,
+            queryLines: [
+              runLine,
+              `stats ${FINDING_CODES.map((code) => `max(findings.${code}) as ${code}`).join(', ')} by ${bin}`,
+            ],
+          }),
+          new LogQueryWidget({
             title: 'Expiring soon',
             width: 12,
-            left: [
-              gauge(METRICS.expiringWithin7Days, 'Within 7 days'),
-              gauge(METRICS.expiringWithin30Days, 'Within 30 days'),
+            logGroupNames: runLogs,
+            view: LogQueryVisualizationType.LINE,
+            queryLines: [
+              runLine,
+              `stats ${perRun([
+                ['expiringWithin7Days', 'within7Days'],
+                ['expiringWithin30Days', 'within30Days'],
+              ])} by ${bin}`,
             ],
           }),
         ],
         [
-          new GraphWidget({
+          new LogQueryWidget({
             title: 'Coverage: account-regions scanned and failed',
             width: 8,
-            left: [count(METRICS.targetsScanned, 'Scanned'), count(METRICS.targetsFailed, 'Failed')],
+            logGroupNames: runLogs,
+            view: LogQueryVisualizationType.LINE,
+            queryLines: [
+              runLine,
+              `stats ${perRun([
+                ['targets', 'scanned'],
+                ['targetsFailed', 'failed'],
+              ])} by ${bin}`,
+            ],
           }),
-          new GraphWidget({
+          new LogQueryWidget({
             title: 'Run duration (seconds)',
             width: 8,
-            left: [gauge(METRICS.runDurationSeconds, 'Run duration')],
-            right: [props.stateMachine.metricFailed({ period, statistic: 'Sum', label: 'Failed runs' })],
+            logGroupNames: runLogs,
+            view: LogQueryVisualizationType.LINE,
+            queryLines: [runLine, `stats ${perRun([['durationSeconds', 'runSeconds']])} by ${bin}`],
+          }),
+          new LogQueryWidget({
+            title: 'AWS API throttles during scans',
+            width: 8,
+            logGroupNames: scanLogs,
+            view: LogQueryVisualizationType.LINE,
+            queryLines: [scanLine, `stats sum(${scanField('throttles')}) as throttles by ${bin}`],
+          }),
+        ],
+        [
+          new LogQueryWidget({
+            title: 'Account-regions not fully scanned (newest first)',
+            width: 12,
+            logGroupNames: scanLogs,
+            view: LogQueryVisualizationType.TABLE,
+            queryLines: [
+              `fields @timestamp, ${(['accountId', 'region', 'status', 'errorCode', 'runId'] as const).map(scanField).join(', ')}`,
+              `${scanLine} and ${scanField('status')} != 'ok'`,
+              'sort @timestamp desc',
+              'limit 50',
+            ],
           }),
           new GraphWidget({
-            title: 'Throttling',
-            width: 8,
-            left: [count(METRICS.throttles, 'AWS API throttles (ACM, tagging, Organizations)')],
+            title: 'Failed runs and Lambda throttles',
+            width: 12,
+            left: [props.stateMachine.metricFailed({ period, statistic: 'Sum', label: 'Failed runs' })],
             right: functions.map(([name, fn]) =>
               fn.metricThrottles({ period: Duration.hours(1), statistic: 'Sum', label: `${name} Lambda throttles` }),
             ),
@@ -105,4 +164,15 @@ export class MonitorDashboard extends Construct {
       ],
     });
   }
+}
+
+function logGroupOf(functions: Readonly<Record<string, LoggingFunction>>, name: string): string {
+  const fn = functions[name];
+  if (fn === undefined) {
+    throw new Error(
+      `MonitorDashboard: props.functions has no '${name}' (got ${Object.keys(functions).join(', ') || 'none'}); ` +
+        'its log group holds the lines the dashboard queries',
+    );
+  }
+  return fn.logGroup.logGroupName;
 }

@@ -55,21 +55,29 @@ export const TABLE_SCHEMA = {
   attentionIndex: { name: 'attention', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-/** CloudWatch metrics (EMF) the Lambdas emit and the alarms and dashboard read. */
+/**
+ * The only CloudWatch custom metrics (EMF) the Lambdas emit: exactly the ones an alarm watches, because every custom
+ * metric is billed monthly. Everything the dashboard shows comes from the run's structured log lines (RUN_LOG).
+ */
 export const METRICS = {
   namespace: 'CertMonitor',
   serviceName: 'cert-monitor',
+  /** 1 per completed run; the "no completed run" alarm treats its absence as breaching. */
   runCompleted: 'RunCompleted',
-  runDurationSeconds: 'RunDurationSeconds',
-  targetsScanned: 'TargetsScanned',
-  targetsFailed: 'TargetsFailed',
-  certificates: 'Certificates',
-  expiringWithin7Days: 'ExpiringWithin7Days',
-  expiringWithin30Days: 'ExpiringWithin30Days',
-  findings: 'Findings',
-  throttles: 'Throttles',
-  slackDeliveryFailed: 'SlackDeliveryFailed',
+  /** 1 when Slack rejected a webhook (FinalizeRun or Heartbeat), else 0. */
   webhookBroken: 'SlackWebhookBroken',
+} as const;
+
+/**
+ * The structured JSON log lines (Powertools Logger, one JSON object a line) the dashboard's Logs Insights queries
+ * read: the `message` of each and the Lambda that writes it. Their other fields are the run's figures (RunFigures)
+ * and the target's summary (ScanSummary), at the top level of the line.
+ */
+export const RUN_LOG = {
+  /** FinalizeRun, once per run: the run's figures, findings by code under `findings`. */
+  runCompleted: 'run completed',
+  /** ScanTarget, once per account-region: status, certificate count, throttles, duration. */
+  targetScanned: 'target scanned',
 } as const;
 
 /** Lambda handler entry files (relative to the repository root) and their logical names. */
@@ -80,13 +88,9 @@ export const HANDLERS = {
   heartbeat: 'lambdas/handlers/heartbeat.ts',
 } as const;
 
-/**
- * Dimensions of the metrics above. Powertools Metrics adds `service` (METRICS.serviceName) to every metric;
- * METRICS.findings is also split by finding code. The alarms and the dashboard query exactly these.
- */
+/** Dimensions of the metrics above: Powertools Metrics adds `service` (METRICS.serviceName) to every metric. */
 export const METRIC_DIMENSIONS = {
   service: 'service',
-  findingCode: 'FindingCode',
 } as const;
 
 /**

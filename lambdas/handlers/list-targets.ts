@@ -10,11 +10,10 @@ import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/co
 import { type StartRunDeps, startRun } from '../pipeline/start-run';
 import { openStateStore } from '../pipeline/stores';
 import { loadListTargetsConfig } from './config';
-import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
+import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 
 const config = loadListTargetsConfig(process.env);
 const logger = createLogger();
-const metrics = createMetrics();
 const clientConfig = { region: config.region };
 const sts = createStsClient(clientConfig);
 const hubOrganizations = createOrganizationsClient(clientConfig);
@@ -41,7 +40,7 @@ const deps: StartRunDeps = {
 };
 
 export async function handler(event: unknown, context: Context): Promise<RunListing> {
-  return invocation({ logger, metrics }, context, async () => {
+  return invocation({ logger }, context, async () => {
     const { runId, startedAt } = parseEvent(StartRunEventSchema, event, 'ListTargets');
     logger.appendKeys({ runId });
     const result = await startRun(deps, {

@@ -44,11 +44,12 @@ export interface InvocationKeys {
 
 /**
  * Runs one invocation with the Lambda context on every log line, logs an error that escapes, and publishes the
- * invocation's metrics at the end whatever happens (what Powertools' middleware does; the handlers here are plain
- * functions). Keys appended during the invocation are reset, so a warm container does not carry them over.
+ * invocation's metrics, for the handlers that emit any, at the end whatever happens (what Powertools' middleware
+ * does; the handlers here are plain functions). Keys appended during the invocation are reset, so a warm container
+ * does not carry them over.
  */
 export async function invocation<T>(
-  tools: { logger: Logger; metrics: Metrics },
+  tools: { logger: Logger; metrics?: Metrics },
   context: Context,
   body: () => Promise<T>,
 ): Promise<T> {
@@ -60,6 +61,6 @@ export async function invocation<T>(
     throw error;
   } finally {
     tools.logger.resetKeys();
-    if (tools.metrics.hasStoredMetrics()) tools.metrics.publishStoredMetrics();
+    if (tools.metrics?.hasStoredMetrics()) tools.metrics.publishStoredMetrics();
   }
 }

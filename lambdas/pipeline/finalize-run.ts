@@ -12,6 +12,7 @@ import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import { assess } from '../core/findings';
 import type { AssessedCertificate, FindingCode, Target, TargetResult } from '../core/model';
+import { RUN_LOG } from '../core/names';
 import type { RunRecord, RunStore, SnapshotStore } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
@@ -69,7 +70,7 @@ export interface FinalizeRunResult {
   figures: RunFigures;
 }
 
-/** What the run's metrics say. */
+/** The run in figures, as its "run completed" log line carries them for the dashboard. */
 export interface RunFigures {
   durationSeconds: number;
   targets: number;
@@ -145,21 +146,16 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     changes: stored.changes.length,
   });
   await deps.runs.recordRunCompleted(run);
-  log?.info('run completed', {
-    runId,
-    targets: run.targets,
-    targetsFailed: run.targetsFailed,
-    certificates: run.certificates,
-    digest,
-    alerts: alerts.outcome,
-  });
+  const figures = runFigures(run, report, assessed, completedAt);
+  // The dashboard's Logs Insights widgets read the run's figures from this line (RUN_LOG).
+  log?.info(RUN_LOG.runCompleted, { runId, ...figures, digest, alerts: alerts.outcome });
 
   return {
     run,
     report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location },
     digest,
     alerts,
-    figures: runFigures(run, report, assessed, completedAt),
+    figures,
   };
 }
 

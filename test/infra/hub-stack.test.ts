@@ -1,7 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/pipeline';
-import { ENV, METRICS, TABLE_SCHEMA } from '../../lambdas/core/names';
+import { FINDING_CODES } from '../../lambdas/core/model';
+import { ENV, METRICS, RUN_LOG, TABLE_SCHEMA } from '../../lambdas/core/names';
 import {
   actionsOf,
   type Cfn,
@@ -380,6 +381,15 @@ describe('HubStack', () => {
       });
     });
 
+    it('watches every custom metric the Lambdas emit, and those are all the custom metrics it reads', () => {
+      const { namespace: _namespace, serviceName: _serviceName, ...names } = METRICS;
+      const watched = Object.values(resourcesOf(hub, 'AWS::CloudWatch::Alarm'))
+        .filter((alarm) => alarm.Properties.Namespace === METRICS.namespace)
+        .map((alarm) => alarm.Properties.MetricName);
+
+      expect([...new Set(watched)].sort()).toEqual(Object.values(names).sort());
+    });
+
     it('sends every alarm, and its recovery, to the topic', () => {
       const alarms = Object.values(resourcesOf(hub, 'AWS::CloudWatch::Alarm'));
 
@@ -415,21 +425,59 @@ describe('HubStack', () => {
   });
 
   describe('dashboard', () => {
-    it('shows findings by code, expiring certificates, coverage, run duration and throttles', () => {
-      const body = JSON.stringify(onlyResource(hub, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    /** The dashboard's widgets, with each reference in the body written as `{Ref:LogicalId}`. */
+    function dashboardWidgets(): Cfn[] {
+      const body = onlyResource(hub, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody;
+      const parts: Cfn[] = body['Fn::Join'][1];
+      const text = parts
+        .map((part) => (typeof part === 'string' ? part : `{Ref:${part.Ref ?? part['Fn::GetAtt']?.[0]}}`))
+        .join('');
+      return JSON.parse(text).widgets;
+    }
+    const queries = () =>
+      dashboardWidgets()
+        .filter((widget) => widget.type === 'log')
+        .map((widget) => String(widget.properties.query));
 
+    it('draws no custom metric: every figure comes from Logs Insights', () => {
+      const widgets = dashboardWidgets();
+      const metricNamespaces = widgets
+        .flatMap((widget) => widget.properties.metrics ?? [])
+        .map((metric: Cfn[]) => metric[0]);
+
+      expect(widgets.filter((widget) => widget.type === 'log').length).toBeGreaterThanOrEqual(6);
+      expect(metricNamespaces.filter((namespace: Cfn) => namespace === METRICS.namespace)).toEqual([]);
+      expect(JSON.stringify(widgets)).not.toContain(`"${METRICS.namespace}"`);
+    });
+
+    it("queries FinalizeRun's log group for the run's line and ScanTarget's for the targets' lines", () => {
+      const all = queries();
+      const run = all.filter((query) => query.includes(`message = '${RUN_LOG.runCompleted}'`));
+      const scan = all.filter((query) => query.includes(`message = '${RUN_LOG.targetScanned}'`));
+
+      expect(run.length + scan.length).toBe(all.length);
+      expect(run.length).toBeGreaterThanOrEqual(5);
+      expect(scan.length).toBeGreaterThanOrEqual(2);
+      for (const query of run) expect(query).toMatch(/^SOURCE '\{Ref:FinalizeRunLogs[0-9A-F]+\}' \| /);
+      for (const query of scan) expect(query).toMatch(/^SOURCE '\{Ref:ScanTargetLogs[0-9A-F]+\}' \| /);
+    });
+
+    it('shows findings by code, expiring certificates, coverage, run duration and throttles, one point per run', () => {
+      const all = queries().join('\n');
+
+      for (const code of FINDING_CODES) expect(all).toContain(`max(findings.${code}) as ${code}`);
       for (const text of [
-        'FindingCode',
-        'EXPIRED',
-        'RENEWAL_FAILED',
-        METRICS.expiringWithin7Days,
-        METRICS.expiringWithin30Days,
-        METRICS.targetsScanned,
-        METRICS.targetsFailed,
-        METRICS.runDurationSeconds,
-        METRICS.throttles,
+        'max(expiringWithin7Days)',
+        'max(expiringWithin30Days)',
+        'max(targets) as scanned',
+        'max(targetsFailed) as failed',
+        'max(durationSeconds)',
+        'sum(throttles)',
+        "status != 'ok'",
+        // The schedule's period (daily by default) is the bucket.
+        'by bin(24h)',
       ]) {
-        expect(body).toContain(text);
+        expect(all).toContain(text);
       }
     });
   });

@@ -1,9 +1,10 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FINDING_CODES, type FindingCode } from '../../../lambdas/core/model';
 import { METRIC_DIMENSIONS, METRICS } from '../../../lambdas/core/names';
-import { addRunMetrics } from '../../../lambdas/handlers/metrics';
+import { addHeartbeatMetrics, addRunMetrics } from '../../../lambdas/handlers/metrics';
 import type { FinalizeRunResult } from '../../../lambdas/pipeline/finalize-run';
+import type { HeartbeatOutcome } from '../../../lambdas/pipeline/heartbeat';
 
 interface Emf {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
@@ -63,62 +64,113 @@ function result(overrides: Partial<FinalizeRunResult> = {}): FinalizeRunResult {
   };
 }
 
+/** Every metric name in METRICS (what bench/cost.ts bills), without the namespace and the service name. */
+const METRIC_NAMES: string[] = Object.entries(METRICS)
+  .filter(([key]) => key !== 'namespace' && key !== 'serviceName')
+  .map(([, name]) => name);
+
+function newMetrics(): Metrics {
+  return new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
+}
+
+/** The EMF documents one call writes, published as the handlers' invocation() does at the end. */
+function emitted(add: (metrics: Metrics) => void): Emf[] {
+  const metrics = newMetrics();
+  return captureEmf(() => {
+    add(metrics);
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  });
+}
+
+function checked(overrides: { broken?: boolean } = {}): HeartbeatOutcome {
+  return { kind: 'checked', result: { sent: [], pending: [], ...overrides } };
+}
+
 describe('addRunMetrics', () => {
+  beforeEach(() => vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false'));
   afterEach(() => vi.unstubAllEnvs());
 
-  it('emits the run figures under the names and namespace the alarms read', () => {
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
+  it('emits RunCompleted and SlackWebhookBroken in the namespace the alarms read, with the service dimension only', () => {
+    const docs = emitted((metrics) => addRunMetrics(metrics, result()));
 
-    const docs = captureEmf(() => {
-      addRunMetrics(metrics, result());
-      metrics.publishStoredMetrics();
-    });
-
-    const run = docs.find((doc) => doc[METRICS.runCompleted] !== undefined);
-    expect(run).toMatchObject({
+    expect(docs).toHaveLength(1);
+    const [doc] = docs;
+    expect(doc).toMatchObject({
       [METRICS.runCompleted]: 1,
-      [METRICS.runDurationSeconds]: 180,
-      [METRICS.targetsScanned]: 12,
-      [METRICS.targetsFailed]: 2,
-      [METRICS.certificates]: 40,
-      [METRICS.expiringWithin7Days]: 1,
-      [METRICS.expiringWithin30Days]: 4,
-      [METRICS.slackDeliveryFailed]: 0,
       [METRICS.webhookBroken]: 0,
-      service: METRICS.serviceName,
+      [METRIC_DIMENSIONS.service]: METRICS.serviceName,
     });
-    expect(run?._aws.CloudWatchMetrics[0]?.Namespace).toBe(METRICS.namespace);
+    const [directive] = doc?._aws.CloudWatchMetrics ?? [];
+    expect(directive?.Namespace).toBe(METRICS.namespace);
+    expect(directive?.Dimensions).toEqual([[METRIC_DIMENSIONS.service]]);
+    expect(directive?.Metrics.map((metric) => metric.Name).sort()).toEqual(
+      [METRICS.runCompleted, METRICS.webhookBroken].sort(),
+    );
   });
 
-  it('emits one Findings metric per finding code, each with its FindingCode dimension', () => {
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
+  it('publishes none of the run figures as metrics (the dashboard reads them from the log line)', () => {
+    const [doc] = emitted((metrics) => addRunMetrics(metrics, result()));
 
-    const docs = captureEmf(() => addRunMetrics(metrics, result()));
-
-    const findings = docs.filter((doc) => doc[METRICS.findings] !== undefined);
-    expect(findings.map((doc) => doc[METRIC_DIMENSIONS.findingCode])).toEqual([...FINDING_CODES]);
-    expect(findings.find((doc) => doc[METRIC_DIMENSIONS.findingCode] === 'EXPIRING')?.[METRICS.findings]).toBe(4);
-    expect(findings[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toContain(METRIC_DIMENSIONS.findingCode);
+    const names = doc?._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((metric) => metric.Name));
+    expect(names?.filter((name) => !METRIC_NAMES.includes(name))).toEqual([]);
+    expect(Object.keys(doc ?? {})).not.toContain('findings');
+    expect(Object.keys(doc ?? {})).not.toContain('certificates');
   });
 
-  it('counts a broken webhook and a failed delivery, but not Slack left unconfigured', () => {
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const emitted = (overrides: Partial<FinalizeRunResult>) => {
-      const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
-      const docs = captureEmf(() => {
-        addRunMetrics(metrics, result(overrides));
-        metrics.publishStoredMetrics();
-      });
-      const run = docs.find((doc) => doc[METRICS.runCompleted] !== undefined);
-      return [run?.[METRICS.slackDeliveryFailed], run?.[METRICS.webhookBroken]];
-    };
+  it('counts a webhook Slack rejected on the digest or the alerts, not a failed delivery or Slack unconfigured', () => {
+    const broken = (overrides: Partial<FinalizeRunResult>) =>
+      emitted((metrics) => addRunMetrics(metrics, result(overrides)))[0]?.[METRICS.webhookBroken];
 
-    expect(emitted({ digest: 'broken' })).toEqual([1, 1]);
-    expect(emitted({ alerts: { outcome: 'failed', queued: 2, sent: 0, pending: 2 } })).toEqual([1, 0]);
+    expect(broken({ digest: 'broken' })).toBe(1);
+    expect(broken({ alerts: { outcome: 'broken', queued: 2, sent: 0, pending: 2 } })).toBe(1);
+    expect(broken({ alerts: { outcome: 'failed', queued: 2, sent: 0, pending: 2 } })).toBe(0);
     expect(
-      emitted({ digest: 'not-configured', alerts: { outcome: 'not-configured', queued: 0, sent: 0, pending: 0 } }),
-    ).toEqual([0, 0]);
+      broken({ digest: 'not-configured', alerts: { outcome: 'not-configured', queued: 0, sent: 0, pending: 0 } }),
+    ).toBe(0);
+  });
+});
+
+describe('addHeartbeatMetrics', () => {
+  beforeEach(() => vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false'));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('reports whether Slack rejected the webhook when the heartbeat checked', () => {
+    const broken = (outcome: HeartbeatOutcome) =>
+      emitted((metrics) => addHeartbeatMetrics(metrics, outcome)).map((doc) => doc[METRICS.webhookBroken]);
+
+    expect(broken(checked({ broken: true }))).toEqual([1]);
+    expect(broken(checked())).toEqual([0]);
+  });
+
+  it('emits nothing when Slack is unconfigured or its secret unreadable', () => {
+    for (const outcome of [
+      { kind: 'not-configured' },
+      { kind: 'secret-unreadable', message: 'AccessDenied' },
+    ] satisfies HeartbeatOutcome[]) {
+      expect(emitted((metrics) => addHeartbeatMetrics(metrics, outcome))).toEqual([]);
+    }
+  });
+});
+
+describe('the custom metrics together', () => {
+  beforeEach(() => vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false'));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('are exactly the METRICS names, each with the same dimensions, so each is one billed metric', () => {
+    const docs = [
+      ...emitted((metrics) => addRunMetrics(metrics, result({ digest: 'broken' }))),
+      ...emitted((metrics) => addHeartbeatMetrics(metrics, checked({ broken: true }))),
+    ];
+
+    const metrics = new Set(
+      docs.flatMap((doc) =>
+        doc._aws.CloudWatchMetrics.flatMap((directive) =>
+          directive.Metrics.map((metric) => `${directive.Namespace}/${metric.Name}/${directive.Dimensions.join(';')}`),
+        ),
+      ),
+    );
+    expect([...metrics].sort()).toEqual(
+      METRIC_NAMES.map((name) => `${METRICS.namespace}/${name}/${METRIC_DIMENSIONS.service}`).sort(),
+    );
   });
 });
