@@ -1,81 +1,93 @@
 /**
  * The audit report, schema version 1: what `npm run audit -- --format json` writes and what `compare` reads back.
  * It is a contract with people's scripts: add optional fields only; anything else needs schemaVersion 2.
+ *
+ * The FinalizeRun Lambda reaches this module through the report barrel only for its types. Each schema is therefore
+ * built on first use (`z.lazy`) and its creation marked pure, so nothing here runs at import and a bundle that
+ * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
 import { CERTIFICATE_STATUSES, CERTIFICATE_TYPES, FINDING_CODES, RENEWAL_STATUSES } from '../model';
 
-const isoDate = z.iso.datetime({ offset: true });
+const isoDate = () => z.iso.datetime({ offset: true });
 
-export const ReportTargetSchema = z.object({
-  accountId: z.string().min(1),
-  accountName: z.string().optional(),
-  region: z.string().min(1),
-  status: z.enum(['ok', 'error', 'partial']),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  certificateCount: z.number().int().nonnegative(),
-});
+export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    accountId: z.string().min(1),
+    accountName: z.string().optional(),
+    region: z.string().min(1),
+    status: z.enum(['ok', 'error', 'partial']),
+    errorCode: z.string().optional(),
+    errorMessage: z.string().optional(),
+    certificateCount: z.number().int().nonnegative(),
+  }),
+);
 
-export const ReportCertificateSchema = z.object({
-  accountId: z.string().min(1),
-  accountName: z.string().optional(),
-  region: z.string().min(1),
-  arn: z.string().min(1),
-  domainName: z.string(),
-  subjectAlternativeNames: z.array(z.string()),
-  type: z.enum(CERTIFICATE_TYPES),
-  status: z.enum(CERTIFICATE_STATUSES),
-  keyAlgorithm: z.string(),
-  issuer: z.string().optional(),
-  notBefore: isoDate.optional(),
-  notAfter: isoDate.optional(),
-  daysToExpiry: z.number().int().optional(),
-  renewalEligibility: z.enum(['ELIGIBLE', 'INELIGIBLE']).optional(),
-  renewalStatus: z.enum(RENEWAL_STATUSES).optional(),
-  renewalStatusReason: z.string().optional(),
-  inUse: z.boolean(),
-  inUseBy: z.array(z.string()),
-  tags: z.record(z.string(), z.string()),
-  findings: z.array(z.enum(FINDING_CODES)),
-});
+export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    accountId: z.string().min(1),
+    accountName: z.string().optional(),
+    region: z.string().min(1),
+    arn: z.string().min(1),
+    domainName: z.string(),
+    subjectAlternativeNames: z.array(z.string()),
+    type: z.enum(CERTIFICATE_TYPES),
+    status: z.enum(CERTIFICATE_STATUSES),
+    keyAlgorithm: z.string(),
+    issuer: z.string().optional(),
+    notBefore: isoDate().optional(),
+    notAfter: isoDate().optional(),
+    daysToExpiry: z.number().int().optional(),
+    renewalEligibility: z.enum(['ELIGIBLE', 'INELIGIBLE']).optional(),
+    renewalStatus: z.enum(RENEWAL_STATUSES).optional(),
+    renewalStatusReason: z.string().optional(),
+    inUse: z.boolean(),
+    inUseBy: z.array(z.string()),
+    tags: z.record(z.string(), z.string()),
+    findings: z.array(z.enum(FINDING_CODES)),
+  }),
+);
 
-const countSchema = z.number().int().nonnegative();
+const count = () => z.number().int().nonnegative();
 
-export const ReportSummarySchema = z.object({
-  certificates: countSchema,
-  accounts: countSchema,
-  regions: countSchema,
-  /** Targets whose scan did not complete (status error or partial). */
-  targetsFailed: countSchema,
-  /** Certificates carrying each finding; every code is present. */
-  byFinding: z.record(z.enum(FINDING_CODES), countSchema),
-});
+export const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    certificates: count(),
+    accounts: count(),
+    regions: count(),
+    /** Targets whose scan did not complete (status error or partial). */
+    targetsFailed: count(),
+    /** Certificates carrying each finding; every code is present. */
+    byFinding: z.record(z.enum(FINDING_CODES), count()),
+  }),
+);
 
-export const ReportSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    generatedAt: isoDate,
-    runId: z.string().min(1),
-    targets: z.array(ReportTargetSchema),
-    certificates: z.array(ReportCertificateSchema),
-    summary: ReportSummarySchema,
-  })
-  .superRefine((report, ctx) => {
-    const seen = new Map<string, number>();
-    report.certificates.forEach((cert, index) => {
-      const first = seen.get(cert.arn);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['certificates', index, 'arn'],
-          message: `certificate ${cert.arn} appears twice (first at certificates[${first}])`,
-        });
-      } else {
-        seen.set(cert.arn, index);
-      }
-    });
-  });
+export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
+  z
+    .object({
+      schemaVersion: z.literal(1),
+      generatedAt: isoDate(),
+      runId: z.string().min(1),
+      targets: z.array(ReportTargetSchema),
+      certificates: z.array(ReportCertificateSchema),
+      summary: ReportSummarySchema,
+    })
+    .superRefine((report, ctx) => {
+      const seen = new Map<string, number>();
+      report.certificates.forEach((cert, index) => {
+        const first = seen.get(cert.arn);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['certificates', index, 'arn'],
+            message: `certificate ${cert.arn} appears twice (first at certificates[${first}])`,
+          });
+        } else {
+          seen.set(cert.arn, index);
+        }
+      });
+    }),
+);
 
 export type Report = z.infer<typeof ReportSchema>;
 export type ReportTarget = z.infer<typeof ReportTargetSchema>;
