@@ -41,13 +41,33 @@ export interface MonitorDashboardProps {
   readonly period?: Duration;
 }
 
-/** Fields of the "run completed" line (numbers at its top level); typed so a renamed figure fails to compile. */
-type RunField = Exclude<keyof RunFigures, 'findings'>;
-/** Fields of the "target scanned" line. */
-type ScanField = keyof ScanSummary;
+/**
+ * The fields of each log line the widgets read. The queries can name only these, and these must be fields of the
+ * line's source (RunFigures, ScanSummary), so renaming a figure fails to compile instead of emptying a widget.
+ */
+export const DASHBOARD_FIELDS = {
+  runCompleted: [
+    'certificates',
+    'expiringWithin7Days',
+    'expiringWithin30Days',
+    'targets',
+    'targetsFailed',
+    'durationSeconds',
+    'findings',
+  ],
+  targetScanned: ['runId', 'accountId', 'region', 'status', 'errorCode', 'throttles'],
+} as const satisfies {
+  runCompleted: readonly (keyof RunFigures)[];
+  targetScanned: readonly (keyof ScanSummary)[];
+};
+
+/** Numbers at the top level of the "run completed" line (`findings` is read per code). */
+type RunField = Exclude<(typeof DASHBOARD_FIELDS.runCompleted)[number], 'findings'>;
+type ScanField = (typeof DASHBOARD_FIELDS.targetScanned)[number];
 
 const runField = (field: RunField): string => field;
 const scanField = (field: ScanField): string => field;
+const findingsField: (typeof DASHBOARD_FIELDS.runCompleted)[number] = 'findings';
 
 export class MonitorDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -93,7 +113,7 @@ export class MonitorDashboard extends Construct {
             view: LogQueryVisualizationType.STACKEDAREA,
             queryLines: [
               runLine,
-              `stats ${FINDING_CODES.map((code) => `max(findings.${code}) as ${code}`).join(', ')} by ${bin}`,
+              `stats ${FINDING_CODES.map((code) => `max(${findingsField}.${code}) as ${code}`).join(', ')} by ${bin}`,
             ],
           }),
           new LogQueryWidget({

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_FIELDS } from '../../infra/constructs/dashboard';
 import { LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/pipeline';
 import { FINDING_CODES } from '../../lambdas/core/model';
 import { ENV, METRICS, RUN_LOG, TABLE_SCHEMA } from '../../lambdas/core/names';
@@ -466,6 +467,9 @@ describe('HubStack', () => {
       const all = queries().join('\n');
 
       for (const code of FINDING_CODES) expect(all).toContain(`max(findings.${code}) as ${code}`);
+      for (const field of [...DASHBOARD_FIELDS.runCompleted, ...DASHBOARD_FIELDS.targetScanned]) {
+        expect(all).toMatch(new RegExp(`\\b${field}\\b`));
+      }
       for (const text of [
         'max(expiringWithin7Days)',
         'max(expiringWithin30Days)',
