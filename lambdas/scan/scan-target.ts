@@ -282,6 +282,8 @@ async function tagsOf(
   context: StepContext,
 ): Promise<Map<string, Record<string, string>>> {
   const storedTags = (arn: string) => storedByArn.get(arn)?.tags ?? {};
+  // Most account-regions hold no certificate at all: nothing to tag, and one call fewer per empty target each day.
+  if (summaries.length === 0) return new Map();
   try {
     return await getCertificateTags(clients.tagging, target);
   } catch (error) {

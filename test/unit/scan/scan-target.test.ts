@@ -64,6 +64,16 @@ beforeEach(() => {
 });
 
 describe('scanTarget', () => {
+  it('asks for no tags in an account-region that holds no certificate', async () => {
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [] });
+
+    const { result, certificates } = await scanTarget({ openClients }, { runId: 'r1', target, now, options });
+
+    expect(result.status).toBe('ok');
+    expect(certificates).toEqual([]);
+    expect(tagging.commandCalls(GetResourcesCommand)).toHaveLength(0);
+  });
+
   it('describes every certificate on a first scan and adds the bulk tags', async () => {
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(2), summary(1)] });
     tagging
