@@ -225,7 +225,7 @@ const configSchema = z.strictObject({
   changeThresholds: thresholdsSchema.default([...DEFAULT_CHANGE_THRESHOLDS]),
   refreshDays: wholeNumber(1, 365, 'days').default(DEFAULT_REFRESH_DAYS),
   /** Distributed Map children running at once (one child scans one account-region). */
-  maxConcurrency: wholeNumber(1, 10_000, 'child executions').default(100),
+  maxConcurrency: wholeNumber(1, 10_000, 'child executions').default(40),
   /** DescribeCertificate calls in flight per target; ACM allows 10 per second per account and region. */
   describeConcurrency: wholeNumber(1, 10, 'calls').default(5),
   slackSecretName: z
