@@ -613,25 +613,33 @@ function resources(ctx: Context, plan: AccountPlan, region: string, domain: stri
   return [...new Set(out)];
 }
 
+/** One DNS validation option as ACM shows it; a fresh CNAME record unless the domain already has one. */
+export function dnsValidationOption(
+  rng: Rng,
+  name: string,
+  status: ScenarioDomainValidation['validationStatus'],
+  resourceRecord?: ScenarioDomainValidation['resourceRecord'],
+): ScenarioDomainValidation {
+  const base = name.replace(/^\*\./, '');
+  return {
+    domainName: name,
+    validationDomain: name,
+    validationStatus: status,
+    validationMethod: 'DNS',
+    resourceRecord: resourceRecord ?? {
+      name: `_${rng.hex(32)}.${base}.`,
+      type: 'CNAME',
+      value: `_${rng.hex(32)}.${rng.hex(10)}.acm-validations.aws.`,
+    },
+  };
+}
+
 function validationOptions(
   rng: Rng,
   names: string[],
   status: ScenarioDomainValidation['validationStatus'],
 ): ScenarioDomainValidation[] {
-  return names.map((name) => {
-    const base = name.replace(/^\*\./, '');
-    return {
-      domainName: name,
-      validationDomain: name,
-      validationStatus: status,
-      validationMethod: 'DNS',
-      resourceRecord: {
-        name: `_${rng.hex(32)}.${base}.`,
-        type: 'CNAME',
-        value: `_${rng.hex(32)}.${rng.hex(10)}.acm-validations.aws.`,
-      },
-    };
-  });
+  return names.map((name) => dnsValidationOption(rng, name, status));
 }
 
 function amazonLifecycle(

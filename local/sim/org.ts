@@ -5,7 +5,7 @@
  */
 import type { CertificateStatus, ChangeType } from '../../lambdas/core/model';
 import { DAY_MS, type SimClock } from './clock';
-import { PUBLIC_VALIDITY_DAYS } from './generate';
+import { dnsValidationOption, PUBLIC_VALIDITY_DAYS } from './generate';
 import { CLOUDFRONT_REGION } from './regions';
 import { hashSeed, Rng } from './rng';
 import {
@@ -581,22 +581,9 @@ function validationFor(
   const names =
     certificate.subjectAlternativeNames.length > 0 ? certificate.subjectAlternativeNames : [certificate.domainName];
   const known = new Map((certificate.domainValidationOptions ?? []).map((option) => [option.domainName, option]));
-  return names.map((name) => {
-    const existing = known.get(name);
-    const rng = new Rng(hashSeed(certificate.arn, name));
-    const base = name.replace(/^\*\./, '');
-    return {
-      domainName: name,
-      validationDomain: name,
-      validationStatus: status,
-      validationMethod: 'DNS',
-      resourceRecord: existing?.resourceRecord ?? {
-        name: `_${rng.hex(32)}.${base}.`,
-        type: 'CNAME',
-        value: `_${rng.hex(32)}.${rng.hex(10)}.acm-validations.aws.`,
-      },
-    };
-  });
+  return names.map((name) =>
+    dnsValidationOption(new Rng(hashSeed(certificate.arn, name)), name, status, known.get(name)?.resourceRecord),
+  );
 }
 
 function newResource(rng: Rng, record: CertRecord): string {
