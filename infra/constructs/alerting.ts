@@ -20,11 +20,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC_DIMENSIONS, METRICS } from '../../lambdas/core/names';
+import { METRIC_DIMENSIONS, METRICS, SLACK_SECRET_PLACEHOLDER } from '../../lambdas/core/names';
 import { acknowledgeFinding } from '../nag';
-
-/** The secret's value until someone sets the real webhook URLs (see docs/deploy.md). */
-export const SLACK_SECRET_PLACEHOLDER = { digestWebhookUrl: '', alertsWebhookUrl: '' } as const;
 
 export interface AlertingProps {
   readonly slackSecretName: string;

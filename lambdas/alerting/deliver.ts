@@ -7,26 +7,19 @@
 import { pendingInOrder } from '../core/alerting/planner';
 import type { AlertStore } from '../core/alerting/store';
 import type { AlertNotice, HeartbeatNotice } from '../core/notices';
+import { SlackWebhookBrokenError } from '../slack/errors';
 
 /** Delivers one alert to on-call (renders and posts it). Throws when it could not be delivered. */
 export type SendAlert = (notice: AlertNotice) => Promise<void>;
 /** Delivers one heartbeat message. Throws when it could not be delivered. */
 export type SendHeartbeat = (notice: HeartbeatNotice) => Promise<void>;
-/** Whether a delivery error means the webhook itself is broken (revoked, deleted), not a passing failure. */
-export type WebhookBrokenCheck = (error: unknown) => boolean;
-
 /**
- * The Slack delivery throws `SlackWebhookBrokenError` for 4xx answers other than 429; it is recognised by name so
- * this layer needs no import of the Slack code (the error's `name`, or its class name, or a `webhookBroken` flag).
+ * Whether a delivery error means the webhook itself is broken (revoked, deleted, archived channel), not a passing
+ * failure: delivery stops and everything stays pending until the webhook is fixed.
  */
-export const isWebhookBrokenError: WebhookBrokenCheck = (error) => {
-  if (typeof error !== 'object' || error === null) return false;
-  if ((error as { webhookBroken?: unknown }).webhookBroken === true) return true;
-  return (
-    (error as { name?: unknown }).name === 'SlackWebhookBrokenError' ||
-    error.constructor?.name === 'SlackWebhookBrokenError'
-  );
-};
+export function isWebhookBrokenError(error: unknown): boolean {
+  return error instanceof SlackWebhookBrokenError;
+}
 
 export interface DeliveryFailure {
   noticeId: string;
@@ -48,8 +41,6 @@ export interface FlushInput {
   store: AlertStore;
   send: SendAlert;
   now: Date;
-  /** @default isWebhookBrokenError */
-  isWebhookBroken?: WebhookBrokenCheck;
 }
 
 function message(error: unknown): string {
@@ -60,8 +51,7 @@ function message(error: unknown): string {
  * Delivers every pending notice, oldest first. The first failure stops the call: Slack has already been retried by
  * the sender, and carrying on would deliver later notices of an incident before earlier ones.
  */
-export async function flushPending({ store, send, now, isWebhookBroken }: FlushInput): Promise<DeliveryResult> {
-  const broken = isWebhookBroken ?? isWebhookBrokenError;
+export async function flushPending({ store, send, now }: FlushInput): Promise<DeliveryResult> {
   const queue = pendingInOrder(await store.loadActiveStates());
   const sent: AlertNotice[] = [];
   let failure: DeliveryFailure | undefined;
@@ -74,7 +64,7 @@ export async function flushPending({ store, send, now, isWebhookBroken }: FlushI
     } catch (error) {
       await store.releaseNotice(incidentKey, claimed.id);
       failure = { noticeId: claimed.id, message: message(error) };
-      webhookBroken = broken(error);
+      webhookBroken = isWebhookBrokenError(error);
       break;
     }
     await store.markDelivered(incidentKey, claimed.id, now);

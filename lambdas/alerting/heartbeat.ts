@@ -12,7 +12,6 @@ import {
   isWebhookBrokenError,
   type SendAlert,
   type SendHeartbeat,
-  type WebhookBrokenCheck,
 } from './deliver';
 
 export interface HeartbeatConfig {
@@ -22,8 +21,6 @@ export interface HeartbeatConfig {
   graceHours: number;
   /** @default 24 */
   reminderHours?: number;
-  /** @default isWebhookBrokenError */
-  isWebhookBroken?: WebhookBrokenCheck;
 }
 
 export interface RunHeartbeatInput {
@@ -73,7 +70,6 @@ export async function runHeartbeat({ store, runs, send, now, config }: RunHeartb
     }
   }
 
-  const isBroken = config.isWebhookBroken ?? isWebhookBrokenError;
   const sent: HeartbeatNotice[] = [];
   let failure: DeliveryFailure | undefined;
   let broken = false;
@@ -82,7 +78,7 @@ export async function runHeartbeat({ store, runs, send, now, config }: RunHeartb
       await send.heartbeat(withoutId(queued));
     } catch (error) {
       failure = { noticeId: queued.id, message: error instanceof Error ? error.message : String(error) };
-      broken = isBroken(error);
+      broken = isWebhookBrokenError(error);
       break;
     }
     await store.markHeartbeatDelivered(queued.id);
@@ -99,7 +95,7 @@ export async function runHeartbeat({ store, runs, send, now, config }: RunHeartb
     result.broken = true;
     return result;
   }
-  result.alerts = await flushPending({ store, send: send.alert, now, isWebhookBroken: isBroken });
+  result.alerts = await flushPending({ store, send: send.alert, now });
   if (result.alerts.broken) result.broken = true;
   return result;
 }

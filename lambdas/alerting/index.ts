@@ -7,7 +7,6 @@ export {
   isWebhookBrokenError,
   type SendAlert,
   type SendHeartbeat,
-  type WebhookBrokenCheck,
 } from './deliver';
 export { type HeartbeatConfig, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
 export { type AlertingConfig, type RunAlertingInput, type RunAlertingResult, runAlerting } from './run-alerting';

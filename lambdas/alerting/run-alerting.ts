@@ -9,13 +9,11 @@ import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
 import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { Incident } from '../core/notices';
-import { type DeliveryResult, flushPending, type SendAlert, type WebhookBrokenCheck } from './deliver';
+import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
 
 export interface AlertingConfig extends Omit<DetectOptions, 'now'> {
   /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
   reminderThresholds?: readonly number[];
-  /** @default isWebhookBrokenError */
-  isWebhookBroken?: WebhookBrokenCheck;
 }
 
 export interface RunAlertingInput {
@@ -41,7 +39,7 @@ const MAX_PLAN_ATTEMPTS = 5;
 
 export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
   const { store, send, now, config = {} } = input;
-  const { reminderThresholds, isWebhookBroken, ...detectOptions } = config;
+  const { reminderThresholds, ...detectOptions } = config;
   const incidents = detectIncidents(input.certificates, input.targets, { ...detectOptions, now });
 
   let queued: QueuedNotice[] = [];
@@ -62,12 +60,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
     }
   }
 
-  const delivery = await flushPending({
-    store,
-    send,
-    now,
-    ...(isWebhookBroken === undefined ? {} : { isWebhookBroken }),
-  });
+  const delivery = await flushPending({ store, send, now });
   return { ...delivery, incidents, queued };
 }
 

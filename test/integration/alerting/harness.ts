@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../../../lambdas/aws/alert-store';
 import { ensureTable } from '../../../lambdas/aws/table';
 import type { AlertNotice } from '../../../lambdas/core/notices';
+import { SlackDeliveryError, SlackWebhookBrokenError } from '../../../lambdas/slack';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 
 export interface Dynamo {
@@ -63,10 +64,9 @@ export class FakeSlack {
     // Let concurrent deliveries interleave, as a real HTTP post would.
     await new Promise((resolve) => setTimeout(resolve, 1));
     if (this.mode === 'down')
-      throw Object.assign(new Error('Slack answered 503 after 3 attempts'), { name: 'SlackDeliveryError' });
-    if (this.mode === 'revoked') {
-      throw Object.assign(new Error('Slack answered 404 no_service'), { name: 'SlackWebhookBrokenError' });
-    }
+      throw new SlackDeliveryError(3, 503, 'HTTP 503', 'https://hooks.slack.com/services/T/B/…');
+    if (this.mode === 'revoked')
+      throw new SlackWebhookBrokenError(404, 'no_service', 'https://hooks.slack.com/services/T/B/…');
     this.delivered.push(notice);
   };
 
