@@ -13,8 +13,7 @@ import { type SequentialScanResult, sequentialScan } from './baseline-sequential
 import { BENCH_REGIONS, distribution, P1_SHAPE } from './org';
 import { BENCH_EXTERNAL_ID, BenchSim } from './sim-env';
 
-/** GetResources returns the tags of up to 100 certificates a page; ListCertificates up to 1,000 summaries. */
-const TAG_PAGE = 100;
+/** ListCertificates returns up to 1,000 summaries a page. */
 const LIST_PAGE = 1000;
 
 export interface TargetBound {
@@ -25,17 +24,15 @@ export interface TargetBound {
 }
 
 /**
- * The least time the quotas allow for one target: its ListCertificates pages at 8/s, then (side by side, as the
- * scanner runs them) C describes at 10/s and its tags (GetResources pages at 10/s, or C ListTagsForCertificate at
- * 10/s where the tagging API is denied). Latency and the burst allowance are left out on purpose.
+ * The least time the quotas allow for one target's first scan: its ListCertificates pages at 8/s, then (side by
+ * side, as the scanner runs them, each on its own quota) C describes at 10/s and C ListTagsForCertificate at 10/s.
+ * Latency and the burst allowance are left out on purpose.
  */
-export function targetBoundSeconds(certificates: number, taggingDenied: boolean): number {
+export function targetBoundSeconds(certificates: number): number {
   const listPages = Math.max(1, Math.ceil(certificates / LIST_PAGE));
   const list = listPages / DEFAULT_QUOTAS.ListCertificates;
   const describe = certificates / DEFAULT_QUOTAS.DescribeCertificate;
-  const tags = taggingDenied
-    ? certificates / DEFAULT_QUOTAS.ListTagsForCertificate
-    : Math.max(1, Math.ceil(certificates / TAG_PAGE)) / DEFAULT_QUOTAS.GetResources;
+  const tags = certificates / DEFAULT_QUOTAS.ListTagsForCertificate;
   return list + Math.max(describe, tags);
 }
 
@@ -43,7 +40,7 @@ export function targetBoundSeconds(certificates: number, taggingDenied: boolean)
 export function organizationBound(targets: readonly TargetShape[]): TargetBound {
   let worst: TargetBound = { accountId: '', region: '', certificates: 0, seconds: 0 };
   for (const target of targets) {
-    const seconds = targetBoundSeconds(target.certificates, target.taggingDenied);
+    const seconds = targetBoundSeconds(target.certificates);
     if (seconds > worst.seconds) worst = { ...target, seconds };
   }
   const { accountId, region, certificates, seconds } = worst;

@@ -6,6 +6,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../lambdas/aws/permissions';
 import {
   DEFAULT_AUDIT_ROLE_NAME,
   DEFAULT_CHANGE_THRESHOLDS,
@@ -251,6 +252,24 @@ const configSchema = z.strictObject({
     )
     .default(90),
   historyDays: wholeNumber(1, 3650, 'days').default(90),
+  /**
+   * Optional feature sets, each adding its read actions to the audit role (the core certificate scan is always on).
+   */
+  features: z
+    .array(z.string(), hint('must be a list of feature set names'))
+    .refine((names) => new Set(names).size === names.length, 'must not repeat a feature set')
+    .superRefine((names, ctx) => {
+      const optional = FEATURE_SET_NAMES.filter((name) => name !== CORE_FEATURE_SET);
+      for (const name of names) {
+        if (!optional.includes(name as (typeof optional)[number])) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${name}" is not an optional feature set; known: ${optional.length > 0 ? optional.join(', ') : 'none yet (the core scan is always on)'}`,
+          });
+        }
+      }
+    })
+    .default([]),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
 });

@@ -52,6 +52,7 @@ export class OrganizationStack extends Stack {
       externalId: config.externalId,
       trustedPrincipalArns,
       principalOrgId: organization.principalOrgId,
+      features: config.features,
       failureTolerancePercentage: organization.failureTolerancePercentage,
       maxConcurrentPercentage: organization.maxConcurrentPercentage,
     });
@@ -61,6 +62,7 @@ export class OrganizationStack extends Stack {
     if (organization.callAs === 'SELF') {
       const role = auditRoleProperties({
         roleName: config.auditRoleName,
+        features: config.features,
         trustedPrincipalArns,
         trustCondition: auditRoleTrustCondition(config.externalId, organization.principalOrgId),
       });
@@ -78,8 +80,9 @@ export class OrganizationStack extends Stack {
       acknowledgeFinding(
         this.managementAccountAuditRole,
         'AwsSolutions-IAM5[Resource::*]',
-        'ACM list/describe/list-tags, tag:GetResources and account:ListRegions cannot be scoped below this ' +
-          'account; the role is read-only and trusts only the hub roles, with the external id.',
+        'acm:ListCertificates takes no resource, and acm:DescribeCertificate and acm:ListTagsForCertificate can ' +
+          "only be narrowed to this account's certificates, which is all the role reaches; account:ListRegions is " +
+          'granted on this account only. The role is read-only and trusts only the hub roles, with the external id.',
       );
       new CfnOutput(this, 'ManagementAccountAuditRoleArn', {
         value: this.managementAccountAuditRole.attrArn,
@@ -90,29 +93,21 @@ export class OrganizationStack extends Stack {
       this.organizationReadRole = new Role(this, 'OrganizationReadRole', {
         roleName: ORGANIZATION_READ_ROLE_NAME,
         description: "Lets the certificate monitor hub's ListTargets list the organization's accounts",
-        assumedBy: new ArnPrincipal(roleArn(hub.partition, hub.accountId, listTargetsRoleName(hub.region))),
+        // Like the audit role: the hub's ListTargets role only, and only from inside the organization when its id
+        // is configured.
+        assumedBy: new ArnPrincipal(
+          roleArn(hub.partition, hub.accountId, listTargetsRoleName(hub.region)),
+        ).withConditions(
+          organization.principalOrgId ? { StringEquals: { 'aws:PrincipalOrgID': organization.principalOrgId } } : {},
+        ),
       });
       this.organizationReadRole.addToPolicy(
         new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
-      );
-      this.organizationReadRole.addToPolicy(
-        new PolicyStatement({
-          sid: 'DescribeAccount',
-          actions: ['organizations:DescribeAccount'],
-          resources: [
-            this.formatArn({ service: 'organizations', region: '', account: '*', resource: 'account/o-*/*' }),
-          ],
-        }),
       );
       acknowledgeFinding(
         this.organizationReadRole,
         'AwsSolutions-IAM5[Resource::*]',
         'organizations:ListAccounts does not support resource-level permissions.',
-      );
-      acknowledgeFinding(
-        this.organizationReadRole,
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::*:account/o-*/*]',
-        'organizations:DescribeAccount on any member account of the organization; only account resources, read-only.',
       );
       new CfnOutput(this, 'OrganizationReadRoleArn', { value: this.organizationReadRole.roleArn });
     }

@@ -16,6 +16,12 @@ export function listTargetsRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-list-targets-${hubRegion}`;
 }
 
+/**
+ * Matches exactly the ARNs hubPrincipalArns makes, in any partition, hub account and region: the hand-install
+ * template accepts nothing else as the audit role's trusted principals (not an account root, a user or "*").
+ */
+export const HUB_ROLE_ARN_PATTERN = `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/${PRODUCT_NAME}-(scanner|list-targets)-[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`;
+
 /** The role in the management (or delegated administrator) account that lets the hub list the organization. */
 export const ORGANIZATION_READ_ROLE_NAME = `${PRODUCT_NAME}-organization-read`;
 

@@ -2,10 +2,17 @@
  * The read-only audit role every member account gets, as a plain CloudFormation template (no CDK assets, no
  * bootstrap): the organization stack hands it to a StackSet as its templateBody, and
  * `stacksets/audit-role.template.json` (written from it) can be deployed by hand with
- * `aws cloudformation deploy`. The permissions come from AUDIT_ROLE_ACTIONS, the list of calls the scanner
- * makes, so the role and the code cannot drift; the generated JSON itself depends on nothing.
+ * `aws cloudformation deploy`. The permissions are the actions the adapters of the enabled feature sets declare
+ * (lambdas/aws/permissions.ts), so the role and the code cannot drift and a feature that is off adds nothing; the
+ * generated JSON itself depends on nothing.
  */
-import { AUDIT_ROLE_ACTIONS } from '../lambdas/aws/permissions';
+import { HUB_ROLE_ARN_PATTERN } from '../infra/role-names';
+import {
+  ACTION_EXPOSURE,
+  auditRoleActions,
+  enabledFeatureSets,
+  SCOPED_ACTION_RESOURCES,
+} from '../lambdas/aws/permissions';
 import { DEFAULT_AUDIT_ROLE_NAME, PRODUCT_NAME } from '../lambdas/core/names';
 
 /** The template's parameter names (the StackSet passes values under these keys). */
@@ -28,16 +35,19 @@ export const TEMPLATE_BODY_MAX_BYTES = 51_200;
 const HAS_PRINCIPAL_ORG_ID = 'HasPrincipalOrgId';
 
 /**
- * Why the policy says Resource "*". Accurate per the Service Authorization Reference: two of the actions take no
- * resource at all, and the rest can at most be narrowed to "this account's certificates / this account", which
- * is all a role that only ever acts in its own account can reach anyway.
+ * Why the certificate statement says Resource "*". Accurate per the Service Authorization Reference:
+ * ListCertificates takes no resource, and DescribeCertificate and ListTagsForCertificate can at most be narrowed
+ * to "this account's certificates", which is all a role that only acts in its own account can reach anyway.
+ * account:ListRegions is different: in the management account (or a delegated administrator) "*" would let it
+ * list the regions of every member account, so it is granted on this account only.
  */
 const RESOURCE_SCOPING =
-  'acm:ListCertificates and tag:GetResources do not support resource-level permissions. ' +
-  'acm:DescribeCertificate, acm:ListTagsForCertificate and account:ListRegions could only be narrowed to every ' +
-  'certificate of this account (or this account itself), which is what "*" grants a role that acts only in its ' +
-  'own account; so the policy uses Resource "*". The role reads certificate metadata, tags and enabled regions; ' +
-  'it cannot export private keys or change anything.';
+  'acm:ListCertificates does not support resource-level permissions. acm:DescribeCertificate and ' +
+  'acm:ListTagsForCertificate could only be narrowed to every certificate of this account, which is what "*" ' +
+  'grants a role that acts only in its own account; so they are granted on "*". account:ListRegions is granted ' +
+  'on this account only (arn:<partition>:account::<this account>:account), so even in the management account ' +
+  'it cannot list the regions of other accounts. The role reads ACM certificate metadata, certificate tags and ' +
+  'enabled region names; it cannot read other services, export private keys or change anything.';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -56,6 +66,8 @@ export function auditRoleTrustCondition(externalId: CfnValue, principalOrgId?: C
 
 export interface AuditRolePropertiesInput {
   roleName: CfnValue;
+  /** Optional feature sets to grant besides the core scan (config `certMonitor.features`). @default none */
+  features?: readonly string[];
   /** Role ARNs (a list, or a Ref to a CommaDelimitedList). Only these principals may assume the role. */
   trustedPrincipalArns: CfnValue;
   /** From auditRoleTrustCondition (or an Fn::If choosing between two of them). */
@@ -79,7 +91,7 @@ export interface AuditRoleCfnProperties {
 export function auditRoleProperties(input: AuditRolePropertiesInput): AuditRoleCfnProperties {
   return {
     RoleName: input.roleName,
-    Description: `Read-only access to ACM certificates for the ${PRODUCT_NAME} hub (assumed with an external id).`,
+    Description: `Read-only access to ACM certificates, their tags and this account's enabled regions for the ${PRODUCT_NAME} hub (assumed with an external id).`,
     MaxSessionDuration: 3600,
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
@@ -98,7 +110,7 @@ export function auditRoleProperties(input: AuditRolePropertiesInput): AuditRoleC
         PolicyName: `${PRODUCT_NAME}-read-certificates`,
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [{ Sid: 'ReadCertificates', Effect: 'Allow', Action: [...AUDIT_ROLE_ACTIONS], Resource: '*' }],
+          Statement: permissionStatements(input.features),
         },
       },
     ],
@@ -106,18 +118,44 @@ export function auditRoleProperties(input: AuditRolePropertiesInput): AuditRoleC
   };
 }
 
-/** The whole member-account template. */
-export function buildAuditRoleTemplate(): { [key: string]: Json } {
+/**
+ * The role's permissions: the actions that cannot be scoped below this account on "*" in one statement, and each
+ * action that can be scoped (SCOPED_ACTION_RESOURCES) on its resource in this account.
+ */
+function permissionStatements(features?: readonly string[]): Json[] {
+  const actions = auditRoleActions(features);
+  const unscoped = actions.filter((action) => SCOPED_ACTION_RESOURCES[action] === undefined);
+  const scoped = actions.filter((action) => SCOPED_ACTION_RESOURCES[action] !== undefined);
+  return [
+    { Sid: 'ReadCertificates', Effect: 'Allow', Action: unscoped, Resource: '*' },
+    ...scoped.map((action) => ({
+      Sid: action
+        .split(':')
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join(''),
+      Effect: 'Allow',
+      Action: [action],
+      Resource: { 'Fn::Sub': SCOPED_ACTION_RESOURCES[action] as string },
+    })),
+  ];
+}
+
+/** The whole member-account template, granting the core scan and the optional feature sets named. */
+export function buildAuditRoleTemplate(features: readonly string[] = []): { [key: string]: Json } {
   const ref = (name: string): Json => ({ Ref: name });
   const p = AUDIT_ROLE_PARAMETERS;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
       `${PRODUCT_NAME} audit role: lets the hub's scanner read ACM certificates in this account. ` +
-      'Its read-only actions cannot be scoped below this account, so they are granted on "*" (see Metadata).',
+      'Its ACM read actions cannot be scoped below this account, so they are granted on "*" (see Metadata).',
     Metadata: {
       [PRODUCT_NAME]: {
-        Actions: [...AUDIT_ROLE_ACTIONS],
+        FeatureSets: enabledFeatureSets(features),
+        Actions: auditRoleActions(features),
+        Exposes: Object.fromEntries(
+          auditRoleActions(features).map((action) => [action, ACTION_EXPOSURE[action] ?? '']),
+        ),
         ResourceScoping: RESOURCE_SCOPING,
         GeneratedFrom: 'stacksets/audit-role.ts',
       },
@@ -139,6 +177,9 @@ export function buildAuditRoleTemplate(): { [key: string]: Json } {
       },
       [p.trustedPrincipalArns]: {
         Type: 'CommaDelimitedList',
+        // Applied to each item: only the hub's own role ARNs, never an account root, a user or "*".
+        AllowedPattern: HUB_ROLE_ARN_PATTERN,
+        ConstraintDescription: `each ARN must be one of the hub's roles: arn:<partition>:iam::<hub account>:role/${PRODUCT_NAME}-scanner-<hub region> or ${PRODUCT_NAME}-list-targets-<hub region>`,
         Description:
           "ARNs of the hub's scanner and list-targets roles (the only principals allowed to assume this role).",
       },
@@ -158,6 +199,7 @@ export function buildAuditRoleTemplate(): { [key: string]: Json } {
         Properties: {
           ...auditRoleProperties({
             roleName: ref(p.roleName),
+            features,
             trustedPrincipalArns: ref(p.trustedPrincipalArns),
             trustCondition: {
               'Fn::If': [
@@ -180,6 +222,6 @@ export function buildAuditRoleTemplate(): { [key: string]: Json } {
 }
 
 /** The template as the StackSet's templateBody. */
-export function renderAuditRoleTemplate(): string {
-  return JSON.stringify(buildAuditRoleTemplate());
+export function renderAuditRoleTemplate(features: readonly string[] = []): string {
+  return JSON.stringify(buildAuditRoleTemplate(features));
 }

@@ -46,6 +46,8 @@ export interface AuditRoleStackSetProps {
   readonly trustedPrincipalArns: readonly string[];
   /** @default - callers are not also required to be in the organization */
   readonly principalOrgId?: string;
+  /** Optional feature sets whose actions the role grants besides the core scan. @default none */
+  readonly features?: readonly string[];
   /** @default 10 */
   readonly failureTolerancePercentage?: number;
   /** @default 25 */
@@ -59,7 +61,7 @@ export class AuditRoleStackSet extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditRoleStackSetProps) {
     super(scope, id);
-    const templateBody = renderAuditRoleTemplate();
+    const templateBody = renderAuditRoleTemplate(props.features);
     const bytes = Buffer.byteLength(templateBody, 'utf8');
     if (bytes > TEMPLATE_BODY_MAX_BYTES) {
       throw new Error(

@@ -201,7 +201,10 @@ function validationRecords(detail: CertificateDetail): ValidationRecord[] {
   return [...records.values()];
 }
 
-/** The certificate's tags (one call per certificate: the fallback when the tagging API is denied). */
+/**
+ * The certificate's tags, one call per certificate (the audit role has no bulk tagging API: tag:GetResources cannot
+ * be limited to ACM). Throws AcmError (ResourceNotFoundException when the certificate was deleted since it was listed).
+ */
 export async function listCertificateTags(
   client: ACMClient,
   certificate: Pick<Certificate, 'accountId' | 'region' | 'arn'>,

@@ -7,7 +7,6 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Target } from '../core/model';
 import type { RoleCredentials } from './credentials';
@@ -83,7 +82,6 @@ function sum(record: Record<string, number>): number {
 /** Short service names used in `Service.Operation` keys, by SDK client class name. */
 const SERVICE_NAMES: Record<string, string> = {
   ACMClient: 'ACM',
-  ResourceGroupsTaggingAPIClient: 'Tagging',
   STSClient: 'STS',
   OrganizationsClient: 'Organizations',
   AccountClient: 'Account',
@@ -167,10 +165,6 @@ export function createAcmClient(config: ClientConfig): ACMClient {
   return counted(new ACMClient(baseConfig(config)), config);
 }
 
-export function createTaggingClient(config: ClientConfig): ResourceGroupsTaggingAPIClient {
-  return counted(new ResourceGroupsTaggingAPIClient(baseConfig(config)), config);
-}
-
 export function createAccountClient(config: ClientConfig): AccountClient {
   return counted(new AccountClient(baseConfig(config)), config);
 }
@@ -186,7 +180,6 @@ export function createStsClient(config: ClientConfig): STSClient {
 /** The clients one target's scan uses, all in the target's region with its account's audit-role credentials. */
 export interface TargetClients {
   acm: ACMClient;
-  tagging: ResourceGroupsTaggingAPIClient;
   /** Releases the clients' sockets once the target is scanned. */
   close(): void;
 }
@@ -211,14 +204,6 @@ export function auditRoleClients(
       calls,
     };
     const acm = createAcmClient(targetConfig);
-    const tagging = createTaggingClient(targetConfig);
-    return {
-      acm,
-      tagging,
-      close: () => {
-        acm.destroy();
-        tagging.destroy();
-      },
-    };
+    return { acm, close: () => acm.destroy() };
   };
 }

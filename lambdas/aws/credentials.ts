@@ -1,17 +1,21 @@
 /**
- * Credentials of the audit role in each member account: AssumeRole with the ExternalId and a session name CloudTrail
- * readers recognise, cached per account and reused until close to expiry. Concurrent requests for one account (its
- * regions scanned in parallel) share one AssumeRole call.
+ * Credentials of the audit role in each member account: AssumeRole with the ExternalId, a session name CloudTrail
+ * readers recognise and, per caller, a session policy that leaves the session only the actions that caller makes;
+ * cached per account and reused until close to expiry. Concurrent requests for one account (its regions scanned in
+ * parallel) share one AssumeRole call.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import type { AwsCredentials, CallCounter, CredentialsProvider } from './clients';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
+import type { PolicyDocument } from './permissions';
 
 /** Credentials closer than this to expiry are renewed before use. */
 export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
 export const ROLE_SESSION_SECONDS = 3600;
 const SESSION_NAME_MAX = 64;
+/** The most plaintext characters AssumeRole takes in `Policy`. */
+export const SESSION_POLICY_MAX_CHARS = 2048;
 
 /**
  * `cert-monitor-<runId>`, reduced to what STS accepts (`[\w+=,.@-]`, 2 to 64 characters). Long run ids keep their
@@ -51,6 +55,11 @@ function likelyAssumeRoleCause(code: string): string {
     case 'AccessDenied':
     case 'AccessDeniedException':
       return 'the audit role is missing in this account (StackSet not deployed there yet), its trust policy does not name the hub, the ExternalId does not match, or a service control policy denies sts:AssumeRole';
+    case 'MalformedPolicyDocument':
+    case 'MalformedPolicyDocumentException':
+    case 'PackedPolicyTooLarge':
+    case 'PackedPolicyTooLargeException':
+      return "STS refused the session policy this function passes; it is built from the adapters' declared actions (lambdas/aws/permissions.ts)";
     case 'RegionDisabledException':
       return 'STS is not activated in the hub region for this account; activate the regional STS endpoint or use another region';
     case 'ExpiredToken':
@@ -74,6 +83,11 @@ export interface RoleCredentialsOptions {
   durationSeconds?: number;
   /** @default CREDENTIALS_REFRESH_MARGIN_MS */
   refreshMarginMs?: number;
+  /**
+   * Limits the session to what this policy allows too (IAM grants the intersection with the role's policies).
+   * @default - the session has every permission of the role
+   */
+  sessionPolicy?: PolicyDocument;
   now?: () => number;
 }
 
@@ -82,10 +96,17 @@ export class RoleCredentials {
   readonly roleName: string;
   private readonly cache = new Map<string, Promise<AwsCredentials>>();
   private readonly sessionName: string;
+  private readonly policy: string | undefined;
 
   constructor(private readonly options: RoleCredentialsOptions) {
     this.roleName = options.roleName;
     this.sessionName = roleSessionName(options.runId);
+    this.policy = options.sessionPolicy ? JSON.stringify(options.sessionPolicy) : undefined;
+    if (this.policy && this.policy.length > SESSION_POLICY_MAX_CHARS) {
+      throw new Error(
+        `the session policy is ${this.policy.length} characters; AssumeRole takes at most ${SESSION_POLICY_MAX_CHARS}: use wildcards for related actions or split the caller`,
+      );
+    }
   }
 
   roleArn(accountId: string): string {
@@ -134,6 +155,7 @@ export class RoleCredentials {
           RoleSessionName: this.sessionName,
           DurationSeconds: this.options.durationSeconds ?? ROLE_SESSION_SECONDS,
           ...(this.options.externalId ? { ExternalId: this.options.externalId } : {}),
+          ...(this.policy ? { Policy: this.policy } : {}),
         }),
       );
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole answered without credentials');

@@ -1,10 +1,112 @@
 /**
- * IAM actions the audit role in each member account must allow: exactly what the scanner calls there, as each
- * adapter declares next to its code. The StackSet template is built from this list, so the role and the code
- * cannot drift.
+ * What the audit role in each member account may do, from one definition: each adapter declares the IAM actions
+ * it calls next to its code, each feature set names the adapters it uses and which hub function calls them, and
+ * from that come both the role (the StackSet template grants the actions of the enabled feature sets) and the
+ * session policies (each hub function assumes the role with a policy naming only the actions it calls). A feature
+ * that is off adds nothing to the role; a function never holds another function's actions.
  */
 import { ACM_ACTIONS } from './acm';
 import { ACCOUNT_ACTIONS } from './regions';
-import { TAGGING_ACTIONS } from './tagging';
 
-export const AUDIT_ROLE_ACTIONS = [...ACM_ACTIONS, ...TAGGING_ACTIONS, ...ACCOUNT_ACTIONS] as const;
+/** The hub functions that assume the audit role; each gets a session limited to what it calls. */
+export const AUDIT_ROLE_CALLERS = ['listTargets', 'scanTarget'] as const;
+export type AuditRoleCaller = (typeof AUDIT_ROLE_CALLERS)[number];
+
+/** One feature set: the actions its adapters call in member accounts, by the hub function that calls them. */
+export interface FeatureSetPermissions {
+  readonly description: string;
+  readonly actions: Readonly<Record<AuditRoleCaller, readonly string[]>>;
+}
+
+/**
+ * Every feature set. `core` (the certificate scan) is always on; later ones (probe discovery through ELBv2,
+ * CloudFront and API Gateway, DNS diagnosis through Route 53) are added here with their adapters' actions and
+ * turned on by `certMonitor.features`.
+ */
+export const FEATURE_SETS = {
+  core: {
+    description: "the certificate scan: each account's enabled regions, its ACM certificates and their tags",
+    actions: { listTargets: ACCOUNT_ACTIONS, scanTarget: ACM_ACTIONS },
+  },
+} as const satisfies Record<string, FeatureSetPermissions>;
+
+export type FeatureSet = keyof typeof FEATURE_SETS;
+export const FEATURE_SET_NAMES = Object.keys(FEATURE_SETS) as FeatureSet[];
+
+/** The feature set every deployment has. */
+export const CORE_FEATURE_SET: FeatureSet = 'core';
+
+/**
+ * What each action lets the holder read, for the people who approve the role (the template's Metadata and
+ * docs/deploy.md say the same). Every declared action must have an entry (a test holds it).
+ */
+export const ACTION_EXPOSURE: Readonly<Record<string, string>> = {
+  'acm:ListCertificates':
+    "the account-region's ACM certificates: ARN, domain names, status, type, key algorithm, validity dates, in-use flag",
+  'acm:DescribeCertificate':
+    'one certificate: issuer, serial, renewal status and reason, DNS validation records, the resources using it',
+  'acm:ListTagsForCertificate': "one certificate's tags (keys and values)",
+  'account:ListRegions': "the names of this account's regions and whether each is enabled",
+};
+
+/**
+ * Actions that can be limited to a resource of the account the role is in, as CloudFormation `Fn::Sub` text.
+ * account:ListRegions called in the management account (or a delegated administrator) on "*" could list the
+ * regions of every member account; on this account's own ARN it lists only its own.
+ */
+export const SCOPED_ACTION_RESOURCES: Readonly<Record<string, string>> = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
+  'account:ListRegions': 'arn:${AWS::Partition}:account::${AWS::AccountId}:account',
+};
+
+/** The enabled feature sets: core always, the others as configured, each once, in FEATURE_SETS order. */
+export function enabledFeatureSets(features: readonly string[] = []): FeatureSet[] {
+  const unknown = features.filter((name) => !FEATURE_SET_NAMES.includes(name as FeatureSet));
+  if (unknown.length > 0) {
+    throw new Error(`unknown feature set ${unknown.join(', ')}; known feature sets: ${FEATURE_SET_NAMES.join(', ')}`);
+  }
+  return FEATURE_SET_NAMES.filter((name) => name === CORE_FEATURE_SET || features.includes(name));
+}
+
+function unique(actions: Iterable<string>): string[] {
+  return [...new Set(actions)];
+}
+
+/** The actions one hub function calls with the audit role when these feature sets are on. */
+export function callerActions(caller: AuditRoleCaller, features: readonly string[] = []): string[] {
+  return unique(enabledFeatureSets(features).flatMap((name) => FEATURE_SETS[name].actions[caller]));
+}
+
+/** The actions the audit role grants when these feature sets are on: what every caller calls, nothing more. */
+export function auditRoleActions(features: readonly string[] = []): string[] {
+  return unique(AUDIT_ROLE_CALLERS.flatMap((caller) => callerActions(caller, features)));
+}
+
+/** An IAM policy document, as AssumeRole's `Policy` takes it (JSON text). */
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: '*' }>;
+}
+
+/**
+ * The session policy of one hub function: the session can do only what the role grants AND this policy allows,
+ * so ListTargets cannot read certificates and ScanTarget cannot list regions, whatever else the role holds.
+ * Resource "*" here narrows nothing the role does not already narrow (the role's own statements scope resources).
+ */
+export function sessionPolicy(caller: AuditRoleCaller, features: readonly string[] = []): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: `${caller}Only`, Effect: 'Allow', Action: callerActions(caller, features), Resource: '*' }],
+  };
+}
+
+/**
+ * The session policy of a process that lists and scans with one session per account (the CLI's audit): what
+ * every caller does, which is less than the role when the role carries feature sets this process does not use.
+ */
+export function auditSessionPolicy(features: readonly string[] = []): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'AuditOnly', Effect: 'Allow', Action: auditRoleActions(features), Resource: '*' }],
+  };
+}

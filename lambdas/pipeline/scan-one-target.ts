@@ -8,6 +8,7 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import { auditRoleClients, type ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
+import { sessionPolicy } from '../aws/permissions';
 import type { Target, TargetResult, TargetStatus } from '../core/model';
 import type { SnapshotStore } from '../core/ports';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from '../scan/scan-target';
@@ -54,6 +55,7 @@ export async function scanOneTarget(deps: ScanOneTargetDeps, input: ScanOneTarge
     sts: deps.sts,
     roleName: input.roleName,
     runId,
+    sessionPolicy: sessionPolicy('scanTarget'),
     ...(input.externalId ? { externalId: input.externalId } : {}),
   });
   const openClients = auditRoleClients(roles, deps.clientConfig);

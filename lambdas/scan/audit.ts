@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { auditRoleClients, type ClientConfig, type OpenTargetClients } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
+import { auditSessionPolicy } from '../aws/permissions';
 import type { Certificate, Change, Target, TargetResult } from '../core/model';
 import type { SnapshotStore, TargetSizes } from '../core/ports';
 import { largestFirst } from '../core/work-order';
@@ -78,6 +79,8 @@ export async function runAudit(
     roleName: options.roleName,
     runId: options.runId,
     now: () => clock().getTime(),
+    // One session per account serves both the listing and the scans here, so it may do what both do.
+    sessionPolicy: auditSessionPolicy(),
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   const listed = await listTargets(

@@ -16,6 +16,7 @@ import {
   type InactiveAccount,
   listOrganizationAccounts,
 } from '../aws/organizations';
+import { sessionPolicy } from '../aws/permissions';
 import { explicitRegions, listEnabledRegions } from '../aws/regions';
 import type { Target, TargetResult } from '../core/model';
 
@@ -62,6 +63,7 @@ export async function listTargets(deps: ListTargetsDeps, input: ListTargetsInput
       sts: deps.sts,
       roleName: input.roleName,
       runId: input.runId,
+      sessionPolicy: sessionPolicy('listTargets'),
       ...(input.externalId ? { externalId: input.externalId } : {}),
       ...(deps.now ? { now: () => (deps.now as () => Date)().getTime() } : {}),
     });

@@ -1,6 +1,13 @@
 /**
  * The scan of one account-region target, shared by the ScanTarget Lambda and the CLI: list every certificate,
- * describe only what needs it (paced under the quota), tags in bulk, diff against the stored snapshot, save.
+ * describe only what needs it and read its tags at the same time (each paced under its own quota), diff against the
+ * stored snapshot, save.
+ *
+ * Tags are read with ACM's ListTagsForCertificate, only for the certificates described this run (new, changed, due
+ * for a refresh); the others keep their stored tags. That keeps the audit role ACM-only: the bulk tagging API
+ * (tag:GetResources) would save calls but cannot be limited to ACM, so it would let the role list every tagged
+ * resource of every service in the account. The cost: a tag changed on an otherwise unchanged certificate shows
+ * at its next refresh (within refreshDays), not the next morning.
  *
  * Whatever goes wrong is recorded on the TargetResult and the rest goes on: a refused role or a failed listing is
  * an `error` (the stored snapshot stays as it was), a describe that failed or was not started for lack of time is
@@ -16,7 +23,6 @@ import {
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
 } from '../aws/rate-limit';
-import { getCertificateTags, TaggingDeniedError } from '../aws/tagging';
 import { detectChanges } from '../core/changes';
 import { mergeWithStored, needsDescribe } from '../core/describe-policy';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
@@ -163,13 +169,16 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     const gaps = new Gaps();
     const budget = timeBudget(options);
 
-    const [described, tags] = await Promise.all([
-      describeWhatNeedsIt(clients, summaries, storedByArn, { ...options, now, budget, gaps, logger: deps.logger, log }),
-      tagsOf(clients, target, summaries, storedByArn, { ...options, budget, gaps, logger: deps.logger, log }),
-    ]);
-    const certificates = described
-      .map((certificate) => ({ ...certificate, tags: tags.get(certificate.arn) ?? {} }))
-      .sort((a, b) => a.arn.localeCompare(b.arn));
+    const certificates = (
+      await describeWhatNeedsIt(clients, summaries, storedByArn, {
+        ...options,
+        now,
+        budget,
+        gaps,
+        logger: deps.logger,
+        log,
+      })
+    ).sort((a, b) => a.arn.localeCompare(b.arn));
 
     const status: TargetStatus = gaps.empty ? 'ok' : 'partial';
     const changes = detectChanges(stored.certificates, certificates, {
@@ -213,8 +222,9 @@ interface StepContext {
 }
 
 /**
- * Each certificate either described now or merged with its stored detail. A certificate deleted between the
- * listing and its describe is left out; one that could not be described keeps its stored detail.
+ * Each certificate either described now (with its tags read alongside) or merged with its stored detail and tags.
+ * A certificate deleted between the listing and its describe is left out; one that could not be described keeps
+ * its stored detail, and one whose tags could not be read keeps its stored tags.
  */
 async function describeWhatNeedsIt(
   clients: TargetClients,
@@ -222,7 +232,43 @@ async function describeWhatNeedsIt(
   storedByArn: Map<string, Certificate>,
   context: StepContext & { now: Date; refreshDays: number; renewalWindowDays?: number },
 ): Promise<Certificate[]> {
-  // Once the role is refused DescribeCertificate, every other describe would fail the same way.
+  const policy = {
+    now: context.now,
+    refreshDays: context.refreshDays,
+    ...(context.renewalWindowDays !== undefined ? { renewalWindowDays: context.renewalWindowDays } : {}),
+  };
+  // DescribeCertificate and ListTagsForCertificate have separate quotas, so each gets its own pacing.
+  const describe = pacedCalls(context, 'DescribeCertificate');
+  const listTags = pacedCalls(context, 'ListTagsForCertificate');
+  const results = await Promise.all(
+    summaries.map(async (summary): Promise<Certificate | undefined> => {
+      const stored = storedByArn.get(summary.arn);
+      const storedTags = stored?.tags ?? {};
+      if (!needsDescribe(summary, stored, policy)) return { ...mergeWithStored(summary, stored), tags: storedTags };
+      const [described, tags] = await Promise.all([
+        describe.run(() => describeCertificate(clients.acm, summary, context.now)),
+        listTags.run(() => listCertificateTags(clients.acm, summary)),
+      ]);
+      if (described === DELETED || tags === DELETED) return undefined;
+      return {
+        ...(described === KEPT ? mergeWithStored(summary, stored) : described),
+        tags: tags === KEPT ? storedTags : tags,
+      };
+    }),
+  );
+  return results.filter((certificate): certificate is Certificate => certificate !== undefined);
+}
+
+/** The certificate is gone (deleted since it was listed). */
+const DELETED = Symbol('deleted');
+/** The call failed or was not started: the stored value stays. */
+const KEPT = Symbol('kept');
+
+/**
+ * One kind of per-certificate call, paced under its quota. A failure is recorded as a gap and answered KEPT;
+ * once the role is refused the call, no more of them start (every other one would fail the same way).
+ */
+function pacedCalls(context: StepContext, operation: string) {
   let refused = false;
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
@@ -230,19 +276,12 @@ async function describeWhatNeedsIt(
     burst: context.describeBurst,
     isOpen: () => !refused && context.budget.open(),
   });
-  const policy = {
-    now: context.now,
-    refreshDays: context.refreshDays,
-    ...(context.renewalWindowDays !== undefined ? { renewalWindowDays: context.renewalWindowDays } : {}),
-  };
-  const results = await Promise.all(
-    summaries.map(async (summary): Promise<Certificate | undefined> => {
-      const stored = storedByArn.get(summary.arn);
-      if (!needsDescribe(summary, stored, policy)) return mergeWithStored(summary, stored);
+  return {
+    async run<T>(call: () => Promise<T>): Promise<T | typeof DELETED | typeof KEPT> {
       try {
         return await limiter.run(() =>
-          describeCertificate(clients.acm, summary, context.now).catch((error: unknown) => {
-            // Flagged before the slot is released, so no queued describe starts after a refusal.
+          call().catch((error: unknown) => {
+            // Flagged before the slot is released, so no queued call starts after a refusal.
             const code = awsErrorCode(error);
             if (isAccessDenied(code) || isInvalidToken(code)) refused = true;
             throw error;
@@ -252,69 +291,19 @@ async function describeWhatNeedsIt(
         if (error instanceof RateLimiterClosedError) {
           // After a refusal the refusal is the gap already recorded; otherwise time ran out.
           if (!refused) context.gaps.add(TIME_BUDGET_EXHAUSTED, 'time ran out before every certificate was described');
-          return mergeWithStored(summary, stored);
+          return KEPT;
         }
         const code = awsErrorCode(error);
-        if (code === 'ResourceNotFoundException') return undefined;
+        if (code === 'ResourceNotFoundException') return DELETED;
         if (isAccessDenied(code) || isInvalidToken(code)) {
-          context.logger?.warn('DescribeCertificate refused, no more describes for this target', {
+          context.logger?.warn(`${operation} refused, no more of these calls for this target`, {
             ...context.log,
             errorCode: code,
           });
         }
-        context.gaps.add(code, `DescribeCertificate failed, stored detail kept: ${awsErrorMessage(error)}`);
-        return mergeWithStored(summary, stored);
+        context.gaps.add(code, `${operation} failed, stored values kept: ${awsErrorMessage(error)}`);
+        return KEPT;
       }
-    }),
-  );
-  return results.filter((certificate): certificate is Certificate => certificate !== undefined);
-}
-
-/**
- * Tags by ARN: in bulk from the tagging API; when that is denied, one ListTagsForCertificate per certificate,
- * paced like describes. Tags that could not be read are the stored ones.
- */
-async function tagsOf(
-  clients: TargetClients,
-  target: Target,
-  summaries: Certificate[],
-  storedByArn: Map<string, Certificate>,
-  context: StepContext,
-): Promise<Map<string, Record<string, string>>> {
-  const storedTags = (arn: string) => storedByArn.get(arn)?.tags ?? {};
-  // Most account-regions hold no certificate at all: nothing to tag, and one call fewer per empty target each day.
-  if (summaries.length === 0) return new Map();
-  try {
-    return await getCertificateTags(clients.tagging, target);
-  } catch (error) {
-    if (!(error instanceof TaggingDeniedError)) {
-      context.gaps.add(awsErrorCode(error), `tags not read, stored tags kept: ${awsErrorMessage(error)}`);
-      return new Map(summaries.map((summary) => [summary.arn, storedTags(summary.arn)]));
-    }
-    context.logger?.info('tagging API denied, reading tags certificate by certificate', context.log);
-  }
-  const limiter = createRateLimiter({
-    concurrency: context.describeConcurrency,
-    ratePerSecond: context.describeRatePerSecond,
-    burst: context.describeBurst,
-    isOpen: () => context.budget.open(),
-  });
-  const entries = await Promise.all(
-    summaries.map(async (summary): Promise<[string, Record<string, string>]> => {
-      try {
-        return [summary.arn, await limiter.run(() => listCertificateTags(clients.acm, summary))];
-      } catch (error) {
-        if (error instanceof RateLimiterClosedError) {
-          context.gaps.add(TIME_BUDGET_EXHAUSTED, 'time ran out before every certificate was described');
-        } else if (awsErrorCode(error) !== 'ResourceNotFoundException') {
-          context.gaps.add(
-            awsErrorCode(error),
-            `ListTagsForCertificate failed, stored tags kept: ${awsErrorMessage(error)}`,
-          );
-        }
-        return [summary.arn, storedTags(summary.arn)];
-      }
-    }),
-  );
-  return new Map(entries);
+    },
+  };
 }

@@ -55,6 +55,7 @@ export {
   ScenarioSchema,
 } from './scenario';
 export {
+  iamAction,
   MANAGEMENT_USER_NAME,
   type Principal,
   SERVICES,

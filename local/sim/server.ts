@@ -19,6 +19,7 @@ import { s3 } from './services/s3';
 import { secretsManager } from './services/secrets-manager';
 import { sts } from './services/sts';
 import { tagging } from './services/tagging';
+import { type SessionPolicy, sessionPolicyAllows } from './session-policy';
 import { SimBuckets, SimSecrets } from './storage';
 import {
   AwsError,
@@ -111,7 +112,13 @@ class CredentialStore {
     return principal;
   }
 
-  addSession(accountId: string, roleName: string, sessionName: string, expiresAtMs: number): Principal {
+  addSession(
+    accountId: string,
+    roleName: string,
+    sessionName: string,
+    expiresAtMs: number,
+    sessionPolicy?: SessionPolicy,
+  ): Principal {
     const accessKeyId = this.nextKey('ASIA', accountId);
     const principal: Principal = {
       accountId,
@@ -123,6 +130,7 @@ class CredentialStore {
       kind: 'assumed-role',
       roleName,
       expiresAtMs,
+      ...(sessionPolicy ? { sessionPolicy } : {}),
     };
     this.byKey.set(accessKeyId, principal);
     return principal;
@@ -145,6 +153,19 @@ function invalidToken(protocol: Protocol): AwsError {
 /** STS models this code for the query protocol too, so the SDK raises its ExpiredTokenException class. */
 function expiredToken(): AwsError {
   return new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+}
+
+/** The IAM action of a simulated operation, e.g. `acm:DescribeCertificate` (undefined for an unknown service). */
+export function iamAction(service: string, operation: string): string | undefined {
+  const definition = SERVICES.find((s) => s.name === service);
+  return definition ? `${definition.iamPrefix}:${operation}` : undefined;
+}
+
+/** A call its session policy does not allow, in the service's protocol (IAM's wording for session policies). */
+function sessionPolicyDenied(protocol: Protocol, caller: Principal, action: string): AwsError {
+  const message = `User: ${caller.arn} is not authorized to perform: ${action} because no session policy allows the ${action} action`;
+  if (protocol === 'awsQuery' || protocol === 'restXml') return new AwsError('AccessDenied', message, 403);
+  return new AwsError('AccessDeniedException', message, protocol === 'restJson1' ? 403 : 400);
 }
 
 function unknownOperation(protocol: Protocol, operation: string): AwsError {
@@ -267,6 +288,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         throw expiredToken();
       }
       if (service.regional && !org.isRegionEnabled(caller.accountId, auth.region)) throw invalidToken(protocol);
+      const action = `${service.iamPrefix}:${operation}`;
+      if (caller.sessionPolicy && !sessionPolicyAllows(caller.sessionPolicy, action)) {
+        throw sessionPolicyDenied(protocol, caller, action);
+      }
 
       const decision = faults.decide({
         service: service.name,
@@ -288,8 +313,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         faults,
         caller,
         region: auth.region,
-        issueSession: (accountId, roleName, sessionName, expiresAtMs) =>
-          credentials.addSession(accountId, roleName, sessionName, expiresAtMs),
+        issueSession: (accountId, roleName, sessionName, expiresAtMs, sessionPolicy) =>
+          credentials.addSession(accountId, roleName, sessionName, expiresAtMs, sessionPolicy),
         buckets,
         secrets,
       };

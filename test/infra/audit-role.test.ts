@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths';
-import { hubPrincipalArns } from '../../infra/role-names';
-import { AUDIT_ROLE_ACTIONS } from '../../lambdas/aws/permissions';
+import { HUB_ROLE_ARN_PATTERN, hubPrincipalArns } from '../../infra/role-names';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../lambdas/core/names';
 import {
   AUDIT_ROLE_LOGICAL_ID,
@@ -24,19 +23,36 @@ describe('the member-account audit role template', () => {
     expect(template).toMatchSnapshot();
   });
 
-  it('allows exactly the actions the scanner calls, and nothing else', () => {
-    expect(permissions).toHaveLength(1);
-    expect(permissions[0].Effect).toBe('Allow');
-    expect(permissions[0].Action).toEqual([...AUDIT_ROLE_ACTIONS]);
+  it('grants with the core feature set exactly the ACM reads on "*" and ListRegions on this account only', () => {
+    expect(permissions).toEqual([
+      {
+        Sid: 'ReadCertificates',
+        Effect: 'Allow',
+        Action: ['acm:ListCertificates', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
+        Resource: '*',
+      },
+      {
+        Sid: 'AccountListRegions',
+        Effect: 'Allow',
+        Action: ['account:ListRegions'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:account::${AWS::AccountId}:account' },
+      },
+    ]);
+    expect(template.Metadata['cert-monitor'].FeatureSets).toEqual(['core']);
   });
 
-  it('has no wildcard actions and says why its resource is "*"', () => {
-    for (const action of permissions.flatMap((s: Cfn) => [].concat(s.Action))) {
-      expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-    }
-    expect(permissions[0].Resource).toBe('*');
+  it('refuses a feature set it does not know instead of granting nothing or everything', () => {
+    expect(() => buildAuditRoleTemplate(['dns'])).toThrow(/unknown feature set dns/);
+  });
+
+  it('has no wildcard actions, says what each action exposes and why the ACM resource is "*"', () => {
+    const actions = permissions.flatMap((s: Cfn) => [].concat(s.Action));
+    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    expect(Object.keys(template.Metadata['cert-monitor'].Exposes).sort()).toEqual([...actions].sort());
     expect(template.Description).toMatch(/granted on "\*"/);
-    expect(template.Metadata['cert-monitor'].ResourceScoping).toMatch(/do not support resource-level permissions/);
+    expect(template.Metadata['cert-monitor'].ResourceScoping).toMatch(/does not support resource-level permissions/);
+    expect(JSON.stringify(template)).not.toContain('tag:GetResources');
   });
 
   it('trusts only the principals passed in, with the external id in every case', () => {
@@ -61,6 +77,29 @@ describe('the member-account audit role template', () => {
       'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1',
       'arn:aws:iam::222222222222:role/cert-monitor-list-targets-eu-west-1',
     ]);
+  });
+
+  it("accepts only the hub's role ARNs as trusted principals when installed by hand", () => {
+    const pattern = new RegExp(template.Parameters.TrustedPrincipalArns.AllowedPattern);
+    expect(template.Parameters.TrustedPrincipalArns.AllowedPattern).toBe(HUB_ROLE_ARN_PATTERN);
+    const hubs = [
+      { partition: 'aws', accountId: '222222222222', region: 'eu-west-1' },
+      { partition: 'aws-us-gov', accountId: '333333333333', region: 'us-gov-west-1' },
+      { partition: 'aws-cn', accountId: '444444444444', region: 'cn-northwest-1' },
+      { partition: 'aws', accountId: '555555555555', region: 'ap-southeast-5' },
+    ];
+    for (const arn of hubs.flatMap(hubPrincipalArns)) expect(arn).toMatch(pattern);
+    for (const other of [
+      '*',
+      'arn:aws:iam::222222222222:root',
+      '222222222222',
+      'arn:aws:iam::222222222222:user/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/Admin',
+      'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1/extra',
+      'arn:aws:iam::*:role/cert-monitor-scanner-eu-west-1',
+    ]) {
+      expect(other).not.toMatch(pattern);
+    }
   });
 
   it('hides the external id and defaults the role name and the organization condition', () => {

@@ -63,6 +63,7 @@ function listRegions(input: Input, ctx: HandlerContext) {
 export const account: ServiceDefinition = {
   scope: 'account',
   name: 'Account',
+  iamPrefix: 'account',
   protocol: 'restJson1',
   routes: { 'POST /listRegions': 'ListRegions' },
   regional: false,

@@ -210,6 +210,7 @@ function listTagsForCertificate(input: Input, ctx: HandlerContext) {
 export const acm: ServiceDefinition = {
   scope: 'acm',
   name: 'ACM',
+  iamPrefix: 'acm',
   protocol: 'awsJson1_1',
   targetPrefix: 'CertificateManager',
   regional: true,

@@ -3,6 +3,7 @@ import type { SimClock } from '../clock';
 import type { SimService } from '../counters';
 import type { Faults } from '../faults';
 import type { SimOrganization } from '../org';
+import type { SessionPolicy } from '../session-policy';
 import type { SimBuckets, SimSecrets } from '../storage';
 import { AwsError, type Protocol } from '../wire';
 
@@ -18,6 +19,8 @@ export interface Principal {
   roleName?: string;
   /** Simulation-clock expiry of session credentials. */
   expiresAtMs?: number;
+  /** The session policy the session was assumed with: it may do only what this allows. */
+  sessionPolicy?: SessionPolicy;
 }
 
 export interface HandlerContext {
@@ -26,7 +29,13 @@ export interface HandlerContext {
   faults: Faults;
   caller: Principal;
   region: string;
-  issueSession(accountId: string, roleName: string, sessionName: string, expiresAtMs: number): Principal;
+  issueSession(
+    accountId: string,
+    roleName: string,
+    sessionName: string,
+    expiresAtMs: number,
+    sessionPolicy?: SessionPolicy,
+  ): Principal;
   /** The hub's own resources: S3 buckets and Secrets Manager secrets. */
   buckets: SimBuckets;
   secrets: SimSecrets;
@@ -39,6 +48,8 @@ export interface ServiceDefinition {
   /** The SigV4 credential-scope name (`acm`, `sts`, `organizations`, `account`, `tagging`, `s3`, `secretsmanager`). */
   scope: string;
   name: SimService;
+  /** The service prefix of its IAM actions (`acm`, `account`, `tag`, ...): an operation's action is `prefix:Operation`. */
+  iamPrefix: string;
   protocol: Protocol;
   /** awsJson: the `X-Amz-Target` prefix before the dot. */
   targetPrefix?: string;

@@ -73,6 +73,7 @@ function describeOrganization(_input: Input, ctx: HandlerContext) {
 export const organizations: ServiceDefinition = {
   scope: 'organizations',
   name: 'Organizations',
+  iamPrefix: 'organizations',
   protocol: 'awsJson1_1',
   targetPrefix: 'AWSOrganizationsV20161128',
   regional: false,

@@ -56,6 +56,7 @@ function getObject(input: Input, ctx: HandlerContext) {
 export const s3: ServiceDefinition = {
   scope: 's3',
   name: 'S3',
+  iamPrefix: 's3',
   protocol: 'restXml',
   route,
   // Buckets are reached from any region the client is configured for.

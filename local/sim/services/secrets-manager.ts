@@ -56,6 +56,7 @@ function putSecretValue(input: Input, ctx: HandlerContext) {
 export const secretsManager: ServiceDefinition = {
   scope: 'secretsmanager',
   name: 'SecretsManager',
+  iamPrefix: 'secretsmanager',
   protocol: 'awsJson1_1',
   targetPrefix: 'secretsmanager',
   regional: true,

@@ -1,4 +1,5 @@
 /** STS (awsQuery, XML answers): AssumeRole with trust, ExternalId and duration checks; GetCallerIdentity. */
+import { parseSessionPolicy, SESSION_POLICY_MAX_CHARS } from '../session-policy';
 import { AwsError } from '../wire';
 import { type HandlerContext, type Input, intInput, type ServiceDefinition } from './context';
 
@@ -45,8 +46,11 @@ function assumeRole(input: Input, ctx: HandlerContext) {
       }.`,
     );
   }
+  // The session's permissions are the role's and this policy's intersection (checked on every call it makes).
+  const policyText = typeof input.Policy === 'string' && input.Policy !== '' ? input.Policy : undefined;
+  const policy = policyText === undefined ? undefined : parseSessionPolicy(policyText);
   const expiresAtMs = ctx.clock.nowMs() + duration * 1000;
-  const session = ctx.issueSession(accountId, roleName, sessionName, expiresAtMs);
+  const session = ctx.issueSession(accountId, roleName, sessionName, expiresAtMs, policy);
   return {
     Credentials: {
       AccessKeyId: session.accessKeyId,
@@ -55,7 +59,8 @@ function assumeRole(input: Input, ctx: HandlerContext) {
       Expiration: new Date(expiresAtMs),
     },
     AssumedRoleUser: { AssumedRoleId: session.userId, Arn: session.arn },
-    PackedPolicySize: 0,
+    // AWS reports the packed (compressed) size; the plaintext share of its limit is the simulator's estimate.
+    PackedPolicySize: policyText ? Math.ceil((policyText.length / SESSION_POLICY_MAX_CHARS) * 100) : 0,
   };
 }
 
@@ -75,6 +80,7 @@ function getCallerIdentity(_input: Input, ctx: HandlerContext) {
 export const sts: ServiceDefinition = {
   scope: 'sts',
   name: 'STS',
+  iamPrefix: 'sts',
   protocol: 'awsQuery',
   xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
   regional: true,

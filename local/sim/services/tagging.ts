@@ -66,6 +66,7 @@ function invalidParameterBoth(): never {
 export const tagging: ServiceDefinition = {
   scope: 'tagging',
   name: 'Tagging',
+  iamPrefix: 'tag',
   protocol: 'awsJson1_1',
   targetPrefix: 'ResourceGroupsTaggingAPI_20170126',
   regional: true,

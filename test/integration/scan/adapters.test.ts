@@ -1,14 +1,12 @@
 /** The AWS adapters with real SDK clients against the simulated organization. */
 import type { AccountClient } from '@aws-sdk/client-account';
 import { ListCertificatesCommand } from '@aws-sdk/client-acm';
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCertificates } from '../../../lambdas/aws/acm';
-import { CallCounter, createAccountClient, createTaggingClient } from '../../../lambdas/aws/clients';
+import { listCertificates, listCertificateTags } from '../../../lambdas/aws/acm';
+import { CallCounter, createAccountClient } from '../../../lambdas/aws/clients';
 import { AssumeRoleError, RoleCredentials } from '../../../lambdas/aws/credentials';
 import { listOrganizationAccounts } from '../../../lambdas/aws/organizations';
 import { listEnabledRegions } from '../../../lambdas/aws/regions';
-import { getCertificateTags, TaggingDeniedError } from '../../../lambdas/aws/tagging';
 import type { Target } from '../../../lambdas/core/model';
 import { generateScenario } from '../../../local/sim';
 import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, simArns, startScanHarness } from './sim-harness';
@@ -97,36 +95,22 @@ describe('Organizations and Account adapters against the simulator', () => {
   });
 });
 
-describe('tagging adapter against the simulator', () => {
-  it('reads every tagged certificate of the target in pages of 100', async () => {
+describe('certificate tags against the simulator', () => {
+  it("reads one certificate's tags with ListTagsForCertificate, and none for a certificate never tagged", async () => {
+    const records = h.sim.org.certificatesIn(large.accountId, large.region);
+    const tagged = records.find((r) => r.certificate.tags && Object.keys(r.certificate.tags).length > 0);
+    const untagged = records.find((r) => !r.certificate.tags);
+    if (!tagged || !untagged) throw new Error('the scenario lacks a tagged and an untagged certificate');
     const calls = new CallCounter();
-    const client: ResourceGroupsTaggingAPIClient = createTaggingClient({
-      ...CLIENT_CONFIG,
-      region: large.region,
-      credentials: h.roles.provider(large.accountId),
-      calls,
-    });
+    const acm = h.acm(large, calls);
 
-    const tags = await getCertificateTags(client, large);
+    const tags = await listCertificateTags(acm, { ...large, arn: tagged.certificate.arn });
+    const none = await listCertificateTags(acm, { ...large, arn: untagged.certificate.arn });
 
-    const tagged = h.sim.org.certificatesIn(large.accountId, large.region).filter((r) => r.certificate.tags);
-    expect(tags.size).toBe(tagged.length);
-    for (const record of tagged) expect(tags.get(record.certificate.arn)).toEqual(record.certificate.tags);
-    expect(calls.calls['Tagging.GetResources']).toBe(Math.max(1, Math.ceil(tagged.length / 100)));
-    client.destroy();
-  });
-
-  it('raises TaggingDeniedError when the account denies the tagging API', async () => {
-    h.sim.faults.denyTagging(large.accountId);
-    const client = createTaggingClient({
-      ...CLIENT_CONFIG,
-      region: large.region,
-      credentials: h.roles.provider(large.accountId),
-    });
-
-    await expect(getCertificateTags(client, large)).rejects.toBeInstanceOf(TaggingDeniedError);
-    h.sim.faults.allowTagging(large.accountId);
-    client.destroy();
+    expect(tags).toEqual(tagged.certificate.tags);
+    expect(none).toEqual({});
+    expect(calls.calls['ACM.ListTagsForCertificate']).toBe(2);
+    acm.destroy();
   });
 });
 

@@ -68,7 +68,7 @@ describe('runAudit against the simulated organization', () => {
     // Every ACM call the simulator answered is accounted for in some target's apiCalls.
     const counted = (operation: string) => result.targets.reduce((sum, t) => sum + (t.apiCalls[operation] ?? 0), 0);
     const answered = h.sim.counters.snapshot().byOperation;
-    for (const operation of ['ACM.ListCertificates', 'ACM.DescribeCertificate', 'Tagging.GetResources']) {
+    for (const operation of ['ACM.ListCertificates', 'ACM.DescribeCertificate', 'ACM.ListTagsForCertificate']) {
       expect(counted(operation)).toBe(answered[operation]);
     }
   });

@@ -1,3 +1,5 @@
+import { ListRegionsCommand } from '@aws-sdk/client-account';
+import { ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTERNAL_ID, MANAGEMENT, MEMBER, START, SUSPENDED } from '../../unit/sim/fixture';
@@ -114,5 +116,71 @@ describe('simulated STS', () => {
       $metadata: { httpStatusCode: 400 },
     });
     h.sim.clock.set(START);
+  });
+
+  describe('session policies', () => {
+    async function assumeWith(policy: string) {
+      const answer = await clients
+        .sts(h.sim)
+        .send(
+          new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'scan', ExternalId: EXTERNAL_ID, Policy: policy }),
+        );
+      return {
+        packedPolicySize: answer.PackedPolicySize,
+        credentials: {
+          accessKeyId: answer.Credentials?.AccessKeyId as string,
+          secretAccessKey: answer.Credentials?.SecretAccessKey as string,
+          sessionToken: answer.Credentials?.SessionToken,
+        },
+      };
+    }
+    const allow = (...actions: string[]) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+
+    it('leaves the session only what the policy allows: an action outside it is AccessDenied', async () => {
+      const { credentials, packedPolicySize } = await assumeWith(allow('account:ListRegions'));
+
+      const regions = await clients.account(h.sim, { credentials }).send(new ListRegionsCommand({}));
+      const listing = clients.acm(h.sim, { credentials }).send(new ListCertificatesCommand({}));
+
+      expect(regions.Regions?.length).toBeGreaterThan(0);
+      await expect(listing).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining(
+          'not authorized to perform: acm:ListCertificates because no session policy allows the acm:ListCertificates action',
+        ),
+      });
+      expect(packedPolicySize).toBeGreaterThan(0);
+    });
+
+    it('matches wildcards, and an explicit Deny wins over an Allow', async () => {
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'acm:List*', Resource: '*' },
+          { Effect: 'Allow', Action: 'account:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'account:ListRegions', Resource: '*' },
+        ],
+      });
+      const { credentials } = await assumeWith(policy);
+
+      await expect(clients.acm(h.sim, { credentials }).send(new ListCertificatesCommand({}))).resolves.toBeDefined();
+      await expect(clients.account(h.sim, { credentials }).send(new ListRegionsCommand({}))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+      });
+    });
+
+    it.each([
+      ['not JSON', '{', 'MalformedPolicyDocumentException'],
+      ['no statement', JSON.stringify({ Version: '2012-10-17', Statement: [] }), 'MalformedPolicyDocumentException'],
+      [
+        'longer than 2,048 characters',
+        allow(...Array.from({ length: 200 }, (_, i) => `acm:Action${i}`)),
+        'ValidationError',
+      ],
+    ])('refuses a session policy that is %s', async (_case, policy, code) => {
+      await expect(assumeWith(policy)).rejects.toMatchObject({ name: code, $metadata: { httpStatusCode: 400 } });
+    });
   });
 });

@@ -2,7 +2,13 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallCounter } from '../../../lambdas/aws/clients';
-import { AssumeRoleError, RoleCredentials, roleSessionName } from '../../../lambdas/aws/credentials';
+import {
+  AssumeRoleError,
+  RoleCredentials,
+  roleSessionName,
+  SESSION_POLICY_MAX_CHARS,
+} from '../../../lambdas/aws/credentials';
+import { sessionPolicy } from '../../../lambdas/aws/permissions';
 import { ROLE_SESSION_PREFIX } from '../../../lambdas/core/names';
 
 const sts = mockClient(STSClient);
@@ -44,6 +50,43 @@ describe('RoleCredentials', () => {
       ExternalId: 'ext-1',
       RoleSessionName: `${ROLE_SESSION_PREFIX}-r1`,
     });
+  });
+
+  it('passes the session policy as AssumeRole Policy, so the session holds only those actions', async () => {
+    sts.on(AssumeRoleCommand).resolves(issued('k1', Date.now() + HOUR));
+    const roles = new RoleCredentials({
+      sts: client,
+      roleName: 'R',
+      runId: 'r1',
+      sessionPolicy: sessionPolicy('listTargets'),
+    });
+
+    await roles.get('111111111111');
+
+    const policy = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.Policy;
+    expect(JSON.parse(policy ?? '{}')).toEqual(sessionPolicy('listTargets'));
+    expect(policy?.length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
+  });
+
+  it('sends no Policy without a session policy, and refuses one longer than AssumeRole takes', async () => {
+    sts.on(AssumeRoleCommand).resolves(issued('k1', Date.now() + HOUR));
+    await new RoleCredentials({ sts: client, roleName: 'R', runId: 'r1' }).get('111111111111');
+    const huge = {
+      ...sessionPolicy('scanTarget'),
+      Statement: [
+        {
+          Sid: 'Many',
+          Effect: 'Allow' as const,
+          Action: Array.from({ length: 200 }, (_, i) => `acm:A${i}`),
+          Resource: '*' as const,
+        },
+      ],
+    };
+
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.Policy).toBeUndefined();
+    expect(() => new RoleCredentials({ sts: client, roleName: 'R', runId: 'r1', sessionPolicy: huge })).toThrow(
+      /session policy is \d+ characters; AssumeRole takes at most 2048/,
+    );
   });
 
   it('reuses credentials per account, shares a call in flight, and records the call once', async () => {

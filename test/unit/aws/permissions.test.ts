@@ -1,14 +1,63 @@
 import { describe, expect, it } from 'vitest';
 import { ACM_ACTIONS } from '../../../lambdas/aws/acm';
-import { AUDIT_ROLE_ACTIONS } from '../../../lambdas/aws/permissions';
+import {
+  ACTION_EXPOSURE,
+  AUDIT_ROLE_CALLERS,
+  auditRoleActions,
+  auditSessionPolicy,
+  callerActions,
+  enabledFeatureSets,
+  FEATURE_SETS,
+  sessionPolicy,
+} from '../../../lambdas/aws/permissions';
 import { ACCOUNT_ACTIONS } from '../../../lambdas/aws/regions';
-import { TAGGING_ACTIONS } from '../../../lambdas/aws/tagging';
 
-describe('AUDIT_ROLE_ACTIONS', () => {
-  it('is exactly what the member-account adapters declare, read-only, without duplicates', () => {
-    const declared = [...ACM_ACTIONS, ...TAGGING_ACTIONS, ...ACCOUNT_ACTIONS];
+describe('audit role permissions', () => {
+  it('grants with the core set exactly what the member-account adapters declare, read-only, without duplicates', () => {
+    const declared = [...ACM_ACTIONS, ...ACCOUNT_ACTIONS];
 
-    expect([...AUDIT_ROLE_ACTIONS].sort()).toEqual([...new Set(declared)].sort());
-    for (const action of AUDIT_ROLE_ACTIONS) expect(action).toMatch(/^[a-z]+:(List|Describe|Get)[A-Za-z]+$/);
+    const actions = auditRoleActions();
+
+    expect([...actions].sort()).toEqual([...new Set(declared)].sort());
+    expect(new Set(actions).size).toBe(actions.length);
+    for (const action of actions) expect(action).toMatch(/^[a-z]+:(List|Describe|Get)[A-Za-z]+$/);
+  });
+
+  it('has no bulk tagging action: tag:GetResources would expose every tagged resource of every service', () => {
+    expect(auditRoleActions()).not.toContain('tag:GetResources');
+    expect(auditRoleActions().every((action) => action.startsWith('acm:') || action === 'account:ListRegions')).toBe(
+      true,
+    );
+  });
+
+  it('gives each caller only the actions it calls: ListTargets lists regions, ScanTarget reads ACM', () => {
+    expect(callerActions('listTargets')).toEqual(['account:ListRegions']);
+    expect(callerActions('scanTarget')).toEqual([
+      'acm:ListCertificates',
+      'acm:DescribeCertificate',
+      'acm:ListTagsForCertificate',
+    ]);
+  });
+
+  it('builds session policies from the same actions, one statement on "*"', () => {
+    for (const caller of AUDIT_ROLE_CALLERS) {
+      expect(sessionPolicy(caller)).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Sid: `${caller}Only`, Effect: 'Allow', Action: callerActions(caller), Resource: '*' }],
+      });
+    }
+    expect(auditSessionPolicy().Statement[0]?.Action).toEqual(auditRoleActions());
+  });
+
+  it('says what every declared action exposes', () => {
+    for (const features of Object.values(FEATURE_SETS)) {
+      for (const action of Object.values(features.actions).flat()) expect(ACTION_EXPOSURE[action]).toBeTruthy();
+    }
+  });
+
+  it('always has the core set on and names the known sets when given an unknown one', () => {
+    expect(enabledFeatureSets()).toEqual(['core']);
+    expect(enabledFeatureSets(['core'])).toEqual(['core']);
+    expect(() => enabledFeatureSets(['probe'])).toThrow(/unknown feature set probe; known feature sets: core/);
   });
 });

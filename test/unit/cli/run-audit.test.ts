@@ -6,10 +6,10 @@ import {
   type CertificateSummary,
   DescribeCertificateCommand,
   ListCertificatesCommand,
+  ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +30,6 @@ import { daysFrom } from '../core/certificate-fixture';
 
 const sts = mockClient(STSClient);
 const acm = mockClient(ACMClient);
-const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const NOW = new Date('2026-12-01T00:00:00Z');
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const work = mkdtempSync(join(tmpdir(), 'audit-run-'));
@@ -52,7 +51,6 @@ function cli(argv: string[]): CliOptions {
 
 const openClients: OpenTargetClients = async (target) => ({
   acm: new ACMClient({ region: target.region, credentials }),
-  tagging: new ResourceGroupsTaggingAPIClient({ region: target.region, credentials }),
   close: () => undefined,
 });
 
@@ -88,7 +86,6 @@ function summary(n: number, daysLeft: number): CertificateSummary {
 beforeEach(() => {
   sts.reset();
   acm.reset();
-  tagging.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::111111111111:user/me' });
   sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
     if (input.RoleArn.includes('222222222222'))
@@ -96,10 +93,10 @@ beforeEach(() => {
     return { Credentials: { AccessKeyId: 'k', SecretAccessKey: 's', Expiration: new Date(Date.now() + 3_600_000) } };
   });
   acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1, 5), summary(2, 150)] });
+  acm.on(ListTagsForCertificateCommand).resolves({ Tags: [] });
   acm.on(DescribeCertificateCommand).callsFake(async (input: { CertificateArn: string }) => ({
     Certificate: { CertificateArn: input.CertificateArn, Issuer: 'Amazon' },
   }));
-  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
 });
 
 describe('runAuditCommand', () => {

@@ -1,6 +1,10 @@
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
-import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  ACMClient,
+  DescribeCertificateCommand,
+  ListCertificatesCommand,
+  ListTagsForCertificateCommand,
+} from '@aws-sdk/client-acm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +30,7 @@ describe('runAudit', () => {
       ],
     });
     acm.on(DescribeCertificateCommand).resolves({ Certificate: { CertificateArn: 'arn:1' } });
-    mockClient(ResourceGroupsTaggingAPIClient).on(GetResourcesCommand).resolves({});
+    acm.on(ListTagsForCertificateCommand).resolves({ Tags: [] });
     const progress: AuditProgress[] = [];
 
     const result = await runAudit(

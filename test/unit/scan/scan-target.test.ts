@@ -7,7 +7,6 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-acm';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OpenTargetClients } from '../../../lambdas/aws/clients';
@@ -17,7 +16,6 @@ import { type ScanOptions, scanTarget } from '../../../lambdas/scan/scan-target'
 import { MemoryStore } from './memory-store';
 
 const acm = mockClient(ACMClient);
-const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const target: Target = { accountId: '111111111111', accountName: 'prod', region: 'eu-west-1' };
 const now = new Date('2026-11-27T06:00:00Z');
@@ -31,7 +29,6 @@ const arn = (n: number) => `arn:aws:acm:eu-west-1:111111111111:certificate/${n}`
 
 const openClients: OpenTargetClients = async () => ({
   acm: new ACMClient({ region: target.region, credentials }),
-  tagging: new ResourceGroupsTaggingAPIClient({ region: target.region, credentials }),
   close: () => undefined,
 });
 
@@ -56,12 +53,15 @@ function describes(): string[] {
 
 beforeEach(() => {
   acm.reset();
-  tagging.reset();
   acm.on(DescribeCertificateCommand).callsFake(async (input: { CertificateArn: string }) => ({
     Certificate: { CertificateArn: input.CertificateArn, Issuer: 'Amazon', InUseBy: ['arn:aws:cloudfront::1:d/X'] },
   }));
-  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+  acm.on(ListTagsForCertificateCommand).resolves({ Tags: [] });
 });
+
+function tagReads(): string[] {
+  return acm.commandCalls(ListTagsForCertificateCommand).map((call) => call.args[0].input.CertificateArn ?? '');
+}
 
 describe('scanTarget', () => {
   it('asks for no tags in an account-region that holds no certificate', async () => {
@@ -71,14 +71,14 @@ describe('scanTarget', () => {
 
     expect(result.status).toBe('ok');
     expect(certificates).toEqual([]);
-    expect(tagging.commandCalls(GetResourcesCommand)).toHaveLength(0);
+    expect(tagReads()).toHaveLength(0);
   });
 
-  it('describes every certificate on a first scan and adds the bulk tags', async () => {
+  it('describes every certificate on a first scan and reads the tags of each with ACM', async () => {
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(2), summary(1)] });
-    tagging
-      .on(GetResourcesCommand)
-      .resolves({ ResourceTagMappingList: [{ ResourceARN: arn(1), Tags: [{ Key: 'owner', Value: 'team-a' }] }] });
+    acm
+      .on(ListTagsForCertificateCommand, { CertificateArn: arn(1) })
+      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] });
 
     const { result, certificates, changes } = await scanTarget({ openClients }, { runId: 'r1', target, now, options });
 
@@ -89,6 +89,7 @@ describe('scanTarget', () => {
       startedAt: now.toISOString(),
     });
     expect(describes().sort()).toEqual([arn(1), arn(2)]);
+    expect(tagReads().sort()).toEqual([arn(1), arn(2)]);
     expect(certificates.map((c) => [c.arn, c.issuer, c.tags])).toEqual([
       [arn(1), 'Amazon', { owner: 'team-a' }],
       [arn(2), 'Amazon', {}],
@@ -118,20 +119,47 @@ describe('scanTarget', () => {
     expect(first).toMatchObject({ issuer: 'Amazon', describedAt: now.toISOString() });
   });
 
-  it('falls back to ListTagsForCertificate when the tagging API is denied', async () => {
+  it('reads tags only of the certificates it describes; the others keep their stored tags', async () => {
+    const store = new MemoryStore();
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2)] });
-    tagging.on(GetResourcesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     acm
       .on(ListTagsForCertificateCommand, { CertificateArn: arn(1) })
-      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] })
+      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] });
+    await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
+    acm.resetHistory();
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2, { InUse: false })] });
+    acm
       .on(ListTagsForCertificateCommand, { CertificateArn: arn(2) })
-      .resolves({ Tags: [] });
+      .resolves({ Tags: [{ Key: 'owner', Value: 'team-b' }] });
 
-    const { result, certificates } = await scanTarget({ openClients }, { runId: 'r1', target, now, options });
+    const later = new Date(now.getTime() + 3_600_000);
+    const { certificates } = await scanTarget({ openClients, store }, { runId: 'r2', target, now: later, options });
 
-    expect(result.status).toBe('ok');
-    expect(acm.commandCalls(ListTagsForCertificateCommand)).toHaveLength(2);
-    expect(certificates.map((c) => c.tags)).toEqual([{ owner: 'team-a' }, {}]);
+    expect(tagReads()).toEqual([arn(2)]);
+    expect(certificates.map((c) => c.tags)).toEqual([{ owner: 'team-a' }, { owner: 'team-b' }]);
+  });
+
+  it('keeps the stored tags and is partial when a tag read fails', async () => {
+    const store = new MemoryStore();
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1)] });
+    acm
+      .on(ListTagsForCertificateCommand, { CertificateArn: arn(1) })
+      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] });
+    await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1, { InUse: false })] });
+    acm
+      .on(ListTagsForCertificateCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: {} }));
+
+    const later = new Date(now.getTime() + 3_600_000);
+    const { result, certificates, changes } = await scanTarget(
+      { openClients, store },
+      { runId: 'r2', target, now: later, options },
+    );
+
+    expect(result).toMatchObject({ status: 'partial', errorCode: 'AccessDeniedException' });
+    expect(certificates[0]).toMatchObject({ tags: { owner: 'team-a' }, describedAt: later.toISOString() });
+    expect(changes.some((c) => c.type === 'TAGS_CHANGED')).toBe(false);
   });
 
   it('is partial when one describe fails for good, returns every certificate and removes nothing', async () => {

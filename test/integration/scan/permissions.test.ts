@@ -1,0 +1,116 @@
+/**
+ * The audit role's permissions against what the code really sends: ListTargets and a ScanTarget child run against
+ * the simulator with their own session policies, the simulator records every call each makes in the member accounts,
+ * and the IAM actions of those calls must be exactly the actions the adapters declare for that caller. A call the
+ * declaration lacks is refused by the session policy (and fails here); an action declared but never called is a
+ * permission the role grants for nothing (and fails here too).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStsClient } from '../../../lambdas/aws/clients';
+import { AUDIT_ROLE_CALLERS, auditRoleActions, callerActions, sessionPolicy } from '../../../lambdas/aws/permissions';
+import type { Target } from '../../../lambdas/core/model';
+import { scanOneTarget } from '../../../lambdas/pipeline/scan-one-target';
+import { listTargets } from '../../../lambdas/scan/list-targets';
+import { generateScenario, iamAction } from '../../../local/sim';
+import { MemoryStore } from '../../unit/scan/memory-store';
+import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, startScanHarness } from './sim-harness';
+
+let h: ScanHarness;
+let members: string[];
+/** The hub's STS client, recording the session policy of every AssumeRole it sends. */
+let sts: ReturnType<typeof createStsClient>;
+const policiesSent: Array<string | undefined> = [];
+
+beforeAll(async () => {
+  const scenario = generateScenario({
+    seed: 5,
+    accounts: 4,
+    regions: ['us-east-1', 'eu-west-1'],
+    certificatesPerTarget: { min: 3, max: 6 },
+    externalId: EXTERNAL_ID,
+    inactiveAccounts: false,
+    taggingDeniedAccounts: 0,
+  });
+  h = await startScanHarness(scenario);
+  sts = createStsClient(CLIENT_CONFIG);
+  sts.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'AssumeRoleCommand') {
+        policiesSent.push((args.input as { Policy?: string }).Policy);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordSessionPolicy' },
+  );
+  members = h.sim.org
+    .accounts()
+    .map((account) => account.id)
+    .filter((id) => id !== h.sim.org.managementAccountId);
+});
+
+afterAll(async () => {
+  sts.destroy();
+  await h.close();
+});
+
+/** The IAM actions of the calls made in member accounts (their audit-role sessions) since the last reset. */
+function actionsCalled(): { actions: string[]; refused: number } {
+  const inMembers = h.sim.counters.entries().filter((call) => members.includes(call.accountId));
+  const actions = [...new Set(inMembers.map((call) => iamAction(call.service, call.operation) ?? call.service))];
+  const refused = inMembers.filter((call) => call.outcome === 'error').reduce((sum, call) => sum + call.count, 0);
+  return { actions: actions.sort(), refused };
+}
+
+describe('audit role actions against the calls the adapters make', () => {
+  const called: Record<string, string[]> = {};
+  let targets: Target[] = [];
+
+  it('ListTargets calls exactly the actions declared for it, none refused by its session policy', async () => {
+    h.sim.counters.reset();
+    policiesSent.length = 0;
+
+    const listed = await listTargets(
+      { sts, clientConfig: CLIENT_CONFIG, now: h.hub.clock },
+      { accounts: members, regions: 'enabled', roleName: ROLE_NAME, externalId: EXTERNAL_ID, runId: 'perm-list' },
+    );
+    targets = listed.targets;
+
+    const { actions, refused } = actionsCalled();
+    expect(listed.failures).toEqual([]);
+    expect(refused).toBe(0);
+    expect(actions).toEqual([...callerActions('listTargets')].sort());
+    expect(policiesSent).toHaveLength(members.length);
+    for (const policy of policiesSent) expect(JSON.parse(policy ?? 'null')).toEqual(sessionPolicy('listTargets'));
+    called.listTargets = actions;
+  });
+
+  it('ScanTarget calls exactly the actions declared for it, none refused by its session policy', async () => {
+    h.sim.counters.reset();
+    policiesSent.length = 0;
+    const store = new MemoryStore();
+
+    const summaries = await Promise.all(
+      targets.map((target) =>
+        scanOneTarget(
+          { sts, store, clientConfig: CLIENT_CONFIG },
+          { runId: 'perm-scan', target, now: h.sim.clock.now(), roleName: ROLE_NAME, externalId: EXTERNAL_ID },
+        ),
+      ),
+    );
+
+    const { actions, refused } = actionsCalled();
+    expect(summaries.every((summary) => summary.status === 'ok')).toBe(true);
+    expect(summaries.reduce((sum, summary) => sum + summary.certificateCount, 0)).toBeGreaterThan(0);
+    expect(refused).toBe(0);
+    expect(actions).toEqual([...callerActions('scanTarget')].sort());
+    expect(policiesSent.length).toBeGreaterThan(0);
+    for (const policy of policiesSent) expect(JSON.parse(policy ?? 'null')).toEqual(sessionPolicy('scanTarget'));
+    called.scanTarget = actions;
+  });
+
+  it('the role grants exactly what the callers together called', () => {
+    const all = AUDIT_ROLE_CALLERS.flatMap((caller) => called[caller] ?? []);
+
+    expect([...new Set(all)].sort()).toEqual([...auditRoleActions()].sort());
+  });
+});
