@@ -233,6 +233,11 @@ const configSchema = z.strictObject({
     .string(hint('must be a Secrets Manager secret name'))
     .regex(SECRET_NAME, 'must be a Secrets Manager secret name: 1-512 characters from letters, digits and /_+=.@-')
     .default('cert-monitor/slack'),
+  /** The one role, besides the Lambdas that post to Slack, allowed to read the webhook URLs back (e.g. an admin's). */
+  slackSecretAdminRoleArn: z
+    .string(hint('must be an IAM role ARN'))
+    .regex(ROLE_ARN, 'must be an IAM role ARN, e.g. "arn:aws:iam::222222222222:role/platform-admin"')
+    .optional(),
   ownerTagKey: z
     .string(hint('must be a tag key'))
     .min(1, 'must be a tag key of 1-128 characters')

@@ -8,6 +8,7 @@ import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/core/names';
+import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
 import type { CertMonitorConfig } from './config';
 import { Alerting } from './constructs/alerting';
 import { MonitorDashboard } from './constructs/dashboard';
@@ -150,14 +151,9 @@ export class HubStack extends Stack {
       timeout: Duration.minutes(1),
     });
 
-    for (const fn of [listTargets, scanTarget, finalizeRun, heartbeat]) {
-      this.table.table.grantReadWriteData(fn.role);
-      acknowledgeFinding(
-        fn.role,
-        arnWildcardFinding(this.table.table, '/index/*'),
-        'Queries the sparse attention index of the state table; the grant is on the index ARNs of this one table.',
-      );
-    }
+    const functions = { listTargets, scanTarget, finalizeRun, heartbeat };
+    for (const [name, fn] of Object.entries(functions))
+      this.grantTableAccess(fn.role, TABLE_ACCESS[name as keyof typeof TABLE_ACCESS]);
     this.grantAssumeAuditRole(config, scanTarget.role, 'reads ACM certificates and their tags');
     this.grantAssumeAuditRole(config, listTargets.role, "lists each account's enabled regions");
     this.grantListAccounts(config, listTargets.role, this.organizationRoleArn(config));
@@ -177,7 +173,29 @@ export class HubStack extends Stack {
 
     this.alerting.slackSecret.grantRead(finalizeRun.role);
     this.alerting.slackSecret.grantRead(heartbeat.role);
+    this.alerting.restrictSlackSecretReaders([finalizeRun.role, heartbeat.role], config.slackSecretAdminRoleArn);
     return { listTargets, scanTarget, finalizeRun, heartbeat };
+  }
+
+  /** Exactly the DynamoDB actions the function's use case calls (TABLE_ACCESS), on this table (and its index). */
+  private grantTableAccess(role: IRole, access: TableAccess): void {
+    const table = this.table.table;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'StateTable', actions: [...access.actions], resources: [table.tableArn] }),
+    );
+    if (!access.queriesIndex) return;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'StateTableAttentionIndex',
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/*`],
+      }),
+    );
+    acknowledgeFinding(
+      role,
+      arnWildcardFinding(table, '/index/*'),
+      'Query on the index ARNs of this one table, whose only index is the sparse attention index.',
+    );
   }
 
   /**

@@ -2,7 +2,7 @@
  * How people hear about the monitor itself: the Slack secret the Lambdas read, and CloudWatch alarms on an
  * SNS topic that work even when Slack does not (a revoked webhook, a broken Lambda, a deleted schedule).
  */
-import { Duration, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -12,7 +12,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -60,6 +60,8 @@ export class Alerting extends Construct {
       secretName: props.slackSecretName,
       description: 'Slack incoming webhook URLs of the certificate monitor: {"digestWebhookUrl","alertsWebhookUrl"}',
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify(SLACK_SECRET_PLACEHOLDER)),
+      // The webhook URLs were set by hand and cannot be read back from Slack: deleting the stack keeps them.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledgeFinding(
       this.slackSecret,
@@ -74,12 +76,15 @@ export class Alerting extends Construct {
       description: 'Encrypts the certificate monitor alarm topic',
       enableKeyRotation: true,
     });
+    // Only for alarms of this account: the service principal alone would let CloudWatch use the key on behalf of
+    // any account's alarms.
     key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
     this.topic = new Topic(this, 'Topic', {
@@ -105,6 +110,29 @@ export class Alerting extends Construct {
         'Slack rejected a webhook (revoked, channel archived or URL wrong): digests and alerts are not arriving. ' +
         'Set a new URL in the Slack secret.',
     });
+  }
+
+  /**
+   * Lets only these roles read the webhook URLs: in its own account a secret is readable by any principal whose
+   * IAM policy allows it, so the resource policy denies GetSecretValue to every other principal. `adminRoleArn`
+   * (config `slackSecretAdminRoleArn`) is the one person-facing role that may read it back; writing a new value
+   * (PutSecretValue) is not restricted here.
+   */
+  restrictSlackSecretReaders(readers: readonly IRole[], adminRoleArn?: string): void {
+    this.slackSecret.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheMonitorReadsTheWebhooks',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [...readers.map((role) => role.roleArn), ...(adminRoleArn ? [adminRoleArn] : [])],
+          },
+        },
+      }),
+    );
   }
 
   /** Alarms when a run fails or times out. */

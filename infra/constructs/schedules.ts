@@ -37,9 +37,21 @@ export class Schedules extends Construct {
       }),
     });
     // Own role (not the shared one the target would create at stack level), so its grant is acknowledged here.
+    // Trusted like the run schedule's role: Scheduler only, for schedules of this account's default group (the
+    // schedule's own ARN would make the role and the schedule depend on each other).
+    const stack = Stack.of(this);
     const heartbeatRole = new Role(this, 'HeartbeatRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
       }),
     });
     this.heartbeat = new Schedule(this, 'Heartbeat', {

@@ -36,6 +36,7 @@ describe('parseConfig', () => {
       logRetentionDays: 90,
       historyDays: 90,
     });
+    expect(config.features).toEqual([]);
     expect(config.alarmEmail).toBeUndefined();
     expect(config.organization).toBeUndefined();
   });
@@ -48,6 +49,13 @@ describe('parseConfig', () => {
 
   it.each([
     ['a missing external id', { externalId: undefined }, /certMonitor\.externalId: is required/],
+    [
+      'an unknown feature set',
+      { features: ['probe'] },
+      /certMonitor\.features: "probe" is not an optional feature set; known: none yet/,
+    ],
+    ['the core set named as optional', { features: ['core'] }, /certMonitor\.features: "core" is not an optional/],
+    ['a Slack admin that is not a role', { slackSecretAdminRoleArn: 'admin' }, /certMonitor\.slackSecretAdminRoleArn/],
     ['a one-character external id', { externalId: 'x' }, /certMonitor\.externalId: must be 2-1224 characters/],
     ['an external id with spaces', { externalId: 'has spaces' }, /certMonitor\.externalId/],
     [

@@ -200,12 +200,109 @@ describe('HubStack', () => {
       expect(s3Actions('HeartbeatRole')).toEqual([]);
     });
 
+    it('gives each Lambda exactly the table actions its use case calls: no Scan, no streams, DeleteItem once', () => {
+      const tableActions = (path: string) =>
+        policyStatements(hub)
+          .filter((s) => s.path.startsWith(path) && actionsOf(s.statement).some((a) => a.startsWith('dynamodb:')))
+          .map((s) => ({ sid: s.statement.Sid, actions: actionsOf(s.statement) }));
+      const writer = [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ];
+      const index = { sid: 'StateTableAttentionIndex', actions: ['dynamodb:Query'] };
+
+      expect(tableActions('ListTargetsRole')).toEqual([{ sid: 'StateTable', actions: writer }]);
+      expect(tableActions('ScanTargetRole')).toEqual([{ sid: 'StateTable', actions: writer }]);
+      expect(tableActions('FinalizeRunRole')).toEqual([
+        {
+          sid: 'StateTable',
+          actions: [...writer.slice(0, 2), 'dynamodb:DeleteItem', ...writer.slice(2)],
+        },
+        index,
+      ]);
+      expect(tableActions('HeartbeatRole')).toEqual([
+        {
+          sid: 'StateTable',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        },
+        index,
+      ]);
+    });
+
+    it('grants the table actions on this table and the index query on its index ARNs only', () => {
+      const statements = policyStatements(hub).map((s) => s.statement);
+      const table = { 'Fn::GetAtt': [expect.stringMatching(/^StateTable/), 'Arn'] };
+
+      for (const statement of statements.filter((s) => s.Sid === 'StateTable'))
+        expect(statement.Resource).toEqual(table);
+      for (const statement of statements.filter((s) => s.Sid === 'StateTableAttentionIndex')) {
+        expect(statement.Resource).toEqual({ 'Fn::Join': ['', [table, '/index/*']] });
+      }
+    });
+
+    it('lets Scheduler assume the heartbeat role only for this account and its default schedule group', () => {
+      const roles = resourcesOf(hub, 'AWS::IAM::Role');
+      const heartbeatRole = Object.entries(roles).find(([id]) => id.startsWith('SchedulesHeartbeatRole'))?.[1];
+
+      expect(heartbeatRole?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': HUB_ACCOUNT,
+              'aws:SourceArn': partitionArn(`:scheduler:eu-west-1:${HUB_ACCOUNT}:schedule-group/default`),
+            },
+          },
+        },
+      ]);
+    });
+
+    it("lets CloudWatch use the alarm topic's key only for this account's alarms", () => {
+      const key = onlyResource(hub, 'AWS::KMS::Key');
+      const cloudwatch = key.Properties.KeyPolicy.Statement.find((s: Cfn) => s.Sid === 'CloudWatchAlarmsPublish');
+
+      expect(cloudwatch).toMatchObject({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': HUB_ACCOUNT } },
+      });
+    });
+
     it('lets only FinalizeRun and Heartbeat read the Slack secret', () => {
       const readers = policyStatements(hub)
         .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
         .map(({ path }) => path.replace(/RoleDefaultPolicy.*/, ''));
 
       expect(readers.sort()).toEqual(['FinalizeRun', 'Heartbeat']);
+    });
+
+    it('denies reading the Slack secret to every principal but those two (and the configured admin role)', () => {
+      const readerArns = (template: Template) => {
+        const policy = onlyResource(template, 'AWS::SecretsManager::ResourcePolicy');
+        const [deny] = policy.Properties.ResourcePolicy.Statement;
+        expect(deny).toMatchObject({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'secretsmanager:GetSecretValue',
+        });
+        return deny.Condition.ArnNotEquals['aws:PrincipalArn'];
+      };
+      const admin = 'arn:aws:iam::222222222222:role/platform-admin';
+
+      expect(readerArns(hub)).toEqual([
+        { 'Fn::GetAtt': [expect.stringMatching(/^FinalizeRunRole/), 'Arn'] },
+        { 'Fn::GetAtt': [expect.stringMatching(/^HeartbeatRole/), 'Arn'] },
+      ]);
+      expect(readerArns(synthesize(minimalConfig({ slackSecretAdminRoleArn: admin })).hub)).toContainEqual(admin);
+    });
+
+    it('keeps the Slack secret when the stack is deleted or the secret replaced', () => {
+      hub.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
 
     it('scopes the audit role to the listed accounts, minus the excluded ones, when accounts are listed', () => {

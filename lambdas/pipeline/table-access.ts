@@ -1,0 +1,83 @@
+/**
+ * The DynamoDB actions each Lambda's calls need on the state table, read from the store methods its use case calls,
+ * so the hub stack grants each function these and nothing else (no Scan, no stream actions: the table has no
+ * stream; DeleteItem only where an item is deleted by key). Deletes inside BatchWriteItem (certificates a complete
+ * scan no longer finds) are authorised by dynamodb:BatchWriteItem alone.
+ *
+ * When a use case starts calling another store method, add that method's actions here in the same change: the
+ * local table (dynalite) does not enforce IAM, so only AWS would notice a missing action.
+ */
+
+/** DynamoDB actions of the store methods the pipeline's Lambdas call. */
+const STORE_METHOD_ACTIONS = {
+  /** State store: the stored target (meta item, certificate items). */
+  loadTarget: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /**
+   * State store: meta read and update, stored certificates queried, new events and history put if absent
+   * (PutItem, or BatchGetItem then BatchWriteItem for many), certificates written and removed in batches.
+   */
+  saveTargetScan: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:UpdateItem',
+  ],
+  /** State store: the sizes of the stored targets (one partition query). */
+  certificateCounts: ['dynamodb:Query'],
+  recordRunStarted: ['dynamodb:PutItem'],
+  recordRunCompleted: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  latestCompletedRun: ['dynamodb:Query'],
+  loadRunResults: ['dynamodb:Query'],
+  loadAllCertificates: ['dynamodb:Query'],
+  /** Alert store: open incidents through the attention index. */
+  loadActiveStates: ['dynamodb:Query'],
+  loadStates: ['dynamodb:BatchGetItem'],
+  /** Alert store: versioned updates of incident state and queued notices (claim, delivered, release). */
+  saveStates: ['dynamodb:UpdateItem'],
+  deliverNotices: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Alert store: the heartbeat item, read, replaced under a version check, marked delivered. */
+  heartbeat: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** FinalizeRun's digest marker: claimed with a conditional put, marked sent, deleted when a post fails. */
+  digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+} as const;
+
+type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
+
+export interface TableAccess {
+  /** Actions on the table itself. */
+  readonly actions: readonly string[];
+  /** Whether the function queries the attention index (then Query on the table's index ARNs as well). */
+  readonly queriesIndex: boolean;
+}
+
+function access(methods: readonly StoreMethod[], queriesIndex: boolean): TableAccess {
+  return { actions: [...new Set(methods.flatMap((method) => STORE_METHOD_ACTIONS[method]))].sort(), queriesIndex };
+}
+
+/** Per Lambda of the hub, what it does on the state table. */
+export const TABLE_ACCESS = {
+  /** startRun: the stored target sizes (largest first), the run record, accounts that cannot be scanned. */
+  listTargets: access(['certificateCounts', 'recordRunStarted', 'saveTargetScan'], false),
+  /** scanOneTarget: load the target, save the scan. */
+  scanTarget: access(['loadTarget', 'saveTargetScan'], false),
+  /** finalizeRun: results, the inventory, alert planning and delivery, the digest marker, the run record. */
+  finalizeRun: access(
+    [
+      'saveTargetScan',
+      'recordRunCompleted',
+      'latestCompletedRun',
+      'loadRunResults',
+      'loadAllCertificates',
+      'loadActiveStates',
+      'loadStates',
+      'saveStates',
+      'deliverNotices',
+      'digestMarker',
+    ],
+    true,
+  ),
+  /** runHeartbeat: the last completed run, the heartbeat item, pending alert notices. */
+  heartbeat: access(['latestCompletedRun', 'heartbeat', 'loadActiveStates', 'deliverNotices'], true),
+} as const satisfies Record<string, TableAccess>;
