@@ -7,6 +7,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { SLACK_SECRET_PLACEHOLDER } from '../core/names';
+import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
 
 export interface SlackWebhooks {
   /** Where the daily digest goes; undefined when not configured. */
@@ -45,7 +46,7 @@ function howToSet(secretId: string): string {
 }
 
 const webhookUrl = z.pipe(
-  z.nullish(z.union([z.literal(''), z.url({ protocol: /^https?$/ })])),
+  z.nullish(z.union([z.literal(''), z.string().check(z.refine(isAllowedWebhookUrl))])),
   z.transform((value: string | null | undefined) => (value === '' || value === null ? undefined : value)),
 );
 
@@ -62,7 +63,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')} (expected ${KNOWN_KEYS})`;
       const key = issue.path.join('.');
-      return key === '' ? 'the value is not a JSON object' : `${key} is not an http(s) URL`;
+      return key === '' ? 'the value is not a JSON object' : `${key} ${WEBHOOK_URL_RULE} (or "")`;
     })
     .join('; ');
 }

@@ -9,6 +9,7 @@ import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../aws/rate-limit';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
+import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
 import { DEFAULT_TARGET_CONCURRENCY } from '../scan/audit';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -263,14 +264,7 @@ function integer(min: number, max: number, unit: string) {
 }
 
 /** A webhook address: never echoed in messages (it is a credential). */
-const webhookUrl = z.string().refine((value) => {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, 'must be an https:// Slack incoming webhook address');
+const webhookUrl = z.string().refine(isAllowedWebhookUrl, WEBHOOK_URL_RULE);
 
 const RawSchema = z.object({
   accounts: accountList.optional(),

@@ -12,6 +12,7 @@ import {
   IncomingWebhookRequestError,
 } from '@slack/webhook';
 import type { SlackMessage } from '../core/slack';
+import { isAllowedWebhookUrl } from '../core/slack/webhook-url';
 import { maskWebhookUrl, SlackDeliveryError, SlackWebhookBrokenError } from './errors';
 
 export interface DeliveryOptions {
@@ -90,15 +91,6 @@ function requestErrorCode(original: Error, url: string): string {
   return scrub(original.message, url) || original.name;
 }
 
-function isWebAddress(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Posts one message. Resolves once Slack took it; throws `SlackWebhookBrokenError` (do not retry, alert) or
  * `SlackDeliveryError` (retries exhausted, keep the message pending). Errors never contain the URL.
@@ -109,7 +101,7 @@ export async function postToWebhook(
   opts: DeliveryOptions = {},
 ): Promise<DeliveryResult> {
   const masked = maskWebhookUrl(url);
-  if (!isWebAddress(url)) throw new SlackWebhookBrokenError(0, 'invalid_url', masked, opts.label);
+  if (!isAllowedWebhookUrl(url)) throw new SlackWebhookBrokenError(0, 'invalid_url', masked, opts.label);
   const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? DEFAULTS.maxAttempts));
   const sleep = opts.sleep ?? realSleep;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
@@ -131,7 +123,8 @@ export async function postToWebhook(
     retryAfterHeader = null;
     let failure: Failure;
     try {
-      await webhook.send({ text: message.text, blocks: message.blocks });
+      // No previews: a link in a tag or an error message must not make Slack fetch it and show its page.
+      await webhook.send({ text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
       return { attempts: attempt, waitedMs };
     } catch (error) {
       failure = classify(error, url, retryAfterHeader);

@@ -98,7 +98,7 @@ function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): 
   lines.push(`*Region:* ${inline(incident.region, 30)}`);
   if (incident.kind === 'COVERAGE_GAP') {
     lines.push(`*Error:* ${code(incident.errorCode ?? 'unknown error', 80)}`);
-    if (incident.reason) lines.push(`*Message:* ${inline(incident.reason, MAX_REASON)}`);
+    if (incident.reason) lines.push(`*Message:* ${code(incident.reason, MAX_REASON)}`);
     if (stage !== 'resolved') lines.push(`*Likely cause:* ${likelyCoverageCause(incident.errorCode, incident.reason)}`);
     return lines;
   }
@@ -116,7 +116,8 @@ function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): 
 }
 
 function ownerLine(incident: Incident, opts: AlertOptions): string {
-  if (incident.owner !== undefined && incident.owner.trim() !== '') return `*Owner:* ${inline(incident.owner, 80)}`;
+  // Owner and reasons come from member accounts (tags, AWS messages quoting their resources): code, never mrkdwn.
+  if (incident.owner !== undefined && incident.owner.trim() !== '') return `*Owner:* ${code(incident.owner, 80)}`;
   return opts.ownerTagKey === undefined
     ? '*Owner:* unknown'
     : `*Owner:* unknown (no ${code(opts.ownerTagKey, 60)} tag on the certificate)`;

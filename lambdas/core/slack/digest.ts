@@ -128,7 +128,8 @@ class DigestContext {
   owner(cert: AssessedCertificate): string {
     if (this.ownerTagKey === undefined) return '';
     const value = cert.tags[this.ownerTagKey];
-    return value === undefined || value.trim() === '' ? '' : ` · owner ${inline(value, MAX_OWNER)}`;
+    // A tag value is set in a member account: shown as code, so it can neither format nor link in this channel.
+    return value === undefined || value.trim() === '' ? '' : ` · owner ${code(value, MAX_OWNER)}`;
   }
 
   /** Where a certificate is: "Prod (123456789012) · eu-west-1". */
@@ -314,7 +315,7 @@ function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
       .map((change) => {
         // A removed certificate has no console page left to link to.
         const ref = certificateRef(change, ctx.links && type !== 'REMOVED');
-        const summary = change.summary ? ` — ${inline(change.summary, MAX_SUMMARY)}` : '';
+        const summary = change.summary ? ` — ${code(change.summary, MAX_SUMMARY)}` : '';
         return `• ${CHANGE_LABELS[type]}: ${ref} · ${ctx.where(change)}${summary}`;
       }),
   );

@@ -48,7 +48,12 @@ describe('postToWebhook', () => {
     expect(result).toEqual({ attempts: 1, waitedMs: 0 });
     const posts = receiver.posts(SECRET_PATH);
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.body).toEqual({ text: 'fallback', blocks: message.blocks });
+    expect(posts[0]?.body).toEqual({
+      text: 'fallback',
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     expect(posts[0]?.status).toBe(200);
   });
 
@@ -155,6 +160,14 @@ describe('postToWebhook', () => {
 
   it('refuses an address that is not a web address as broken, without echoing it', async () => {
     const error = await failureOf(postToWebhook('hooks.slack.com/services/T/B/secretvalue', message));
+
+    expect(error).toBeInstanceOf(SlackWebhookBrokenError);
+    expect(error).toMatchObject({ status: 0, slackError: 'invalid_url' });
+    expect(error.message).not.toContain('secretvalue');
+  });
+
+  it('refuses a plain http address off this machine as broken, before sending anything', async () => {
+    const error = await failureOf(postToWebhook('http://hooks.slack.com/services/T/B/secretvalue', message));
 
     expect(error).toBeInstanceOf(SlackWebhookBrokenError);
     expect(error).toMatchObject({ status: 0, slackError: 'invalid_url' });

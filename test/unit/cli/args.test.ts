@@ -237,6 +237,15 @@ describe('parseArgs', () => {
       expect(error([], { SLACK_WEBHOOK_URL: 'not a url SECRET' })).not.toContain('SECRET');
     });
 
+    it('refuses a plain http webhook that would send the inventory in cleartext, but not a loopback one', () => {
+      expect(error(['--slack-webhook-url', 'http://hooks.slack.com/services/SECRET'])).toMatch(
+        /^--slack-webhook-url .*https:\/\//,
+      );
+      expect(options(['--slack-webhook-url', 'http://127.0.0.1:3000/digest']).slackWebhookUrl).toBe(
+        'http://127.0.0.1:3000/digest',
+      );
+    });
+
     it('refuses --alerts-webhook-url without --state-table', () => {
       expect(error(['--alerts-webhook-url', 'https://hooks.slack.com/services/T/B/Y'])).toMatch(
         /--alerts-webhook-url needs --state-table/,

@@ -110,6 +110,19 @@ describe('loadSlackWebhooks', () => {
     expect(error.message).not.toContain('digestSecretToken');
   });
 
+  it('refuses a plain http webhook (the digest would travel in cleartext) unless it is on this machine', async () => {
+    holding({
+      digestWebhookUrl: 'http://hooks.slack.com/services/T1/B1/digestSecretToken',
+      alertsWebhookUrl: 'http://127.0.0.1:8080/alerts',
+    });
+
+    const error = await failureOf(loadSlackWebhooks(client, SECRET_ID));
+
+    expect(error.message).toContain('digestWebhookUrl must be an https:// Slack incoming webhook address');
+    expect(error.message).not.toContain('alertsWebhookUrl must be');
+    expect(error.message).not.toContain('digestSecretToken');
+  });
+
   it('names the key whose URL is malformed, without printing it', async () => {
     holding({
       digestWebhookUrl: 'ftp://hooks.slack.com/services/T1/B1/digestSecretToken',
@@ -118,8 +131,8 @@ describe('loadSlackWebhooks', () => {
 
     const error = await failureOf(loadSlackWebhooks(client, SECRET_ID));
 
-    expect(error.message).toContain('digestWebhookUrl is not an http(s) URL');
-    expect(error.message).toContain('alertsWebhookUrl is not an http(s) URL');
+    expect(error.message).toContain('digestWebhookUrl must be an https:// Slack incoming webhook address');
+    expect(error.message).toContain('alertsWebhookUrl must be an https:// Slack incoming webhook address');
     expect(error.message).not.toContain('SecretToken');
   });
 

@@ -30,7 +30,7 @@ describe('renderAlert', () => {
     expect(text).toContain('Certificate renewal failed');
     expect(text).toContain('*Reason:* `CAA_ERROR`');
     expect(text).toContain('CAA record');
-    expect(text).toContain('*Owner:* payments');
+    expect(text).toContain('*Owner:* `payments`');
     expect(text).toContain(
       `<https://eu-west-1.console.aws.amazon.com/acm/home?region=eu-west-1#/certificates/${certificateId(1)}|api.example.com>`,
     );
@@ -136,6 +136,17 @@ describe('renderAlert', () => {
     expect(text).not.toContain('What to do');
     expect(text).not.toContain('CAA_ERROR');
     expect(text).toContain('Was open since 2026-01-05 06:30 UTC');
+  });
+
+  it('shows owner and error message from member accounts as code, so they cannot format, link or ping', () => {
+    const owner = '*urgent* <!channel> https://evil.example/login';
+    const renewal = body(renderAlert(notice({ kind: 'RENEWAL_FAILED', reason: 'CAA_ERROR', owner })));
+    const gap = body(
+      renderAlert(notice({ kind: 'COVERAGE_GAP', errorCode: 'AccessDenied', reason: '_see_ https://evil.example' })),
+    );
+
+    expect(renewal).toContain('*Owner:* `*urgent* &lt;!channel&gt; https://evil.example/login`');
+    expect(gap).toContain('*Message:* `_see_ https://evil.example`');
   });
 
   it('names the owner tag when the certificate has no owner', () => {
