@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderCsv, renderHtml, renderTable } from '../../../../lambdas/core/report';
 import { arnOf, certificate } from '../certificate-fixture';
@@ -146,6 +147,20 @@ describe('renderHtml', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toMatch(/<script[^>]+src=|<link|@import|url\(|https?:\/\//);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('allows its one script by hash, not by unsafe-inline, so no other inline script could run', () => {
+    const html = renderHtml(sampleReport());
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+
+    const scriptSrc = csp
+      .split(';')
+      .map((directive) => directive.trim())
+      .find((d) => d.startsWith('script-src'));
+    expect(scriptSrc).toBe(`script-src 'sha256-${hash}'`);
+    expect(csp).toContain("default-src 'none'");
   });
 
   it('shows every certificate, the summary and the failed targets', () => {
