@@ -33,7 +33,7 @@ export interface OrgShape {
 /**
  * p1/p2: 70 accounts × 17 regions. Each account uses 1–3 regions holding 0–10 certificates each; four targets hold
  * a few tens (20–45), one holds 100; the other regions are empty, as in most organizations. Every account is
- * ACTIVE, one denies the tagging API (tags then come certificate by certificate).
+ * ACTIVE, one denies the tagging API (which the scanner no longer calls: tags come from ACM).
  */
 export const P1_SHAPE: OrgShape = {
   accounts: 70,

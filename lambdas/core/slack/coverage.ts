@@ -24,7 +24,10 @@ export function likelyCoverageCause(errorCode: string | undefined, errorMessage 
       return 'the audit role is missing in this account (StackSet not deployed there), does not trust the hub, or the ExternalId differs; an SCP denying sts:AssumeRole is also possible';
     }
     if (/service control policy/i.test(errorMessage)) {
-      return 'an SCP denies the audit role this call; allow the read-only ACM and tagging actions in the SCP';
+      return "an SCP denies the audit role this call; allow the audit role's read-only ACM actions and account:ListRegions in the SCP";
+    }
+    if (/no session policy allows/i.test(errorMessage)) {
+      return 'the calling function made a call its session policy does not name: a code change added an AWS call without declaring its action (lambdas/aws/permissions.ts)';
     }
     return 'the audit role lacks a permission or an SCP denies it; check the role policy and the SCPs on the account';
   }

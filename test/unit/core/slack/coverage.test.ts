@@ -15,4 +15,11 @@ describe('likelyCoverageCause', () => {
 
     expect(likelyCoverageCause('AccessDeniedException', message)).toMatch(/^an SCP denies the audit role/);
   });
+
+  it("points at an undeclared action when the function's own session policy refused the call", () => {
+    const message =
+      'User: arn:aws:sts::1:assumed-role/R/s is not authorized to perform: acm:GetCertificate because no session policy allows the acm:GetCertificate action';
+
+    expect(likelyCoverageCause('AccessDeniedException', message)).toMatch(/session policy does not name/);
+  });
 });
