@@ -5,7 +5,8 @@
  * scan no longer finds) are authorised by dynamodb:BatchWriteItem alone.
  *
  * When a use case starts calling another store method, add that method's actions here in the same change: the
- * local table (dynalite) does not enforce IAM, so only AWS would notice a missing action.
+ * local table (dynalite) does not enforce IAM; test/integration/pipeline/table-access.test.ts meters the requests
+ * each function sends over a run, a churned day and a heartbeat and fails on one its grant lacks.
  */
 
 /** DynamoDB actions of the store methods the pipeline's Lambdas call. */
@@ -31,8 +32,8 @@ const STORE_METHOD_ACTIONS = {
   latestCompletedRun: ['dynamodb:Query'],
   loadRunResults: ['dynamodb:Query'],
   loadAllCertificates: ['dynamodb:Query'],
-  /** Alert store: open incidents through the attention index. */
-  loadActiveStates: ['dynamodb:Query'],
+  /** Alert store: open incidents' keys through the attention index, then their items read consistently in batches. */
+  loadActiveStates: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
   loadStates: ['dynamodb:BatchGetItem'],
   /** Alert store: versioned updates of incident state and queued notices (claim, delivered, release). */
   saveStates: ['dynamodb:UpdateItem'],

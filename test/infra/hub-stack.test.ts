@@ -227,7 +227,13 @@ describe('HubStack', () => {
       expect(tableActions('HeartbeatRole')).toEqual([
         {
           sid: 'StateTable',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+          actions: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+          ],
         },
         index,
       ]);

@@ -148,6 +148,13 @@ describe('renderDigest', () => {
     expect(text).not.toContain('svc4.example.com');
   });
 
+  it('shows a change summary as code, so tag text from a member account cannot format or link', () => {
+    const changes = [{ ...change(1, 'NEW'), summary: 'owner *now* https://evil.example' }];
+    const text = sectionTexts(smallDigest({ changes })).find((t) => t.includes('Changes since')) ?? '';
+
+    expect(text).toContain('— `owner *now* https://evil.example`');
+  });
+
   it('sums up the first run as a baseline instead of listing every certificate as new', () => {
     const texts = sectionTexts(smallDigest({ firstRun: true, changes: [change(20, 'NEW'), change(21, 'NEW')] }));
     const joined = texts.join('\n');
