@@ -6,12 +6,12 @@
 import { PRODUCT_NAME } from '../lambdas/core/names';
 import type { CertMonitorConfig } from './config';
 
-/** The ScanTarget Lambda's role: assumes the audit role in each member account. */
+/** The ScanTarget Lambda's role: assumes the audit role in each member account (the only role that does). */
 export function scannerRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-scanner-${hubRegion}`;
 }
 
-/** The ListTargets Lambda's role: lists accounts and each account's enabled regions. */
+/** The ListTargets Lambda's role: lists the organization's accounts (itself, or through the organization-read role). */
 export function listTargetsRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-list-targets-${hubRegion}`;
 }
@@ -29,12 +29,9 @@ export function roleArn(partition: string, accountId: string, roleName: string):
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
-/** The ARNs the member-account audit role trusts: the hub's scanner and list-targets roles. */
+/** The ARNs the member-account audit role trusts: the hub's scanner role, which scans each account in one session. */
 export function hubPrincipalArns(hub: HubLocation): string[] {
-  return [
-    roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region)),
-    roleArn(hub.partition, hub.accountId, listTargetsRoleName(hub.region)),
-  ];
+  return [roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region))];
 }
 
 /**

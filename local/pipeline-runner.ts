@@ -7,6 +7,10 @@
  * What the local engine cannot do is bridged here, and only here:
  * - it does not read a Distributed Map's ItemReader: the ListTargets binding reads the work list the real handler
  *   wrote to the simulated S3 and hands it to the Map through ItemsPath (the FinalizeRun binding strips it again);
+ * - it has no payload limit: every state's input and output is checked here against Step Functions' 256 KiB (the
+ *   bridged work list left out), and so is the result a Distributed Map without a ResultWriter gathers from its
+ *   children, which AWS counts even when ResultPath discards it; past the limit the execution fails with
+ *   States.DataLimitExceeded, which no Catch can take, as in AWS. A Map with a ResultWriter gathers nothing;
  * - it applies the States Language's 60-second default to Task states without TimeoutSeconds, where AWS lets the
  *   Lambda's own timeout decide: each Task gets its function's Timeout from the template;
  * - the Lambdas run at simulated AWS time: while a run executes, `Date` follows the simulator's clock (plus the real
@@ -31,7 +35,7 @@ import { buildApp } from '../infra/build-app';
 import { CONFIG_CONTEXT_KEY } from '../infra/config';
 import { NAG_CONTEXT_KEY } from '../infra/nag';
 import { ensureTable } from '../lambdas/aws/table';
-import type { Target } from '../lambdas/core/model';
+import type { WorkItem } from '../lambdas/pipeline/contracts';
 import type { LocalDynamo } from './dynalite';
 import type { Simulator } from './sim';
 import type { SlackReceiver } from './slack-receiver';
@@ -387,10 +391,12 @@ export interface PipelineRun {
   startedAt: string;
   /** The execution's output: its input with `listing` and FinalizeRun's `summary`. */
   output: JsonObject;
-  /** The work list ListTargets wrote. */
-  targets: Target[];
+  /** The work list ListTargets wrote: one item per account. */
+  accounts: WorkItem[];
   /** Children whose ScanTarget threw after its retries and ended in the ScanFailed Pass state. */
-  failedChildren: Array<{ target: Target; error: string }>;
+  failedChildren: Array<{ account: WorkItem; error: string }>;
+  /** The largest state input or output of the execution, in bytes (Step Functions allows STATES_PAYLOAD_LIMIT). */
+  largestPayloadBytes: number;
   /** Retries by state name (after a Lambda service error). */
   retries: Record<string, number>;
   /** Wall-clock duration of the execution. */
@@ -398,12 +404,64 @@ export interface PipelineRun {
   hub: LocalHub;
 }
 
+/** Step Functions' limit on a state's input, output and a Map's gathered result: 256 KiB of UTF-8 JSON. */
+export const STATES_PAYLOAD_LIMIT = 256 * 1024;
+
+/** The execution failed as AWS fails it when a payload passes STATES_PAYLOAD_LIMIT: terminal, never caught. */
+export class StatesDataLimitExceededError extends Error {
+  override readonly name = 'States.DataLimitExceeded';
+
+  constructor(
+    readonly state: string,
+    readonly what: 'input' | 'output' | 'gathered result',
+    readonly bytes: number,
+  ) {
+    super(
+      `States.DataLimitExceeded: the ${what} of state ${state} is ${bytes} bytes, more than Step Functions' ` +
+        `${STATES_PAYLOAD_LIMIT}`,
+    );
+  }
+}
+
+function payloadBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+}
+
+/** The state data as AWS holds it: without the work list the local bridge adds at `listing.items`. */
+function withoutBridge(value: unknown): unknown {
+  const listing = (value as { listing?: { items?: unknown } } | null)?.listing;
+  if (listing === undefined || listing === null || typeof listing !== 'object' || !('items' in listing)) return value;
+  const { items: _items, ...rest } = listing;
+  return { ...(value as object), listing: rest };
+}
+
+/** The Map states of a definition that gather their children's outputs (no ResultWriter), by name. */
+function gatheringMaps(definition: JsonObject): Map<string, Set<string>> {
+  const maps = new Map<string, Set<string>>();
+  for (const [name, state] of Object.entries((definition as { States: Record<string, JsonObject> }).States)) {
+    if (state.Type !== 'Map' || state.ResultWriter !== undefined) continue;
+    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, JsonObject> } | undefined;
+    // A child's output is the output of the state it ends in.
+    const ends = Object.entries(processor?.States ?? {})
+      .filter(([, child]) => child.End === true || child.Type === 'Succeed')
+      .map(([childName]) => childName);
+    maps.set(name, new Set(ends));
+  }
+  return maps;
+}
+
 /** The Map state as the local engine can run it: items through ItemsPath, no Distributed-only fields. */
 function localDefinition(hub: LocalHub): JsonObject {
   const definition = structuredClone(hub.definition) as JsonObject & { States: Record<string, JsonObject> };
   for (const state of Object.values(definition.States)) {
     if (state.Type === 'Map' && state.ItemReader !== undefined) {
-      const { ItemReader: _reader, ToleratedFailurePercentage: _tolerated, Label: _label, ...rest } = state;
+      const {
+        ItemReader: _reader,
+        ResultWriter: _writer,
+        ToleratedFailurePercentage: _tolerated,
+        Label: _label,
+        ...rest
+      } = state;
       const processor = { ...(rest.ItemProcessor as JsonObject) };
       delete processor.ProcessorConfig;
       for (const key of Object.keys(state)) delete state[key];
@@ -423,11 +481,13 @@ function localDefinition(hub: LocalHub): JsonObject {
   return definition;
 }
 
-async function readWorkList(sim: Simulator, hub: LocalHub, bucket: string, key: string): Promise<Target[]> {
+async function readWorkList(sim: Simulator, hub: LocalHub, bucket: string, key: string): Promise<WorkItem[]> {
   const s3 = new S3Client({ region: hub.region, endpoint: sim.url, credentials: sim.credentials });
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString()) as Target[];
+    return JSON.parse(
+      await (object.Body as { transformToString(): Promise<string> }).transformToString(),
+    ) as WorkItem[];
   } finally {
     s3.destroy();
   }
@@ -452,7 +512,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     loadHandler(localHub, 'FinalizeRun'),
   ]);
 
-  let targets: Target[] = [];
+  let accounts: WorkItem[] = [];
   const bind =
     (
       state: TaskName,
@@ -485,8 +545,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
             ListTargets: bind('ListTargets', listTargets, {
               output: async (listing) => {
                 const { bucket, key } = listing as { bucket: string; key: string };
-                targets = await readWorkList(sim, localHub, bucket, key);
-                return { ...(listing as JsonObject), items: targets as unknown as Json };
+                accounts = await readWorkList(sim, localHub, bucket, key);
+                return { ...(listing as JsonObject), items: accounts as unknown as Json };
               },
             }),
             ScanTarget: bind('ScanTarget', scanTarget),
@@ -506,29 +566,60 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
     const failedChildren: PipelineRun['failedChildren'] = [];
     const retries: Record<string, number> = {};
+    const gathering = gatheringMaps(localHub.definition);
+    const gathered = new Map<string, number>();
+    let largestPayloadBytes = 0;
+    let exceeded: StatesDataLimitExceededError | undefined;
+    const check = (state: string, what: StatesDataLimitExceededError['what'], bytes: number) => {
+      largestPayloadBytes = Math.max(largestPayloadBytes, bytes);
+      if (bytes > STATES_PAYLOAD_LIMIT && !exceeded) {
+        exceeded = new StatesDataLimitExceededError(state, what, bytes);
+        execution.abort();
+      }
+    };
     const events = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateRetried') retries[event.state.name] = (retries[event.state.name] ?? 0) + 1;
-        if (event.type === 'StateExited' && event.state.name === 'ScanFailed') {
+        if (event.type === 'StateEntered') check(event.state.name, 'input', payloadBytes(withoutBridge(event.state.input)));
+        if (event.type !== 'StateExited') continue;
+        check(event.state.name, 'output', payloadBytes(withoutBridge(event.state.output)));
+        if (event.index !== undefined) {
+          // A child ended: its output joins the result of every gathering Map it belongs to (a comma between each).
+          for (const [map, ends] of gathering) {
+            if (!ends.has(event.state.name)) continue;
+            const bytes = (gathered.get(map) ?? 2) + payloadBytes(event.state.output) + 1;
+            gathered.set(map, bytes);
+            check(map, 'gathered result', bytes);
+          }
+        }
+        if (event.state.name === 'ScanFailed') {
           const output = event.state.output as unknown as {
-            target: Target;
+            account: WorkItem;
             error?: { Error?: string; Cause?: string };
           };
-          failedChildren.push({ target: output.target, error: `${output.error?.Error}: ${output.error?.Cause}` });
+          failedChildren.push({ account: output.account, error: `${output.error?.Error}: ${output.error?.Cause}` });
         }
       }
     })();
-    const output = (await execution.result) as JsonObject;
+    let output: JsonObject;
+    try {
+      output = (await execution.result) as JsonObject;
+    } catch (error) {
+      await events;
+      throw exceeded ?? error;
+    }
     await events;
+    if (exceeded) throw exceeded;
     const result = structuredClone(output) as JsonObject & { listing?: JsonObject };
     if (result.listing) delete result.listing.items;
     return {
       runId,
       startedAt: typeof result.listing?.startedAt === 'string' ? result.listing.startedAt : startedAt.toISOString(),
       output: result,
-      targets,
+      accounts,
       failedChildren,
       retries,
+      largestPayloadBytes,
       durationMs: Math.round(performance.now() - clock),
       hub: localHub,
     };

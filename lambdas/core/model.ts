@@ -47,6 +47,9 @@ export interface ValidationRecord {
   value: string;
 }
 
+/** The region written on a result that covers a whole account (its role or its regions could not be read). */
+export const WHOLE_ACCOUNT = '*';
+
 /** One account-region pair: the unit of scanning. */
 export interface Target {
   accountId: string;
