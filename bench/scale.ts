@@ -5,7 +5,6 @@
  * service limits the run meets: one Map child per account, each assuming the audit role once and scanning its
  * regions side by side.
  */
-import { DEFAULT_AUDIT_ROLE_NAME } from '../lambdas/core/names';
 import { listAccounts } from '../lambdas/scan/list-accounts';
 import { BENCH_REGIONS, type OrgShape } from './org';
 import { PRICES } from './prices';
@@ -84,7 +83,9 @@ export interface P5Result {
 }
 
 export async function runP5(options: ScaleInputs & { log: (line: string) => void }): Promise<P5Result> {
-  options.log(`p5: ListTargets on a simulated ${SCALE_SHAPE.accounts}-account organization, ${SCALE_LATENCY_MS} ms a call`);
+  options.log(
+    `p5: ListTargets on a simulated ${SCALE_SHAPE.accounts}-account organization, ${SCALE_LATENCY_MS} ms a call`,
+  );
   const bench = await BenchSim.start({ shape: SCALE_SHAPE, latencyMs: SCALE_LATENCY_MS });
   try {
     const cpuBefore = process.cpuUsage();

@@ -125,7 +125,8 @@ export class HubStack extends Stack {
     });
     const scanTarget = new MonitorFunction(this, 'ScanTarget', {
       handler: 'scanTarget',
-      description: 'Scans the ACM certificates of one account, its regions side by side, and stores snapshots and changes',
+      description:
+        'Scans the ACM certificates of one account, its regions side by side, and stores snapshots and changes',
       environment: { ...settings, ...tableName },
       logRetention,
       memorySize: 1024,
@@ -158,7 +159,11 @@ export class HubStack extends Stack {
         'Queries the sparse attention index of the state table; the grant is on the index ARNs of this one table.',
       );
     }
-    this.grantAssumeAuditRole(config, scanTarget.role, 'lists its enabled regions and reads ACM certificates and their tags');
+    this.grantAssumeAuditRole(
+      config,
+      scanTarget.role,
+      'lists its enabled regions and reads ACM certificates and their tags',
+    );
     this.grantListAccounts(config, listTargets.role, this.organizationRoleArn(config));
 
     const workListObjects = this.workBucket.bucket.arnForObjects('*');

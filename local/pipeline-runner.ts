@@ -580,7 +580,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const events = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateRetried') retries[event.state.name] = (retries[event.state.name] ?? 0) + 1;
-        if (event.type === 'StateEntered') check(event.state.name, 'input', payloadBytes(withoutBridge(event.state.input)));
+        if (event.type === 'StateEntered')
+          check(event.state.name, 'input', payloadBytes(withoutBridge(event.state.input)));
         if (event.type !== 'StateExited') continue;
         check(event.state.name, 'output', payloadBytes(withoutBridge(event.state.output)));
         if (event.index !== undefined) {

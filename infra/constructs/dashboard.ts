@@ -20,8 +20,8 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FINDING_CODES } from '../../lambdas/core/model';
 import { RUN_LOG } from '../../lambdas/core/names';
-import type { RunFigures } from '../../lambdas/pipeline/finalize-run';
 import type { TargetScannedLine } from '../../lambdas/pipeline/contracts';
+import type { RunFigures } from '../../lambdas/pipeline/finalize-run';
 
 /** The functions whose log lines the dashboard queries. */
 export const DASHBOARD_LOG_SOURCES = { runCompleted: 'FinalizeRun', targetScanned: 'ScanTarget' } as const;

@@ -21,7 +21,7 @@
  *
  * Lambda service errors (not the handlers' own errors) are retried with backoff.
  */
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -34,8 +34,8 @@ import {
   JsonPath,
   LogLevel,
   Pass,
-  type RetryProps,
   ResultWriterV2,
+  type RetryProps,
   S3JsonItemReader,
   StateMachine,
   StateMachineType,
@@ -214,6 +214,13 @@ export class Pipeline extends Construct {
       role,
       arnWildcardFinding(props.workBucket, '/*'),
       'The Distributed Map reads the work list from a JSONPath key; the bucket holds only work lists and reports.',
+    );
+    const bucketId = stack.getLogicalId(props.workBucket.node.defaultChild as CfnElement);
+    acknowledgeFinding(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucketId}>/*]`,
+      `The Distributed Map's ResultWriter writes each child's small summary under ${MAP_RESULTS_PREFIX}/ in the work ` +
+        'bucket (the object-level grant ResultWriterV2 makes); the bucket holds only work lists, map results and reports.',
     );
     acknowledgeFinding(
       role,

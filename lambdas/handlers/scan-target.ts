@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { createStsClient } from '../aws/clients';
 import { RUN_LOG } from '../core/names';
-import { parseEvent, ScanTargetEventSchema, type ScanSummary } from '../pipeline/contracts';
+import { parseEvent, type ScanSummary, ScanTargetEventSchema } from '../pipeline/contracts';
 import { type ScanChildDeps, scanChild } from '../pipeline/scan-child';
 import { openStateStore } from '../pipeline/stores';
 import { loadScanTargetConfig } from './config';

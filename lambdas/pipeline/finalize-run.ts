@@ -188,7 +188,7 @@ export function unfinishedTargets(
     errorMessage:
       region === WHOLE_ACCOUNT
         ? 'the scan of this account did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan'
-        : 'the scan of this region did not finish (its account\'s child execution failed or timed out); its certificates are kept as of the last complete scan',
+        : "the scan of this region did not finish (its account's child execution failed or timed out); its certificates are kept as of the last complete scan",
     certificateCount: 0,
     apiCalls: {},
     durationMs: 0,

@@ -7,11 +7,11 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
-import type { SnapshotStore } from '../core/ports';
 import { WHOLE_ACCOUNT } from '../core/model';
+import { RUN_LOG } from '../core/names';
+import type { SnapshotStore } from '../core/ports';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
-import { RUN_LOG } from '../core/names';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
 
 export interface ScanChildDeps {

@@ -56,7 +56,10 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const ordered = deps.store.certificateCounts
     ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
     : listed.accounts;
-  const accounts = ordered.map((account) => ({ accountId: account.id, ...(account.name ? { accountName: account.name } : {}) }));
+  const accounts = ordered.map((account) => ({
+    accountId: account.id,
+    ...(account.name ? { accountName: account.name } : {}),
+  }));
   const key = workListKey(runId);
   await putWorkList(deps.s3, bucket, key, accounts);
   if (listed.inactiveAccounts.length > 0) {

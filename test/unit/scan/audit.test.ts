@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type AuditProgress, runAudit } from '../../../lambdas/scan/audit';
 
 describe('runAudit', () => {
-  it('scans every target, keeps refused accounts as coverage gaps and reports progress', async () => {
+  it('scans every account, keeps refused accounts as coverage gaps and reports progress by account', async () => {
     mockClient(AccountClient)
       .on(ListRegionsCommand)
       .resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
@@ -48,7 +48,7 @@ describe('runAudit', () => {
     ]);
     expect(result.certificates).toHaveLength(2);
     expect(result.changes.every((c) => c.type === 'NEW')).toBe(true);
-    expect(progress.at(0)).toEqual({ targetsTotal: 2, targetsDone: 0, certificates: 0 });
-    expect(progress.at(-1)).toMatchObject({ targetsTotal: 2, targetsDone: 2, certificates: 2 });
+    expect(progress.at(0)).toEqual({ accountsTotal: 2, accountsDone: 0, targetsDone: 0, certificates: 0 });
+    expect(progress.at(-1)).toMatchObject({ accountsTotal: 2, accountsDone: 2, targetsDone: 3, certificates: 2 });
   });
 });
