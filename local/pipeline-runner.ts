@@ -7,10 +7,9 @@
  * What the local engine cannot do is bridged here, and only here:
  * - it does not read a Distributed Map's ItemReader: the ListTargets binding reads the work list the real handler
  *   wrote to the simulated S3 and hands it to the Map through ItemsPath (the FinalizeRun binding strips it again);
- * - it has no payload limit: every state's input and output is checked here against Step Functions' 256 KiB (the
- *   bridged work list left out), and so is the result a Distributed Map without a ResultWriter gathers from its
- *   children, which AWS counts even when ResultPath discards it; past the limit the execution fails with
- *   States.DataLimitExceeded, which no Catch can take, as in AWS. A Map with a ResultWriter gathers nothing;
+ * - it has no payload limit: states-limits.ts checks every state's input and output against Step Functions' 256 KiB
+ *   (the bridged work list left out), and the result a Distributed Map without a ResultWriter gathers from its
+ *   children; past the limit the execution fails with States.DataLimitExceeded, as in AWS;
  * - it applies the States Language's 60-second default to Task states without TimeoutSeconds, where AWS lets the
  *   Lambda's own timeout decide: each Task gets its function's Timeout from the template;
  * - the Lambdas run at simulated AWS time: while a run executes, `Date` follows the simulator's clock (plus the real
@@ -39,23 +38,8 @@ import type { WorkItem } from '../lambdas/pipeline/contracts';
 import type { LocalDynamo } from './dynalite';
 import type { Simulator } from './sim';
 import type { SlackReceiver } from './slack-receiver';
-
-// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks; it must exist before the library loads.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import { settleWithinLimits } from './states-limits';
+import './with-resolvers';
 
 /** The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it). */
 export const FUNCTIONS = {
@@ -404,50 +388,12 @@ export interface PipelineRun {
   hub: LocalHub;
 }
 
-/** Step Functions' limit on a state's input, output and a Map's gathered result: 256 KiB of UTF-8 JSON. */
-export const STATES_PAYLOAD_LIMIT = 256 * 1024;
-
-/** The execution failed as AWS fails it when a payload passes STATES_PAYLOAD_LIMIT: terminal, never caught. */
-export class StatesDataLimitExceededError extends Error {
-  override readonly name = 'States.DataLimitExceeded';
-
-  constructor(
-    readonly state: string,
-    readonly what: 'input' | 'output' | 'gathered result',
-    readonly bytes: number,
-  ) {
-    super(
-      `States.DataLimitExceeded: the ${what} of state ${state} is ${bytes} bytes, more than Step Functions' ` +
-        `${STATES_PAYLOAD_LIMIT}`,
-    );
-  }
-}
-
-function payloadBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
-}
-
 /** The state data as AWS holds it: without the work list the local bridge adds at `listing.items`. */
 function withoutBridge(value: unknown): unknown {
   const listing = (value as { listing?: { items?: unknown } } | null)?.listing;
   if (listing === undefined || listing === null || typeof listing !== 'object' || !('items' in listing)) return value;
   const { items: _items, ...rest } = listing;
   return { ...(value as object), listing: rest };
-}
-
-/** The Map states of a definition that gather their children's outputs (no ResultWriter), by name. */
-function gatheringMaps(definition: JsonObject): Map<string, Set<string>> {
-  const maps = new Map<string, Set<string>>();
-  for (const [name, state] of Object.entries((definition as { States: Record<string, JsonObject> }).States)) {
-    if (state.Type !== 'Map' || state.ResultWriter !== undefined) continue;
-    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, JsonObject> } | undefined;
-    // A child's output is the output of the state it ends in.
-    const ends = Object.entries(processor?.States ?? {})
-      .filter(([, child]) => child.End === true || child.Type === 'Succeed')
-      .map(([childName]) => childName);
-    maps.set(name, new Set(ends));
-  }
-  return maps;
 }
 
 /** The Map state as the local engine can run it: items through ItemsPath, no Distributed-only fields. */
@@ -566,51 +512,19 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
     const failedChildren: PipelineRun['failedChildren'] = [];
     const retries: Record<string, number> = {};
-    const gathering = gatheringMaps(localHub.definition);
-    const gathered = new Map<string, number>();
-    let largestPayloadBytes = 0;
-    let exceeded: StatesDataLimitExceededError | undefined;
-    const check = (state: string, what: StatesDataLimitExceededError['what'], bytes: number) => {
-      largestPayloadBytes = Math.max(largestPayloadBytes, bytes);
-      if (bytes > STATES_PAYLOAD_LIMIT && !exceeded) {
-        exceeded = new StatesDataLimitExceededError(state, what, bytes);
-        execution.abort();
-      }
-    };
-    const events = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateRetried') retries[event.state.name] = (retries[event.state.name] ?? 0) + 1;
-        if (event.type === 'StateEntered')
-          check(event.state.name, 'input', payloadBytes(withoutBridge(event.state.input)));
-        if (event.type !== 'StateExited') continue;
-        check(event.state.name, 'output', payloadBytes(withoutBridge(event.state.output)));
-        if (event.index !== undefined) {
-          // A child ended: its output joins the result of every gathering Map it belongs to (a comma between each).
-          for (const [map, ends] of gathering) {
-            if (!ends.has(event.state.name)) continue;
-            const bytes = (gathered.get(map) ?? 2) + payloadBytes(event.state.output) + 1;
-            gathered.set(map, bytes);
-            check(map, 'gathered result', bytes);
-          }
-        }
-        if (event.state.name === 'ScanFailed') {
-          const output = event.state.output as unknown as {
-            account: WorkItem;
-            error?: { Error?: string; Cause?: string };
-          };
+    const settled = await settleWithinLimits(execution, localHub.definition, {
+      strip: withoutBridge,
+      onEvent: (event) => {
+        const state = event.state;
+        if (!state) return;
+        if (event.type === 'StateRetried') retries[state.name] = (retries[state.name] ?? 0) + 1;
+        if (event.type === 'StateExited' && state.name === 'ScanFailed') {
+          const output = state.output as { account: WorkItem; error?: { Error?: string; Cause?: string } };
           failedChildren.push({ account: output.account, error: `${output.error?.Error}: ${output.error?.Cause}` });
         }
-      }
-    })();
-    let output: JsonObject;
-    try {
-      output = (await execution.result) as JsonObject;
-    } catch (error) {
-      await events;
-      throw exceeded ?? error;
-    }
-    await events;
-    if (exceeded) throw exceeded;
+      },
+    });
+    const output = settled.output as JsonObject;
     const result = structuredClone(output) as JsonObject & { listing?: JsonObject };
     if (result.listing) delete result.listing.items;
     return {
@@ -620,7 +534,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       accounts,
       failedChildren,
       retries,
-      largestPayloadBytes,
+      largestPayloadBytes: settled.largestPayloadBytes,
       durationMs: Math.round(performance.now() - clock),
       hub: localHub,
     };
