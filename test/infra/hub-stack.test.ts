@@ -1,3 +1,4 @@
+import aslValidator from 'asl-validator';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_FIELDS } from '../../infra/constructs/dashboard';
@@ -10,6 +11,7 @@ import {
   type Cfn,
   EXTERNAL_ID,
   HUB_ACCOUNT,
+  HUB_REGION,
   minimalConfig,
   onlyResource,
   policyStatements,
@@ -65,6 +67,28 @@ describe('HubStack', () => {
   });
 
   describe('pipeline', () => {
+    it('is a valid Amazon States Language definition, ARNs and paths included', () => {
+      // The placeholders of CloudFormation references become what CloudFormation would put there: a whole string
+      // is a function's ARN (a Task's Resource), a part of one a resource's name.
+      const text = JSON.stringify(stateMachineDefinition(hub))
+        .replaceAll('<AWS::Partition>', 'aws')
+        .replace(/"<([A-Za-z0-9]+)>"/g, `"arn:aws:lambda:${HUB_REGION}:${HUB_ACCOUNT}:function:$1"`)
+        .replace(/<([A-Za-z0-9]+)>/g, (_match, id: string) => id.toLowerCase());
+
+      const { isValid, errorsText } = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true });
+
+      expect(errorsText('\n')).toBe('');
+      expect(isValid).toBe(true);
+    });
+
+    it('fails the same validation on a definition that breaks the language, so the check can fail', () => {
+      const broken = stateMachineDefinition(hub);
+      broken.States.ScanTargets.ItemProcessor.States.ScanTarget.Next = 'NoSuchState';
+      delete broken.States.FinalizeRun.End;
+
+      expect(aslValidator(broken, { checkArn: false, checkPaths: true }).isValid).toBe(false);
+    });
+
     it('lists targets with the execution name as run id, then maps over the work list, then finalizes', () => {
       const asl = stateMachineDefinition(hub);
 
