@@ -452,11 +452,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   }
   const localHub = hub;
   if (options.slack) await setSlackWebhooks(sim, localHub, receiverWebhooks(options.slack));
-  const [listTargets, scanTarget, finalizeRun] = await Promise.all([
-    loadHandler(localHub, 'ListTargets'),
-    loadHandler(localHub, 'ScanTarget'),
-    loadHandler(localHub, 'FinalizeRun'),
-  ]);
+  // One at a time: each import reads process.env as loadHandler sets it for that function alone.
+  const listTargets = await loadHandler(localHub, 'ListTargets');
+  const scanTarget = await loadHandler(localHub, 'ScanTarget');
+  const finalizeRun = await loadHandler(localHub, 'FinalizeRun');
 
   let accounts: WorkItem[] = [];
   const bind =
