@@ -11,7 +11,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import { assess } from '../core/findings';
-import { type AssessedCertificate, type FindingCode, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
+import {
+  type AssessedCertificate,
+  type FindingCode,
+  failedTarget,
+  type TargetResult,
+  WHOLE_ACCOUNT,
+} from '../core/model';
 import { RUN_LOG } from '../core/names';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
@@ -179,21 +185,15 @@ export function unfinishedTargets(
     const [accountId = '', region = ''] = key.split('#');
     if (region !== WHOLE_ACCOUNT) knownRegions.set(accountId, [...(knownRegions.get(accountId) ?? []), region]);
   }
-  const unfinished = (item: WorkItem, region: string): TargetResult => ({
-    accountId: item.accountId,
-    ...(item.accountName ? { accountName: item.accountName } : {}),
-    region,
-    status: 'error' as const,
-    errorCode: SCAN_DID_NOT_COMPLETE,
-    errorMessage:
-      region === WHOLE_ACCOUNT
-        ? 'the scan of this account did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan'
-        : "the scan of this region did not finish (its account's child execution failed or timed out); its certificates are kept as of the last complete scan",
-    certificateCount: 0,
-    apiCalls: {},
-    durationMs: 0,
-    startedAt,
-  });
+  const unfinished = (item: WorkItem, region: string): TargetResult =>
+    failedTarget(
+      { ...item, region },
+      {
+        code: SCAN_DID_NOT_COMPLETE,
+        message: `the scan of this ${region === WHOLE_ACCOUNT ? 'account' : 'region'} did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan`,
+      },
+      { startedAt },
+    );
   return workList.flatMap((item) => {
     if (!accountsRecorded.has(item.accountId)) return [unfinished(item, WHOLE_ACCOUNT)];
     if (recorded.has(targetKey({ accountId: item.accountId, region: WHOLE_ACCOUNT }))) return [];

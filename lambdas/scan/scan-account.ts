@@ -20,7 +20,14 @@ import type { RoleCredentials } from '../aws/credentials';
 import { AwsAdapterError } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';
 import { explicitRegions, listEnabledRegions } from '../aws/regions';
-import { type Certificate, type Change, type Target, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
+import {
+  type Certificate,
+  type Change,
+  failedTarget,
+  type Target,
+  type TargetResult,
+  WHOLE_ACCOUNT,
+} from '../core/model';
 import type { SnapshotStore } from '../core/ports';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
 
@@ -78,18 +85,11 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
       input.regions === 'enabled' ? await enabledRegions(deps, account.id, calls) : explicitRegions(input.regions);
   } catch (error) {
     if (!(error instanceof AwsAdapterError)) throw error;
-    const result: TargetResult = {
-      accountId: account.id,
-      ...named,
-      region: WHOLE_ACCOUNT,
-      status: 'error',
-      errorCode: error.code,
-      errorMessage: error.message,
-      certificateCount: 0,
-      apiCalls: calls.snapshot(),
-      durationMs: Math.round(performance.now() - clock),
-      startedAt: now.toISOString(),
-    };
+    const result = failedTarget(
+      { accountId: account.id, ...named, region: WHOLE_ACCOUNT },
+      { code: error.code, message: error.message },
+      { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock), apiCalls: calls.snapshot() },
+    );
     deps.logger?.warn('account cannot be scanned', {
       runId,
       accountId: account.id,
@@ -162,18 +162,14 @@ async function scanRegion(
       { runId, target, now, options: input.options },
     );
   } catch (error) {
-    const result: TargetResult = {
-      accountId: target.accountId,
-      ...(target.accountName ? { accountName: target.accountName } : {}),
-      region: target.region,
-      status: 'error',
-      errorCode: error instanceof Error && error.name !== 'Error' ? error.name : 'ScanFailed',
-      errorMessage: error instanceof Error ? error.message : String(error),
-      certificateCount: 0,
-      apiCalls: {},
-      durationMs: Math.round(performance.now() - clock),
-      startedAt: now.toISOString(),
-    };
+    const result = failedTarget(
+      target,
+      {
+        code: error instanceof Error && error.name !== 'Error' ? error.name : 'ScanFailed',
+        message: error instanceof Error ? error.message : String(error),
+      },
+      { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock) },
+    );
     deps.logger?.warn('region scan failed unexpectedly', {
       runId,
       accountId: target.accountId,
