@@ -151,6 +151,8 @@ export async function runP1(options: {
 }): Promise<P1Result> {
   const bench = await BenchSim.start({
     shape: P1_SHAPE,
+    // The pipeline's run needs the state table.
+    dynamo: true,
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
   });
   try {

@@ -1,7 +1,12 @@
 /**
- * A whole audit in one process, as the CLI and the benchmark run it: list the accounts, then scan them a bounded
- * number at a time with the same per-account scan the pipeline's Map children run (one role session per account,
- * its regions side by side, each paced under its own quota).
+ * A whole audit in one process, as the CLI and the benchmark run it: list the accounts, then scan each with the same
+ * per-account scan the pipeline's Map children run (one role session per account, its regions side by side, each
+ * paced under its own quota).
+ *
+ * Accounts are opened a bounded number at a time, but an account gives up its place as soon as its regions are
+ * listed: from then on it only describes, paced by its own quotas. So on a first audit, when nothing says which
+ * account is the largest, every account is listed within moments and the largest target starts describing at once,
+ * instead of waiting behind accounts that were merely listed before it.
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -13,12 +18,12 @@ import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from 
 import type { SnapshotStore, TargetSizes } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
-import { scanAccount } from './scan-account';
+import { type ScanAccountOutput, scanAccount } from './scan-account';
 import type { ScanLogger, ScanOptions } from './scan-target';
 
 /**
- * Accounts scanned at once, as many as the pipeline's Distributed Map runs children by default. Each account's
- * regions go side by side and each region paces its own calls, so this bounds sockets and memory, not AWS load.
+ * Accounts being opened and listed at once (AssumeRole, ListRegions, ListCertificates), as many as the pipeline's
+ * Distributed Map runs children by default. Describes are paced per region and are not counted against it.
  */
 export const DEFAULT_ACCOUNT_CONCURRENCY = 40;
 
@@ -91,36 +96,47 @@ export async function runAudit(
 
   const progress: AuditProgress = { accountsTotal: accounts.length, accountsDone: 0, targetsDone: 0, certificates: 0 };
   onProgress?.({ ...progress });
-  const limit = pLimit(options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY);
+  const listing = pLimit(options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY);
   const scans = await Promise.all(
-    accounts.map((account) =>
-      limit(async () => {
-        const scan = await scanAccount(
-          {
-            roles,
-            clientConfig: deps.clientConfig,
-            ...(deps.store ? { store: deps.store } : {}),
-            ...(deps.logger ? { logger: deps.logger } : {}),
-            ...(deps.openClients ? { openClients: deps.openClients } : {}),
-          },
-          {
-            runId: options.runId,
-            account,
-            regions: options.regions,
-            now,
-            ...(options.scan ? { options: options.scan } : {}),
-            onResult: (result, figures) => {
-              progress.targetsDone++;
-              progress.certificates += figures.certificates;
-              onProgress?.({ ...progress, last: result });
-            },
-          },
-        );
-        progress.accountsDone++;
-        onProgress?.({ ...progress });
-        return scan;
-      }),
-    ),
+    accounts.map(async (account) => {
+      let scan!: Promise<ScanAccountOutput>;
+      // The place is held until the account's regions are listed (or its scan ends, whichever comes first).
+      await listing(
+        () =>
+          new Promise<void>((listed) => {
+            scan = scanAccount(
+              {
+                roles,
+                clientConfig: deps.clientConfig,
+                ...(deps.store ? { store: deps.store } : {}),
+                ...(deps.logger ? { logger: deps.logger } : {}),
+                ...(deps.openClients ? { openClients: deps.openClients } : {}),
+              },
+              {
+                runId: options.runId,
+                account,
+                regions: options.regions,
+                now,
+                ...(options.scan ? { options: options.scan } : {}),
+                onListed: listed,
+                onResult: (result, figures) => {
+                  progress.targetsDone++;
+                  progress.certificates += figures.certificates;
+                  onProgress?.({ ...progress, last: result });
+                },
+              },
+            );
+            scan.then(
+              () => listed(),
+              () => listed(),
+            );
+          }),
+      );
+      const done = await scan;
+      progress.accountsDone++;
+      onProgress?.({ ...progress });
+      return done;
+    }),
   );
   const targets = scans.flatMap((scan) => scan.results);
   return {

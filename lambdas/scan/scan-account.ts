@@ -59,6 +59,11 @@ export interface ScanAccountInput {
   options?: Partial<ScanOptions>;
   /** @default DEFAULT_REGION_CONCURRENCY */
   regionConcurrency?: number;
+  /**
+   * Called once every region is listed (or has failed), before the describes finish: a caller that bounds how many
+   * accounts it opens at once can start the next one here, since what is left is paced per region, not by it.
+   */
+  onListed?: () => void;
   /** Called as each region's (or the whole account's) result is saved. */
   onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
 }
@@ -97,6 +102,7 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
       errorMessage: error.message,
     });
     await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates: [], changes: [] });
+    input.onListed?.();
     input.onResult?.(result, { certificates: 0, throttles: calls.throttles });
     return { results: [result], certificates: [], changes: [], throttles: calls.throttles };
   }
@@ -104,16 +110,31 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
   const openClients = deps.openClients ?? auditRoleClients(deps.roles, deps.clientConfig);
   const options: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...input.options };
   const limit = pLimit(input.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY);
-  const scans = await Promise.all(
-    regions.map((region) =>
-      limit(async () => {
+  const listings: Array<Promise<void>> = [];
+  const scans = Promise.all(
+    regions.map((region) => {
+      let listed!: () => void;
+      listings.push(new Promise<void>((resolve) => (listed = resolve)));
+      return limit(async () => {
         const target: Target = { accountId: account.id, ...named, region };
-        const scan = await scanRegion(deps, { runId, target, now, options, openClients });
-        input.onResult?.(scan.result, { certificates: scan.certificates.length, throttles: scan.throttles });
-        return scan;
-      }),
-    ),
+        try {
+          const scan = await scanRegion(deps, { runId, target, now, options, openClients, onListed: listed });
+          input.onResult?.(scan.result, { certificates: scan.certificates.length, throttles: scan.throttles });
+          return scan;
+        } finally {
+          listed();
+        }
+      });
+    }),
   );
+  void Promise.all(listings).then(() => input.onListed?.());
+  return summarize(await scans, calls);
+}
+
+function summarize(
+  scans: Array<{ result: TargetResult; certificates: Certificate[]; changes: Change[]; throttles: number }>,
+  calls: CallCounter,
+): ScanAccountOutput {
   const results = scans.map((scan) => scan.result);
   // The role and the region listing are the account's calls; they are counted on its first region.
   const [first] = results;
@@ -148,6 +169,7 @@ async function scanRegion(
     now: Date;
     options: ScanOptions;
     openClients: OpenTargetClients;
+    onListed: () => void;
   },
 ): Promise<{ result: TargetResult; certificates: Certificate[]; changes: Change[]; throttles: number }> {
   const { runId, target, now } = input;
@@ -159,7 +181,7 @@ async function scanRegion(
         ...(deps.store ? { store: deps.store } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
       },
-      { runId, target, now, options: input.options },
+      { runId, target, now, options: input.options, onListed: input.onListed },
     );
   } catch (error) {
     const result = failedTarget(

@@ -52,3 +52,52 @@ describe('runAudit', () => {
     expect(progress.at(-1)).toMatchObject({ accountsTotal: 2, accountsDone: 2, targetsDone: 3, certificates: 2 });
   });
 });
+
+describe('runAudit with one account opened at a time', () => {
+  it('opens the next account as soon as the last one is listed, without waiting for its describes', async () => {
+    const events: string[] = [];
+    mockClient(STSClient)
+      .on(AssumeRoleCommand)
+      .callsFake(async (request: { RoleArn: string }) => ({
+        Credentials: {
+          AccessKeyId: request.RoleArn.includes('111111111111') ? 'k1' : 'k2',
+          SecretAccessKey: 's',
+          Expiration: new Date(Date.now() + 3_600_000),
+        },
+      }));
+    const acm = mockClient(ACMClient);
+    const accountOf = async (client: ACMClient) =>
+      (await client.config.credentials()).accessKeyId === 'k1' ? 'A' : 'B';
+    acm.on(ListCertificatesCommand).callsFake(async (_input, getClient) => {
+      const account = await accountOf(getClient() as ACMClient);
+      events.push(`list ${account}`);
+      return {
+        CertificateSummaryList: [
+          { CertificateArn: `arn:${account}`, DomainName: 'a.example.com', Status: 'ISSUED', Type: 'IMPORTED' },
+        ],
+      };
+    });
+    acm.on(DescribeCertificateCommand).callsFake(async (_input, getClient) => {
+      const account = await accountOf(getClient() as ACMClient);
+      if (account === 'A') await new Promise((resolve) => setTimeout(resolve, 300));
+      events.push(`described ${account}`);
+      return { Certificate: { CertificateArn: `arn:${account}` } };
+    });
+    mockClient(ResourceGroupsTaggingAPIClient).on(GetResourcesCommand).resolves({});
+
+    const result = await runAudit(
+      { sts: new STSClient({ region: 'us-east-1' }), clientConfig: { region: 'us-east-1' } },
+      {
+        accounts: ['111111111111', '222222222222'],
+        regions: ['us-east-1'],
+        roleName: 'CertAuditReadOnly',
+        runId: 'r1',
+        now: new Date('2026-11-27T06:00:00Z'),
+        accountConcurrency: 1,
+      },
+    );
+
+    expect(result.targets.map((t) => t.status)).toEqual(['ok', 'ok']);
+    expect(events.indexOf('list B')).toBeLessThan(events.indexOf('described A'));
+  });
+});
