@@ -102,8 +102,10 @@ export function costModel(input: {
   const init = (name: string) =>
     (input.bundles?.find((fn) => fn.name === name)?.initMs ?? DEFAULT_INIT_SECONDS * 1000) / 1000;
   const gb = (name: string) => (stack.memoryMb[name] ?? 128) / 1024;
-  const targets = usage.invocations.scanTarget;
-  const coldStarts = Math.min(targets, stack.maxConcurrency);
+  // One ScanTarget invocation (Map child) per account.
+  const children = usage.invocations.scanTarget;
+  const targets = run.days[run.days.length - 1]?.targets ?? children;
+  const coldStarts = Math.min(children, stack.maxConcurrency);
   const calls = (operation: string) => usage.calls[operation] ?? 0;
   const sumUnits = (kind: 'readUnits' | 'writeUnits') =>
     usage.dynamo.listTargets[kind] + usage.dynamo.scanTarget[kind] + usage.dynamo.finalizeRun[kind];
@@ -127,7 +129,7 @@ export function costModel(input: {
   const storedGb = (certificates * 2048 + usage.dynamo.scanTarget.writeUnits * 1024 * stack.historyDays) / 1024 ** 3;
   const logGb =
     (days *
-      (LOG_BYTES.platform * (targets + 2) +
+      (LOG_BYTES.platform * (children + 2) +
         LOG_BYTES.listTargets +
         LOG_BYTES.scanTarget * targets +
         LOG_BYTES.finalizeRun) +
@@ -137,8 +139,8 @@ export function costModel(input: {
   const variable: CostItem[] = [
     item(
       'lambdaRequests',
-      days * (2 + targets) + HEARTBEATS_PER_MONTH,
-      `measured: ${targets} ScanTarget + ListTargets + FinalizeRun invocations a run, × ${days}; + hourly Heartbeat`,
+      days * (2 + children) + HEARTBEATS_PER_MONTH,
+      `measured: ${children} ScanTarget (one per account) + ListTargets + FinalizeRun invocations a run, × ${days}; + hourly Heartbeat`,
     ),
     item(
       'lambdaArmGbSecond',
@@ -149,10 +151,10 @@ export function costModel(input: {
     ),
     item(
       'sfnStandardTransitions',
-      days * (stack.parentStates + targets),
+      days * (stack.parentStates + children),
       `template + measured: ${stack.parentStates} parent states + one transition per child the Distributed Map starts`,
     ),
-    item('sfnExpressRequests', days * targets, 'measured: one Express child per target'),
+    item('sfnExpressRequests', days * children, 'measured: one Express child per account'),
     item(
       'sfnExpressGbSecond',
       days * usage.expressBilledSeconds * (64 / 1024),
@@ -194,7 +196,7 @@ export function costModel(input: {
     item('logsStorage', logGb * (stack.logRetentionDays / 30), `estimate: ${stack.logRetentionDays} days retained`),
     item(
       'xrayTraces',
-      days * (1 + targets),
+      days * (1 + children),
       'estimate (upper bound): every execution traced (tracing on in the template)',
     ),
     item('scheduler', days + HEARTBEATS_PER_MONTH, 'template: the daily run and the hourly heartbeat'),
@@ -221,7 +223,7 @@ export function costModel(input: {
     pricesAsOf: PRICES_AS_OF,
     region: PRICE_REGION,
     assumptions: [
-      `${run.accounts} accounts × ${run.regions} regions, ${targets} targets, one run a day (${days} a month), the steady day measured in p2`,
+      `${run.accounts} accounts × ${run.regions} regions, ${targets} targets in ${children} children, one run a day (${days} a month), the steady day measured in p2`,
       'Lambda on arm64 at the template memory; INIT is billed (since August 2025); each run starts cold',
       'Express children billed at 64 MB and in 100 ms steps; the Distributed Map bills one Standard transition per child',
       'DynamoDB on-demand; the local DynamoDB reports table units only, index writes are added one unit each',

@@ -1,6 +1,6 @@
 /**
  * The daily run as the deployed pipeline makes it, minus Step Functions: the same use cases the three Lambdas call
- * (startRun, then scanOneTarget once per work-list item with the Distributed Map's concurrency, then finalizeRun),
+ * (startRun, then scanChild once per work-list account with the Distributed Map's concurrency, then finalizeRun),
  * with the deployed settings from cdk.json, against the simulated organization, S3 and Secrets Manager, a local
  * DynamoDB and a local Slack. Each step is timed and metered, which is what the cost model needs: invocations,
  * their durations, request units, S3 and Secrets Manager calls.
@@ -12,10 +12,11 @@ import type { CertMonitorConfig } from '../infra/config';
 import type { DynamoStateStore } from '../lambdas/aws/state-store';
 import { ensureTable } from '../lambdas/aws/table';
 import type { Change } from '../lambdas/core/model';
+import type { ScanSummary } from '../lambdas/pipeline/contracts';
 import { DigestMarker } from '../lambdas/pipeline/digest-marker';
 import { type FinalizeRunResult, finalizeRun } from '../lambdas/pipeline/finalize-run';
 import { heartbeat } from '../lambdas/pipeline/heartbeat';
-import { type ScanSummary, scanOneTarget } from '../lambdas/pipeline/scan-one-target';
+import { scanChild } from '../lambdas/pipeline/scan-child';
 import { defaultSlackPoster, readSlackSetup } from '../lambdas/pipeline/slack';
 import { startRun } from '../lambdas/pipeline/start-run';
 import { openAlertStore, openStateStore } from '../lambdas/pipeline/stores';
@@ -37,9 +38,14 @@ export interface StepMeasure {
 export interface RunMeasure {
   runId: string;
   wallSeconds: number;
-  listTargets: StepMeasure & { targets: number };
-  /** One entry per child (ScanTarget invocation), seconds from its start to its return. */
-  scanTargets: StepMeasure & { childSeconds: number[]; summaries: ScanSummary[] };
+  listTargets: StepMeasure & { accounts: number };
+  /** One entry per child (ScanTarget invocation, one account), seconds from its start to its return. */
+  scanTargets: StepMeasure & {
+    childSeconds: number[];
+    summaries: ScanSummary[];
+    /** Account-regions scanned (each child's regions, or 1 for an account that could not be opened). */
+    targets: number;
+  };
   finalizeRun: StepMeasure & { result: FinalizeRunResult };
   /** Simulated AWS answers during the run, by `Service.Operation`, and by outcome. */
   calls: CountersSnapshot;
@@ -103,38 +109,28 @@ export class LocalPipeline {
     let stepStarted = performance.now();
     const started = await startRun(
       {
-        sts: bench.sts,
         s3: this.s3,
         store: this.store,
         organizations: () => ({ client: bench.organizations, close: () => {} }),
-        clientConfig: bench.clientConfig,
       },
-      {
-        runId,
-        startedAt,
-        bucket: BENCH_BUCKET,
-        accounts: 'organization',
-        exclude: [],
-        regions: 'enabled',
-        roleName: config.auditRoleName,
-        externalId: BENCH_EXTERNAL_ID,
-      },
+      { runId, startedAt, bucket: BENCH_BUCKET, accounts: 'organization', exclude: [] },
     );
-    const listTargets = { seconds: elapsed(stepStarted), dynamo: meter.read(), targets: started.targets.length };
+    const listTargets = { seconds: elapsed(stepStarted), dynamo: meter.read(), accounts: started.accounts.length };
 
     meter.reset();
     stepStarted = performance.now();
     const limit = pLimit(config.maxConcurrency);
     const childSeconds: number[] = [];
     const summaries = await Promise.all(
-      started.targets.map((target) =>
+      started.accounts.map((account) =>
         limit(async () => {
           const childStarted = performance.now();
-          const summary = await scanOneTarget(
-            { sts: bench.sts, store: this.store, clientConfig: {} },
+          const summary = await scanChild(
+            { sts: bench.sts, store: this.store, clientConfig: bench.clientConfig },
             {
               runId,
-              target,
+              account,
+              regions: 'enabled',
               now: bench.now,
               roleName: config.auditRoleName,
               externalId: BENCH_EXTERNAL_ID,
@@ -151,7 +147,8 @@ export class LocalPipeline {
         }),
       ),
     );
-    const scanTargets = { seconds: elapsed(stepStarted), dynamo: meter.read(), childSeconds, summaries };
+    const targets = summaries.reduce((sum, summary) => sum + Math.max(1, summary.regions), 0);
+    const scanTargets = { seconds: elapsed(stepStarted), dynamo: meter.read(), childSeconds, summaries, targets };
 
     meter.reset();
     stepStarted = performance.now();

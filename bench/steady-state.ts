@@ -256,14 +256,17 @@ export async function runSteadyState(options: SteadyStateOptions): Promise<Stead
         const dayRun: DayRun = {
           day,
           wallSeconds: round(run.wallSeconds, 2),
-          targets: run.listTargets.targets,
-          targetsNotOk: run.scanTargets.summaries.filter((s) => s.status !== 'ok').length,
+          targets: run.scanTargets.targets,
+          targetsNotOk: run.scanTargets.summaries.reduce(
+            (sum, s) => sum + (s.statuses.partial ?? 0) + (s.statuses.error ?? 0),
+            0,
+          ),
           certificates,
           acmCalls,
           acmCallsPerCertificate: perCertificate(Object.values(acmCalls).reduce((sum, n) => sum + n, 0)),
           describeCallsPerCertificate: perCertificate(describes),
           perCertificateCallsPerCertificate: perCertificate(describes + tagCalls),
-          listCallsPerTarget: round((acmCalls['ACM.ListCertificates'] ?? 0) / Math.max(1, run.listTargets.targets), 3),
+          listCallsPerTarget: round((acmCalls['ACM.ListCertificates'] ?? 0) / Math.max(1, run.scanTargets.targets), 3),
           changesDetected: countBy(run.changes, (c) => c.type),
           changesInjected: countBy(mutations, (m) => m.kind),
           changesExpected: countBy(

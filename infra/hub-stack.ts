@@ -118,7 +118,7 @@ export class HubStack extends Stack {
 
     const listTargets = new MonitorFunction(this, 'ListTargets', {
       handler: 'listTargets',
-      description: 'Lists the account-region targets of a run and writes the work list to S3',
+      description: 'Lists the accounts of a run and writes the work list to S3',
       environment: { ...settings, ...tableName, ...workBucket },
       logRetention,
       timeout: Duration.minutes(5),
@@ -126,7 +126,8 @@ export class HubStack extends Stack {
     });
     const scanTarget = new MonitorFunction(this, 'ScanTarget', {
       handler: 'scanTarget',
-      description: 'Scans the ACM certificates of one account-region and stores snapshot and changes',
+      description:
+        'Scans the ACM certificates of one account, its regions side by side, and stores snapshots and changes',
       environment: { ...settings, ...tableName },
       logRetention,
       memorySize: 1024,
@@ -152,17 +153,21 @@ export class HubStack extends Stack {
     });
 
     const functions = { listTargets, scanTarget, finalizeRun, heartbeat };
-    for (const [name, fn] of Object.entries(functions))
+    for (const [name, fn] of Object.entries(functions)) {
       this.grantTableAccess(fn.role, TABLE_ACCESS[name as keyof typeof TABLE_ACCESS]);
-    this.grantAssumeAuditRole(config, scanTarget.role, 'reads ACM certificates and their tags');
-    this.grantAssumeAuditRole(config, listTargets.role, "lists each account's enabled regions");
+    }
+    this.grantAssumeAuditRole(
+      config,
+      scanTarget.role,
+      'lists its enabled regions and reads ACM certificates and their tags',
+    );
     this.grantListAccounts(config, listTargets.role, this.organizationRoleArn(config));
 
     const workListObjects = this.workBucket.bucket.arnForObjects('*');
     listTargets.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [workListObjects] }),
     );
-    // FinalizeRun reads the work list (targets without a result are coverage gaps) and writes the run's report.
+    // FinalizeRun reads the work list (accounts without a result are coverage gaps) and writes the run's report.
     finalizeRun.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [workListObjects] }),
     );

@@ -6,12 +6,12 @@
 import { PRODUCT_NAME } from '../lambdas/core/names';
 import type { CertMonitorConfig } from './config';
 
-/** The ScanTarget Lambda's role: assumes the audit role in each member account. */
+/** The ScanTarget Lambda's role: assumes the audit role in each member account (the only role that does). */
 export function scannerRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-scanner-${hubRegion}`;
 }
 
-/** The ListTargets Lambda's role: lists accounts and each account's enabled regions. */
+/** The ListTargets Lambda's role: lists the organization's accounts (itself, or through the organization-read role). */
 export function listTargetsRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-list-targets-${hubRegion}`;
 }
@@ -20,7 +20,7 @@ export function listTargetsRoleName(hubRegion: string): string {
  * Matches exactly the ARNs hubPrincipalArns makes, in any partition, hub account and region: the hand-install
  * template accepts nothing else as the audit role's trusted principals (not an account root, a user or "*").
  */
-export const HUB_ROLE_ARN_PATTERN = `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/${PRODUCT_NAME}-(scanner|list-targets)-[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`;
+export const HUB_ROLE_ARN_PATTERN = `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/${PRODUCT_NAME}-scanner-[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`;
 
 /** The role in the management (or delegated administrator) account that lets the hub list the organization. */
 export const ORGANIZATION_READ_ROLE_NAME = `${PRODUCT_NAME}-organization-read`;
@@ -35,12 +35,9 @@ export function roleArn(partition: string, accountId: string, roleName: string):
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
-/** The ARNs the member-account audit role trusts: the hub's scanner and list-targets roles. */
+/** The ARNs the member-account audit role trusts: the hub's scanner role, which scans each account in one session. */
 export function hubPrincipalArns(hub: HubLocation): string[] {
-  return [
-    roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region)),
-    roleArn(hub.partition, hub.accountId, listTargetsRoleName(hub.region)),
-  ];
+  return [roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region))];
 }
 
 /**

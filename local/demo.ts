@@ -109,9 +109,9 @@ function describeDay(day: Day): void {
     digest: string;
     alerts: { sent: number; pending: number };
   };
-  const scanned = day.run.targets.length;
   out(
-    `  Run ${day.run.runId}: ${scanned} account-regions scanned, ${summary.targetsFailed} of ${summary.targets} targets not fully scanned`,
+    `  Run ${day.run.runId}: ${day.run.accounts.length} accounts (one Map child each), ${summary.targets} account-regions, ` +
+      `${summary.targetsFailed} not fully scanned; largest state payload ${(day.run.largestPayloadBytes / 1024).toFixed(1)} KiB of 256`,
   );
   out(`  ${summary.certificates} certificates, ${summary.changes} changes detected`);
   const calls = Object.entries(day.acmCalls).filter(([, count]) => count > 0);

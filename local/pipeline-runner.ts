@@ -7,6 +7,9 @@
  * What the local engine cannot do is bridged here, and only here:
  * - it does not read a Distributed Map's ItemReader: the ListTargets binding reads the work list the real handler
  *   wrote to the simulated S3 and hands it to the Map through ItemsPath (the FinalizeRun binding strips it again);
+ * - it has no payload limit: states-limits.ts checks every state's input and output against Step Functions' 256 KiB
+ *   (the bridged work list left out), and the result a Distributed Map without a ResultWriter gathers from its
+ *   children; past the limit the execution fails with States.DataLimitExceeded, as in AWS;
  * - it applies the States Language's 60-second default to Task states without TimeoutSeconds, where AWS lets the
  *   Lambda's own timeout decide: each Task gets its function's Timeout from the template;
  * - the Lambdas run at simulated AWS time: while a run executes, `Date` follows the simulator's clock (plus the real
@@ -31,27 +34,12 @@ import { buildApp } from '../infra/build-app';
 import { CONFIG_CONTEXT_KEY } from '../infra/config';
 import { NAG_CONTEXT_KEY } from '../infra/nag';
 import { ensureTable } from '../lambdas/aws/table';
-import type { Target } from '../lambdas/core/model';
+import type { WorkItem } from '../lambdas/pipeline/contracts';
 import type { LocalDynamo } from './dynalite';
 import type { Simulator } from './sim';
 import type { SlackReceiver } from './slack-receiver';
-
-// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks; it must exist before the library loads.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import { settleWithinLimits } from './states-limits';
+import './with-resolvers';
 
 /** The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it). */
 export const FUNCTIONS = {
@@ -387,10 +375,12 @@ export interface PipelineRun {
   startedAt: string;
   /** The execution's output: its input with `listing` and FinalizeRun's `summary`. */
   output: JsonObject;
-  /** The work list ListTargets wrote. */
-  targets: Target[];
+  /** The work list ListTargets wrote: one item per account. */
+  accounts: WorkItem[];
   /** Children whose ScanTarget threw after its retries and ended in the ScanFailed Pass state. */
-  failedChildren: Array<{ target: Target; error: string }>;
+  failedChildren: Array<{ account: WorkItem; error: string }>;
+  /** The largest state input or output of the execution, in bytes (Step Functions allows STATES_PAYLOAD_LIMIT). */
+  largestPayloadBytes: number;
   /** Retries by state name (after a Lambda service error). */
   retries: Record<string, number>;
   /** Wall-clock duration of the execution. */
@@ -398,12 +388,26 @@ export interface PipelineRun {
   hub: LocalHub;
 }
 
+/** The state data as AWS holds it: without the work list the local bridge adds at `listing.items`. */
+function withoutBridge(value: unknown): unknown {
+  const listing = (value as { listing?: { items?: unknown } } | null)?.listing;
+  if (listing === undefined || listing === null || typeof listing !== 'object' || !('items' in listing)) return value;
+  const { items: _items, ...rest } = listing;
+  return { ...(value as object), listing: rest };
+}
+
 /** The Map state as the local engine can run it: items through ItemsPath, no Distributed-only fields. */
 function localDefinition(hub: LocalHub): JsonObject {
   const definition = structuredClone(hub.definition) as JsonObject & { States: Record<string, JsonObject> };
   for (const state of Object.values(definition.States)) {
     if (state.Type === 'Map' && state.ItemReader !== undefined) {
-      const { ItemReader: _reader, ToleratedFailurePercentage: _tolerated, Label: _label, ...rest } = state;
+      const {
+        ItemReader: _reader,
+        ResultWriter: _writer,
+        ToleratedFailurePercentage: _tolerated,
+        Label: _label,
+        ...rest
+      } = state;
       const processor = { ...(rest.ItemProcessor as JsonObject) };
       delete processor.ProcessorConfig;
       for (const key of Object.keys(state)) delete state[key];
@@ -423,11 +427,13 @@ function localDefinition(hub: LocalHub): JsonObject {
   return definition;
 }
 
-async function readWorkList(sim: Simulator, hub: LocalHub, bucket: string, key: string): Promise<Target[]> {
+async function readWorkList(sim: Simulator, hub: LocalHub, bucket: string, key: string): Promise<WorkItem[]> {
   const s3 = new S3Client({ region: hub.region, endpoint: sim.url, credentials: sim.credentials });
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString()) as Target[];
+    return JSON.parse(
+      await (object.Body as { transformToString(): Promise<string> }).transformToString(),
+    ) as WorkItem[];
   } finally {
     s3.destroy();
   }
@@ -446,13 +452,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   }
   const localHub = hub;
   if (options.slack) await setSlackWebhooks(sim, localHub, receiverWebhooks(options.slack));
-  const [listTargets, scanTarget, finalizeRun] = await Promise.all([
-    loadHandler(localHub, 'ListTargets'),
-    loadHandler(localHub, 'ScanTarget'),
-    loadHandler(localHub, 'FinalizeRun'),
-  ]);
+  // One at a time: each import reads process.env as loadHandler sets it for that function alone.
+  const listTargets = await loadHandler(localHub, 'ListTargets');
+  const scanTarget = await loadHandler(localHub, 'ScanTarget');
+  const finalizeRun = await loadHandler(localHub, 'FinalizeRun');
 
-  let targets: Target[] = [];
+  let accounts: WorkItem[] = [];
   const bind =
     (
       state: TaskName,
@@ -485,8 +490,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
             ListTargets: bind('ListTargets', listTargets, {
               output: async (listing) => {
                 const { bucket, key } = listing as { bucket: string; key: string };
-                targets = await readWorkList(sim, localHub, bucket, key);
-                return { ...(listing as JsonObject), items: targets as unknown as Json };
+                accounts = await readWorkList(sim, localHub, bucket, key);
+                return { ...(listing as JsonObject), items: accounts as unknown as Json };
               },
             }),
             ScanTarget: bind('ScanTarget', scanTarget),
@@ -506,29 +511,29 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
     const failedChildren: PipelineRun['failedChildren'] = [];
     const retries: Record<string, number> = {};
-    const events = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateRetried') retries[event.state.name] = (retries[event.state.name] ?? 0) + 1;
-        if (event.type === 'StateExited' && event.state.name === 'ScanFailed') {
-          const output = event.state.output as unknown as {
-            target: Target;
-            error?: { Error?: string; Cause?: string };
-          };
-          failedChildren.push({ target: output.target, error: `${output.error?.Error}: ${output.error?.Cause}` });
+    const settled = await settleWithinLimits(execution, localHub.definition, {
+      strip: withoutBridge,
+      onEvent: (event) => {
+        const state = event.state;
+        if (!state) return;
+        if (event.type === 'StateRetried') retries[state.name] = (retries[state.name] ?? 0) + 1;
+        if (event.type === 'StateExited' && state.name === 'ScanFailed') {
+          const output = state.output as { account: WorkItem; error?: { Error?: string; Cause?: string } };
+          failedChildren.push({ account: output.account, error: `${output.error?.Error}: ${output.error?.Cause}` });
         }
-      }
-    })();
-    const output = (await execution.result) as JsonObject;
-    await events;
+      },
+    });
+    const output = settled.output as JsonObject;
     const result = structuredClone(output) as JsonObject & { listing?: JsonObject };
     if (result.listing) delete result.listing.items;
     return {
       runId,
       startedAt: typeof result.listing?.startedAt === 'string' ? result.listing.startedAt : startedAt.toISOString(),
       output: result,
-      targets,
+      accounts,
       failedChildren,
       retries,
+      largestPayloadBytes: settled.largestPayloadBytes,
       durationMs: Math.round(performance.now() - clock),
       hub: localHub,
     };

@@ -177,11 +177,10 @@ export function buildAuditRoleTemplate(features: readonly string[] = []): { [key
       },
       [p.trustedPrincipalArns]: {
         Type: 'CommaDelimitedList',
-        // Applied to each item: only the hub's own role ARNs, never an account root, a user or "*".
+        // Applied to each item: only the hub's own scanner role ARN, never an account root, a user or "*".
         AllowedPattern: HUB_ROLE_ARN_PATTERN,
-        ConstraintDescription: `each ARN must be one of the hub's roles: arn:<partition>:iam::<hub account>:role/${PRODUCT_NAME}-scanner-<hub region> or ${PRODUCT_NAME}-list-targets-<hub region>`,
-        Description:
-          "ARNs of the hub's scanner and list-targets roles (the only principals allowed to assume this role).",
+        ConstraintDescription: `must be the hub's scanner role: arn:<partition>:iam::<hub account>:role/${PRODUCT_NAME}-scanner-<hub region>`,
+        Description: "ARN of the hub's scanner role (the only principal allowed to assume this role).",
       },
       [p.principalOrgId]: {
         Type: 'String',

@@ -20,8 +20,8 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FINDING_CODES } from '../../lambdas/core/model';
 import { RUN_LOG } from '../../lambdas/core/names';
+import type { TargetScannedLine } from '../../lambdas/pipeline/contracts';
 import type { RunFigures } from '../../lambdas/pipeline/finalize-run';
-import type { ScanSummary } from '../../lambdas/pipeline/scan-one-target';
 
 /** The functions whose log lines the dashboard queries. */
 export const DASHBOARD_LOG_SOURCES = { runCompleted: 'FinalizeRun', targetScanned: 'ScanTarget' } as const;
@@ -43,7 +43,7 @@ export interface MonitorDashboardProps {
 
 /**
  * The fields of each log line the widgets read. The queries can name only these, and these must be fields of the
- * line's source (RunFigures, ScanSummary), so renaming a figure fails to compile instead of emptying a widget.
+ * line's source (RunFigures, TargetScannedLine), so renaming a figure fails to compile instead of emptying a widget.
  */
 export const DASHBOARD_FIELDS = {
   runCompleted: [
@@ -58,7 +58,7 @@ export const DASHBOARD_FIELDS = {
   targetScanned: ['runId', 'accountId', 'region', 'status', 'errorCode', 'throttles'],
 } as const satisfies {
   runCompleted: readonly (keyof RunFigures)[];
-  targetScanned: readonly (keyof ScanSummary)[];
+  targetScanned: readonly (keyof TargetScannedLine)[];
 };
 
 /** Numbers at the top level of the "run completed" line (`findings` is read per code). */

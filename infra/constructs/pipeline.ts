@@ -1,23 +1,27 @@
 /**
  * The daily run as a Standard state machine:
  *
- *   ListTargets ──► ScanTargets (Distributed Map, EXPRESS children, one per account×region) ──► FinalizeRun
+ *   ListTargets ──► ScanTargets (Distributed Map, EXPRESS children, one per account) ──► FinalizeRun
  *
- * Payload contracts (JSONPath; `$` is the execution's state):
+ * Payload contracts (JSONPath; `$` is the execution's state; the types are the Lambdas' own, from contracts.ts):
  *
- *   ListTargets  in   { runId: $$.Execution.Name, startedAt: $$.Execution.StartTime }
- *                out  ListTargetsOutput, stored at $.listing; the object at s3://bucket/key is a JSON array of
- *                     Target ({ accountId, accountName?, region })
- *   ScanTarget   in   ScanTargetInput, one per array element ({ target: $$.Map.Item.Value, runId, startedAt })
- *                out  discarded: each child writes its result to the table; a failed child never fails the run
- *                     (the child catches every error into the ScanFailed Pass state, and ToleratedFailurePercentage
- *                     is 100 besides); FinalizeRun finds targets without a result and reports them
- *   FinalizeRun  in   FinalizeRunInput ({ runId, startedAt, listing })
+ *   ListTargets  in   StartRunEvent { runId: $$.Execution.Name, startedAt: $$.Execution.StartTime }
+ *                out  RunListing, stored at $.listing; the object at s3://bucket/key is a JSON array of
+ *                     WorkItem ({ accountId, accountName? })
+ *   ScanTarget   in   ScanTargetEvent, one per array element ({ account: $$.Map.Item.Value, runId, startedAt })
+ *                out  ScanSummary, written by the Map's ResultWriter to the work bucket (MAP_RESULTS_PREFIX), never
+ *                     gathered into the execution's state: without a ResultWriter Step Functions collects every
+ *                     child's output into the Map's result even when ResultPath discards it, and past 256 KiB (about
+ *                     1,300 children) the execution fails with States.DataLimitExceeded. Each child writes its
+ *                     results to the table; a failed child never fails the run (it catches every error into the
+ *                     ScanFailed Pass state, and ToleratedFailurePercentage is 100 besides); FinalizeRun finds
+ *                     accounts and regions without a result and reports them
+ *   FinalizeRun  in   FinalizeRunEvent ({ runId, startedAt, listing })
  *                out  whatever it returns, at $.summary (the execution's output)
  *
  * Lambda service errors (not the handlers' own errors) are retried with backoff.
  */
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -30,6 +34,7 @@ import {
   JsonPath,
   LogLevel,
   Pass,
+  ResultWriterV2,
   type RetryProps,
   S3JsonItemReader,
   StateMachine,
@@ -38,32 +43,36 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { Target } from '../../lambdas/core/model';
+import type { FinalizeRunEvent, RunListing, ScanTargetEvent, StartRunEvent } from '../../lambdas/pipeline/contracts';
+import { MAP_RESULTS_PREFIX } from '../../lambdas/pipeline/work-bucket';
 import { acknowledgeFinding, arnWildcardFinding } from '../nag';
 
-/** What ListTargets returns (stored at `$.listing`). */
-export interface ListTargetsOutput {
-  runId: string;
-  startedAt: string;
-  /** Bucket and key of the work list: a JSON array of Target. */
-  bucket: string;
-  key: string;
-  targetCount: number;
-}
+/** The CDK feature flag under which `resultWriterV2` renders; set on this construct, so no app must remember it. */
+const RESULT_WRITER_V2_FLAG = '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2';
 
-/** What each Distributed Map child hands ScanTarget. */
-export interface ScanTargetInput {
-  target: Target;
-  runId: string;
-  startedAt: string;
-}
-
-/** What FinalizeRun receives. */
-export interface FinalizeRunInput {
-  runId: string;
-  startedAt: string;
-  listing: ListTargetsOutput;
-}
+/**
+ * The JSONPath payload of each Task, typed by the Lambdas' own event types: a field renamed on one side and not the
+ * other fails the type check here instead of a run.
+ */
+type Paths<T> = { [K in keyof T]-?: unknown };
+const LIST_TARGETS_PAYLOAD: Paths<StartRunEvent> = {
+  runId: JsonPath.stringAt('$$.Execution.Name'),
+  startedAt: JsonPath.stringAt('$$.Execution.StartTime'),
+};
+const SCAN_TARGET_PAYLOAD: Paths<ScanTargetEvent> = {
+  account: JsonPath.objectAt('$$.Map.Item.Value'),
+  runId: JsonPath.stringAt('$.listing.runId'),
+  startedAt: JsonPath.stringAt('$.listing.startedAt'),
+};
+const FINALIZE_RUN_PAYLOAD: Paths<FinalizeRunEvent> = {
+  runId: JsonPath.stringAt('$.listing.runId'),
+  startedAt: JsonPath.stringAt('$.listing.startedAt'),
+  listing: JsonPath.objectAt('$.listing'),
+};
+const LISTING_BUCKET: keyof RunListing = 'bucket';
+const LISTING_KEY: keyof RunListing = 'key';
+/** What the ScanFailed state keeps of a child that threw: the account is the work item. */
+const FAILED_ACCOUNT: keyof ScanTargetEvent = 'account';
 
 /** Errors of the Lambda service itself (not of the handler), safe to retry. */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -107,15 +116,13 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
+    this.node.setContext(RESULT_WRITER_V2_FLAG, true);
 
     const listTargets = new LambdaInvoke(this, 'ListTargets', {
       lambdaFunction: props.listTargets,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({
-        runId: JsonPath.stringAt('$$.Execution.Name'),
-        startedAt: JsonPath.stringAt('$$.Execution.StartTime'),
-      }),
+      payload: TaskInput.fromObject(LIST_TARGETS_PAYLOAD),
       resultPath: '$.listing',
     }).addRetry(SERVICE_RETRY);
 
@@ -123,9 +130,9 @@ export class Pipeline extends Construct {
     // the error shows in the child's history, FinalizeRun reports the target (it has no result), and the run goes
     // on even where the tolerated failure percentage is not honoured (local runners).
     const scanFailed = new Pass(this, 'ScanFailed', {
-      comment: 'The scan threw; FinalizeRun reports this target as a scan that did not complete',
+      comment: 'The scan threw; FinalizeRun reports this account as a scan that did not complete',
       parameters: {
-        target: JsonPath.objectAt('$.target'),
+        [FAILED_ACCOUNT]: JsonPath.objectAt(`$.${FAILED_ACCOUNT}`),
         runId: JsonPath.stringAt('$.runId'),
         status: 'failed',
         error: JsonPath.objectAt('$.error'),
@@ -141,14 +148,11 @@ export class Pipeline extends Construct {
 
     const scanTargets = new DistributedMap(this, 'ScanTargets', {
       itemReader: new S3JsonItemReader({
-        bucketNamePath: JsonPath.stringAt('$.listing.bucket'),
-        key: JsonPath.stringAt('$.listing.key'),
+        bucketNamePath: JsonPath.stringAt(`$.listing.${LISTING_BUCKET}`),
+        key: JsonPath.stringAt(`$.listing.${LISTING_KEY}`),
       }),
-      itemSelector: {
-        target: JsonPath.objectAt('$$.Map.Item.Value'),
-        runId: JsonPath.stringAt('$.listing.runId'),
-        startedAt: JsonPath.stringAt('$.listing.startedAt'),
-      },
+      itemSelector: SCAN_TARGET_PAYLOAD,
+      resultWriterV2: new ResultWriterV2({ bucket: props.workBucket, prefix: MAP_RESULTS_PREFIX }),
       mapExecutionType: StateMachineType.EXPRESS,
       maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: 100,
@@ -160,11 +164,7 @@ export class Pipeline extends Construct {
       lambdaFunction: props.finalizeRun,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({
-        runId: JsonPath.stringAt('$.listing.runId'),
-        startedAt: JsonPath.stringAt('$.listing.startedAt'),
-        listing: JsonPath.objectAt('$.listing'),
-      }),
+      payload: TaskInput.fromObject(FINALIZE_RUN_PAYLOAD),
       resultPath: '$.summary',
     }).addRetry(SERVICE_RETRY);
 
@@ -181,7 +181,7 @@ export class Pipeline extends Construct {
       timeout: props.timeout ?? Duration.hours(6),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
-      comment: 'Certificate monitor: list targets, scan each account-region, finalize the run',
+      comment: 'Certificate monitor: list accounts, scan each account (its regions side by side), finalize the run',
     });
 
     // The item reader names its bucket by JSONPath, so CDK cannot derive this grant; read-only, this bucket only.
@@ -214,6 +214,13 @@ export class Pipeline extends Construct {
       role,
       arnWildcardFinding(props.workBucket, '/*'),
       'The Distributed Map reads the work list from a JSONPath key; the bucket holds only work lists and reports.',
+    );
+    const bucketId = stack.getLogicalId(props.workBucket.node.defaultChild as CfnElement);
+    acknowledgeFinding(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucketId}>/*]`,
+      `The Distributed Map's ResultWriter writes each child's small summary under ${MAP_RESULTS_PREFIX}/ in the work ` +
+        'bucket (the object-level grant ResultWriterV2 makes); the bucket holds only work lists, map results and reports.',
     );
     acknowledgeFinding(
       role,

@@ -8,8 +8,14 @@
 import { ACM_ACTIONS } from './acm';
 import { ACCOUNT_ACTIONS } from './regions';
 
-/** The hub functions that assume the audit role; each gets a session limited to what it calls. */
-export const AUDIT_ROLE_CALLERS = ['listTargets', 'scanTarget'] as const;
+/**
+ * The hub functions that assume the audit role; each gets a session limited to what it calls. Today that is the
+ * ScanTarget Lambda alone (one session per account: its regions, then their certificates; the CLI's audit does the
+ * same); ListTargets lists accounts through Organizations and never assumes the audit role. A feature whose calls
+ * another function makes (e.g. an event-driven rescan or a probe) adds that function here, so its session cannot do
+ * the scanner's reads and the scanner's cannot do its.
+ */
+export const AUDIT_ROLE_CALLERS = ['scanTarget'] as const;
 export type AuditRoleCaller = (typeof AUDIT_ROLE_CALLERS)[number];
 
 /** One feature set: the actions its adapters call in member accounts, by the hub function that calls them. */
@@ -26,7 +32,7 @@ export interface FeatureSetPermissions {
 export const FEATURE_SETS = {
   core: {
     description: "the certificate scan: each account's enabled regions, its ACM certificates and their tags",
-    actions: { listTargets: ACCOUNT_ACTIONS, scanTarget: ACM_ACTIONS },
+    actions: { scanTarget: [...ACCOUNT_ACTIONS, ...ACM_ACTIONS] },
   },
 } as const satisfies Record<string, FeatureSetPermissions>;
 
@@ -89,24 +95,13 @@ export interface PolicyDocument {
 }
 
 /**
- * The session policy of one hub function: the session can do only what the role grants AND this policy allows,
- * so ListTargets cannot read certificates and ScanTarget cannot list regions, whatever else the role holds.
- * Resource "*" here narrows nothing the role does not already narrow (the role's own statements scope resources).
+ * The session policy of one hub function: the session can do only what the role grants AND this policy allows, so
+ * a function never holds actions the role carries for another function or for a feature it does not run. Resource
+ * "*" here narrows nothing the role does not already narrow (the role's own statements scope resources).
  */
 export function sessionPolicy(caller: AuditRoleCaller, features: readonly string[] = []): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [{ Sid: `${caller}Only`, Effect: 'Allow', Action: callerActions(caller, features), Resource: '*' }],
-  };
-}
-
-/**
- * The session policy of a process that lists and scans with one session per account (the CLI's audit): what
- * every caller does, which is less than the role when the role carries feature sets this process does not use.
- */
-export function auditSessionPolicy(features: readonly string[] = []): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'AuditOnly', Effect: 'Allow', Action: auditRoleActions(features), Resource: '*' }],
   };
 }

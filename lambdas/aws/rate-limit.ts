@@ -5,8 +5,12 @@
  */
 import pLimit from 'p-limit';
 
-/** DescribeCertificate and ListTagsForCertificate allow 10 calls/s per account-region; stay just under. */
-export const DEFAULT_DESCRIBE_RATE_PER_SECOND = 9;
+/**
+ * DescribeCertificate and ListTagsForCertificate allow 10 calls/s per account-region, a quota shared with every other
+ * tool and person reading ACM in that account. The scanner takes 8 and leaves 2/s of headroom, so a console user or
+ * a deployment pipeline is not throttled because the monitor is running.
+ */
+export const DEFAULT_DESCRIBE_RATE_PER_SECOND = 8;
 /** Enough calls in flight to reach the rate with a few hundred ms of latency, few enough to stay polite. */
 export const DEFAULT_DESCRIBE_CONCURRENCY = 5;
 

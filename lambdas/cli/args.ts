@@ -10,7 +10,7 @@ import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
-import { DEFAULT_TARGET_CONCURRENCY } from '../scan/audit';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../scan/audit';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -163,9 +163,9 @@ function buildProgram(): Command {
     .addOption(
       option(
         '--concurrency <n>',
-        `targets scanned at once, 1 to ${MAX_CONCURRENCY}; e.g. 4`,
-        String(DEFAULT_TARGET_CONCURRENCY),
-        String(DEFAULT_TARGET_CONCURRENCY),
+        `accounts scanned at once (each account's regions side by side), 1 to ${MAX_CONCURRENCY}; e.g. 4`,
+        String(DEFAULT_ACCOUNT_CONCURRENCY),
+        String(DEFAULT_ACCOUNT_CONCURRENCY),
       ),
     )
     .addOption(
@@ -287,7 +287,7 @@ const RawSchema = z.object({
   compare: z.string().min(1, 'give the path of an earlier JSON report').optional(),
   slackWebhookUrl: webhookUrl.optional(),
   alertsWebhookUrl: webhookUrl.optional(),
-  concurrency: integer(1, MAX_CONCURRENCY, 'targets'),
+  concurrency: integer(1, MAX_CONCURRENCY, 'accounts'),
   describeRate: integer(1, MAX_DESCRIBE_RATE, 'calls per second'),
   stateTable: z
     .string()

@@ -117,7 +117,7 @@ export function progressView(stream: OutputStream): ProgressView {
   const bar = new SingleBar(
     {
       stream: stream as NodeJS.WritableStream,
-      format: 'Scanning {bar} {value}/{total} targets | {certificates} certificates | {failed} failed',
+      format: 'Scanning {bar} {value}/{total} accounts | {certificates} certificates | {failed} failed',
       clearOnComplete: true,
       hideCursor: true,
     },

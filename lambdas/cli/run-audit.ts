@@ -236,7 +236,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
         runId,
         now,
-        targetConcurrency: options.concurrency,
+        accountConcurrency: options.concurrency,
         scan: {
           ownerTagKey: options.ownerTagKey,
           describeRatePerSecond: options.describeRate,
@@ -245,7 +245,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       },
       (p) => {
         if (p.last && p.last.status !== 'ok') failed++;
-        progress.update(p.targetsDone, p.targetsTotal, p.certificates, failed);
+        progress.update(p.accountsDone, p.accountsTotal, p.certificates, failed);
       },
     );
   } catch (error) {

@@ -47,6 +47,9 @@ export interface ValidationRecord {
   value: string;
 }
 
+/** The region written on a result that covers a whole account (its role or its regions could not be read). */
+export const WHOLE_ACCOUNT = '*';
+
 /** One account-region pair: the unit of scanning. */
 export interface Target {
   accountId: string;
@@ -103,6 +106,29 @@ export interface TargetResult {
   apiCalls: Record<string, number>;
   durationMs: number;
   startedAt: string;
+}
+
+/**
+ * The result of a target (or a whole account, region WHOLE_ACCOUNT) that could not be scanned: nothing read, so
+ * nothing counted and nothing removed. One builder, so every failure carries the same fields.
+ */
+export function failedTarget(
+  target: Pick<Target, 'accountId' | 'accountName' | 'region'>,
+  failure: { code: string; message: string },
+  at: { startedAt: string; durationMs?: number; apiCalls?: Record<string, number> },
+): TargetResult {
+  return {
+    accountId: target.accountId,
+    ...(target.accountName ? { accountName: target.accountName } : {}),
+    region: target.region,
+    status: 'error',
+    errorCode: failure.code,
+    errorMessage: failure.message,
+    certificateCount: 0,
+    apiCalls: at.apiCalls ?? {},
+    durationMs: at.durationMs ?? 0,
+    startedAt: at.startedAt,
+  };
 }
 
 export const CHANGE_TYPES = [

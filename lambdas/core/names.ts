@@ -76,8 +76,10 @@ export const METRICS = {
 export const RUN_LOG = {
   /** FinalizeRun, once per run: the run's figures, findings by code under `findings`. */
   runCompleted: 'run completed',
-  /** ScanTarget, once per account-region: status, certificate count, throttles, duration. */
+  /** ScanTarget, once per account-region: status, error code, certificate count, throttles. */
   targetScanned: 'target scanned',
+  /** ScanTarget, once per account (its Map child): regions, statuses, certificates, calls, throttles, duration. */
+  accountScanned: 'account scanned',
 } as const;
 
 /** Lambda handler entry files (relative to the repository root) and their logical names. */

@@ -1,8 +1,8 @@
 /**
- * The order targets are scanned in. A run lasts as long as its slowest target, and the slowest is the one with the
- * most certificates (describing is paced by ACM's per-target quota), so it should start first, not behind a
- * thousand empty account-regions. Sizes come from the previous scan; a target never scanned has an unknown size
- * and goes first too (a newly joined account may be the biggest of all).
+ * The order accounts are scanned in. A run lasts as long as its slowest target, and the slowest is the one with the
+ * most certificates (describing is paced by ACM's per-target quota), so its account should start first, not behind
+ * a thousand small ones. Sizes come from the previous scan; an account never scanned has an unknown size and goes
+ * first too (a newly joined account may be the biggest of all).
  */
 import type { Target } from './model';
 
@@ -10,14 +10,22 @@ export function targetKey(target: Pick<Target, 'accountId' | 'region'>): string 
   return `${target.accountId}#${target.region}`;
 }
 
-/** Largest first by last known certificate count; unknown sizes before all known ones; ties keep their order. */
-export function largestFirst<T extends Pick<Target, 'accountId' | 'region'>>(
-  targets: readonly T[],
+/**
+ * Accounts in the order their scans should start: an account's regions are scanned side by side, so it lasts as long
+ * as its largest region; the account whose largest region held the most goes first, accounts never scanned before all.
+ */
+export function largestAccountsFirst<A extends { id: string }>(
+  accounts: readonly A[],
   certificateCounts: ReadonlyMap<string, number>,
-): T[] {
-  const size = (target: T) => certificateCounts.get(targetKey(target)) ?? Number.POSITIVE_INFINITY;
-  return targets
-    .map((target, index) => ({ target, index, size: size(target) }))
+): A[] {
+  const largest = new Map<string, number>();
+  for (const [key, count] of certificateCounts) {
+    const accountId = key.slice(0, key.indexOf('#'));
+    largest.set(accountId, Math.max(largest.get(accountId) ?? 0, count));
+  }
+  const size = (account: A) => largest.get(account.id) ?? Number.POSITIVE_INFINITY;
+  return accounts
+    .map((account, index) => ({ account, index, size: size(account) }))
     .sort((a, b) => (a.size === b.size ? a.index - b.index : b.size - a.size))
-    .map(({ target }) => target);
+    .map(({ account }) => account);
 }

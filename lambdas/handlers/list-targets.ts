@@ -1,6 +1,6 @@
 /**
- * The ListTargets Lambda: the run's first state. Lists the accounts × regions to scan, writes the work list to the
- * work bucket and returns where it is (the Distributed Map reads it from there).
+ * The ListTargets Lambda: the run's first state. Lists the accounts to scan, writes the work list to the work
+ * bucket and returns where it is (the Distributed Map reads it from there, one child per account).
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -19,14 +19,12 @@ const sts = createStsClient(clientConfig);
 const hubOrganizations = createOrganizationsClient(clientConfig);
 
 const deps: StartRunDeps = {
-  sts,
   s3: new S3Client(clientConfig),
   store: openStateStore(createDocumentClient(config.region), {
     tableName: config.tableName,
     historyDays: config.historyDays,
     expiryDays: config.expiryDays,
   }),
-  clientConfig,
   logger: pipelineLogger(logger),
   organizations: (runId) => {
     const roleArn = config.organizationRoleArn;
@@ -49,13 +47,9 @@ export async function handler(event: unknown, context: Context): Promise<RunList
       bucket: config.workBucket,
       accounts: config.accounts,
       exclude: config.excludedAccounts,
-      regions: config.regions,
-      roleName: config.auditRoleName,
-      ...(config.externalId ? { externalId: config.externalId } : {}),
     });
     logger.info('work list written', {
-      targets: result.targets.length,
-      accountsFailed: result.failures.length,
+      accounts: result.accounts.length,
       inactiveAccounts: result.inactiveAccounts.length,
       key: result.listing.key,
     });

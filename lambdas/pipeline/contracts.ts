@@ -26,11 +26,11 @@ const runId = z
     z.regex(/^[^/\s]+$/, { error: 'must be an execution name without slashes or spaces' }),
   );
 
-export const TargetSchema = z.object({
-  accountId: z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit account id' })),
-  accountName: z.optional(z.string()),
-  region: z.string().check(z.minLength(1)),
-});
+const accountId = z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit account id' }));
+
+/** One item of the work list: an account, whose regions its own Map child finds and scans. */
+export const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
+export type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** ListTargets' input: the execution's name and start time. */
 export const StartRunEventSchema = z.object({ runId, startedAt: isoTime });
@@ -42,19 +42,53 @@ export const RunListingSchema = z.object({
   startedAt: isoTime,
   bucket: z.string().check(z.minLength(1)),
   key: z.string().check(z.minLength(1)),
-  targetCount: z.int().check(z.nonnegative()),
+  /** Accounts in the work list (one Map child each). */
+  accountCount: z.int().check(z.nonnegative()),
 });
 export type RunListing = z.infer<typeof RunListingSchema>;
 
-/** One Distributed Map child's input. */
-export const ScanTargetEventSchema = z.object({ target: TargetSchema, runId, startedAt: isoTime });
+/** One Distributed Map child's input: one account. */
+export const ScanTargetEventSchema = z.object({ account: WorkItemSchema, runId, startedAt: isoTime });
 export type ScanTargetEvent = z.infer<typeof ScanTargetEventSchema>;
 
 export const FinalizeRunEventSchema = z.object({ runId, startedAt: isoTime, listing: RunListingSchema });
 export type FinalizeRunEvent = z.infer<typeof FinalizeRunEventSchema>;
 
 /** The work list object in the bucket. */
-export const WorkListSchema = z.array(TargetSchema);
+export const WorkListSchema = z.array(WorkItemSchema);
+
+/** The line a child logs for each region it scanned (the dashboard's coverage and throttling widgets query it). */
+export interface TargetScannedLine {
+  runId: string;
+  accountId: string;
+  region: string;
+  status: string;
+  errorCode?: string;
+  certificateCount: number;
+  throttles: number;
+}
+
+/**
+ * What a child returns. The Distributed Map writes these to the work bucket (ResultWriter), never into the
+ * execution's state, so their number is not bounded by the 256 KiB payload limit; still a few hundred bytes each.
+ */
+export interface ScanSummary {
+  runId: string;
+  accountId: string;
+  /** Regions scanned (0 when the account could not be opened). */
+  regions: number;
+  /** Results by status: ok, partial, error. */
+  statuses: Record<string, number>;
+  /** The error code of the whole account, when it could not be opened (its role, its regions). */
+  errorCode?: string;
+  certificateCount: number;
+  changeCount: number;
+  /** AWS calls made, retries included. */
+  apiCalls: number;
+  /** Calls AWS answered with a throttling error. */
+  throttles: number;
+  durationMs: number;
+}
 
 /** The event does not have the shape the state machine is supposed to send. */
 export class InvalidEventError extends Error {

@@ -1,6 +1,6 @@
 /**
- * The last step of a run: gather every target's result (a target in the work list without one is a scan that did
- * not complete), assess every current certificate, write the report next to the work list, alert on-call, post the
+ * The last step of a run: gather every target's result (an account of the work list without one, or a region it
+ * held before that has none, is a scan that did not complete), assess every current certificate, write the report next to the work list, alert on-call, post the
  * digest and record the run as completed, which is the heartbeat's evidence that the monitor works.
  *
  * Safe to retry as a whole: results are saved under the run's keys, the report objects are overwritten, alerting
@@ -11,13 +11,20 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import { assess } from '../core/findings';
-import type { AssessedCertificate, FindingCode, Target, TargetResult } from '../core/model';
+import {
+  type AssessedCertificate,
+  type FindingCode,
+  failedTarget,
+  type TargetResult,
+  WHOLE_ACCOUNT,
+} from '../core/model';
 import { RUN_LOG } from '../core/names';
-import type { RunRecord, RunStore, SnapshotStore } from '../core/ports';
+import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
-import type { RunListing } from './contracts';
+import { targetKey } from '../core/work-order';
+import type { RunListing, WorkItem } from './contracts';
 import type { DigestMarker } from './digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from './slack';
 import { getWorkList, putText, reportKeys } from './work-bucket';
@@ -33,7 +40,7 @@ export interface PipelineLogger {
 
 export interface FinalizeRunDeps {
   s3: S3Client;
-  runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'>;
+  runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'> & TargetSizes;
   alerts: AlertStore;
   digestMarker: DigestMarker;
   /** Reads the Slack secret (called once per run). */
@@ -87,12 +94,13 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const { runId, listing } = input;
   const log = deps.logger;
 
-  const [stored, workList, previousRun] = await Promise.all([
+  const [stored, workList, previousRun, known] = await Promise.all([
     deps.runs.loadRunResults(runId),
     getWorkList(deps.s3, listing.bucket, listing.key),
     deps.runs.latestCompletedRun(),
+    deps.runs.certificateCounts(),
   ]);
-  const missing = unfinishedTargets(workList, stored.targets, input.startedAt);
+  const missing = unfinishedTargets(workList, stored.targets, known, input.startedAt);
   for (const result of missing) {
     log?.warn('target has no result: its scan did not complete', {
       runId,
@@ -159,28 +167,41 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   };
 }
 
-/** Error results for the targets of the work list that recorded nothing in this run. */
+/**
+ * Error results for what the work list asked for and this run did not record: an account with no result at all
+ * (its child failed before it saved anything) as a whole, and, of an account whose child stopped half-way, each
+ * region it held at an earlier scan that has no result now.
+ */
 export function unfinishedTargets(
-  workList: readonly Target[],
+  workList: readonly WorkItem[],
   results: readonly TargetResult[],
+  knownTargets: ReadonlyMap<string, number>,
   startedAt: string,
 ): TargetResult[] {
   const recorded = new Set(results.map((result) => targetKey(result)));
-  return workList
-    .filter((target) => !recorded.has(targetKey(target)))
-    .map((target) => ({
-      accountId: target.accountId,
-      ...(target.accountName ? { accountName: target.accountName } : {}),
-      region: target.region,
-      status: 'error' as const,
-      errorCode: SCAN_DID_NOT_COMPLETE,
-      errorMessage:
-        'the scan of this target did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan',
-      certificateCount: 0,
-      apiCalls: {},
-      durationMs: 0,
-      startedAt,
-    }));
+  const accountsRecorded = new Set(results.map((result) => result.accountId));
+  const knownRegions = new Map<string, string[]>();
+  for (const key of knownTargets.keys()) {
+    const [accountId = '', region = ''] = key.split('#');
+    if (region !== WHOLE_ACCOUNT) knownRegions.set(accountId, [...(knownRegions.get(accountId) ?? []), region]);
+  }
+  const unfinished = (item: WorkItem, region: string): TargetResult =>
+    failedTarget(
+      { ...item, region },
+      {
+        code: SCAN_DID_NOT_COMPLETE,
+        message: `the scan of this ${region === WHOLE_ACCOUNT ? 'account' : 'region'} did not finish (its child execution failed or timed out); its certificates are kept as of the last complete scan`,
+      },
+      { startedAt },
+    );
+  return workList.flatMap((item) => {
+    if (!accountsRecorded.has(item.accountId)) return [unfinished(item, WHOLE_ACCOUNT)];
+    if (recorded.has(targetKey({ accountId: item.accountId, region: WHOLE_ACCOUNT }))) return [];
+    return (knownRegions.get(item.accountId) ?? [])
+      .filter((region) => !recorded.has(targetKey({ accountId: item.accountId, region })))
+      .sort()
+      .map((region) => unfinished(item, region));
+  });
 }
 
 async function alertOnCall(
@@ -279,10 +300,6 @@ function runFigures(run: RunRecord, report: Report, assessed: AssessedCertificat
     findings: { ...report.summary.byFinding },
     changes: run.changes,
   };
-}
-
-function targetKey(target: Pick<Target, 'accountId' | 'region'>): string {
-  return `${target.accountId}#${target.region}`;
 }
 
 function byTarget(a: TargetResult, b: TargetResult): number {

@@ -59,13 +59,14 @@ function access(methods: readonly StoreMethod[], queriesIndex: boolean): TableAc
 
 /** Per Lambda of the hub, what it does on the state table. */
 export const TABLE_ACCESS = {
-  /** startRun: the stored target sizes (largest first), the run record, accounts that cannot be scanned. */
-  listTargets: access(['certificateCounts', 'recordRunStarted', 'saveTargetScan'], false),
-  /** scanOneTarget: load the target, save the scan. */
+  /** startRun: the stored sizes (largest account first) and the run record. */
+  listTargets: access(['certificateCounts', 'recordRunStarted'], false),
+  /** scanChild: each region's stored target loaded and its scan saved (a whole-account failure saved too). */
   scanTarget: access(['loadTarget', 'saveTargetScan'], false),
-  /** finalizeRun: results, the inventory, alert planning and delivery, the digest marker, the run record. */
+  /** finalizeRun: results, unfinished regions saved, the inventory, alerts, the digest marker, the run record. */
   finalizeRun: access(
     [
+      'certificateCounts',
       'saveTargetScan',
       'recordRunCompleted',
       'latestCompletedRun',

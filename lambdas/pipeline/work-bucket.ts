@@ -1,15 +1,18 @@
 /**
- * The work bucket: each run's work list (what the Distributed Map reads) and its report, under `runs/<runId>/`.
+ * The work bucket: each run's work list (what the Distributed Map reads), the Map's child results (its ResultWriter,
+ * under MAP_RESULTS_PREFIX) and the run's report, under `runs/<runId>/`.
  * Failures name the bucket, key and AWS error code, never a body.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsErrorCode, awsErrorMessage } from '../aws/errors';
-import type { Target } from '../core/model';
-import { WorkListSchema } from './contracts';
+import { type WorkItem, WorkListSchema } from './contracts';
 
 export function runPrefix(runId: string): string {
   return `runs/${runId}/`;
 }
+
+/** Where the Distributed Map writes its children's results (Step Functions adds the Map Run's id below it). */
+export const MAP_RESULTS_PREFIX = 'map-results';
 
 export function workListKey(runId: string): string {
   return `${runPrefix(runId)}targets.json`;
@@ -61,13 +64,13 @@ export async function putWorkList(
   s3: S3Client,
   bucket: string,
   key: string,
-  targets: readonly Target[],
+  accounts: readonly WorkItem[],
 ): Promise<void> {
-  await putText(s3, bucket, key, JSON.stringify(targets), 'application/json');
+  await putText(s3, bucket, key, JSON.stringify(accounts), 'application/json');
 }
 
-/** The work list as ListTargets wrote it; a body that is not a list of targets is an error naming the object. */
-export async function getWorkList(s3: S3Client, bucket: string, key: string): Promise<Target[]> {
+/** The work list as ListTargets wrote it; a body that is not a list of accounts is an error naming the object. */
+export async function getWorkList(s3: S3Client, bucket: string, key: string): Promise<WorkItem[]> {
   const text = await getText(s3, bucket, key);
   let json: unknown;
   try {
@@ -83,12 +86,11 @@ export async function getWorkList(s3: S3Client, bucket: string, key: string): Pr
       bucket,
       key,
       'InvalidWorkList',
-      `not a list of targets (${issue?.path.join('.')}: ${issue?.message})`,
+      `not a list of accounts (${issue?.path.join('.')}: ${issue?.message})`,
     );
   }
-  return parsed.data.map((target) => ({
-    accountId: target.accountId,
-    ...(target.accountName ? { accountName: target.accountName } : {}),
-    region: target.region,
+  return parsed.data.map((item) => ({
+    accountId: item.accountId,
+    ...(item.accountName ? { accountName: item.accountName } : {}),
   }));
 }

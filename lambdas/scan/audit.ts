@@ -1,29 +1,32 @@
 /**
- * A whole audit in one process: list the targets, then scan them a bounded number at a time (the regions of one
- * account run side by side, each paced under its own quota). The CLI and the benchmark call this; the pipeline
- * runs listTargets and scanTarget as separate Lambdas instead.
+ * A whole audit in one process, as the CLI and the benchmark run it: list the accounts, then scan each with the same
+ * per-account scan the pipeline's Map children run (one role session per account, its regions side by side, each
+ * paced under its own quota).
+ *
+ * Accounts are opened a bounded number at a time, but an account gives up its place as soon as its regions are
+ * listed: from then on it only describes, paced by its own quotas. So on a first audit, when nothing says which
+ * account is the largest, every account is listed within moments and the largest target starts describing at once,
+ * instead of waiting behind accounts that were merely listed before it.
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
-import { auditRoleClients, type ClientConfig, type OpenTargetClients } from '../aws/clients';
+import type { ClientConfig, OpenTargetClients } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
-import { auditSessionPolicy } from '../aws/permissions';
-import type { Certificate, Change, Target, TargetResult } from '../core/model';
+import { sessionPolicy } from '../aws/permissions';
+import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
 import type { SnapshotStore, TargetSizes } from '../core/ports';
-import { largestFirst } from '../core/work-order';
-import { type ListTargetsInput, listTargets } from './list-targets';
-import {
-  DEFAULT_SCAN_OPTIONS,
-  type ScanLogger,
-  type ScanOptions,
-  type ScanTargetOutput,
-  scanTarget,
-} from './scan-target';
+import { largestAccountsFirst } from '../core/work-order';
+import { type ListAccountsInput, listAccounts } from './list-accounts';
+import { type ScanAccountOutput, scanAccount } from './scan-account';
+import type { ScanLogger, ScanOptions } from './scan-target';
 
-/** Targets scanned at once. Each target paces its own calls, so this bounds sockets and memory, not AWS load. */
-export const DEFAULT_TARGET_CONCURRENCY = 8;
+/**
+ * Accounts being opened and listed at once (AssumeRole, ListRegions, ListCertificates), as many as the pipeline's
+ * Distributed Map runs children by default. Describes are paced per region and are not counted against it.
+ */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 40;
 
 export interface AuditDeps {
   /** STS with the caller's credentials: assumes the audit role in each account. */
@@ -32,33 +35,39 @@ export interface AuditDeps {
   organizations?: OrganizationsClient;
   /** Hub region and retry settings; target clients take the target's region. */
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
-  /** With TargetSizes (the DynamoDB store has it), the targets that held the most certificates are scanned first. */
+  /** With TargetSizes (the DynamoDB store has it), the accounts that held the most certificates are scanned first. */
   store?: SnapshotStore & Partial<TargetSizes>;
   logger?: ScanLogger;
-  /** Replaces the audit-role clients (tests, or credentials obtained another way). */
+  /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
   /** The clock the audit's time and credentials expiry are read from. @default the system clock */
   clock?: () => Date;
 }
 
-export interface AuditOptions extends ListTargetsInput {
+export interface AuditOptions extends ListAccountsInput {
+  regions: 'enabled' | readonly string[];
+  roleName: string;
+  externalId?: string;
+  runId: string;
   /** The audit's time; @default now */
   now?: Date;
-  /** @default DEFAULT_TARGET_CONCURRENCY */
-  targetConcurrency?: number;
+  /** @default DEFAULT_ACCOUNT_CONCURRENCY */
+  accountConcurrency?: number;
   scan?: Partial<ScanOptions>;
 }
 
 export interface AuditProgress {
-  targetsTotal: number;
+  accountsTotal: number;
+  accountsDone: number;
+  /** Account-regions finished so far (an account that could not be opened counts as one). */
   targetsDone: number;
   certificates: number;
-  /** The target just finished; absent for the first call, made once the targets are known. */
+  /** The target just finished; absent for the first call, made once the accounts are known. */
   last?: TargetResult;
 }
 
 export interface AuditResult {
-  /** Every target's result, the accounts that could not be scanned at all (region '*') first. */
+  /** Every target's result: per account, its regions, or one result for the whole account (region '*'). */
   targets: TargetResult[];
   certificates: Certificate[];
   changes: Change[];
@@ -79,93 +88,70 @@ export async function runAudit(
     roleName: options.roleName,
     runId: options.runId,
     now: () => clock().getTime(),
-    // One session per account serves both the listing and the scans here, so it may do what both do.
-    sessionPolicy: auditSessionPolicy(),
+    // The CLI scans accounts as the ScanTarget Lambda does, so its sessions hold the same actions.
+    sessionPolicy: sessionPolicy('scanTarget'),
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
-  const listed = await listTargets(
-    {
-      sts: deps.sts,
-      clientConfig: deps.clientConfig,
-      roles,
-      now: clock,
-      ...(deps.organizations ? { organizations: deps.organizations } : {}),
-    },
-    options,
-  );
-  const { failures, inactiveAccounts } = listed;
-  const targets = deps.store?.certificateCounts
-    ? largestFirst(listed.targets, await deps.store.certificateCounts())
-    : listed.targets;
+  const listed = await listAccounts(deps.organizations ? { organizations: deps.organizations } : {}, options);
+  const accounts = deps.store?.certificateCounts
+    ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
+    : listed.accounts;
 
-  const openClients = deps.openClients ?? auditRoleClients(roles, deps.clientConfig);
-  const scanOptions: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...options.scan };
-  const progress: AuditProgress = { targetsTotal: targets.length, targetsDone: 0, certificates: 0 };
+  const progress: AuditProgress = { accountsTotal: accounts.length, accountsDone: 0, targetsDone: 0, certificates: 0 };
   onProgress?.({ ...progress });
-
-  const limit = pLimit(options.targetConcurrency ?? DEFAULT_TARGET_CONCURRENCY);
+  const listing = pLimit(options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY);
   const scans = await Promise.all(
-    targets.map((target) =>
-      limit(async () => {
-        const scan = await scanOneTarget(deps, openClients, target, options.runId, now, scanOptions);
-        progress.targetsDone++;
-        progress.certificates += scan.certificates.length;
-        onProgress?.({ ...progress, last: scan.result });
-        return scan;
-      }),
-    ),
+    accounts.map(async (account) => {
+      let scan!: Promise<ScanAccountOutput>;
+      // The place is held until the account's regions are listed (or its scan ends, whichever comes first).
+      await listing(
+        () =>
+          new Promise<void>((listed) => {
+            scan = scanAccount(
+              {
+                roles,
+                clientConfig: deps.clientConfig,
+                ...(deps.store ? { store: deps.store } : {}),
+                ...(deps.logger ? { logger: deps.logger } : {}),
+                ...(deps.openClients ? { openClients: deps.openClients } : {}),
+              },
+              {
+                runId: options.runId,
+                account,
+                regions: options.regions,
+                now,
+                ...(options.scan ? { options: options.scan } : {}),
+                onListed: listed,
+                onResult: (result, figures) => {
+                  progress.targetsDone++;
+                  progress.certificates += figures.certificates;
+                  onProgress?.({ ...progress, last: result });
+                },
+              },
+            );
+            scan.then(
+              () => listed(),
+              () => listed(),
+            );
+          }),
+      );
+      const done = await scan;
+      progress.accountsDone++;
+      onProgress?.({ ...progress });
+      return done;
+    }),
   );
+  const targets = scans.flatMap((scan) => scan.results);
   return {
-    targets: [...failures, ...scans.map((scan) => scan.result)],
+    // Accounts that could not be opened at all first: they are what a reader must fix before anything else.
+    targets: [...targets.filter(isWholeAccount), ...targets.filter((target) => !isWholeAccount(target))],
     certificates: scans.flatMap((scan) => scan.certificates),
     changes: scans.flatMap((scan) => scan.changes),
-    inactiveAccounts,
+    inactiveAccounts: listed.inactiveAccounts,
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
   };
 }
 
-/** One target; an unexpected failure (a store that cannot be written, a bug) is that target's error, not the audit's. */
-async function scanOneTarget(
-  deps: AuditDeps,
-  openClients: OpenTargetClients,
-  target: Target,
-  runId: string,
-  now: Date,
-  options: ScanOptions,
-): Promise<ScanTargetOutput> {
-  const clock = performance.now();
-  try {
-    return await scanTarget(
-      {
-        openClients,
-        ...(deps.store ? { store: deps.store } : {}),
-        ...(deps.logger ? { logger: deps.logger } : {}),
-      },
-      { runId, target, now, options },
-    );
-  } catch (error) {
-    deps.logger?.warn('target scan failed', {
-      runId,
-      accountId: target.accountId,
-      region: target.region,
-      error: String(error),
-    });
-    return {
-      result: {
-        accountId: target.accountId,
-        ...(target.accountName ? { accountName: target.accountName } : {}),
-        region: target.region,
-        status: 'error',
-        errorCode: error instanceof Error ? error.name : 'UnknownError',
-        errorMessage: error instanceof Error ? error.message : String(error),
-        certificateCount: 0,
-        apiCalls: {},
-        durationMs: Math.round(performance.now() - clock),
-        startedAt: now.toISOString(),
-      },
-      certificates: [],
-      changes: [],
-      throttles: 0,
-    };
-  }
+function isWholeAccount(target: TargetResult): boolean {
+  return target.region === WHOLE_ACCOUNT;
 }

@@ -75,6 +75,8 @@ export interface ScanTargetInput {
   /** The scan's time: what days to expiry and threshold crossings are computed against. */
   now: Date;
   options: ScanOptions;
+  /** Called once the target's certificates are listed, with how many, before any describe. */
+  onListed?: (certificates: number) => void;
 }
 
 export interface ScanTargetOutput {
@@ -164,6 +166,7 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
       if (!(error instanceof AwsAdapterError)) throw error;
       return failed(error);
     }
+    input.onListed?.(summaries.length);
     const stored = await storedLoad;
     const storedByArn = new Map(stored.certificates.map((certificate) => [certificate.arn, certificate]));
     const gaps = new Gaps();

@@ -70,13 +70,10 @@ describe('the member-account audit role template', () => {
     expect(withoutOrg).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
   });
 
-  it('is handed role ARNs (not accounts or users) as its principals', () => {
+  it('is handed role ARNs (not accounts or users) as its principals: only the scanner, which opens each account', () => {
     const arns = hubPrincipalArns({ partition: 'aws', accountId: '222222222222', region: 'eu-west-1' });
 
-    expect(arns).toEqual([
-      'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1',
-      'arn:aws:iam::222222222222:role/cert-monitor-list-targets-eu-west-1',
-    ]);
+    expect(arns).toEqual(['arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1']);
   });
 
   it("accepts only the hub's role ARNs as trusted principals when installed by hand", () => {

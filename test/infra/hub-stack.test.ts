@@ -1,14 +1,17 @@
+import aslValidator from 'asl-validator';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_FIELDS } from '../../infra/constructs/dashboard';
 import { LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/pipeline';
 import { FINDING_CODES } from '../../lambdas/core/model';
 import { ENV, METRICS, RUN_LOG, TABLE_SCHEMA } from '../../lambdas/core/names';
+import { MAP_RESULTS_PREFIX } from '../../lambdas/pipeline/work-bucket';
 import {
   actionsOf,
   type Cfn,
   EXTERNAL_ID,
   HUB_ACCOUNT,
+  HUB_REGION,
   minimalConfig,
   onlyResource,
   policyStatements,
@@ -64,6 +67,28 @@ describe('HubStack', () => {
   });
 
   describe('pipeline', () => {
+    it('is a valid Amazon States Language definition, ARNs and paths included', () => {
+      // The placeholders of CloudFormation references become what CloudFormation would put there: a whole string
+      // is a function's ARN (a Task's Resource), a part of one a resource's name.
+      const text = JSON.stringify(stateMachineDefinition(hub))
+        .replaceAll('<AWS::Partition>', 'aws')
+        .replace(/"<([A-Za-z0-9]+)>"/g, `"arn:aws:lambda:${HUB_REGION}:${HUB_ACCOUNT}:function:$1"`)
+        .replace(/<([A-Za-z0-9]+)>/g, (_match, id: string) => id.toLowerCase());
+
+      const { isValid, errorsText } = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true });
+
+      expect(errorsText('\n')).toBe('');
+      expect(isValid).toBe(true);
+    });
+
+    it('fails the same validation on a definition that breaks the language, so the check can fail', () => {
+      const broken = stateMachineDefinition(hub);
+      broken.States.ScanTargets.ItemProcessor.States.ScanTarget.Next = 'NoSuchState';
+      delete broken.States.FinalizeRun.End;
+
+      expect(aslValidator(broken, { checkArn: false, checkPaths: true }).isValid).toBe(false);
+    });
+
     it('lists targets with the execution name as run id, then maps over the work list, then finalizes', () => {
       const asl = stateMachineDefinition(hub);
 
@@ -80,7 +105,7 @@ describe('HubStack', () => {
       });
     });
 
-    it('runs a Distributed Map of EXPRESS children over the S3 work list, tolerating every failure', () => {
+    it('runs a Distributed Map of EXPRESS children, one per account of the S3 work list, tolerating every failure', () => {
       const map = stateMachineDefinition(hub).States.ScanTargets;
 
       expect(map.Type).toBe('Map');
@@ -91,7 +116,7 @@ describe('HubStack', () => {
       });
       expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
       expect(map.ItemSelector).toEqual({
-        'target.$': '$$.Map.Item.Value',
+        'account.$': '$$.Map.Item.Value',
         'runId.$': '$.listing.runId',
         'startedAt.$': '$.listing.startedAt',
       });
@@ -99,6 +124,15 @@ describe('HubStack', () => {
       expect(map.MaxConcurrency).toBe(25);
       expect(map.ResultPath).toBeNull();
       expect(map.ItemsPath).toBeUndefined();
+    });
+
+    it("writes the children's results to the work bucket, so the execution never gathers them (256 KiB limit)", () => {
+      const map = stateMachineDefinition(hub).States.ScanTargets;
+
+      expect(map.ResultWriter).toEqual({
+        Resource: 'arn:<AWS::Partition>:states:::s3:putObject',
+        Parameters: { Bucket: expect.anything(), Prefix: MAP_RESULTS_PREFIX },
+      });
     });
 
     it('catches every error of a child scan, after its retries, into a Pass state that ends the child', () => {
@@ -111,7 +145,7 @@ describe('HubStack', () => {
       expect(child.States.ScanFailed).toMatchObject({
         Type: 'Pass',
         End: true,
-        Parameters: { 'target.$': '$.target', 'runId.$': '$.runId', status: 'failed', 'error.$': '$.error' },
+        Parameters: { 'account.$': '$.account', 'runId.$': '$.runId', status: 'failed', 'error.$': '$.error' },
       });
     });
 
@@ -169,13 +203,13 @@ describe('HubStack', () => {
       );
     });
 
-    it('lets ListTargets list the organization and assume the audit role for enabled regions', () => {
-      const statements = statementsOfRole(hub, 'cert-monitor-list-targets-eu-west-1');
+    it('lets ListTargets list the organization and nothing in member accounts; only the scanner assumes the audit role', () => {
+      const listing = statementsOfRole(hub, 'cert-monitor-list-targets-eu-west-1');
+      const scanner = statementsOfRole(hub, 'cert-monitor-scanner-eu-west-1');
 
-      expect(statements).toContainEqual(
-        expect.objectContaining({ Action: 'organizations:ListAccounts', Resource: '*' }),
-      );
-      expect(statements).toContainEqual(
+      expect(listing).toContainEqual(expect.objectContaining({ Action: 'organizations:ListAccounts', Resource: '*' }));
+      expect(listing.flatMap(actionsOf)).not.toContain('sts:AssumeRole');
+      expect(scanner).toContainEqual(
         expect.objectContaining({ Action: 'sts:AssumeRole', Resource: partitionArn(':iam::*:role/CertAuditReadOnly') }),
       );
     });
@@ -215,7 +249,9 @@ describe('HubStack', () => {
       ];
       const index = { sid: 'StateTableAttentionIndex', actions: ['dynamodb:Query'] };
 
-      expect(tableActions('ListTargetsRole')).toEqual([{ sid: 'StateTable', actions: writer }]);
+      expect(tableActions('ListTargetsRole')).toEqual([
+        { sid: 'StateTable', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+      ]);
       expect(tableActions('ScanTargetRole')).toEqual([{ sid: 'StateTable', actions: writer }]);
       expect(tableActions('FinalizeRunRole')).toEqual([
         {

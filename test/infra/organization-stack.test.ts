@@ -18,10 +18,8 @@ import {
 const roleArn = (account: string, name: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/${name}`]],
 });
-const HUB_ROLE_ARNS = [
-  roleArn(HUB_ACCOUNT, 'cert-monitor-scanner-eu-west-1'),
-  roleArn(HUB_ACCOUNT, 'cert-monitor-list-targets-eu-west-1'),
-];
+/** The audit role trusts the scanner only: ListTargets never opens a member account. */
+const HUB_ROLE_ARNS = [roleArn(HUB_ACCOUNT, 'cert-monitor-scanner-eu-west-1')];
 
 function parameters(stackSet: { Properties: Record<string, Cfn> }): Record<string, unknown> {
   return Object.fromEntries(
@@ -73,13 +71,7 @@ describe('OrganizationStack', () => {
         TrustedPrincipalArns: {
           'Fn::Join': [
             '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              `:iam::${HUB_ACCOUNT}:role/cert-monitor-scanner-eu-west-1,arn:`,
-              { Ref: 'AWS::Partition' },
-              `:iam::${HUB_ACCOUNT}:role/cert-monitor-list-targets-eu-west-1`,
-            ],
+            ['arn:', { Ref: 'AWS::Partition' }, `:iam::${HUB_ACCOUNT}:role/cert-monitor-scanner-eu-west-1`],
           ],
         },
         PrincipalOrgId: 'o-a1b2c3d4e5',

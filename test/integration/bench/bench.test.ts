@@ -83,8 +83,9 @@ describe('bench bundles (p3)', () => {
 });
 
 describe('bench figures', () => {
-  it('bounds a target by its describes at 10/s after its listing at 8/s, or its tags where describes are few', () => {
+  it('bounds a target by its describes and tag reads side by side at 10/s, after its listing at 8/s', () => {
     expect(targetBoundSeconds(100)).toBeCloseTo(1 / 8 + 100 / 10);
+    expect(targetBoundSeconds(100, 8)).toBeCloseTo(1 / 8 + 100 / 8);
     expect(targetBoundSeconds(0)).toBeCloseTo(1 / 8);
     expect(targetBoundSeconds(2500)).toBeCloseTo(3 / 8 + 2500 / 10);
   });

@@ -6,10 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import type { Target } from '../../../lambdas/core/model';
 import { SLACK_SECRET_PLACEHOLDER } from '../../../lambdas/core/names';
 import { parseReport } from '../../../lambdas/core/report';
-import { targetKey } from '../../../lambdas/core/work-order';
+import type { WorkItem } from '../../../lambdas/pipeline/contracts';
 import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import {
@@ -86,19 +85,18 @@ describe('the pipeline on loopback', () => {
 
   it('records the run as completed, with the refused account as a coverage failure', async () => {
     const accounts = sim.org.accounts().length;
-    const scanned = day1.targets.length;
+    const scanned = (accounts - 1) * 2;
 
     const run = await store.latestCompletedRun();
 
-    expect(new Set(day1.targets.map((t) => t.accountId))).toEqual(
-      new Set(
-        sim.org
-          .accounts()
-          .map((a) => a.id)
-          .filter((id) => id !== denied),
-      ),
+    // One Map child per account, the refused one included: it finds the refusal itself.
+    expect(day1.accounts.map((a) => a.accountId).sort()).toEqual(
+      sim.org
+        .accounts()
+        .map((a) => a.id)
+        .sort(),
     );
-    expect(scanned).toBe((accounts - 1) * 2);
+    expect(day1.largestPayloadBytes).toBeLessThan(4096);
     expect(run).toMatchObject({
       runId: 'day-1',
       status: 'completed',
@@ -128,10 +126,11 @@ describe('the pipeline on loopback', () => {
     expect(new Set(alertBodies()).size).toBe(alertBodies().length);
   });
 
-  it('finishes a run whose child throws, and reports that target as a scan that did not complete', async () => {
+  it('finishes a run whose child throws, and reports that account as a scan that did not complete', async () => {
     sim.clock.advanceDays(1);
-    const crashed = day1.targets[0]!;
-    const before = (await store.loadTarget(crashed)).certificates.length;
+    const crashed = day1.accounts.find((account) => account.accountId !== denied)!;
+    const crashedTargets = (await store.listTargets()).filter((t) => t.accountId === crashed.accountId);
+    const before = await Promise.all(crashedTargets.map(async (t) => (await store.loadTarget(t)).certificates.length));
     const sizes = await store.certificateCounts();
     const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
 
@@ -141,27 +140,32 @@ describe('the pipeline on loopback', () => {
       runId: 'day-2',
       hooks: {
         beforeTask: (state, input) => {
-          const { target } = input as { target: { accountId: string; region: string } };
-          if (state === 'ScanTarget' && target.accountId === crashed.accountId && target.region === crashed.region) {
+          const { account } = input as { account: WorkItem };
+          if (state === 'ScanTarget' && account.accountId === crashed.accountId) {
             throw new TypeError('simulated crash of the scanner');
           }
         },
       },
     });
 
-    // The work list starts with the targets that held the most certificates, so the slowest scan starts first.
-    const workList = JSON.parse(sim.s3.text(hub.bucket, 'runs/day-2/targets.json') ?? '[]') as Target[];
-    const counts = workList.map((target) => sizes.get(targetKey(target)));
-    expect(counts).toEqual([...counts].sort((a, b) => (b ?? 0) - (a ?? 0)));
+    // The work list starts with the account whose largest region held the most, so the slowest scan starts first.
+    const workList = JSON.parse(sim.s3.text(hub.bucket, 'runs/day-2/targets.json') ?? '[]') as WorkItem[];
+    const largest = (accountId: string) =>
+      Math.max(...[...sizes].filter(([key]) => key.startsWith(`${accountId}#`)).map(([, n]) => n));
+    const counts = workList.map((item) => largest(item.accountId));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(new Set(counts).size).toBeGreaterThan(1);
 
     const results = await store.loadRunResults('day-2');
-    const crashedResult = results.targets.find((t) => t.accountId === crashed.accountId && t.region === crashed.region);
+    const crashedResults = results.targets.filter((t) => t.accountId === crashed.accountId);
     expect(day2.failedChildren).toEqual([
-      { target: expect.objectContaining(crashed), error: 'TypeError: simulated crash of the scanner' },
+      { account: expect.objectContaining(crashed), error: 'TypeError: simulated crash of the scanner' },
     ]);
-    expect(crashedResult).toMatchObject({ status: 'error', errorCode: SCAN_DID_NOT_COMPLETE });
-    expect((await store.loadTarget(crashed)).certificates).toHaveLength(before);
+    expect(crashedResults).toEqual([
+      expect.objectContaining({ region: '*', status: 'error', errorCode: SCAN_DID_NOT_COMPLETE }),
+    ]);
+    const after = await Promise.all(crashedTargets.map(async (t) => (await store.loadTarget(t)).certificates.length));
+    expect(after).toEqual(before);
     expect(await store.latestCompletedRun()).toMatchObject({ runId: 'day-2', targetsFailed: 2 });
     // The refused account was alerted on day 1; on-call is not told again, only about the new gap.
     const newAlerts = alertBodies().slice(alertsBefore);
@@ -194,7 +198,7 @@ describe('the pipeline on loopback', () => {
     expect(day3.retries).toEqual({ FinalizeRun: 1 });
     expect(slack.posts(SLACK_PATHS.digest)).toHaveLength(digestsBefore + 1);
     expect(day3.output.summary).toMatchObject({ digest: 'already-sent', alerts: { queued: 0, sent: 0 } });
-    // The target that crashed yesterday was scanned again: its coverage gap resolves, once.
+    // The account whose child crashed yesterday was scanned again: its coverage gap resolves, once.
     expect(firstAttempt?.alerts.sent).toBeGreaterThan(0);
     expect(newAlerts).toHaveLength(firstAttempt!.alerts.sent);
     expect(newAlerts.some((body) => body.includes('Resolved'))).toBe(true);

@@ -58,13 +58,13 @@ describe('RoleCredentials', () => {
       sts: client,
       roleName: 'R',
       runId: 'r1',
-      sessionPolicy: sessionPolicy('listTargets'),
+      sessionPolicy: sessionPolicy('scanTarget'),
     });
 
     await roles.get('111111111111');
 
     const policy = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.Policy;
-    expect(JSON.parse(policy ?? '{}')).toEqual(sessionPolicy('listTargets'));
+    expect(JSON.parse(policy ?? '{}')).toEqual(sessionPolicy('scanTarget'));
     expect(policy?.length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
   });
 

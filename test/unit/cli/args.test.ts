@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../../../lambdas/aws/rate-limit';
 import { type CliOptions, parseArgs } from '../../../lambdas/cli/args';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../../../lambdas/core/names';
-import { DEFAULT_TARGET_CONCURRENCY } from '../../../lambdas/scan/audit';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../../../lambdas/scan/audit';
 
 function options(argv: string[], env: Record<string, string | undefined> = {}): CliOptions {
   const result = parseArgs(argv, env);
@@ -27,7 +27,7 @@ describe('parseArgs', () => {
         roleName: DEFAULT_AUDIT_ROLE_NAME,
         expiryDays: DEFAULT_EXPIRY_DAYS,
         format: 'table',
-        concurrency: DEFAULT_TARGET_CONCURRENCY,
+        concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
         describeRate: DEFAULT_DESCRIBE_RATE_PER_SECOND,
         ownerTagKey: 'owner',
         debug: false,
@@ -211,7 +211,7 @@ describe('parseArgs', () => {
     });
 
     it.each(['0', '65', '2.5', 'many'])('refuses --concurrency %j', (n) => {
-      expect(error(['--concurrency', n])).toMatch(/^--concurrency: must be a whole number of targets from 1 to 64/);
+      expect(error(['--concurrency', n])).toMatch(/^--concurrency: must be a whole number of accounts from 1 to 64/);
     });
 
     it('accepts the bounds of --concurrency and --describe-rate', () => {

@@ -115,7 +115,7 @@ describe('progressView', () => {
     expect(written).toEqual([]);
   });
 
-  it('draws a bar with targets, certificates and failures on a terminal, and clears it when done', () => {
+  it('draws a bar with accounts, certificates and failures on a terminal, and clears it when done', () => {
     let written = '';
     const terminal = {
       isTTY: true,
@@ -130,7 +130,7 @@ describe('progressView', () => {
     view.update(4, 4, 20, 1);
     view.stop();
     expect(written).toContain('Scanning ');
-    expect(written).toContain('4/4 targets | 20 certificates | 1 failed');
+    expect(written).toContain('4/4 accounts | 20 certificates | 1 failed');
     expect(written.endsWith('\u001b[2K')).toBe(true);
   });
 });

@@ -126,7 +126,7 @@ describe('runAuditCommand', () => {
     );
 
     expect(stderr.text).toMatch(/^Auditing as arn:aws:iam::111111111111:user\/me\n/);
-    expect(stderr.text).toContain('1/1 targets | 2 certificates | 0 failed');
+    expect(stderr.text).toContain('1/1 accounts | 2 certificates | 0 failed');
     expect(stderr.text).toMatch(/Scanned 1 target\(s\) in 0\.0 s\n$/);
   });
 

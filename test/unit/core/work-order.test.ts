@@ -1,31 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { largestFirst, targetKey } from '../../../lambdas/core/work-order';
+import { largestAccountsFirst, targetKey } from '../../../lambdas/core/work-order';
 
-const t = (accountId: string, region: string) => ({ accountId, region });
+const count = (accountId: string, region: string, n: number): [string, number] => [targetKey({ accountId, region }), n];
 
-describe('largestFirst', () => {
-  it('puts the target with the most certificates first and keeps the order of equal ones', () => {
-    const targets = [t('111111111111', 'us-east-1'), t('111111111111', 'eu-west-1'), t('222222222222', 'us-east-1')];
+describe('largestAccountsFirst', () => {
+  it('puts the account whose largest region held the most first, whatever its total', () => {
+    const accounts = [{ id: '111111111111' }, { id: '222222222222' }, { id: '333333333333' }];
     const counts = new Map([
-      [targetKey(targets[0]!), 0],
-      [targetKey(targets[1]!), 0],
-      [targetKey(targets[2]!), 100],
+      // 111: three regions of 40 (its scan lasts as long as one of them); 222: one region of 100.
+      count('111111111111', 'us-east-1', 40),
+      count('111111111111', 'eu-west-1', 40),
+      count('111111111111', 'us-west-2', 40),
+      count('222222222222', 'us-east-1', 100),
+      count('333333333333', 'us-east-1', 0),
     ]);
 
-    expect(largestFirst(targets, counts)).toEqual([targets[2], targets[0], targets[1]]);
+    expect(largestAccountsFirst(accounts, counts).map((a) => a.id)).toEqual([
+      '222222222222',
+      '111111111111',
+      '333333333333',
+    ]);
   });
 
-  it('puts targets never scanned before every known one, in their original order', () => {
-    const known = t('111111111111', 'us-east-1');
-    const newA = t('333333333333', 'us-east-1');
-    const newB = t('333333333333', 'eu-west-1');
+  it('puts accounts never scanned before every known one, in their original order', () => {
+    const known = { id: '111111111111' };
+    const newA = { id: '333333333333' };
+    const newB = { id: '444444444444' };
 
-    expect(largestFirst([known, newA, newB], new Map([[targetKey(known), 2500]]))).toEqual([newA, newB, known]);
+    expect(largestAccountsFirst([known, newA, newB], new Map([count('111111111111', 'us-east-1', 2500)]))).toEqual([
+      newA,
+      newB,
+      known,
+    ]);
   });
 
   it('leaves the order alone when nothing is known', () => {
-    const targets = [t('1', 'a'), t('2', 'b'), t('3', 'c')];
+    const accounts = [{ id: '1' }, { id: '2' }, { id: '3' }];
 
-    expect(largestFirst(targets, new Map())).toEqual(targets);
+    expect(largestAccountsFirst(accounts, new Map())).toEqual(accounts);
   });
 });

@@ -52,14 +52,17 @@ describe('handler configuration', () => {
       region: 'eu-west-1',
       tableName: 'cert-monitor-state',
       workBucket: 'cert-monitor-work',
-      auditRoleName: 'CertAuditReadOnly',
-      externalId: 'cert-monitor-example-3f9c2a7d',
       organizationRoleArn: 'arn:aws:iam::111111111111:role/cert-monitor-organization-read',
       accounts: 'organization',
       excludedAccounts: ['333333333333'],
-      regions: 'enabled',
     });
-    expect(scan).toMatchObject({ changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS], describeConcurrency: 5 });
+    expect(scan).toMatchObject({
+      auditRoleName: 'CertAuditReadOnly',
+      externalId: 'cert-monitor-example-3f9c2a7d',
+      regions: 'enabled',
+      changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS],
+      describeConcurrency: 5,
+    });
     expect(finalize.slackSecretId).toBe(env[ENV.slackSecretArn]);
     expect(heartbeat).toMatchObject({ schedulePeriodHours: 24, heartbeatGraceHours: 6, ownerTagKey: 'owner' });
   });
@@ -102,7 +105,7 @@ describe('handler configuration', () => {
       loadListTargetsConfig({ ...stackEnvironment(), [ENV.accounts]: '111111111111, 12345' }),
     );
     const regions = configError(() =>
-      loadListTargetsConfig({ ...stackEnvironment(), [ENV.regions]: 'eu-west-1,europe' }),
+      loadScanTargetConfig({ ...stackEnvironment(), [ENV.regions]: 'eu-west-1,europe' }),
     );
     const role = configError(() =>
       loadListTargetsConfig({ ...stackEnvironment(), [ENV.organizationRoleArn]: 'cert-monitor-organization-read' }),
@@ -121,11 +124,11 @@ describe('handler configuration', () => {
       [ENV.changeThresholds]: '7,30,14',
     };
 
-    expect(loadListTargetsConfig(env)).toMatchObject({
-      accounts: ['111111111111', '222222222222'],
+    expect(loadListTargetsConfig(env)).toMatchObject({ accounts: ['111111111111', '222222222222'] });
+    expect(loadScanTargetConfig(env)).toMatchObject({
       regions: ['eu-west-1', 'us-east-1'],
+      changeThresholds: [30, 14, 7],
     });
-    expect(loadScanTargetConfig(env).changeThresholds).toEqual([30, 14, 7]);
   });
 
   it('takes the defaults for tunables a hand-configured function leaves out', () => {
@@ -137,7 +140,8 @@ describe('handler configuration', () => {
     };
 
     expect(loadFinalizeRunConfig(minimal)).toMatchObject({ expiryDays: 30, ownerTagKey: 'owner', historyDays: 90 });
-    expect(loadListTargetsConfig(minimal)).toMatchObject({ accounts: 'organization', regions: 'enabled' });
+    expect(loadListTargetsConfig(minimal)).toMatchObject({ accounts: 'organization', excludedAccounts: [] });
+    expect(loadScanTargetConfig(minimal)).toMatchObject({ regions: 'enabled', auditRoleName: 'CertAuditReadOnly' });
   });
 });
 

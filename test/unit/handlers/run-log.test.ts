@@ -70,6 +70,7 @@ function deps(lines: Array<{ message: string; fields?: Record<string, unknown> }
       ],
       loadAttentionCertificates: async () => [],
       saveTargetScan: async () => {},
+      certificateCounts: async () => new Map(),
     },
     // Slack is left unconfigured, so neither the alert store nor the digest marker is touched.
     alerts: {} as AlertStore,
@@ -95,7 +96,7 @@ describe('the "run completed" log line', () => {
         startedAt: '2026-12-01T06:00:00.000Z',
         bucket: 'work',
         key: 'runs/r1/work.json',
-        targetCount: 1,
+        accountCount: 1,
       },
       expiryDays: 30,
       ownerTagKey: 'owner',

@@ -1,0 +1,89 @@
+/**
+ * One Distributed Map child: one account, scanned with the audit role (one session, named after the run) and stored
+ * region by region. A problem of the account or of a region is a result, saved like any other; only a store that
+ * cannot take even that makes this throw, and FinalizeRun then reports the account as a scan that did not complete.
+ * What it returns is a small summary that the Map writes to the work bucket, never the certificates.
+ */
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { ClientConfig } from '../aws/clients';
+import { RoleCredentials } from '../aws/credentials';
+import { sessionPolicy } from '../aws/permissions';
+import { WHOLE_ACCOUNT } from '../core/model';
+import { RUN_LOG } from '../core/names';
+import type { SnapshotStore } from '../core/ports';
+import { scanAccount } from '../scan/scan-account';
+import type { ScanLogger, ScanOptions } from '../scan/scan-target';
+import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
+
+export interface ScanChildDeps {
+  /** STS with the hub's credentials. */
+  sts: STSClient;
+  store: SnapshotStore;
+  /** The hub region (Account ListRegions) and retries; each region's clients take that region. */
+  clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
+  logger?: ScanLogger;
+}
+
+export interface ScanChildInput {
+  runId: string;
+  account: WorkItem;
+  regions: 'enabled' | readonly string[];
+  /** When the scan starts: days to expiry and threshold crossings are counted from it. */
+  now: Date;
+  roleName: string;
+  externalId?: string;
+  options?: Partial<ScanOptions>;
+}
+
+export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Promise<ScanSummary> {
+  const { runId, account } = input;
+  const started = performance.now();
+  // Per invocation: the session is named after the run, and a warm container must not reuse another run's session.
+  const roles = new RoleCredentials({
+    sts: deps.sts,
+    roleName: input.roleName,
+    runId,
+    sessionPolicy: sessionPolicy('scanTarget'),
+    ...(input.externalId ? { externalId: input.externalId } : {}),
+  });
+  const scan = await scanAccount(
+    { roles, clientConfig: deps.clientConfig, store: deps.store, ...(deps.logger ? { logger: deps.logger } : {}) },
+    {
+      runId,
+      account: { id: account.accountId, ...(account.accountName ? { name: account.accountName } : {}) },
+      regions: input.regions,
+      now: input.now,
+      ...(input.options ? { options: input.options } : {}),
+      onResult: (result, figures) => {
+        const line: TargetScannedLine = {
+          runId,
+          accountId: result.accountId,
+          region: result.region,
+          status: result.status,
+          ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+          certificateCount: figures.certificates,
+          throttles: figures.throttles,
+        };
+        deps.logger?.info(RUN_LOG.targetScanned, { ...line });
+      },
+    },
+  );
+  const statuses: Record<string, number> = {};
+  for (const result of scan.results) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+  const whole = scan.results.find((result) => result.region === WHOLE_ACCOUNT);
+  return {
+    runId,
+    accountId: account.accountId,
+    regions: whole ? 0 : scan.results.length,
+    statuses,
+    ...(whole?.errorCode ? { errorCode: whole.errorCode } : {}),
+    certificateCount: scan.certificates.length,
+    changeCount: scan.changes.length,
+    apiCalls: scan.results.reduce(
+      (sum, result) => sum + Object.values(result.apiCalls).reduce((total, n) => total + n, 0),
+      0,
+    ),
+    throttles: scan.throttles,
+    durationMs: Math.round(performance.now() - started),
+  };
+}

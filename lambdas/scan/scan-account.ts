@@ -1,0 +1,212 @@
+/**
+ * The scan of one account, shared by the pipeline's Distributed Map child and the CLI: assume the audit role once,
+ * find the regions to scan (those enabled in the account, or an explicit list), then scan every region side by side.
+ * ACM's quotas are per account and region, so each region is paced on its own and the account takes as long as its
+ * largest region, not the sum of them.
+ *
+ * What goes wrong stays as narrow as it is: a role that cannot be assumed, or regions that cannot be listed, make one
+ * result for the whole account (region `'*'`, the coverage gap); a region that fails is that region's result and the
+ * others go on. Every result is saved before this returns, and only a complete region scan removes certificates.
+ */
+import pLimit from 'p-limit';
+import {
+  auditRoleClients,
+  CallCounter,
+  type ClientConfig,
+  createAccountClient,
+  type OpenTargetClients,
+} from '../aws/clients';
+import type { RoleCredentials } from '../aws/credentials';
+import { AwsAdapterError } from '../aws/errors';
+import type { AccountRef } from '../aws/organizations';
+import { explicitRegions, listEnabledRegions } from '../aws/regions';
+import {
+  type Certificate,
+  type Change,
+  failedTarget,
+  type Target,
+  type TargetResult,
+  WHOLE_ACCOUNT,
+} from '../core/model';
+import type { SnapshotStore } from '../core/ports';
+import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
+
+/**
+ * Regions of one account scanned at once. Every region has its own quota, so all of them can go together; the bound
+ * only caps sockets when an explicit list names many regions.
+ */
+export const DEFAULT_REGION_CONCURRENCY = 20;
+
+export interface ScanAccountDeps {
+  /** Audit-role sessions, one per account for the whole scan (the session name carries the run id). */
+  roles: RoleCredentials;
+  /** Hub region and retry settings; each region's clients take that region. */
+  clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
+  /** Absent: nothing stored before and nothing saved (the one-shot audit). */
+  store?: SnapshotStore;
+  logger?: ScanLogger;
+  /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
+  openClients?: OpenTargetClients;
+}
+
+export interface ScanAccountInput {
+  runId: string;
+  account: AccountRef;
+  /** The regions to scan, or those enabled in the account (Account ListRegions). */
+  regions: 'enabled' | readonly string[];
+  /** The scan's time: what days to expiry and threshold crossings are computed against. */
+  now: Date;
+  options?: Partial<ScanOptions>;
+  /** @default DEFAULT_REGION_CONCURRENCY */
+  regionConcurrency?: number;
+  /**
+   * Called once every region is listed (or has failed), before the describes finish: a caller that bounds how many
+   * accounts it opens at once can start the next one here, since what is left is paced per region, not by it.
+   */
+  onListed?: () => void;
+  /** Called as each region's (or the whole account's) result is saved. */
+  onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
+}
+
+export interface ScanAccountOutput {
+  /** One per region, or one for the whole account (region `'*'`) when it could not be opened. */
+  results: TargetResult[];
+  certificates: Certificate[];
+  changes: Change[];
+  /** Throttling answers over every region (each retried by the SDK). */
+  throttles: number;
+}
+
+export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput): Promise<ScanAccountOutput> {
+  const { runId, account, now } = input;
+  const calls = new CallCounter();
+  const clock = performance.now();
+  const named = account.name ? { accountName: account.name } : {};
+
+  let regions: string[];
+  try {
+    await deps.roles.get(account.id, calls);
+    regions =
+      input.regions === 'enabled' ? await enabledRegions(deps, account.id, calls) : explicitRegions(input.regions);
+  } catch (error) {
+    if (!(error instanceof AwsAdapterError)) throw error;
+    const result = failedTarget(
+      { accountId: account.id, ...named, region: WHOLE_ACCOUNT },
+      { code: error.code, message: error.message },
+      { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock), apiCalls: calls.snapshot() },
+    );
+    deps.logger?.warn('account cannot be scanned', {
+      runId,
+      accountId: account.id,
+      errorCode: error.code,
+      errorMessage: error.message,
+    });
+    await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates: [], changes: [] });
+    input.onListed?.();
+    input.onResult?.(result, { certificates: 0, throttles: calls.throttles });
+    return { results: [result], certificates: [], changes: [], throttles: calls.throttles };
+  }
+
+  const openClients = deps.openClients ?? auditRoleClients(deps.roles, deps.clientConfig);
+  const options: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...input.options };
+  const limit = pLimit(input.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY);
+  const listings: Array<Promise<void>> = [];
+  const scans = Promise.all(
+    regions.map((region) => {
+      let listed!: () => void;
+      listings.push(new Promise<void>((resolve) => (listed = resolve)));
+      return limit(async () => {
+        const target: Target = { accountId: account.id, ...named, region };
+        try {
+          const scan = await scanRegion(deps, { runId, target, now, options, openClients, onListed: listed });
+          input.onResult?.(scan.result, { certificates: scan.certificates.length, throttles: scan.throttles });
+          return scan;
+        } finally {
+          listed();
+        }
+      });
+    }),
+  );
+  void Promise.all(listings).then(() => input.onListed?.());
+  return summarize(await scans, calls);
+}
+
+function summarize(
+  scans: Array<{ result: TargetResult; certificates: Certificate[]; changes: Change[]; throttles: number }>,
+  calls: CallCounter,
+): ScanAccountOutput {
+  const results = scans.map((scan) => scan.result);
+  // The role and the region listing are the account's calls; they are counted on its first region.
+  const [first] = results;
+  if (first) first.apiCalls = mergeCounts(first.apiCalls, calls.snapshot());
+  return {
+    results,
+    certificates: scans.flatMap((scan) => scan.certificates),
+    changes: scans.flatMap((scan) => scan.changes),
+    throttles: calls.throttles + scans.reduce((sum, scan) => sum + scan.throttles, 0),
+  };
+}
+
+async function enabledRegions(deps: ScanAccountDeps, accountId: string, calls: CallCounter): Promise<string[]> {
+  const client = createAccountClient({
+    ...deps.clientConfig,
+    credentials: deps.roles.provider(accountId, calls),
+    calls,
+  });
+  try {
+    return await listEnabledRegions(client, accountId);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One region; a failure the scan did not expect (a bug, a store that cannot be read) is that region's error. */
+async function scanRegion(
+  deps: ScanAccountDeps,
+  input: {
+    runId: string;
+    target: Target;
+    now: Date;
+    options: ScanOptions;
+    openClients: OpenTargetClients;
+    onListed: () => void;
+  },
+): Promise<{ result: TargetResult; certificates: Certificate[]; changes: Change[]; throttles: number }> {
+  const { runId, target, now } = input;
+  const clock = performance.now();
+  try {
+    return await scanTarget(
+      {
+        openClients: input.openClients,
+        ...(deps.store ? { store: deps.store } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
+      },
+      { runId, target, now, options: input.options, onListed: input.onListed },
+    );
+  } catch (error) {
+    const result = failedTarget(
+      target,
+      {
+        code: error instanceof Error && error.name !== 'Error' ? error.name : 'ScanFailed',
+        message: error instanceof Error ? error.message : String(error),
+      },
+      { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock) },
+    );
+    deps.logger?.warn('region scan failed unexpectedly', {
+      runId,
+      accountId: target.accountId,
+      region: target.region,
+      errorCode: result.errorCode,
+      errorMessage: result.errorMessage,
+    });
+    // If the store cannot take even this, the error goes to the caller (the Map child's Catch records it).
+    await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates: [], changes: [] });
+    return { result, certificates: [], changes: [], throttles: 0 };
+  }
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const merged = { ...a };
+  for (const [key, value] of Object.entries(b)) merged[key] = (merged[key] ?? 0) + value;
+  return merged;
+}
