@@ -5,7 +5,7 @@
  * for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
  */
 import { daysToExpiry } from './findings';
-import type { Certificate } from './model';
+import { type Certificate, normalizeKeyAlgorithm } from './model';
 import { DEFAULT_REFRESH_DAYS, RENEWAL_WINDOW_DAYS } from './names';
 
 export const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
@@ -64,6 +64,10 @@ export function arnHash(arn: string): number {
 }
 
 function sameValue(field: string, a: unknown, b: unknown): boolean {
+  // A snapshot stored before key algorithms were normalized holds ACM's hyphenated spelling: the same key.
+  if (field === 'keyAlgorithm' && typeof a === 'string' && typeof b === 'string') {
+    return normalizeKeyAlgorithm(a) === normalizeKeyAlgorithm(b);
+  }
   if (DATE_FIELDS.has(field) && typeof a === 'string' && typeof b === 'string') {
     const timeA = Date.parse(a);
     const timeB = Date.parse(b);

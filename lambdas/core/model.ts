@@ -16,6 +16,16 @@ export const KEY_ALGORITHMS = [
 ] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
+/**
+ * ACM answers `KeyAlgorithm` with hyphens (`RSA-2048`, `EC-prime256v1`) although its API model and the
+ * `Includes.keyTypes` filter spell them with underscores (`RSA_2048`). Every report shows the underscore spelling,
+ * the one a reader can paste into `--includes keyTypes=...`; a value this code does not know passes unchanged.
+ */
+export function normalizeKeyAlgorithm(value: string): string {
+  const underscored = value.replace(/^(RSA|EC)-/, '$1_');
+  return (KEY_ALGORITHMS as readonly string[]).includes(underscored) ? underscored : value;
+}
+
 /** Every key-pair origin. ListCertificates omits ACME unless it is named. */
 export const KEY_PAIR_ORIGINS = ['AWS_MANAGED', 'CUSTOMER_PROVIDED', 'ACME'] as const;
 export type KeyPairOrigin = (typeof KEY_PAIR_ORIGINS)[number];

@@ -88,7 +88,7 @@ describe('simulated ACM', () => {
     const acme = pages.flat().find((summary) => summary.CertificateArn === arnOf(MEMBER, EU, 8));
     expect(acme).toMatchObject({
       DomainName: 'c8.example.com',
-      KeyAlgorithm: 'RSA_2048',
+      KeyAlgorithm: 'RSA-2048',
       CertificateKeyPairOrigin: 'ACME',
       RenewalEligibility: 'INELIGIBLE',
       NotAfter: new Date('2027-04-17T00:00:00.000Z'),
@@ -111,7 +111,19 @@ describe('simulated ACM', () => {
       DomainValidationOptions: [{ ResourceRecord: { Name: '_abc.c1.example.com.', Type: 'CNAME' } }],
     });
     expect(privateCa.Certificate?.RenewalSummary).toBeUndefined();
-    expect(privateCa.Certificate?.KeyAlgorithm).toBe('EC_secp521r1');
+    expect(privateCa.Certificate?.KeyAlgorithm).toBe('EC-secp521r1');
+  });
+
+  it('spells key algorithms with a hyphen in answers, as ACM does, while the keyTypes filter takes underscores', async () => {
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const { pages } = await listAll(acm, everything);
+    const refused = acm.send(new ListCertificatesCommand({ Includes: { keyTypes: ['RSA-2048' as 'RSA_2048'] } }));
+
+    const spellings = new Set(pages.flat().map((summary) => summary.KeyAlgorithm));
+    expect([...spellings].every((value) => /^(RSA|EC)-/.test(value ?? ''))).toBe(true);
+    expect(spellings).toContain('EC-secp521r1');
+    await expect(refused).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
   it('answers ResourceNotFoundException for an unknown or foreign ARN', async () => {

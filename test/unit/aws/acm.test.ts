@@ -95,6 +95,21 @@ describe('listCertificates', () => {
     });
   });
 
+  it('reads key algorithms in the hyphenated spelling of ACM and reports them with underscores', async () => {
+    acm.on(ListCertificatesCommand).resolves({
+      CertificateSummaryList: [
+        { CertificateArn: arn(1), KeyAlgorithm: 'RSA-2048' as 'RSA_2048' },
+        { CertificateArn: arn(2), KeyAlgorithm: 'EC-prime256v1' as 'EC_prime256v1' },
+        { CertificateArn: arn(3), KeyAlgorithm: 'EC_secp384r1' },
+        { CertificateArn: arn(4), KeyAlgorithm: 'ML-DSA-65' as 'RSA_2048' },
+      ],
+    });
+
+    const certificates = await listCertificates(client, target);
+
+    expect(certificates.map((c) => c.keyAlgorithm)).toEqual(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1', 'ML-DSA-65']);
+  });
+
   it('turns a failure into an AcmError carrying account, region and AWS code', async () => {
     acm.on(ListCertificatesCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
 
@@ -223,6 +238,15 @@ describe('describeCertificate', () => {
       arn: arn(1),
       operation: 'ACM.DescribeCertificate',
     });
+  });
+  it('reports the described key algorithm with underscores whatever ACM spelled', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: { CertificateArn: arn(1), KeyAlgorithm: 'EC-secp384r1' as 'EC_secp384r1' },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.keyAlgorithm).toBe('EC_secp384r1');
   });
 });
 

@@ -68,6 +68,11 @@ describe('needsDescribe', () => {
     expect(needsDescribe({ ...summaryOf(cert), notAfter: '2026-11-12T00:00:00Z' }, cert, { now: NOW })).toBe(undefined);
   });
 
+  it("does not count ACM's hyphenated key algorithm in an older snapshot as a change", () => {
+    const cert = stored({ keyAlgorithm: 'EC-prime256v1' });
+    expect(needsDescribe({ ...summaryOf(cert), keyAlgorithm: 'EC_prime256v1' }, cert, { now: NOW })).toBe(undefined);
+  });
+
   it('describes Amazon-issued certificates inside the renewal window every run', () => {
     const inWindow = stored({ notAfter: daysFrom(NOW, 60.5) });
     expect(needsDescribe(summaryOf(inWindow), inWindow, { now: NOW })).toBe('renewal-window');
