@@ -1,11 +1,11 @@
 /**
  * Which certificates a scan describes again. ListCertificates already carries the summary; DescribeCertificate
  * (10/s per account-region) adds the renewal summary, inUseBy, issuer and validation records. A steady day
- * describes only what may have moved: new or changed certificates, Amazon-issued ones near renewal or waiting
- * for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
+ * describes only what may have moved: new or changed certificates, those ACM renews (Amazon-issued and private)
+ * near renewal, Amazon-issued ones waiting for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
  */
 import { daysToExpiry } from './findings';
-import { type Certificate, normalizeKeyAlgorithm } from './model';
+import { type Certificate, normalizeKeyAlgorithm, renewedByAcm } from './model';
 import { DEFAULT_REFRESH_DAYS, RENEWAL_WINDOW_DAYS } from './names';
 
 export const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
@@ -15,7 +15,7 @@ export interface DescribePolicyOptions {
   now: Date;
   /** @default DEFAULT_REFRESH_DAYS */
   refreshDays?: number;
-  /** Amazon-issued certificates this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
+  /** Certificates ACM renews, this close to expiry, are described every run. @default RENEWAL_WINDOW_DAYS */
   renewalWindowDays?: number;
 }
 
@@ -90,14 +90,12 @@ export function needsDescribe(
   if (stored === undefined) return 'new';
   if (changedSummaryFields(current, stored).length > 0) return 'summary-changed';
 
-  if (current.type === 'AMAZON_ISSUED') {
-    // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
-    // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
-    if (current.status === 'PENDING_VALIDATION') return 'not-issued';
-    if (current.status === 'ISSUED') {
-      const days = daysToExpiry(current, opts.now);
-      if (days !== undefined && days <= (opts.renewalWindowDays ?? RENEWAL_WINDOW_DAYS)) return 'renewal-window';
-    }
+  // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
+  // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
+  if (current.type === 'AMAZON_ISSUED' && current.status === 'PENDING_VALIDATION') return 'not-issued';
+  if (renewedByAcm(current) && current.status === 'ISSUED') {
+    const days = daysToExpiry(current, opts.now);
+    if (days !== undefined && days <= (opts.renewalWindowDays ?? RENEWAL_WINDOW_DAYS)) return 'renewal-window';
   }
 
   const describedAt = stored.describedAt === undefined ? Number.NaN : Date.parse(stored.describedAt);

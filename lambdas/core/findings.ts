@@ -3,7 +3,7 @@
  * Rules are data (Prowler/Custodian style) over the plain certificate model; time is always a parameter.
  */
 import type { AssessedCertificate, Certificate, FindingCode, Severity } from './model';
-import { FINDING_CODES } from './model';
+import { FINDING_CODES, renewedByAcm } from './model';
 import { DEFAULT_EXPIRY_DAYS } from './names';
 
 export interface FindingContext {
@@ -112,11 +112,10 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'INELIGIBLE_FOR_RENEWAL',
     severity: 'medium',
     severityWhenUnused: 'low',
-    meaning: 'ACM will not renew this Amazon-issued certificate automatically.',
+    meaning: 'ACM will not renew this certificate automatically.',
     fix: 'Make sure it is DNS-validated with its CNAME in place and attached to a resource, or request a new certificate before expiry.',
     // Only issued certificates can renew; an expired or failed one is reported by its own finding.
-    applies: (cert) =>
-      cert.type === 'AMAZON_ISSUED' && cert.status === 'ISSUED' && cert.renewalEligibility === 'INELIGIBLE',
+    applies: (cert) => renewedByAcm(cert) && cert.status === 'ISSUED' && cert.renewalEligibility === 'INELIGIBLE',
   },
   {
     code: 'IMPORTED',

@@ -33,6 +33,14 @@ export type KeyPairOrigin = (typeof KEY_PAIR_ORIGINS)[number];
 export const CERTIFICATE_TYPES = ['AMAZON_ISSUED', 'IMPORTED', 'PRIVATE'] as const;
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
 
+/**
+ * ACM's managed renewal covers Amazon-issued (public) certificates and private ones from a Private CA, from 60 days
+ * before expiry; imported certificates never renew.
+ */
+export function renewedByAcm(cert: { type: CertificateType }): boolean {
+  return cert.type === 'AMAZON_ISSUED' || cert.type === 'PRIVATE';
+}
+
 export const CERTIFICATE_STATUSES = [
   'PENDING_VALIDATION',
   'ISSUED',

@@ -82,11 +82,16 @@ describe('needsDescribe', () => {
     expect(needsDescribe(summaryOf(custom), custom, { now: NOW, renewalWindowDays: 90 })).toBe('renewal-window');
   });
 
-  it('leaves imported and private certificates near expiry to the refresh schedule', () => {
-    for (const type of ['IMPORTED', 'PRIVATE'] as const) {
-      const cert = stored({ type, notAfter: daysFrom(NOW, 10) });
-      expect(needsDescribe(summaryOf(cert), cert, { now: NOW })).toBeUndefined();
-    }
+  it('describes private certificates inside the renewal window every run: ACM renews them from 60 days before expiry', () => {
+    const inWindow = stored({ type: 'PRIVATE', issuer: 'Example Private CA', notAfter: daysFrom(NOW, 59.5) });
+    expect(needsDescribe(summaryOf(inWindow), inWindow, { now: NOW })).toBe('renewal-window');
+    const outside = stored({ type: 'PRIVATE', issuer: 'Example Private CA', notAfter: daysFrom(NOW, 61.5) });
+    expect(needsDescribe(summaryOf(outside), outside, { now: NOW })).toBeUndefined();
+  });
+
+  it('leaves imported certificates near expiry to the refresh schedule: ACM never renews them', () => {
+    const cert = stored({ type: 'IMPORTED', notAfter: daysFrom(NOW, 10) });
+    expect(needsDescribe(summaryOf(cert), cert, { now: NOW })).toBeUndefined();
   });
 
   it('describes Amazon-issued certificates waiting for validation every run', () => {

@@ -96,7 +96,7 @@ describe('assess', () => {
     expect(assess(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
       'IMPORTED',
     ]);
-    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([]);
+    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'ELIGIBLE' }), ctx).findings).toEqual([]);
   });
 
   it('reports RENEWAL_FAILED from the renewal status', () => {
@@ -126,9 +126,14 @@ describe('assess', () => {
     expect(result.findings).toEqual(['REVOKED']);
   });
 
-  it('reports INELIGIBLE_FOR_RENEWAL only for issued Amazon certificates', () => {
+  it('reports INELIGIBLE_FOR_RENEWAL only for issued certificates ACM renews (Amazon-issued and private)', () => {
     expect(assess(certificate({ renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual(['INELIGIBLE_FOR_RENEWAL']);
-    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([]);
+    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
+      'INELIGIBLE_FOR_RENEWAL',
+    ]);
+    expect(assess(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
+      'IMPORTED',
+    ]);
     const expired = assess(
       certificate({ status: 'EXPIRED', notAfter: daysFrom(NOW, -1), renewalEligibility: 'INELIGIBLE' }),
       ctx,
