@@ -112,10 +112,14 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'INELIGIBLE_FOR_RENEWAL',
     severity: 'medium',
     severityWhenUnused: 'low',
-    meaning: 'ACM will not renew this certificate automatically.',
-    fix: 'Make sure it is DNS-validated with its CNAME in place and attached to a resource, or request a new certificate before expiry.',
-    // Only issued certificates can renew; an expired or failed one is reported by its own finding.
-    applies: (cert) => renewedByAcm(cert) && cert.status === 'ISSUED' && cert.renewalEligibility === 'INELIGIBLE',
+    meaning:
+      'A resource uses this certificate, yet ACM says it will not renew it automatically: it will expire in place.',
+    fix: "ACM renews a certificate once it is associated with a supported AWS service; ineligible while in use means ACM does not count the association (a service ACM does not track, or it is too recent to show), a name breaks ACM's Punycode rules, or (private) it was issued with Private CA's IssueCertificate. Plan a replacement before expiry: request a new certificate and move the resources to it.",
+    // ACM marks every unused certificate ineligible, and that is by design: NOT_IN_USE already says it. Only an issued
+    // certificate that something uses and that still will not renew is a problem; expired or failed ones have their
+    // own findings.
+    applies: (cert) =>
+      renewedByAcm(cert) && cert.status === 'ISSUED' && cert.inUse && cert.renewalEligibility === 'INELIGIBLE',
   },
   {
     code: 'IMPORTED',
@@ -128,7 +132,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'NOT_IN_USE',
     severity: 'info',
     meaning: 'No AWS resource uses this certificate.',
-    fix: 'Delete it if nothing will use it again; unused Amazon-issued certificates may also stop renewing.',
+    fix: 'Delete it if nothing will use it again; ACM does not renew a certificate nothing uses (it shows as ineligible for renewal until attached).',
     applies: (cert) => !cert.inUse,
   },
 ];

@@ -126,7 +126,7 @@ describe('assess', () => {
     expect(result.findings).toEqual(['REVOKED']);
   });
 
-  it('reports INELIGIBLE_FOR_RENEWAL only for issued certificates ACM renews (Amazon-issued and private)', () => {
+  it('reports INELIGIBLE_FOR_RENEWAL only for issued, in-use certificates ACM renews (Amazon-issued and private)', () => {
     expect(assess(certificate({ renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual(['INELIGIBLE_FOR_RENEWAL']);
     expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
       'INELIGIBLE_FOR_RENEWAL',
@@ -134,6 +134,9 @@ describe('assess', () => {
     expect(assess(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
       'IMPORTED',
     ]);
+    const unused = { inUse: false, inUseBy: [], renewalEligibility: 'INELIGIBLE' as const };
+    expect(assess(certificate(unused), ctx).findings).toEqual(['NOT_IN_USE']);
+    expect(assess(certificate({ ...unused, type: 'PRIVATE' }), ctx).findings).toEqual(['NOT_IN_USE']);
     const expired = assess(
       certificate({ status: 'EXPIRED', notAfter: daysFrom(NOW, -1), renewalEligibility: 'INELIGIBLE' }),
       ctx,
