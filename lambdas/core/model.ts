@@ -65,6 +65,9 @@ export interface ValidationRecord {
   value: string;
 }
 
+/** The region of a target result that stands for every region of an account that could not be scanned at all. */
+export const ACCOUNT_WIDE_REGION = '*';
+
 /** One account-region pair: the unit of scanning. */
 export interface Target {
   accountId: string;
