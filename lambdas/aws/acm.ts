@@ -108,6 +108,7 @@ export function fromSummary(target: Target, summary: CertificateSummary): Certif
     arn: summary.CertificateArn,
     domainName: summary.DomainName ?? '',
     subjectAlternativeNames: summary.SubjectAlternativeNameSummaries ?? [],
+    ...(summary.HasAdditionalSubjectAlternativeNames ? { hasAdditionalSubjectAlternativeNames: true } : {}),
     type: enumValue<CertificateType>(summary.Type, 'AMAZON_ISSUED'),
     status: enumValue<CertificateStatus>(summary.Status, 'ISSUED'),
     keyAlgorithm: normalizeKeyAlgorithm(summary.KeyAlgorithm ?? 'UNKNOWN'),
@@ -151,6 +152,8 @@ export function withDetail(certificate: Certificate, detail: CertificateDetail, 
     renewalStatusReason: _renewalStatusReason,
     failureReason: _failureReason,
     validationRecords: _validationRecords,
+    // DescribeCertificate gives every name: the list is no longer the listing's first 100.
+    hasAdditionalSubjectAlternativeNames: _truncated,
     ...summaryFields
   } = certificate;
   const renewal = detail.RenewalSummary;

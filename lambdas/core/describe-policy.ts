@@ -81,6 +81,18 @@ export function changedSummaryFields(current: Certificate, stored: Certificate):
   return SUMMARY_FIELDS.filter((field) => !sameValue(field, current[field], stored[field]));
 }
 
+/**
+ * True when the listing cut the names at 100 and the stored certificate holds the full list from a describe. A
+ * stored list no longer than the listing's was cut too (stored before the cut was recognised): it is not full.
+ */
+function hasFullNames(summary: Certificate, stored: Certificate): boolean {
+  return (
+    summary.hasAdditionalSubjectAlternativeNames === true &&
+    stored.hasAdditionalSubjectAlternativeNames !== true &&
+    stored.subjectAlternativeNames.length > summary.subjectAlternativeNames.length
+  );
+}
+
 /** Why `current` must be described this run, or undefined when the stored detail is still good. */
 export function needsDescribe(
   current: Certificate,
@@ -89,6 +101,7 @@ export function needsDescribe(
 ): DescribeReason | undefined {
   if (stored === undefined) return 'new';
   if (changedSummaryFields(current, stored).length > 0) return 'summary-changed';
+  if (current.hasAdditionalSubjectAlternativeNames === true && !hasFullNames(current, stored)) return 'refresh';
 
   // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
   // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
@@ -110,11 +123,17 @@ export function needsDescribe(
 
 /**
  * The listed certificate with the detail of the stored one, for a run that did not describe it.
- * Summary fields and tags always come from the current scan.
+ * Summary fields and tags always come from the current scan; the names too, unless the listing cut them at 100.
  */
 export function mergeWithStored(summary: Certificate, stored?: Certificate): Certificate {
   if (stored === undefined) return summary;
   const merged: Certificate = { ...summary };
+  // ListCertificates gives at most 100 names; the stored list from DescribeCertificate has them all. Keeping it means
+  // a snapshot never alternates between a truncated and a full list from one run to the next.
+  if (hasFullNames(summary, stored)) {
+    merged.subjectAlternativeNames = [...stored.subjectAlternativeNames];
+    delete merged.hasAdditionalSubjectAlternativeNames;
+  }
   for (const field of DESCRIBE_ONLY_FIELDS) {
     const value = stored[field];
     if (value !== undefined) {

@@ -87,6 +87,11 @@ export interface Certificate {
   arn: string;
   domainName: string;
   subjectAlternativeNames: string[];
+  /**
+   * True while `subjectAlternativeNames` holds only the first 100 names ListCertificates gives
+   * (`HasAdditionalSubjectAlternativeNames`); DescribeCertificate's full list replaces it and is kept from then on.
+   */
+  hasAdditionalSubjectAlternativeNames?: boolean;
   type: CertificateType;
   status: CertificateStatus;
   keyAlgorithm: string;

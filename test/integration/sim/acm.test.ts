@@ -126,6 +126,32 @@ describe('simulated ACM', () => {
     await expect(refused).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
+  it('lists at most 100 names with HasAdditionalSubjectAlternativeNames, and describes them all', async () => {
+    const names = Array.from({ length: 130 }, (_, i) => `n${i}.many.example.com`);
+    const arn = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000a-0000-4000-8000-000000000130';
+    h.sim.org.addCertificate({
+      arn,
+      domainName: names[0] as string,
+      subjectAlternativeNames: names,
+      type: 'AMAZON_ISSUED',
+      status: 'ISSUED',
+      keyAlgorithm: 'RSA_2048',
+      notBefore: '2026-10-01T00:00:00.000Z',
+      notAfter: '2027-04-17T00:00:00.000Z',
+      renewalEligibility: 'ELIGIBLE',
+    });
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const { pages } = await listAll(acm, everything);
+    const described = await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+    h.sim.org.deleteCertificate(arn);
+
+    const summary = pages.flat().find((s) => s.CertificateArn === arn);
+    expect(summary?.SubjectAlternativeNameSummaries).toEqual(names.slice(0, 100));
+    expect(summary?.HasAdditionalSubjectAlternativeNames).toBe(true);
+    expect(described.Certificate?.SubjectAlternativeNames).toEqual(names);
+  });
+
   it('answers ResourceNotFoundException for an unknown or foreign ARN', async () => {
     const acm = clients.acm(h.sim, { region: EU, credentials: session });
     for (const arn of [arnOf(MEMBER, EU, 999), arnOf('111111111111', 'us-east-1', 1)]) {

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AcmError, describeCertificate, listCertificates, listCertificateTags } from '../../../lambdas/aws/acm';
-import { KEY_ALGORITHMS, KEY_PAIR_ORIGINS, type Target } from '../../../lambdas/core/model';
+import { type Certificate, KEY_ALGORITHMS, KEY_PAIR_ORIGINS, type Target } from '../../../lambdas/core/model';
 
 const target: Target = { accountId: '111111111111', accountName: 'prod', region: 'eu-west-1' };
 const arn = (n: number) => `arn:aws:acm:eu-west-1:111111111111:certificate/${n}`;
@@ -108,6 +108,30 @@ describe('listCertificates', () => {
     const certificates = await listCertificates(client, target);
 
     expect(certificates.map((c) => c.keyAlgorithm)).toEqual(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1', 'ML-DSA-65']);
+  });
+
+  it('marks a listing that holds only the first 100 names, and a describe clears the mark with the full list', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `n${i}.example.com`);
+    acm.on(ListCertificatesCommand).resolves({
+      CertificateSummaryList: [
+        {
+          CertificateArn: arn(1),
+          SubjectAlternativeNameSummaries: names.slice(0, 100),
+          HasAdditionalSubjectAlternativeNames: true,
+        },
+      ],
+    });
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: { CertificateArn: arn(1), SubjectAlternativeNames: names },
+    });
+
+    const [listed] = await listCertificates(client, target);
+    const described = await describeCertificate(client, listed as Certificate, new Date('2026-06-02T00:00:00Z'));
+
+    expect(listed).toMatchObject({ hasAdditionalSubjectAlternativeNames: true });
+    expect(listed?.subjectAlternativeNames).toHaveLength(100);
+    expect(described.subjectAlternativeNames).toEqual(names);
+    expect(described.hasAdditionalSubjectAlternativeNames).toBeUndefined();
   });
 
   it('turns a failure into an AcmError carrying account, region and AWS code', async () => {

@@ -152,6 +152,46 @@ describe('mergeWithStored', () => {
   });
 });
 
+describe('names past 100', () => {
+  const names = Array.from({ length: 150 }, (_, i) => `n${i}.example.com`);
+  const truth = stored({ domainName: 'n0.example.com', subjectAlternativeNames: names });
+  /** What ListCertificates shows: the first 100 names and HasAdditionalSubjectAlternativeNames. */
+  const listed = (): Certificate => ({
+    ...summaryOf(truth),
+    subjectAlternativeNames: names.slice(0, 100),
+    hasAdditionalSubjectAlternativeNames: true,
+  });
+
+  it('keeps the full list from the last describe when the listing cuts it at 100', () => {
+    const merged = mergeWithStored(listed(), truth);
+
+    expect(merged.subjectAlternativeNames).toEqual(names);
+    expect(merged.hasAdditionalSubjectAlternativeNames).toBeUndefined();
+  });
+
+  it('never alternates between a cut and a full list over days with and without a describe', () => {
+    let current: Certificate | undefined;
+    const seen: number[] = [];
+    for (let d = 0; d < 21; d++) {
+      const now = new Date(NOW.getTime() + d * DAY_MS);
+      const reason: DescribeReason | undefined = needsDescribe(listed(), current, { now });
+      current =
+        reason === undefined
+          ? mergeWithStored(listed(), current)
+          : { ...structuredClone(truth), describedAt: now.toISOString() };
+      seen.push(current.subjectAlternativeNames.length);
+    }
+
+    expect(new Set(seen)).toEqual(new Set([150]));
+  });
+
+  it('describes again a stored list that was cut at 100 before the cut was recognised', () => {
+    const cut = { ...truth, subjectAlternativeNames: names.slice(0, 100) };
+
+    expect(needsDescribe(listed(), cut, { now: NOW })).toBe('refresh');
+  });
+});
+
 describe('the describe policy over days', () => {
   /** A mixed inventory: mostly healthy, some in the renewal window, some imported, some waiting for DNS. */
   function inventory(size: number): Certificate[] {
