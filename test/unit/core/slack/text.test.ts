@@ -99,6 +99,15 @@ describe('consoleUrl', () => {
     );
   });
 
+  it('links to the console of the partition in GovCloud and China', () => {
+    expect(consoleUrl('arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc-1', 'us-gov-west-1')).toBe(
+      'https://console.amazonaws-us-gov.com/acm/home?region=us-gov-west-1#/certificates/abc-1',
+    );
+    expect(consoleUrl('arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc-1', 'cn-north-1')).toBe(
+      'https://console.amazonaws.cn/acm/home?region=cn-north-1#/certificates/abc-1',
+    );
+  });
+
   it('refuses ARNs and regions that could break out of a link', () => {
     expect(consoleUrl('arn:aws:acm:eu-west-1:1:certificate/abc|<!channel>', 'eu-west-1')).toBeUndefined();
     expect(consoleUrl('arn:aws:acm:eu-west-1:1:certificate/abc', 'eu-west-1>|x')).toBeUndefined();
