@@ -50,7 +50,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export function s3ObjectConsoleUrl(bucket: string, key: string, region: string): string | undefined {
   if (!REGION.test(region) || !BUCKET.test(bucket) || key === '') return undefined;
-  const query = new URLSearchParams({ region, bucketType: 'general', prefix: key });
+  const query = new URLSearchParams({ region, prefix: key });
   return `${consoleOrigin(region)}/s3/object/${bucket}?${query.toString()}`;
 }
 

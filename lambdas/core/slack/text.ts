@@ -85,7 +85,9 @@ const MAX_REPORT_LOCATION = 300;
 /** Where the full report is, as mrkdwn: a link when it is a web address, escaped text otherwise. */
 export function reportReference(location: string): string {
   const trimmed = singleLine(location);
-  if (/^https:\/\/[^\s<>|]+$/.test(trimmed) && trimmed.length <= MAX_REPORT_LOCATION) return `<${trimmed}|full report>`;
+  // Inside a link only `&` needs escaping (`<`, `>` and `|` are refused): Slack reads `&amp;` back as `&`.
+  if (/^https:\/\/[^\s<>|]+$/.test(trimmed) && trimmed.length <= MAX_REPORT_LOCATION)
+    return `<${trimmed.replace(/&/g, '&amp;')}|full report>`;
   return `full report: ${inline(trimmed, MAX_REPORT_LOCATION)}`;
 }
 

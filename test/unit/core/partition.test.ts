@@ -27,7 +27,7 @@ describe('iamRoleArn', () => {
 describe('s3ObjectConsoleUrl', () => {
   it('links to the S3 console object page in the region and partition of the bucket', () => {
     expect(s3ObjectConsoleUrl('hub-bucket', 'runs/day-1/report.html', 'eu-west-1')).toBe(
-      'https://eu-west-1.console.aws.amazon.com/s3/object/hub-bucket?region=eu-west-1&bucketType=general&prefix=runs%2Fday-1%2Freport.html',
+      'https://eu-west-1.console.aws.amazon.com/s3/object/hub-bucket?region=eu-west-1&prefix=runs%2Fday-1%2Freport.html',
     );
     expect(s3ObjectConsoleUrl('hub-bucket', 'runs/r/report.html', 'us-gov-west-1')).toMatch(
       /^https:\/\/console\.amazonaws-us-gov\.com\/s3\/object\/hub-bucket\?region=us-gov-west-1&/,

@@ -87,6 +87,9 @@ describe('truncateList and moreLine', () => {
     expect(moreLine(1234, 'https://example.com/r.html')).toBe('+1,234 more — <https://example.com/r.html|full report>');
     expect(moreLine(2, '/tmp/report <x>.html')).toBe('+2 more — full report: /tmp/report &lt;x&gt;.html');
     expect(moreLine(2)).toBe('+2 more (see the full report)');
+    expect(moreLine(3, 'https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&prefix=r.html')).toBe(
+      '+3 more — <https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&amp;prefix=r.html|full report>',
+    );
   });
 });
 
