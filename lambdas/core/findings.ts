@@ -88,7 +88,8 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'PENDING_VALIDATION',
     severity: 'high',
     severityWhenUnused: 'medium',
-    meaning: 'ACM is waiting for domain validation before it can issue or renew the certificate.',
+    meaning:
+      'ACM is waiting for domain validation before it can issue or renew the certificate (a new request times out after 72 hours).',
     fix: 'Create the DNS validation records listed for the certificate (or answer the validation email).',
     applies: (cert) => cert.status === 'PENDING_VALIDATION' || cert.renewalStatus === 'PENDING_VALIDATION',
   },

@@ -52,6 +52,23 @@ export const CERTIFICATE_STATUSES = [
 ] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
+/**
+ * Statuses of a request that never became a certificate: still waiting for validation (ACM tries for 72 hours,
+ * then sets VALIDATION_TIMED_OUT), timed out, or failed. Nothing can use it and it has no expiry to lapse.
+ */
+export const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = [
+  'PENDING_VALIDATION',
+  'VALIDATION_TIMED_OUT',
+  'FAILED',
+];
+
+/** How long ACM tries to validate a new request before it sets VALIDATION_TIMED_OUT. */
+export const VALIDATION_TIMEOUT_HOURS = 72;
+
+export function isNeverIssued(cert: { status: CertificateStatus }): boolean {
+  return NEVER_ISSUED_STATUSES.includes(cert.status);
+}
+
 export const RENEWAL_STATUSES = ['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION', 'SUCCESS', 'FAILED'] as const;
 export type RenewalStatus = (typeof RENEWAL_STATUSES)[number];
 
@@ -99,6 +116,8 @@ export interface Certificate {
   managedBy?: string;
   exported?: boolean;
   issuer?: string;
+  /** When the certificate was requested or imported (ISO-8601): the age of a request that was never issued. */
+  createdAt?: string;
   notBefore?: string;
   notAfter?: string;
   importedAt?: string;

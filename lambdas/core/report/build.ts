@@ -32,6 +32,7 @@ function toReportCertificate(cert: AssessedCertificate): ReportCertificate {
     status: cert.status,
     keyAlgorithm: cert.keyAlgorithm,
     issuer: cert.issuer,
+    createdAt: isoOrUndefined(cert.createdAt),
     notBefore: isoOrUndefined(cert.notBefore),
     notAfter: isoOrUndefined(cert.notAfter),
     daysToExpiry: cert.daysToExpiry,

@@ -35,6 +35,7 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(CERTIFICATE_STATUSES),
     keyAlgorithm: z.string(),
     issuer: z.string().optional(),
+    createdAt: isoDate().optional(),
     notBefore: isoDate().optional(),
     notAfter: isoDate().optional(),
     daysToExpiry: z.number().int().optional(),
