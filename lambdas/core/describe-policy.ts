@@ -43,7 +43,9 @@ export const DESCRIBE_ONLY_FIELDS = [
   'renewalStatus',
   'renewalStatusReason',
   'failureReason',
+  'validationMethod',
   'validationRecords',
+  'httpRedirects',
   'inUseBy',
   'describedAt',
 ] as const satisfies readonly (keyof Certificate)[];

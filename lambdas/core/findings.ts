@@ -5,6 +5,7 @@
 import type { AssessedCertificate, Certificate, FindingCode, Severity } from './model';
 import { FINDING_CODES, renewedByAcm } from './model';
 import { DEFAULT_EXPIRY_DAYS } from './names';
+import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX } from './validation-advice';
 
 export interface FindingContext {
   now: Date;
@@ -90,7 +91,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
     severityWhenUnused: 'medium',
     meaning:
       'ACM is waiting for domain validation before it can issue or renew the certificate (a new request times out after 72 hours).',
-    fix: 'Create the DNS validation records listed for the certificate (or answer the validation email).',
+    fix: 'Complete the validation ACM is waiting for: create the DNS validation records listed for the certificate, approve the validation email, or serve the HTTP redirect, as the certificate validates.',
     applies: (cert) => cert.status === 'PENDING_VALIDATION' || cert.renewalStatus === 'PENDING_VALIDATION',
   },
   {
@@ -143,6 +144,28 @@ const RULES_BY_CODE = new Map<FindingCode, FindingRule>(FINDING_RULES.map((rule)
 // Fails at module load if a code was added to the model without a rule.
 for (const code of FINDING_CODES) {
   if (!RULES_BY_CODE.has(code)) throw new Error(`finding code ${code} has no rule in FINDING_RULES`);
+}
+
+/**
+ * The fix for one finding on one certificate: the rule's fix, or, where validation is involved and the certificate
+ * validates by email or HTTP, the advice for that method instead of DNS advice.
+ */
+export function findingFix(
+  code: FindingCode,
+  cert: { type?: Certificate['type']; validationMethod?: Certificate['validationMethod'] },
+): string {
+  const method = cert.validationMethod;
+  if (method === undefined) return findingRule(code).fix;
+  switch (code) {
+    case 'PENDING_VALIDATION':
+      return VALIDATION_FIX[method];
+    case 'RENEWAL_FAILED':
+      return method === 'DNS' ? findingRule(code).fix : RENEWAL_FAILED_FIX[method];
+    case 'EXPIRING':
+      return cert.type === 'AMAZON_ISSUED' && method !== 'DNS' ? EXPIRING_FIX[method] : findingRule(code).fix;
+    default:
+      return findingRule(code).fix;
+  }
 }
 
 export function findingRule(code: FindingCode): FindingRule {

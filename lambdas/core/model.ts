@@ -85,6 +85,17 @@ export interface ValidationRecord {
 /** The region of a target result that stands for every region of an account that could not be scanned at all. */
 export const ACCOUNT_WIDE_REGION = '*';
 
+/** How ACM validates the domains of an Amazon-issued certificate (`DomainValidation.ValidationMethod`). */
+export const VALIDATION_METHODS = ['DNS', 'EMAIL', 'HTTP'] as const;
+export type ValidationMethod = (typeof VALIDATION_METHODS)[number];
+
+/** An HTTP validation ACM waits for (`HttpRedirect`): `redirectFrom` must redirect to `redirectTo`. */
+export interface HttpRedirect {
+  domainName: string;
+  redirectFrom: string;
+  redirectTo: string;
+}
+
 /** One account-region pair: the unit of scanning. */
 export interface Target {
   accountId: string;
@@ -125,7 +136,12 @@ export interface Certificate {
   renewalStatus?: RenewalStatus;
   renewalStatusReason?: string;
   failureReason?: string;
+  /** How its domains validate (DescribeCertificate); the fix on-call gets depends on it. */
+  validationMethod?: ValidationMethod;
+  /** DNS validation: the records ACM waits for. */
   validationRecords?: ValidationRecord[];
+  /** HTTP validation: the redirects ACM waits for. */
+  httpRedirects?: HttpRedirect[];
   inUse: boolean;
   inUseBy: string[];
   tags: Record<string, string>;

@@ -118,7 +118,13 @@ function crossedThresholds(thresholds: readonly number[], days: number | undefin
 
 /** The incident as the resolved message shows it: current expiry and attachments, no stale failure details. */
 function resolvedView(incident: Incident, current: AssessedCertificate | undefined): Incident {
-  const { reason: _reason, errorCode: _errorCode, validationRecords: _records, ...rest } = incident;
+  const {
+    reason: _reason,
+    errorCode: _errorCode,
+    validationRecords: _records,
+    httpRedirects: _redirects,
+    ...rest
+  } = incident;
   if (incident.kind === 'COVERAGE_GAP') return incident;
   if (current === undefined) return rest;
   const view: Incident = { ...rest, inUseBy: current.inUseBy };

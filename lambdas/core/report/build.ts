@@ -39,6 +39,7 @@ function toReportCertificate(cert: AssessedCertificate): ReportCertificate {
     renewalEligibility: cert.renewalEligibility,
     renewalStatus: cert.renewalStatus,
     renewalStatusReason: cert.renewalStatusReason,
+    validationMethod: cert.validationMethod,
     inUse: cert.inUse,
     inUseBy: [...cert.inUseBy].sort(),
     tags: Object.fromEntries(Object.entries(cert.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),

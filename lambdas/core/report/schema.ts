@@ -7,7 +7,7 @@
  * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
-import { CERTIFICATE_STATUSES, CERTIFICATE_TYPES, FINDING_CODES, RENEWAL_STATUSES } from '../model';
+import { CERTIFICATE_STATUSES, CERTIFICATE_TYPES, FINDING_CODES, RENEWAL_STATUSES, VALIDATION_METHODS } from '../model';
 
 const isoDate = () => z.iso.datetime({ offset: true });
 
@@ -42,6 +42,7 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
     renewalEligibility: z.enum(['ELIGIBLE', 'INELIGIBLE']).optional(),
     renewalStatus: z.enum(RENEWAL_STATUSES).optional(),
     renewalStatusReason: z.string().optional(),
+    validationMethod: z.enum(VALIDATION_METHODS).optional(),
     inUse: z.boolean(),
     inUseBy: z.array(z.string()),
     tags: z.record(z.string(), z.string()),

@@ -13,6 +13,7 @@ import {
   VALIDATION_TIMEOUT_HOURS,
 } from '../model';
 import type { DigestInput } from '../notices';
+import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
 import { listBlocks } from './list';
@@ -288,7 +289,7 @@ function problemLabel(cert: AssessedCertificate): string {
       return reason ? `renewal failed: ${code(reason, MAX_REASON)}` : 'renewal failed';
     }
     case 'PENDING_VALIDATION':
-      return 'waiting for DNS validation';
+      return `waiting for ${validationMethodName(cert.validationMethod ?? 'DNS')} validation`;
     case 'REVOKED':
       return 'revoked';
     default:
@@ -370,7 +371,7 @@ function requestAge(createdAt: string | undefined, generatedAt: string): string 
 function requestState(cert: AssessedCertificate): string {
   switch (cert.status) {
     case 'PENDING_VALIDATION':
-      return 'waiting for validation';
+      return `waiting for ${validationMethodName(cert.validationMethod)} validation`;
     case 'VALIDATION_TIMED_OUT':
       return `validation timed out after ${VALIDATION_TIMEOUT_HOURS} hours`;
     default:

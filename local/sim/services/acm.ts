@@ -164,6 +164,9 @@ function validationOptions(options: ScenarioDomainValidation[] | undefined) {
     ResourceRecord: option.resourceRecord
       ? { Name: option.resourceRecord.name, Type: option.resourceRecord.type, Value: option.resourceRecord.value }
       : undefined,
+    HttpRedirect: option.httpRedirect
+      ? { RedirectFrom: option.httpRedirect.redirectFrom, RedirectTo: option.httpRedirect.redirectTo }
+      : undefined,
   }));
 }
 

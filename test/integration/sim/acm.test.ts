@@ -152,6 +152,56 @@ describe('simulated ACM', () => {
     expect(described.Certificate?.SubjectAlternativeNames).toEqual(names);
   });
 
+  it('describes how a request validates: the HTTP redirect ACM waits for, or email without DNS records', async () => {
+    const base = {
+      type: 'AMAZON_ISSUED' as const,
+      status: 'PENDING_VALIDATION' as const,
+      keyAlgorithm: 'RSA_2048' as const,
+      renewalEligibility: 'INELIGIBLE' as const,
+    };
+    const http = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000c-0000-4000-8000-000000000001';
+    const email = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000c-0000-4000-8000-000000000002';
+    const redirect = {
+      redirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a1.txt',
+      redirectTo: 'https://validation.example.acm-validations.aws/a1.txt',
+    };
+    h.sim.org.addCertificate({
+      ...base,
+      arn: http,
+      domainName: 'cdn.example.com',
+      domainValidationOptions: [
+        {
+          domainName: 'cdn.example.com',
+          validationStatus: 'PENDING_VALIDATION',
+          validationMethod: 'HTTP',
+          httpRedirect: redirect,
+        },
+      ],
+    });
+    h.sim.org.addCertificate({
+      ...base,
+      arn: email,
+      domainName: 'mail.example.com',
+      domainValidationOptions: [
+        { domainName: 'mail.example.com', validationStatus: 'PENDING_VALIDATION', validationMethod: 'EMAIL' },
+      ],
+    });
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const [byHttp, byEmail] = await Promise.all(
+      [http, email].map((arn) => acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))),
+    );
+    h.sim.org.deleteCertificate(http);
+    h.sim.org.deleteCertificate(email);
+
+    expect(byHttp?.Certificate?.DomainValidationOptions?.[0]).toMatchObject({
+      ValidationMethod: 'HTTP',
+      HttpRedirect: { RedirectFrom: redirect.redirectFrom, RedirectTo: redirect.redirectTo },
+    });
+    expect(byEmail?.Certificate?.DomainValidationOptions?.[0]).toMatchObject({ ValidationMethod: 'EMAIL' });
+    expect(byEmail?.Certificate?.DomainValidationOptions?.[0]?.ResourceRecord).toBeUndefined();
+  });
+
   it('answers ResourceNotFoundException for an unknown or foreign ARN', async () => {
     const acm = clients.acm(h.sim, { region: EU, credentials: session });
     for (const arn of [arnOf(MEMBER, EU, 999), arnOf('111111111111', 'us-east-1', 1)]) {

@@ -263,6 +263,58 @@ describe('describeCertificate', () => {
       operation: 'ACM.DescribeCertificate',
     });
   });
+  it('reads how the certificate validates, and the HTTP redirects ACM waits for', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: {
+        CertificateArn: arn(1),
+        Status: 'PENDING_VALIDATION',
+        DomainValidationOptions: [
+          {
+            DomainName: 'cdn.example.com',
+            ValidationMethod: 'HTTP',
+            ValidationStatus: 'PENDING_VALIDATION',
+            HttpRedirect: {
+              RedirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a.txt',
+              RedirectTo: 'https://v.acm-validations.aws/a.txt',
+            },
+          },
+        ],
+      },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.validationMethod).toBe('HTTP');
+    expect(described.httpRedirects).toEqual([
+      {
+        domainName: 'cdn.example.com',
+        redirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a.txt',
+        redirectTo: 'https://v.acm-validations.aws/a.txt',
+      },
+    ]);
+    expect(described.validationRecords).toBeUndefined();
+  });
+
+  it('reads email validation from the renewal summary', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: {
+        CertificateArn: arn(1),
+        Status: 'ISSUED',
+        RenewalSummary: {
+          RenewalStatus: 'PENDING_VALIDATION',
+          UpdatedAt: new Date('2026-06-01T00:00:00Z'),
+          DomainValidationOptions: [
+            { DomainName: 'api.example.com', ValidationMethod: 'EMAIL', ValidationStatus: 'PENDING_VALIDATION' },
+          ],
+        },
+      },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.validationMethod).toBe('EMAIL');
+  });
+
   it('reports the described key algorithm with underscores whatever ACM spelled', async () => {
     acm.on(DescribeCertificateCommand).resolves({
       Certificate: { CertificateArn: arn(1), KeyAlgorithm: 'EC-secp384r1' as 'EC_secp384r1' },

@@ -4,6 +4,7 @@ import {
   compareUrgency,
   daysToExpiry,
   FINDING_RULES,
+  findingFix,
   findingRule,
   findingSeverity,
   worstSeverity,
@@ -223,5 +224,21 @@ describe('compareUrgency', () => {
     expect(cert.findings).toEqual(['EXPIRING', 'IMPORTED']);
     expect(worstSeverity(cert)).toBe('high');
     expect(worstSeverity({ findings: [], inUse: true })).toBeUndefined();
+  });
+});
+
+describe('findingFix', () => {
+  it('gives each validation method its own fix, never DNS advice to email or HTTP validation', () => {
+    const dns = findingFix('PENDING_VALIDATION', { validationMethod: 'DNS' });
+    const email = findingFix('PENDING_VALIDATION', { validationMethod: 'EMAIL' });
+    const http = findingFix('PENDING_VALIDATION', { validationMethod: 'HTTP' });
+
+    expect(dns).toContain('CNAME');
+    expect(email).toContain('validation email');
+    expect(http).toContain('RedirectFrom');
+    for (const fix of [email, http]) expect(fix).not.toMatch(/CNAME|DNS record/);
+    expect(findingFix('RENEWAL_FAILED', { validationMethod: 'EMAIL' })).not.toMatch(/CNAME/);
+    expect(findingFix('EXPIRING', { type: 'AMAZON_ISSUED', validationMethod: 'HTTP' })).not.toMatch(/CNAME/);
+    expect(findingFix('NOT_IN_USE', { validationMethod: 'EMAIL' })).toBe(findingRule('NOT_IN_USE').fix);
   });
 });

@@ -160,7 +160,7 @@ describe('renderDigest', () => {
     expect(problems).not.toContain('pending.example.com');
     expect(problems).toContain('(1)');
     expect(requests).toContain('*Requests never issued* (2)');
-    expect(requests).toMatch(/pending\.example\.com` — waiting for validation · requested 5 hours ago/);
+    expect(requests).toMatch(/pending\.example\.com` — waiting for domain validation · requested 5 hours ago/);
     expect(requests).toMatch(/timedout\.example\.com` — validation timed out after 72 hours · requested 16 days ago/);
     expect(renderDigest(input).text).toContain('1 renewal problem');
     expect(JSON.stringify(renderDigest(input).blocks[1])).toContain('*1* needs attention');
