@@ -79,6 +79,8 @@ export async function productScan(
       sts: bench.sts,
       organizations: bench.organizations,
       clientConfig: bench.clientConfig,
+      // Sessions expire on the simulator's clock: read their expiry against it, as Lambda's clock agrees with AWS's.
+      clock: () => bench.now,
       ...(options.store ? { store: options.store } : {}),
     },
     {

@@ -4,6 +4,7 @@
  * and those policies are deployed by a different stack, often in a different account.
  */
 import { PRODUCT_NAME } from '../lambdas/core/names';
+import { iamRoleArn } from '../lambdas/core/partition';
 import type { CertMonitorConfig } from './config';
 
 /** The ScanTarget Lambda's role: assumes the audit role in each member account (the only role that does). */
@@ -32,7 +33,7 @@ export interface HubLocation {
 }
 
 export function roleArn(partition: string, accountId: string, roleName: string): string {
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+  return iamRoleArn(partition, accountId, roleName);
 }
 
 /** The ARNs the member-account audit role trusts: the hub's scanner role, which scans each account in one session. */

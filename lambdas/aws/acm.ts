@@ -18,10 +18,14 @@ import {
   type Certificate,
   type CertificateStatus,
   type CertificateType,
+  type HttpRedirect,
   KEY_ALGORITHMS,
   KEY_PAIR_ORIGINS,
+  normalizeKeyAlgorithm,
   type RenewalStatus,
   type Target,
+  VALIDATION_METHODS,
+  type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
 import {
@@ -107,12 +111,14 @@ export function fromSummary(target: Target, summary: CertificateSummary): Certif
     arn: summary.CertificateArn,
     domainName: summary.DomainName ?? '',
     subjectAlternativeNames: summary.SubjectAlternativeNameSummaries ?? [],
+    ...(summary.HasAdditionalSubjectAlternativeNames ? { hasAdditionalSubjectAlternativeNames: true } : {}),
     type: enumValue<CertificateType>(summary.Type, 'AMAZON_ISSUED'),
     status: enumValue<CertificateStatus>(summary.Status, 'ISSUED'),
-    keyAlgorithm: summary.KeyAlgorithm ?? 'UNKNOWN',
+    keyAlgorithm: normalizeKeyAlgorithm(summary.KeyAlgorithm ?? 'UNKNOWN'),
     ...optional('keyPairOrigin', summary.CertificateKeyPairOrigin),
     ...optional('managedBy', summary.ManagedBy),
     ...optional('exported', summary.Exported),
+    ...optional('createdAt', iso(summary.CreatedAt)),
     ...optional('notBefore', iso(summary.NotBefore)),
     ...optional('notAfter', iso(summary.NotAfter)),
     ...optional('importedAt', iso(summary.ImportedAt)),
@@ -150,19 +156,26 @@ export function withDetail(certificate: Certificate, detail: CertificateDetail, 
     renewalStatusReason: _renewalStatusReason,
     failureReason: _failureReason,
     validationRecords: _validationRecords,
+    validationMethod: _validationMethod,
+    httpRedirects: _httpRedirects,
+    // DescribeCertificate gives every name: the list is no longer the listing's first 100.
+    hasAdditionalSubjectAlternativeNames: _truncated,
     ...summaryFields
   } = certificate;
   const renewal = detail.RenewalSummary;
   const records = validationRecords(detail);
+  const redirects = httpRedirects(detail);
   return {
     ...summaryFields,
     domainName: detail.DomainName ?? certificate.domainName,
     subjectAlternativeNames: detail.SubjectAlternativeNames ?? certificate.subjectAlternativeNames,
     type: enumValue<CertificateType>(detail.Type, certificate.type),
     status: enumValue<CertificateStatus>(detail.Status, certificate.status),
-    keyAlgorithm: detail.KeyAlgorithm ?? certificate.keyAlgorithm,
+    keyAlgorithm:
+      detail.KeyAlgorithm === undefined ? certificate.keyAlgorithm : normalizeKeyAlgorithm(detail.KeyAlgorithm),
     ...optional('keyPairOrigin', detail.CertificateKeyPairOrigin ?? certificate.keyPairOrigin),
     ...optional('managedBy', detail.ManagedBy ?? certificate.managedBy),
+    ...optional('createdAt', iso(detail.CreatedAt) ?? certificate.createdAt),
     ...optional('notBefore', iso(detail.NotBefore) ?? certificate.notBefore),
     ...optional('notAfter', iso(detail.NotAfter) ?? certificate.notAfter),
     ...optional('importedAt', iso(detail.ImportedAt) ?? certificate.importedAt),
@@ -171,7 +184,9 @@ export function withDetail(certificate: Certificate, detail: CertificateDetail, 
     ...optional('renewalStatus', renewal?.RenewalStatus as RenewalStatus | undefined),
     ...optional('renewalStatusReason', renewal?.RenewalStatusReason),
     ...optional('failureReason', detail.FailureReason),
+    ...optional('validationMethod', validationMethod(detail)),
     ...(records.length > 0 ? { validationRecords: records } : {}),
+    ...(redirects.length > 0 ? { httpRedirects: redirects } : {}),
     inUse: detail.InUseBy ? detail.InUseBy.length > 0 : certificate.inUse,
     inUseBy: detail.InUseBy ?? [],
     describedAt: describedAt.toISOString(),
@@ -179,16 +194,30 @@ export function withDetail(certificate: Certificate, detail: CertificateDetail, 
 }
 
 /**
- * The DNS records ACM is waiting for: those of a renewal (RenewalSummary), or of the first issuance while the
- * certificate is PENDING_VALIDATION. Domains already validated are left out.
+ * The validations ACM is waiting for: those of a renewal (RenewalSummary), or of the first issuance while the
+ * certificate is PENDING_VALIDATION.
  */
-function validationRecords(detail: CertificateDetail): ValidationRecord[] {
-  const options: DomainValidation[] = [
+function pendingOptions(detail: CertificateDetail): DomainValidation[] {
+  return [
     ...(detail.RenewalSummary?.DomainValidationOptions ?? []),
     ...(detail.Status === 'PENDING_VALIDATION' ? (detail.DomainValidationOptions ?? []) : []),
   ];
+}
+
+/** The method of the certificate's validation (one per request): the renewal's, else the first issuance's. */
+function validationMethod(detail: CertificateDetail): ValidationMethod | undefined {
+  const options = [
+    ...(detail.RenewalSummary?.DomainValidationOptions ?? []),
+    ...(detail.DomainValidationOptions ?? []),
+  ];
+  const method = options.find((option) => option.ValidationMethod !== undefined)?.ValidationMethod;
+  return (VALIDATION_METHODS as readonly string[]).includes(method ?? '') ? (method as ValidationMethod) : undefined;
+}
+
+/** The DNS records ACM is waiting for; domains already validated are left out. */
+function validationRecords(detail: CertificateDetail): ValidationRecord[] {
   const records = new Map<string, ValidationRecord>();
-  for (const option of options) {
+  for (const option of pendingOptions(detail)) {
     const record = option.ResourceRecord;
     if (!record?.Name || !record.Value || option.ValidationStatus === 'SUCCESS') continue;
     records.set(`${record.Name} ${record.Value}`, {
@@ -199,6 +228,21 @@ function validationRecords(detail: CertificateDetail): ValidationRecord[] {
     });
   }
   return [...records.values()];
+}
+
+/** The HTTP redirects ACM is waiting for; domains already validated are left out. */
+function httpRedirects(detail: CertificateDetail): HttpRedirect[] {
+  const redirects = new Map<string, HttpRedirect>();
+  for (const option of pendingOptions(detail)) {
+    const redirect = option.HttpRedirect;
+    if (!redirect?.RedirectFrom || !redirect.RedirectTo || option.ValidationStatus === 'SUCCESS') continue;
+    redirects.set(redirect.RedirectFrom, {
+      domainName: option.DomainName ?? '',
+      redirectFrom: redirect.RedirectFrom,
+      redirectTo: redirect.RedirectTo,
+    });
+  }
+  return [...redirects.values()];
 }
 
 /**

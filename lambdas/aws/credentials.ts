@@ -6,6 +6,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_PREFIX } from '../core/names';
+import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
 import type { AwsCredentials, CallCounter, CredentialsProvider } from './clients';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 import type { PolicyDocument } from './permissions';
@@ -28,9 +29,8 @@ export function roleSessionName(runId: string): string {
   return `${prefix}${id.length > room ? id.slice(id.length - room) : id}`;
 }
 
-export function auditRoleArn(accountId: string, roleName: string, partition = 'aws'): string {
-  const path = roleName.includes('/') ? roleName.replace(/^\/+/, '') : roleName;
-  return `arn:${partition}:iam::${accountId}:role/${path}`;
+export function auditRoleArn(accountId: string, roleName: string, partition: string): string {
+  return iamRoleArn(partition, accountId, roleName);
 }
 
 export class AssumeRoleError extends AwsAdapterError {
@@ -77,7 +77,7 @@ export interface RoleCredentialsOptions {
   roleName: string;
   externalId?: string;
   runId: string;
-  /** @default 'aws' */
+  /** The hub's partition. @default the partition of the STS client's region (the hub's own) */
   partition?: string;
   /** @default ROLE_SESSION_SECONDS */
   durationSeconds?: number;
@@ -97,6 +97,7 @@ export class RoleCredentials {
   private readonly cache = new Map<string, Promise<AwsCredentials>>();
   private readonly sessionName: string;
   private readonly policy: string | undefined;
+  private partition?: Promise<string>;
 
   constructor(private readonly options: RoleCredentialsOptions) {
     this.roleName = options.roleName;
@@ -109,8 +110,12 @@ export class RoleCredentials {
     }
   }
 
-  roleArn(accountId: string): string {
-    return auditRoleArn(accountId, this.options.roleName, this.options.partition);
+  /** The audit role's ARN in `accountId`, in the hub's partition. */
+  async roleArn(accountId: string): Promise<string> {
+    this.partition ??= this.options.partition
+      ? Promise.resolve(this.options.partition)
+      : this.options.sts.config.region().then(partitionOfRegion);
+    return auditRoleArn(accountId, this.options.roleName, await this.partition);
   }
 
   /**
@@ -146,7 +151,7 @@ export class RoleCredentials {
   }
 
   private async assume(accountId: string, calls?: CallCounter): Promise<AwsCredentials> {
-    const roleArn = this.roleArn(accountId);
+    const roleArn = await this.roleArn(accountId);
     calls?.add('STS.AssumeRole');
     try {
       const { Credentials: c } = await this.options.sts.send(
@@ -186,7 +191,7 @@ export function roleArnCredentials(options: {
     sts: options.sts,
     roleName: options.roleArn.slice(options.roleArn.indexOf(':role/') + ':role/'.length),
     runId: options.runId,
-    partition: options.roleArn.split(':')[1] ?? 'aws',
+    partition: partitionOfArn(options.roleArn) ?? options.roleArn.split(':')[1] ?? 'aws',
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   return roles.provider(accountId);

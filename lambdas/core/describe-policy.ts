@@ -1,11 +1,11 @@
 /**
  * Which certificates a scan describes again. ListCertificates already carries the summary; DescribeCertificate
  * (10/s per account-region) adds the renewal summary, inUseBy, issuer and validation records. A steady day
- * describes only what may have moved: new or changed certificates, Amazon-issued ones near renewal or waiting
- * for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
+ * describes only what may have moved: new or changed certificates, those ACM renews (Amazon-issued and private)
+ * near renewal, Amazon-issued ones waiting for validation, and a rotating share (about 1/refreshDays) so no stored detail gets older than refreshDays.
  */
 import { daysToExpiry } from './findings';
-import type { Certificate } from './model';
+import { type Certificate, normalizeKeyAlgorithm, renewedByAcm } from './model';
 import { DEFAULT_REFRESH_DAYS, RENEWAL_WINDOW_DAYS } from './names';
 
 export const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
@@ -15,7 +15,7 @@ export interface DescribePolicyOptions {
   now: Date;
   /** @default DEFAULT_REFRESH_DAYS */
   refreshDays?: number;
-  /** Amazon-issued certificates this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
+  /** Certificates ACM renews, this close to expiry, are described every run. @default RENEWAL_WINDOW_DAYS */
   renewalWindowDays?: number;
 }
 
@@ -43,7 +43,9 @@ export const DESCRIBE_ONLY_FIELDS = [
   'renewalStatus',
   'renewalStatusReason',
   'failureReason',
+  'validationMethod',
   'validationRecords',
+  'httpRedirects',
   'inUseBy',
   'describedAt',
 ] as const satisfies readonly (keyof Certificate)[];
@@ -64,6 +66,10 @@ export function arnHash(arn: string): number {
 }
 
 function sameValue(field: string, a: unknown, b: unknown): boolean {
+  // A snapshot stored before key algorithms were normalized holds ACM's hyphenated spelling: the same key.
+  if (field === 'keyAlgorithm' && typeof a === 'string' && typeof b === 'string') {
+    return normalizeKeyAlgorithm(a) === normalizeKeyAlgorithm(b);
+  }
   if (DATE_FIELDS.has(field) && typeof a === 'string' && typeof b === 'string') {
     const timeA = Date.parse(a);
     const timeB = Date.parse(b);
@@ -77,6 +83,18 @@ export function changedSummaryFields(current: Certificate, stored: Certificate):
   return SUMMARY_FIELDS.filter((field) => !sameValue(field, current[field], stored[field]));
 }
 
+/**
+ * True when the listing cut the names at 100 and the stored certificate holds the full list from a describe. A
+ * stored list no longer than the listing's was cut too (stored before the cut was recognised): it is not full.
+ */
+function hasFullNames(summary: Certificate, stored: Certificate): boolean {
+  return (
+    summary.hasAdditionalSubjectAlternativeNames === true &&
+    stored.hasAdditionalSubjectAlternativeNames !== true &&
+    stored.subjectAlternativeNames.length > summary.subjectAlternativeNames.length
+  );
+}
+
 /** Why `current` must be described this run, or undefined when the stored detail is still good. */
 export function needsDescribe(
   current: Certificate,
@@ -85,15 +103,14 @@ export function needsDescribe(
 ): DescribeReason | undefined {
   if (stored === undefined) return 'new';
   if (changedSummaryFields(current, stored).length > 0) return 'summary-changed';
+  if (current.hasAdditionalSubjectAlternativeNames === true && !hasFullNames(current, stored)) return 'refresh';
 
-  if (current.type === 'AMAZON_ISSUED') {
-    // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
-    // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
-    if (current.status === 'PENDING_VALIDATION') return 'not-issued';
-    if (current.status === 'ISSUED') {
-      const days = daysToExpiry(current, opts.now);
-      if (days !== undefined && days <= (opts.renewalWindowDays ?? RENEWAL_WINDOW_DAYS)) return 'renewal-window';
-    }
+  // Terminal statuses (EXPIRED, REVOKED, FAILED, ...) never change detail again, so only a certificate still
+  // waiting for validation is described every run; a move into a terminal status is a summary change anyway.
+  if (current.type === 'AMAZON_ISSUED' && current.status === 'PENDING_VALIDATION') return 'not-issued';
+  if (renewedByAcm(current) && current.status === 'ISSUED') {
+    const days = daysToExpiry(current, opts.now);
+    if (days !== undefined && days <= (opts.renewalWindowDays ?? RENEWAL_WINDOW_DAYS)) return 'renewal-window';
   }
 
   const describedAt = stored.describedAt === undefined ? Number.NaN : Date.parse(stored.describedAt);
@@ -108,11 +125,17 @@ export function needsDescribe(
 
 /**
  * The listed certificate with the detail of the stored one, for a run that did not describe it.
- * Summary fields and tags always come from the current scan.
+ * Summary fields and tags always come from the current scan; the names too, unless the listing cut them at 100.
  */
 export function mergeWithStored(summary: Certificate, stored?: Certificate): Certificate {
   if (stored === undefined) return summary;
   const merged: Certificate = { ...summary };
+  // ListCertificates gives at most 100 names; the stored list from DescribeCertificate has them all. Keeping it means
+  // a snapshot never alternates between a truncated and a full list from one run to the next.
+  if (hasFullNames(summary, stored)) {
+    merged.subjectAlternativeNames = [...stored.subjectAlternativeNames];
+    delete merged.hasAdditionalSubjectAlternativeNames;
+  }
   for (const field of DESCRIBE_ONLY_FIELDS) {
     const value = stored[field];
     if (value !== undefined) {

@@ -3,8 +3,9 @@
  * Rules are data (Prowler/Custodian style) over the plain certificate model; time is always a parameter.
  */
 import type { AssessedCertificate, Certificate, FindingCode, Severity } from './model';
-import { FINDING_CODES } from './model';
+import { FINDING_CODES, renewedByAcm } from './model';
 import { DEFAULT_EXPIRY_DAYS } from './names';
+import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX } from './validation-advice';
 
 export interface FindingContext {
   now: Date;
@@ -88,8 +89,9 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'PENDING_VALIDATION',
     severity: 'high',
     severityWhenUnused: 'medium',
-    meaning: 'ACM is waiting for domain validation before it can issue or renew the certificate.',
-    fix: 'Create the DNS validation records listed for the certificate (or answer the validation email).',
+    meaning:
+      'ACM is waiting for domain validation before it can issue or renew the certificate (a new request times out after 72 hours).',
+    fix: 'Complete the validation ACM is waiting for: create the DNS validation records listed for the certificate, approve the validation email, or serve the HTTP redirect, as the certificate validates.',
     applies: (cert) => cert.status === 'PENDING_VALIDATION' || cert.renewalStatus === 'PENDING_VALIDATION',
   },
   {
@@ -112,11 +114,14 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'INELIGIBLE_FOR_RENEWAL',
     severity: 'medium',
     severityWhenUnused: 'low',
-    meaning: 'ACM will not renew this Amazon-issued certificate automatically.',
-    fix: 'Make sure it is DNS-validated with its CNAME in place and attached to a resource, or request a new certificate before expiry.',
-    // Only issued certificates can renew; an expired or failed one is reported by its own finding.
+    meaning:
+      'A resource uses this certificate, yet ACM says it will not renew it automatically: it will expire in place.',
+    fix: "ACM renews a certificate once it is associated with a supported AWS service; ineligible while in use means ACM does not count the association (a service ACM does not track, or it is too recent to show), a name breaks ACM's Punycode rules, or (private) it was issued with Private CA's IssueCertificate. Plan a replacement before expiry: request a new certificate and move the resources to it.",
+    // ACM marks every unused certificate ineligible, and that is by design: NOT_IN_USE already says it. Only an issued
+    // certificate that something uses and that still will not renew is a problem; expired or failed ones have their
+    // own findings.
     applies: (cert) =>
-      cert.type === 'AMAZON_ISSUED' && cert.status === 'ISSUED' && cert.renewalEligibility === 'INELIGIBLE',
+      renewedByAcm(cert) && cert.status === 'ISSUED' && cert.inUse && cert.renewalEligibility === 'INELIGIBLE',
   },
   {
     code: 'IMPORTED',
@@ -129,7 +134,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
     code: 'NOT_IN_USE',
     severity: 'info',
     meaning: 'No AWS resource uses this certificate.',
-    fix: 'Delete it if nothing will use it again; unused Amazon-issued certificates may also stop renewing.',
+    fix: 'Delete it if nothing will use it again; ACM does not renew a certificate nothing uses (it shows as ineligible for renewal until attached).',
     applies: (cert) => !cert.inUse,
   },
 ];
@@ -139,6 +144,28 @@ const RULES_BY_CODE = new Map<FindingCode, FindingRule>(FINDING_RULES.map((rule)
 // Fails at module load if a code was added to the model without a rule.
 for (const code of FINDING_CODES) {
   if (!RULES_BY_CODE.has(code)) throw new Error(`finding code ${code} has no rule in FINDING_RULES`);
+}
+
+/**
+ * The fix for one finding on one certificate: the rule's fix, or, where validation is involved and the certificate
+ * validates by email or HTTP, the advice for that method instead of DNS advice.
+ */
+export function findingFix(
+  code: FindingCode,
+  cert: { type?: Certificate['type']; validationMethod?: Certificate['validationMethod'] },
+): string {
+  const method = cert.validationMethod;
+  if (method === undefined) return findingRule(code).fix;
+  switch (code) {
+    case 'PENDING_VALIDATION':
+      return VALIDATION_FIX[method];
+    case 'RENEWAL_FAILED':
+      return method === 'DNS' ? findingRule(code).fix : RENEWAL_FAILED_FIX[method];
+    case 'EXPIRING':
+      return cert.type === 'AMAZON_ISSUED' && method !== 'DNS' ? EXPIRING_FIX[method] : findingRule(code).fix;
+    default:
+      return findingRule(code).fix;
+  }
 }
 
 export function findingRule(code: FindingCode): FindingRule {

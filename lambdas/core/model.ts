@@ -16,12 +16,30 @@ export const KEY_ALGORITHMS = [
 ] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
+/**
+ * ACM answers `KeyAlgorithm` with hyphens (`RSA-2048`, `EC-prime256v1`) although its API model and the
+ * `Includes.keyTypes` filter spell them with underscores (`RSA_2048`). Every report shows the underscore spelling,
+ * the one a reader can paste into `--includes keyTypes=...`; a value this code does not know passes unchanged.
+ */
+export function normalizeKeyAlgorithm(value: string): string {
+  const underscored = value.replace(/^(RSA|EC)-/, '$1_');
+  return (KEY_ALGORITHMS as readonly string[]).includes(underscored) ? underscored : value;
+}
+
 /** Every key-pair origin. ListCertificates omits ACME unless it is named. */
 export const KEY_PAIR_ORIGINS = ['AWS_MANAGED', 'CUSTOMER_PROVIDED', 'ACME'] as const;
 export type KeyPairOrigin = (typeof KEY_PAIR_ORIGINS)[number];
 
 export const CERTIFICATE_TYPES = ['AMAZON_ISSUED', 'IMPORTED', 'PRIVATE'] as const;
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
+
+/**
+ * ACM's managed renewal covers Amazon-issued (public) certificates and private ones from a Private CA, from 60 days
+ * before expiry; imported certificates never renew.
+ */
+export function renewedByAcm(cert: { type: CertificateType }): boolean {
+  return cert.type === 'AMAZON_ISSUED' || cert.type === 'PRIVATE';
+}
 
 export const CERTIFICATE_STATUSES = [
   'PENDING_VALIDATION',
@@ -33,6 +51,23 @@ export const CERTIFICATE_STATUSES = [
   'FAILED',
 ] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+/**
+ * Statuses of a request that never became a certificate: still waiting for validation (ACM tries for 72 hours,
+ * then sets VALIDATION_TIMED_OUT), timed out, or failed. Nothing can use it and it has no expiry to lapse.
+ */
+export const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = [
+  'PENDING_VALIDATION',
+  'VALIDATION_TIMED_OUT',
+  'FAILED',
+];
+
+/** How long ACM tries to validate a new request before it sets VALIDATION_TIMED_OUT. */
+export const VALIDATION_TIMEOUT_HOURS = 72;
+
+export function isNeverIssued(cert: { status: CertificateStatus }): boolean {
+  return NEVER_ISSUED_STATUSES.includes(cert.status);
+}
 
 export const RENEWAL_STATUSES = ['PENDING_AUTO_RENEWAL', 'PENDING_VALIDATION', 'SUCCESS', 'FAILED'] as const;
 export type RenewalStatus = (typeof RENEWAL_STATUSES)[number];
@@ -49,6 +84,17 @@ export interface ValidationRecord {
 
 /** The region written on a result that covers a whole account (its role or its regions could not be read). */
 export const WHOLE_ACCOUNT = '*';
+
+/** How ACM validates the domains of an Amazon-issued certificate (`DomainValidation.ValidationMethod`). */
+export const VALIDATION_METHODS = ['DNS', 'EMAIL', 'HTTP'] as const;
+export type ValidationMethod = (typeof VALIDATION_METHODS)[number];
+
+/** An HTTP validation ACM waits for (`HttpRedirect`): `redirectFrom` must redirect to `redirectTo`. */
+export interface HttpRedirect {
+  domainName: string;
+  redirectFrom: string;
+  redirectTo: string;
+}
 
 /** One account-region pair: the unit of scanning. */
 export interface Target {
@@ -69,6 +115,11 @@ export interface Certificate {
   arn: string;
   domainName: string;
   subjectAlternativeNames: string[];
+  /**
+   * True while `subjectAlternativeNames` holds only the first 100 names ListCertificates gives
+   * (`HasAdditionalSubjectAlternativeNames`); DescribeCertificate's full list replaces it and is kept from then on.
+   */
+  hasAdditionalSubjectAlternativeNames?: boolean;
   type: CertificateType;
   status: CertificateStatus;
   keyAlgorithm: string;
@@ -76,6 +127,8 @@ export interface Certificate {
   managedBy?: string;
   exported?: boolean;
   issuer?: string;
+  /** When the certificate was requested or imported (ISO-8601): the age of a request that was never issued. */
+  createdAt?: string;
   notBefore?: string;
   notAfter?: string;
   importedAt?: string;
@@ -83,7 +136,12 @@ export interface Certificate {
   renewalStatus?: RenewalStatus;
   renewalStatusReason?: string;
   failureReason?: string;
+  /** How its domains validate (DescribeCertificate); the fix on-call gets depends on it. */
+  validationMethod?: ValidationMethod;
+  /** DNS validation: the records ACM waits for. */
   validationRecords?: ValidationRecord[];
+  /** HTTP validation: the redirects ACM waits for. */
+  httpRedirects?: HttpRedirect[];
   inUse: boolean;
   inUseBy: string[];
   tags: Record<string, string>;

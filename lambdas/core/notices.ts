@@ -2,7 +2,15 @@
  * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
  * Block Kit; the engine never formats text for a channel.
  */
-import type { AssessedCertificate, CertificateType, Change, TargetResult, ValidationRecord } from './model';
+import type {
+  AssessedCertificate,
+  CertificateType,
+  Change,
+  HttpRedirect,
+  TargetResult,
+  ValidationMethod,
+  ValidationRecord,
+} from './model';
 
 export const INCIDENT_KINDS = [
   'RENEWAL_FAILED',
@@ -28,8 +36,12 @@ export interface Incident {
   /** Renewal failure reason, or the coverage gap's error message. */
   reason?: string;
   errorCode?: string;
+  /** How the certificate validates: decides the advice of validation and renewal alerts. */
+  validationMethod?: ValidationMethod;
   /** PENDING_VALIDATION: the DNS records to create. */
   validationRecords?: ValidationRecord[];
+  /** PENDING_VALIDATION by HTTP: the redirects to serve. */
+  httpRedirects?: HttpRedirect[];
   inUseBy?: string[];
   /** Value of the owner tag, when the certificate has one. */
   owner?: string;

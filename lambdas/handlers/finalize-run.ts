@@ -42,7 +42,10 @@ export interface FinalizeRunSummary {
   targetsFailed: number;
   certificates: number;
   changes: number;
+  /** `s3://` location of the HTML report, for the CLI (`aws s3 cp`). */
   report: string;
+  /** The page a person opens in a browser: what the digest links to. */
+  reportUrl: string;
   digest: SlackStep;
   alerts: { outcome: SlackStep; queued: number; sent: number; pending: number };
 }
@@ -66,7 +69,8 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       targetsFailed: result.run.targetsFailed,
       certificates: result.run.certificates,
       changes: result.run.changes,
-      report: result.report.location,
+      report: result.report.s3Uri,
+      reportUrl: result.report.location,
       digest: result.digest,
       alerts: result.alerts,
     };

@@ -19,6 +19,7 @@ import {
   WHOLE_ACCOUNT,
 } from '../core/model';
 import { RUN_LOG } from '../core/names';
+import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
@@ -56,7 +57,7 @@ export interface FinalizeRunInput {
   listing: RunListing;
   expiryDays: number;
   ownerTagKey: string;
-  /** Where the bucket's `runs/` objects are served over http(s); absent: the digest names the S3 object. */
+  /** Where the bucket's `runs/` objects are served over http(s); absent: the digest links to the S3 console page. */
   reportBaseUrl?: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
 }
@@ -65,7 +66,15 @@ export type SlackStep = PostOutcome | 'already-sent' | 'in-progress' | 'not-conf
 
 export interface FinalizeRunResult {
   run: RunRecord;
-  report: { bucket: string; htmlKey: string; jsonKey: string; location: string };
+  report: {
+    bucket: string;
+    htmlKey: string;
+    jsonKey: string;
+    /** What the digest links to: `reportBaseUrl`'s address, else the S3 console's page of the report. */
+    location: string;
+    /** `s3://bucket/key` of the HTML report, for `aws s3 cp`. */
+    s3Uri: string;
+  };
   digest: SlackStep;
   alerts: {
     outcome: SlackStep;
@@ -121,9 +130,12 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),
     putText(deps.s3, listing.bucket, keys.html, renderHtml(report), 'text/html; charset=utf-8'),
   ]);
+  const s3Uri = `s3://${listing.bucket}/${keys.html}`;
+  // Slack cannot open an s3:// URI: the digest links to the report's page in the S3 console (the bucket is in the
+  // hub's region, the S3 client's), which the team opens with its hub-account login. The URI stays for the CLI.
   const location = input.reportBaseUrl
     ? `${input.reportBaseUrl.replace(/\/+$/, '')}/${keys.html}`
-    : `s3://${listing.bucket}/${keys.html}`;
+    : (s3ObjectConsoleUrl(listing.bucket, keys.html, await deps.s3.config.region()) ?? s3Uri);
 
   const slack = await deps.slack();
   if (slack.kind === 'unreadable') {
@@ -156,11 +168,11 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   await deps.runs.recordRunCompleted(run);
   const figures = runFigures(run, report, assessed, completedAt);
   // The dashboard's Logs Insights widgets read the run's figures from this line (RUN_LOG).
-  log?.info(RUN_LOG.runCompleted, { runId, ...figures, digest, alerts: alerts.outcome });
+  log?.info(RUN_LOG.runCompleted, { runId, ...figures, report: s3Uri, digest, alerts: alerts.outcome });
 
   return {
     run,
-    report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location },
+    report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location, s3Uri },
     digest,
     alerts,
     figures,

@@ -22,6 +22,8 @@ export interface ScanChildDeps {
   /** The hub region (Account ListRegions) and retries; each region's clients take that region. */
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
   logger?: ScanLogger;
+  /** The clock the role sessions' expiry is read against. @default the system clock */
+  clock?: () => Date;
 }
 
 export interface ScanChildInput {
@@ -45,6 +47,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
     runId,
     sessionPolicy: sessionPolicy('scanTarget'),
     ...(input.externalId ? { externalId: input.externalId } : {}),
+    ...(deps.clock ? { now: () => (deps.clock as () => Date)().getTime() } : {}),
   });
   const scan = await scanAccount(
     { roles, clientConfig: deps.clientConfig, store: deps.store, ...(deps.logger ? { logger: deps.logger } : {}) },

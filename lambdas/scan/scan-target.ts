@@ -41,7 +41,7 @@ export interface ScanOptions {
   refreshDays: number;
   thresholds: readonly number[];
   ownerTagKey?: string;
-  /** Amazon-issued certificates this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
+  /** Certificates ACM renews (Amazon-issued, private), this close to expiry are described every run. @default RENEWAL_WINDOW_DAYS */
   renewalWindowDays?: number;
   /** Milliseconds left before the caller must return (a Lambda's `getRemainingTimeInMillis`); absent: no limit. */
   deadlineMs?: () => number;

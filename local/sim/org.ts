@@ -3,7 +3,7 @@
  * Every mutation returns what it did, including the changes a correct change detector should report for the
  * certificate when it compares a scan from before with a scan from after.
  */
-import type { CertificateStatus, ChangeType } from '../../lambdas/core/model';
+import { type CertificateStatus, type ChangeType, VALIDATION_TIMEOUT_HOURS } from '../../lambdas/core/model';
 import { DAY_MS, type SimClock } from './clock';
 import { dnsValidationOption, PUBLIC_VALIDITY_DAYS } from './generate';
 import { CLOUDFRONT_REGION } from './regions';
@@ -155,14 +155,22 @@ export class SimOrganization {
     return [...this.byArn.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** The status ACM reports now: an ISSUED certificate past its notAfter reads EXPIRED. */
+  /**
+   * The status ACM reports now: an ISSUED certificate past its notAfter reads EXPIRED, and a request still pending
+   * validation 72 hours after it was made reads VALIDATION_TIMED_OUT (ACM stops trying then; a request pending for
+   * days does not exist in AWS).
+   */
   statusOf(certificate: ScenarioCertificate): CertificateStatus {
-    if (
-      certificate.status === 'ISSUED' &&
-      certificate.notAfter &&
-      Date.parse(certificate.notAfter) <= this.clock.nowMs()
-    ) {
+    const now = this.clock.nowMs();
+    if (certificate.status === 'ISSUED' && certificate.notAfter && Date.parse(certificate.notAfter) <= now) {
       return 'EXPIRED';
+    }
+    if (
+      certificate.status === 'PENDING_VALIDATION' &&
+      certificate.createdAt &&
+      now - Date.parse(certificate.createdAt) >= VALIDATION_TIMEOUT_HOURS * 3_600_000
+    ) {
+      return 'VALIDATION_TIMED_OUT';
     }
     return certificate.status;
   }

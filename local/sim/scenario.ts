@@ -72,6 +72,8 @@ const DomainValidationSchema = z.object({
   validationStatus: z.enum(['PENDING_VALIDATION', 'SUCCESS', 'FAILED']),
   validationMethod: z.enum(['DNS', 'EMAIL', 'HTTP']).default('DNS'),
   resourceRecord: ResourceRecordSchema.optional(),
+  /** HTTP validation (CloudFront certificates): `redirectFrom` must redirect to `redirectTo`. */
+  httpRedirect: z.object({ redirectFrom: z.string().min(1), redirectTo: z.string().min(1) }).optional(),
 });
 export type ScenarioDomainValidation = z.output<typeof DomainValidationSchema>;
 

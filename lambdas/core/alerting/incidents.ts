@@ -106,7 +106,11 @@ function certificateIncident(
     const reason = cert.renewalStatusReason ?? cert.failureReason;
     if (reason !== undefined) incident.reason = reason;
   }
-  if (kind === 'PENDING_VALIDATION') incident.validationRecords = cert.validationRecords ?? [];
+  if (cert.validationMethod !== undefined) incident.validationMethod = cert.validationMethod;
+  if (kind === 'PENDING_VALIDATION') {
+    incident.validationRecords = cert.validationRecords ?? [];
+    if (cert.httpRedirects !== undefined && cert.httpRedirects.length > 0) incident.httpRedirects = cert.httpRedirects;
+  }
   if (cert.inUseBy.length > 0) incident.inUseBy = [...cert.inUseBy];
   const owner = cert.tags[ownerTagKey];
   if (owner !== undefined && owner !== '') incident.owner = owner;

@@ -8,8 +8,9 @@
  *   repeats it daily, and a daily page would be the flood on-call must never get. Incidents with an expiry (renewal
  *   failed, validation pending, expiring) remind as the expiry comes closer; an expired one has crossed them all.
  * - It sends one "resolved" when it is no longer present, but only if its target was scanned completely in this run
- *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`). An incident of a target that failed, was partly
- *   scanned or was not scanned this run stays open: its absence proves nothing.
+ *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`; for a whole-account gap, region `*`, the account
+ *   reached in any region). An incident of a target that failed, was partly scanned or was not scanned this run stays
+ *   open: its absence proves nothing.
  * - When a certificate's incident changes kind (expiring → expired, renewal failed → expired, ...) the earlier one is
  *   closed silently (`supersededBy`) and the new one opens: the new "opened" message is the escalation.
  * - A resolved incident that comes back opens a new episode (notice ids gain `#<episode>` from the second one on).
@@ -17,7 +18,7 @@
  * Notices are queued on their state (`pending`, the outbox) and leave it only once delivered. A newer reminder of
  * the same episode replaces an undelivered older one (the older one says less); nothing else is ever dropped.
  */
-import type { AssessedCertificate, TargetResult } from '../model';
+import { type AssessedCertificate, type TargetResult, WHOLE_ACCOUNT } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
 import { sameJson } from './canonical';
 
@@ -85,10 +86,29 @@ function targetKey(accountId: string, region: string): string {
   return `${accountId}#${region}`;
 }
 
-function canResolve(state: AlertState, statusByTarget: ReadonlyMap<string, TargetResult['status']>): boolean {
-  const status = statusByTarget.get(targetKey(state.incident.accountId, state.incident.region));
-  if (state.kind === 'COVERAGE_GAP') return status === 'ok' || status === 'partial';
-  return status === 'ok';
+/** Where this run's scans got: each target's status, and the accounts reached in at least one region. */
+interface Coverage {
+  statusByTarget: ReadonlyMap<string, TargetResult['status']>;
+  reachedAccounts: ReadonlySet<string>;
+}
+
+function coverageOf(targets: readonly TargetResult[]): Coverage {
+  return {
+    statusByTarget: new Map(targets.map((t) => [targetKey(t.accountId, t.region), t.status])),
+    reachedAccounts: new Set(targets.filter((t) => t.status !== 'error').map((t) => t.accountId)),
+  };
+}
+
+function canResolve(state: AlertState, coverage: Coverage): boolean {
+  const { accountId, region } = state.incident;
+  if (state.kind === 'COVERAGE_GAP') {
+    // A whole-account gap (region '*': the role could not be assumed) has no target of its own once the account is
+    // healthy: its regions come back one by one. Reaching the account in any region closes it.
+    if (region === WHOLE_ACCOUNT) return coverage.reachedAccounts.has(accountId);
+    const status = coverage.statusByTarget.get(targetKey(accountId, region));
+    return status === 'ok' || status === 'partial';
+  }
+  return coverage.statusByTarget.get(targetKey(accountId, region)) === 'ok';
 }
 
 function crossedThresholds(thresholds: readonly number[], days: number | undefined): number[] {
@@ -98,7 +118,13 @@ function crossedThresholds(thresholds: readonly number[], days: number | undefin
 
 /** The incident as the resolved message shows it: current expiry and attachments, no stale failure details. */
 function resolvedView(incident: Incident, current: AssessedCertificate | undefined): Incident {
-  const { reason: _reason, errorCode: _errorCode, validationRecords: _records, ...rest } = incident;
+  const {
+    reason: _reason,
+    errorCode: _errorCode,
+    validationRecords: _records,
+    httpRedirects: _redirects,
+    ...rest
+  } = incident;
   if (incident.kind === 'COVERAGE_GAP') return incident;
   if (current === undefined) return rest;
   const view: Incident = { ...rest, inUseBy: current.inUseBy };
@@ -169,7 +195,7 @@ export function planAlerts(
   const incidentByKey = new Map(incidents.map((i) => [i.key, i]));
   const incidentKeyByArn = new Map<string, string>();
   for (const incident of incidents) if (incident.arn !== undefined) incidentKeyByArn.set(incident.arn, incident.key);
-  const statusByTarget = new Map(opts.targets.map((t) => [targetKey(t.accountId, t.region), t.status]));
+  const coverage = coverageOf(opts.targets);
   const certificateByArn = new Map((opts.certificates ?? []).map((c) => [c.arn, c]));
 
   const notices: QueuedNotice[] = [];
@@ -195,7 +221,7 @@ export function planAlerts(
     const replacement = prev.incident.arn === undefined ? undefined : incidentKeyByArn.get(prev.incident.arn);
     if (replacement !== undefined) {
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now, supersededBy: replacement }, undefined);
-    } else if (canResolve(prev, statusByTarget)) {
+    } else if (canResolve(prev, coverage)) {
       const notice: QueuedNotice = {
         id: noticeId(prev.incidentKey, prev.episode, 'resolved'),
         stage: 'resolved',

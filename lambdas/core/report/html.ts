@@ -4,7 +4,7 @@
  * the data lives only in the markup, never inside the script; a CSP forbids loading anything else.
  */
 import { createHash } from 'node:crypto';
-import { findingRule, findingSeverity, worstSeverity } from '../findings';
+import { findingFix, findingRule, findingSeverity, worstSeverity } from '../findings';
 import { FINDING_CODES } from '../model';
 import type { Report, ReportCertificate } from './schema';
 import { summaryLine } from './table';
@@ -109,7 +109,7 @@ function certificateRow(cert: ReportCertificate): string {
   const rank = severity === undefined ? SEVERITY_ORDER.length : SEVERITY_ORDER.indexOf(severity);
   const badges = cert.findings
     .map((code) => {
-      const title = escapeHtml(`${findingRule(code).meaning} Fix: ${findingRule(code).fix}`);
+      const title = escapeHtml(`${findingRule(code).meaning} Fix: ${findingFix(code, cert)}`);
       return `<span class="f sev-${findingSeverity(code, cert)}" title="${title}">${escapeHtml(code)}</span>`;
     })
     .join('');

@@ -7,7 +7,14 @@
  * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
-import { CERTIFICATE_STATUSES, CERTIFICATE_TYPES, FINDING_CODES, RENEWAL_STATUSES } from '../model';
+import {
+  CERTIFICATE_STATUSES,
+  CERTIFICATE_TYPES,
+  FINDING_CODES,
+  normalizeKeyAlgorithm,
+  RENEWAL_STATUSES,
+  VALIDATION_METHODS,
+} from '../model';
 
 const isoDate = () => z.iso.datetime({ offset: true });
 
@@ -33,14 +40,17 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
     subjectAlternativeNames: z.array(z.string()),
     type: z.enum(CERTIFICATE_TYPES),
     status: z.enum(CERTIFICATE_STATUSES),
-    keyAlgorithm: z.string(),
+    // A report written before key algorithms were normalized may hold ACM's hyphenated spelling: read it as one.
+    keyAlgorithm: z.string().transform(normalizeKeyAlgorithm),
     issuer: z.string().optional(),
+    createdAt: isoDate().optional(),
     notBefore: isoDate().optional(),
     notAfter: isoDate().optional(),
     daysToExpiry: z.number().int().optional(),
     renewalEligibility: z.enum(['ELIGIBLE', 'INELIGIBLE']).optional(),
     renewalStatus: z.enum(RENEWAL_STATUSES).optional(),
     renewalStatusReason: z.string().optional(),
+    validationMethod: z.enum(VALIDATION_METHODS).optional(),
     inUse: z.boolean(),
     inUseBy: z.array(z.string()),
     tags: z.record(z.string(), z.string()),

@@ -4,6 +4,7 @@
  */
 import type { ValidationRecord } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
+import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName } from '../validation-advice';
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
 import { listBlocks } from './list';
@@ -67,6 +68,11 @@ export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): Slack
 function alertTitle(notice: AlertNotice): string {
   const { incident, stage } = notice;
   if (stage === 'resolved') return RESOLVED_TITLES[incident.kind];
+  if (incident.kind === 'PENDING_VALIDATION' && incident.validationMethod !== 'DNS') {
+    // The titles name DNS validation, the usual method; another method must not be told to create DNS records.
+    const method = validationMethodName(incident.validationMethod);
+    if (stage === 'opened') return `🟠 Certificate waiting for ${method} validation`;
+  }
   if (stage === 'reminder') {
     const days = incident.daysToExpiry ?? notice.threshold;
     const left =
@@ -75,7 +81,11 @@ function alertTitle(notice: AlertNotice): string {
         : days < 0
           ? ' — expired'
           : ` — ${plural(days, 'day')} left`;
-    return `⏰ Reminder: ${SHORT_NAMES[incident.kind]}${left}`;
+    const short =
+      incident.kind === 'PENDING_VALIDATION'
+        ? `still waiting for ${validationMethodName(incident.validationMethod ?? 'DNS')} validation`
+        : SHORT_NAMES[incident.kind];
+    return `⏰ Reminder: ${short}${left}`;
   }
   if (incident.kind === 'EXPIRING_IN_USE' && incident.daysToExpiry !== undefined) {
     return `${OPENED_TITLES.EXPIRING_IN_USE}: ${expiryPhrase(incident.daysToExpiry)}`;
@@ -158,7 +168,7 @@ function renewalAdvice(incident: Incident): string {
   if (reason.startsWith('PCA_')) {
     return 'The private CA cannot issue: check it is ACTIVE, not expired, and that ACM may use it (its policy or RAM share).';
   }
-  return 'Check that the DNS validation CNAME records ACM created for this certificate still exist and resolve. ACM retries automatically once they do; if the certificate expires first, request a new one and move the resources to it.';
+  return RENEWAL_FAILED_FIX[incident.validationMethod ?? 'DNS'];
 }
 
 function expiryAdvice(incident: Incident): string {
@@ -170,7 +180,7 @@ function expiryAdvice(incident: Incident): string {
     case 'PRIVATE':
       return `${impact}Private certificates renew only while their CA is usable: check the private CA is ACTIVE and not expired, or issue a new certificate and attach it.`;
     default:
-      return `${impact}ACM should renew Amazon-issued certificates about 45 days before expiry: check the renewal status and that the DNS validation CNAME records exist. If it cannot renew, request a new certificate and attach it to every resource below.`;
+      return `${impact}${EXPIRING_FIX[incident.validationMethod ?? 'DNS']}`;
   }
 }
 
@@ -186,6 +196,8 @@ function attachedBlocks(incident: Incident): Block[] {
 }
 
 function validationBlocks(incident: Incident): Block[] {
+  if (incident.validationMethod === 'EMAIL') return [section(`*What to do*\n${escapeAdvice(VALIDATION_FIX.EMAIL)}`)];
+  if (incident.validationMethod === 'HTTP') return httpValidationBlocks(incident);
   const records = uniqueRecords(incident.validationRecords ?? []);
   const blocks: Block[] = [];
   if (records.length === 0) {
@@ -209,6 +221,30 @@ function validationBlocks(incident: Incident): Block[] {
   blocks.push(
     ...listBlocks('*DNS records to create*', lines, {
       total: records.length,
+      budget: 5_000,
+      elsewhere: 'see the certificate in the console',
+    }),
+  );
+  return blocks;
+}
+
+/** The advice is our own text; only `&` needs escaping for mrkdwn (it holds no `<` or `>`). */
+function escapeAdvice(text: string): string {
+  return text.replace(/&/g, '&amp;');
+}
+
+function httpValidationBlocks(incident: Incident): Block[] {
+  const redirects = incident.httpRedirects ?? [];
+  const blocks: Block[] = [section(`*What to do*\n${escapeAdvice(VALIDATION_FIX.HTTP)}`)];
+  if (redirects.length === 0) return blocks;
+  const { shown } = truncateList(redirects, ALERT_LIST_CAPS.validationRecords);
+  const lines = shown.map(
+    (redirect) =>
+      `• for ${code(redirect.domainName, MAX_DOMAIN)}\n    Redirect from: ${code(redirect.redirectFrom, 400)}\n    To: ${code(redirect.redirectTo, 400)}`,
+  );
+  blocks.push(
+    ...listBlocks('*Redirects to serve*', lines, {
+      total: redirects.length,
       budget: 5_000,
       elsewhere: 'see the certificate in the console',
     }),

@@ -3,8 +3,17 @@
  * inside Slack's limits however many certificates there are. Coverage comes first because a digest that scanned
  * nothing must never read as "all fine".
  */
-import type { AssessedCertificate, Change, ChangeType, FindingCode, TargetResult } from '../model';
+import {
+  type AssessedCertificate,
+  type Change,
+  type ChangeType,
+  type FindingCode,
+  isNeverIssued,
+  type TargetResult,
+  VALIDATION_TIMEOUT_HOURS,
+} from '../model';
 import type { DigestInput } from '../notices';
+import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
 import { listBlocks } from './list';
@@ -35,6 +44,7 @@ export const DIGEST_LIST_CAPS = {
   expiringInUse: 8,
   imported: 5,
   changesPerType: 3,
+  neverIssued: 5,
   unused: 5,
 } as const;
 
@@ -82,6 +92,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
     expiringBlocks(ctx, groups.expiringInUse),
     importedBlocks(ctx, groups.imported),
     input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
+    neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
     unusedBlocks(ctx, groups.unused),
   ].filter((blocks) => blocks.length > 0);
   if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
@@ -151,17 +162,21 @@ interface CertificateGroups {
   problems: AssessedCertificate[];
   expiringInUse: AssessedCertificate[];
   imported: AssessedCertificate[];
+  /** Requests that never became certificates: listed apart, briefly, never as renewal problems. */
+  neverIssued: AssessedCertificate[];
   unused: AssessedCertificate[];
 }
 
 /** Each certificate is listed once, in the first group that claims it; every line shows its expiry anyway. */
 function groupCertificates(certificates: readonly AssessedCertificate[]): CertificateGroups {
-  const groups: CertificateGroups = { problems: [], expiringInUse: [], imported: [], unused: [] };
+  const groups: CertificateGroups = { problems: [], expiringInUse: [], imported: [], neverIssued: [], unused: [] };
   for (const cert of certificates) {
     const days = cert.daysToExpiry;
     if (problemOf(cert) !== undefined) groups.problems.push(cert);
     else if (cert.inUse && (cert.findings.includes('EXPIRED') || cert.findings.includes('EXPIRING'))) {
       groups.expiringInUse.push(cert);
+    } else if (isNeverIssued(cert)) {
+      groups.neverIssued.push(cert);
     } else if (cert.type === 'IMPORTED' && days !== undefined && days >= 0 && days <= IMPORTED_HORIZON_DAYS) {
       groups.imported.push(cert);
     } else if (cert.findings.includes('NOT_IN_USE')) groups.unused.push(cert);
@@ -175,11 +190,30 @@ function groupCertificates(certificates: readonly AssessedCertificate[]): Certif
   );
   groups.expiringInUse.sort(bySoonestExpiry);
   groups.imported.sort(bySoonestExpiry);
+  groups.neverIssued.sort(
+    (a, b) =>
+      NEVER_ISSUED_ORDER.indexOf(a.status) - NEVER_ISSUED_ORDER.indexOf(b.status) ||
+      createdTime(b) - createdTime(a) ||
+      (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0),
+  );
   groups.unused.sort(bySoonestExpiry);
   return groups;
 }
 
+/** Still pending first (someone can still finish it), then the ones ACM gave up on. */
+const NEVER_ISSUED_ORDER: readonly string[] = ['PENDING_VALIDATION', 'VALIDATION_TIMED_OUT', 'FAILED'];
+
+function createdTime(cert: AssessedCertificate): number {
+  const time = cert.createdAt === undefined ? Number.NaN : Date.parse(cert.createdAt);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/**
+ * A renewal problem only where something can lapse: an issued certificate, or one a resource uses. A request that
+ * was never issued has no expiry and serves nothing; it is listed apart.
+ */
 function problemOf(cert: AssessedCertificate): FindingCode | undefined {
+  if (cert.status !== 'ISSUED' && !cert.inUse) return undefined;
   return PROBLEM_ORDER.find((code) => cert.findings.includes(code));
 }
 
@@ -256,7 +290,7 @@ function problemLabel(cert: AssessedCertificate): string {
       return reason ? `renewal failed: ${code(reason, MAX_REASON)}` : 'renewal failed';
     }
     case 'PENDING_VALIDATION':
-      return 'waiting for DNS validation';
+      return `waiting for ${validationMethodName(cert.validationMethod ?? 'DNS')} validation`;
     case 'REVOKED':
       return 'revoked';
     default:
@@ -322,6 +356,40 @@ function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
   const title = `🔄 *Changes since the last run*\n${counts}`;
   if (lines.length === 0) return [section(title)];
   return ctx.list(title, lines, listed.length);
+}
+
+/** "requested 5 hours ago", "requested 3 days ago"; hours while ACM may still validate (72 hours). */
+function requestAge(createdAt: string | undefined, generatedAt: string): string {
+  const created = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+  const now = Date.parse(generatedAt);
+  if (Number.isNaN(created) || Number.isNaN(now)) return 'request date unknown';
+  const hours = Math.max(0, Math.floor((now - created) / 3_600_000));
+  if (hours < 1) return 'requested within the hour';
+  if (hours <= VALIDATION_TIMEOUT_HOURS) return `requested ${plural(hours, 'hour')} ago`;
+  return `requested ${plural(Math.floor(hours / 24), 'day')} ago`;
+}
+
+function requestState(cert: AssessedCertificate): string {
+  switch (cert.status) {
+    case 'PENDING_VALIDATION':
+      return `waiting for ${validationMethodName(cert.validationMethod)} validation`;
+    case 'VALIDATION_TIMED_OUT':
+      return `validation timed out after ${VALIDATION_TIMEOUT_HOURS} hours`;
+    default:
+      return cert.failureReason ? `issuance failed: ${code(cert.failureReason, MAX_REASON)}` : 'issuance failed';
+  }
+}
+
+function neverIssuedBlocks(ctx: DigestContext, certs: AssessedCertificate[], generatedAt: string): Block[] {
+  if (certs.length === 0) return [];
+  const lines = certs
+    .slice(0, DIGEST_LIST_CAPS.neverIssued)
+    .map(
+      (cert) =>
+        `• ${certificateRef(cert, ctx.links)} — ${requestState(cert)} · ${requestAge(cert.createdAt, generatedAt)} · ${ctx.where(cert)}${ctx.owner(cert)}`,
+    );
+  const title = `⏳ *Requests never issued* (${formatCount(certs.length)})\n_Not certificates yet: nothing uses them and nothing can lapse. ACM stops validating a request after ${VALIDATION_TIMEOUT_HOURS} hours; finish it or delete it._`;
+  return ctx.list(title, lines, certs.length);
 }
 
 function unusedBlocks(ctx: DigestContext, certs: AssessedCertificate[]): Block[] {

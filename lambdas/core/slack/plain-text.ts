@@ -32,7 +32,8 @@ function plainPart(text: string): string {
 function linkText(link: string): string {
   const bar = link.indexOf('|');
   if (bar === -1) return unescapeSlack(link);
-  const url = link.slice(0, bar);
+  // Slack reads `&amp;` in a link's address as `&`; a terminal reader must get the address a browser opens.
+  const url = unescapeSlack(link.slice(0, bar));
   const label = unescapeSlack(link.slice(bar + 1));
   return label === url ? url : `${label} (${url})`;
 }

@@ -3,6 +3,8 @@
  * and the small formats (days, dates, accounts, console links) every message shares.
  */
 
+import { acmCertificateConsoleUrl } from '../partition';
+
 const ELLIPSIS = '…';
 
 /**
@@ -83,7 +85,9 @@ const MAX_REPORT_LOCATION = 300;
 /** Where the full report is, as mrkdwn: a link when it is a web address, escaped text otherwise. */
 export function reportReference(location: string): string {
   const trimmed = singleLine(location);
-  if (/^https:\/\/[^\s<>|]+$/.test(trimmed) && trimmed.length <= MAX_REPORT_LOCATION) return `<${trimmed}|full report>`;
+  // Inside a link only `&` needs escaping (`<`, `>` and `|` are refused): Slack reads `&amp;` back as `&`.
+  if (/^https:\/\/[^\s<>|]+$/.test(trimmed) && trimmed.length <= MAX_REPORT_LOCATION)
+    return `<${trimmed.replace(/&/g, '&amp;')}|full report>`;
   return `full report: ${inline(trimmed, MAX_REPORT_LOCATION)}`;
 }
 
@@ -146,14 +150,11 @@ export function accountLabel(accountId: string, accountName?: string): string {
 }
 
 /**
- * The ACM console page of a certificate, or undefined when the ARN or region does not look like one
- * (a malformed value must not be able to break out of the link).
+ * The ACM console page of a certificate, in the console of its region's partition, or undefined when the ARN or
+ * region does not look like one (a malformed value must not be able to break out of the link).
  */
 export function consoleUrl(arn: string, region: string): string | undefined {
-  const match = /:certificate\/([0-9A-Za-z-]{1,64})$/.exec(arn);
-  const id = match?.[1];
-  if (id === undefined || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return undefined;
-  return `https://${region}.console.aws.amazon.com/acm/home?region=${region}#/certificates/${id}`;
+  return acmCertificateConsoleUrl(arn, region);
 }
 
 /** A Slack link; `label` must already be escaped. */

@@ -4,6 +4,7 @@
  * ListCertificates reads a window of MaxItems certificates per page and drops what the filters exclude, so
  * pages can be short or empty while a NextToken remains, as with ACM: callers must follow NextToken.
  */
+import { KEY_ALGORITHMS } from '../../../lambdas/core/model';
 import type { CertRecord } from '../org';
 import {
   isCertificateArn,
@@ -68,7 +69,7 @@ function summary(certificate: ScenarioCertificate, ctx: HandlerContext) {
     HasAdditionalSubjectAlternativeNames: names.length > 100,
     Status: status,
     Type: certificate.type,
-    KeyAlgorithm: certificate.keyAlgorithm,
+    KeyAlgorithm: wireKeyAlgorithm(certificate.keyAlgorithm),
     KeyUsages: keyed ? keyUsages(certificate) : undefined,
     ExtendedKeyUsages: keyed ? EXTENDED_KEY_USAGES.map((usage) => usage.Name) : undefined,
     ExportOption: certificate.exportOption,
@@ -86,13 +87,33 @@ function summary(certificate: ScenarioCertificate, ctx: HandlerContext) {
   };
 }
 
+/**
+ * ACM's answers spell key algorithms with a hyphen (`RSA-2048`, `EC-prime256v1`) where its API model and the
+ * `Includes.keyTypes` filter use an underscore; scenarios keep the filter's spelling.
+ */
+export function wireKeyAlgorithm(keyAlgorithm: string): string {
+  return keyAlgorithm.replace(/^(RSA|EC)_/, '$1-');
+}
+
+/** The filter takes only the underscore spelling; anything else is refused as ACM refuses an unknown enum value. */
+function keyTypesFilter(includes: Record<string, unknown>): string[] {
+  const keyTypes = stringList(includes, 'keyTypes') ?? ACM_DEFAULT_KEY_TYPES;
+  const unknown = keyTypes.filter((keyType) => !(KEY_ALGORITHMS as readonly string[]).includes(keyType));
+  if (unknown.length > 0) {
+    throw validation(
+      `1 validation error detected: Value '[${keyTypes.join(', ')}]' at 'includes.keyTypes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${KEY_ALGORITHMS.join(', ')}]]`,
+    );
+  }
+  return keyTypes;
+}
+
 function listCertificates(input: Input, ctx: HandlerContext) {
   const maxItems = intInput(input, 'MaxItems', { min: 1, max: 1000 }, validation) ?? DEFAULT_MAX_ITEMS;
   const statuses = stringList(input, 'CertificateStatuses');
   const origins = stringList(input, 'CertificateKeyPairOrigins') ?? ACM_DEFAULT_KEY_PAIR_ORIGINS;
   const includes = (input.Includes ?? {}) as Record<string, unknown>;
   if (typeof includes !== 'object') throw validation('Includes must be a structure');
-  const keyTypes = stringList(includes, 'keyTypes') ?? ACM_DEFAULT_KEY_TYPES;
+  const keyTypes = keyTypesFilter(includes);
   const managedBy = includes.managedBy;
   const exportOption = includes.exportOption;
   let after = -1;
@@ -143,6 +164,9 @@ function validationOptions(options: ScenarioDomainValidation[] | undefined) {
     ResourceRecord: option.resourceRecord
       ? { Name: option.resourceRecord.name, Type: option.resourceRecord.type, Value: option.resourceRecord.value }
       : undefined,
+    HttpRedirect: option.httpRedirect
+      ? { RedirectFrom: option.httpRedirect.redirectFrom, RedirectTo: option.httpRedirect.redirectTo }
+      : undefined,
   }));
 }
 
@@ -176,7 +200,7 @@ function describeCertificate(input: Input, ctx: HandlerContext) {
       RevocationReason: certificate.revocationReason,
       NotBefore: date(certificate.notBefore),
       NotAfter: date(certificate.notAfter),
-      KeyAlgorithm: certificate.keyAlgorithm,
+      KeyAlgorithm: wireKeyAlgorithm(certificate.keyAlgorithm),
       SignatureAlgorithm: keyed ? signatureAlgorithm(certificate.keyAlgorithm) : undefined,
       InUseBy: [...certificate.inUseBy],
       FailureReason: certificate.failureReason,

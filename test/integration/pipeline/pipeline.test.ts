@@ -126,6 +126,15 @@ describe('the pipeline on loopback', () => {
     expect(new Set(alertBodies()).size).toBe(alertBodies().length);
   });
 
+  it("links the digest to the report's page in the S3 console and keeps the s3:// location in the run's output", () => {
+    const body = JSON.stringify(slack.posts(SLACK_PATHS.digest)[0]?.body);
+    const page = `https://${hub.region}.console.aws.amazon.com/s3/object/${hub.bucket}?region=${hub.region}&amp;prefix=runs%2Fday-1%2Freport.html`;
+
+    expect(body).toContain(`<${page}|full report>`);
+    expect(body).not.toContain('s3://');
+    expect(day1.output.summary).toMatchObject({ report: `s3://${hub.bucket}/runs/day-1/report.html` });
+  });
+
   it('finishes a run whose child throws, and reports that account as a scan that did not complete', async () => {
     sim.clock.advanceDays(1);
     const crashed = day1.accounts.find((account) => account.accountId !== denied)!;

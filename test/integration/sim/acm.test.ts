@@ -88,7 +88,7 @@ describe('simulated ACM', () => {
     const acme = pages.flat().find((summary) => summary.CertificateArn === arnOf(MEMBER, EU, 8));
     expect(acme).toMatchObject({
       DomainName: 'c8.example.com',
-      KeyAlgorithm: 'RSA_2048',
+      KeyAlgorithm: 'RSA-2048',
       CertificateKeyPairOrigin: 'ACME',
       RenewalEligibility: 'INELIGIBLE',
       NotAfter: new Date('2027-04-17T00:00:00.000Z'),
@@ -111,7 +111,95 @@ describe('simulated ACM', () => {
       DomainValidationOptions: [{ ResourceRecord: { Name: '_abc.c1.example.com.', Type: 'CNAME' } }],
     });
     expect(privateCa.Certificate?.RenewalSummary).toBeUndefined();
-    expect(privateCa.Certificate?.KeyAlgorithm).toBe('EC_secp521r1');
+    expect(privateCa.Certificate?.KeyAlgorithm).toBe('EC-secp521r1');
+  });
+
+  it('spells key algorithms with a hyphen in answers, as ACM does, while the keyTypes filter takes underscores', async () => {
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const { pages } = await listAll(acm, everything);
+    const refused = acm.send(new ListCertificatesCommand({ Includes: { keyTypes: ['RSA-2048' as 'RSA_2048'] } }));
+
+    const spellings = new Set(pages.flat().map((summary) => summary.KeyAlgorithm));
+    expect([...spellings].every((value) => /^(RSA|EC)-/.test(value ?? ''))).toBe(true);
+    expect(spellings).toContain('EC-secp521r1');
+    await expect(refused).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('lists at most 100 names with HasAdditionalSubjectAlternativeNames, and describes them all', async () => {
+    const names = Array.from({ length: 130 }, (_, i) => `n${i}.many.example.com`);
+    const arn = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000a-0000-4000-8000-000000000130';
+    h.sim.org.addCertificate({
+      arn,
+      domainName: names[0] as string,
+      subjectAlternativeNames: names,
+      type: 'AMAZON_ISSUED',
+      status: 'ISSUED',
+      keyAlgorithm: 'RSA_2048',
+      notBefore: '2026-10-01T00:00:00.000Z',
+      notAfter: '2027-04-17T00:00:00.000Z',
+      renewalEligibility: 'ELIGIBLE',
+    });
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const { pages } = await listAll(acm, everything);
+    const described = await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+    h.sim.org.deleteCertificate(arn);
+
+    const summary = pages.flat().find((s) => s.CertificateArn === arn);
+    expect(summary?.SubjectAlternativeNameSummaries).toEqual(names.slice(0, 100));
+    expect(summary?.HasAdditionalSubjectAlternativeNames).toBe(true);
+    expect(described.Certificate?.SubjectAlternativeNames).toEqual(names);
+  });
+
+  it('describes how a request validates: the HTTP redirect ACM waits for, or email without DNS records', async () => {
+    const base = {
+      type: 'AMAZON_ISSUED' as const,
+      status: 'PENDING_VALIDATION' as const,
+      keyAlgorithm: 'RSA_2048' as const,
+      renewalEligibility: 'INELIGIBLE' as const,
+    };
+    const http = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000c-0000-4000-8000-000000000001';
+    const email = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000c-0000-4000-8000-000000000002';
+    const redirect = {
+      redirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a1.txt',
+      redirectTo: 'https://validation.example.acm-validations.aws/a1.txt',
+    };
+    h.sim.org.addCertificate({
+      ...base,
+      arn: http,
+      domainName: 'cdn.example.com',
+      domainValidationOptions: [
+        {
+          domainName: 'cdn.example.com',
+          validationStatus: 'PENDING_VALIDATION',
+          validationMethod: 'HTTP',
+          httpRedirect: redirect,
+        },
+      ],
+    });
+    h.sim.org.addCertificate({
+      ...base,
+      arn: email,
+      domainName: 'mail.example.com',
+      domainValidationOptions: [
+        { domainName: 'mail.example.com', validationStatus: 'PENDING_VALIDATION', validationMethod: 'EMAIL' },
+      ],
+    });
+    const acm = clients.acm(h.sim, { region: EU, credentials: session });
+
+    const [byHttp, byEmail] = await Promise.all(
+      [http, email].map((arn) => acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))),
+    );
+    h.sim.org.deleteCertificate(http);
+    h.sim.org.deleteCertificate(email);
+
+    expect(byHttp?.Certificate?.DomainValidationOptions?.[0]).toMatchObject({
+      ValidationMethod: 'HTTP',
+      HttpRedirect: { RedirectFrom: redirect.redirectFrom, RedirectTo: redirect.redirectTo },
+    });
+    expect(byEmail?.Certificate?.DomainValidationOptions?.[0]).toMatchObject({ ValidationMethod: 'EMAIL' });
+    expect(byEmail?.Certificate?.DomainValidationOptions?.[0]?.ResourceRecord).toBeUndefined();
   });
 
   it('answers ResourceNotFoundException for an unknown or foreign ARN', async () => {

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AcmError, describeCertificate, listCertificates, listCertificateTags } from '../../../lambdas/aws/acm';
-import { KEY_ALGORITHMS, KEY_PAIR_ORIGINS, type Target } from '../../../lambdas/core/model';
+import { type Certificate, KEY_ALGORITHMS, KEY_PAIR_ORIGINS, type Target } from '../../../lambdas/core/model';
 
 const target: Target = { accountId: '111111111111', accountName: 'prod', region: 'eu-west-1' };
 const arn = (n: number) => `arn:aws:acm:eu-west-1:111111111111:certificate/${n}`;
@@ -93,6 +93,45 @@ describe('listCertificates', () => {
       inUseBy: [],
       tags: {},
     });
+  });
+
+  it('reads key algorithms in the hyphenated spelling of ACM and reports them with underscores', async () => {
+    acm.on(ListCertificatesCommand).resolves({
+      CertificateSummaryList: [
+        { CertificateArn: arn(1), KeyAlgorithm: 'RSA-2048' as 'RSA_2048' },
+        { CertificateArn: arn(2), KeyAlgorithm: 'EC-prime256v1' as 'EC_prime256v1' },
+        { CertificateArn: arn(3), KeyAlgorithm: 'EC_secp384r1' },
+        { CertificateArn: arn(4), KeyAlgorithm: 'ML-DSA-65' as 'RSA_2048' },
+      ],
+    });
+
+    const certificates = await listCertificates(client, target);
+
+    expect(certificates.map((c) => c.keyAlgorithm)).toEqual(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1', 'ML-DSA-65']);
+  });
+
+  it('marks a listing that holds only the first 100 names, and a describe clears the mark with the full list', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `n${i}.example.com`);
+    acm.on(ListCertificatesCommand).resolves({
+      CertificateSummaryList: [
+        {
+          CertificateArn: arn(1),
+          SubjectAlternativeNameSummaries: names.slice(0, 100),
+          HasAdditionalSubjectAlternativeNames: true,
+        },
+      ],
+    });
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: { CertificateArn: arn(1), SubjectAlternativeNames: names },
+    });
+
+    const [listed] = await listCertificates(client, target);
+    const described = await describeCertificate(client, listed as Certificate, new Date('2026-06-02T00:00:00Z'));
+
+    expect(listed).toMatchObject({ hasAdditionalSubjectAlternativeNames: true });
+    expect(listed?.subjectAlternativeNames).toHaveLength(100);
+    expect(described.subjectAlternativeNames).toEqual(names);
+    expect(described.hasAdditionalSubjectAlternativeNames).toBeUndefined();
   });
 
   it('turns a failure into an AcmError carrying account, region and AWS code', async () => {
@@ -223,6 +262,67 @@ describe('describeCertificate', () => {
       arn: arn(1),
       operation: 'ACM.DescribeCertificate',
     });
+  });
+  it('reads how the certificate validates, and the HTTP redirects ACM waits for', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: {
+        CertificateArn: arn(1),
+        Status: 'PENDING_VALIDATION',
+        DomainValidationOptions: [
+          {
+            DomainName: 'cdn.example.com',
+            ValidationMethod: 'HTTP',
+            ValidationStatus: 'PENDING_VALIDATION',
+            HttpRedirect: {
+              RedirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a.txt',
+              RedirectTo: 'https://v.acm-validations.aws/a.txt',
+            },
+          },
+        ],
+      },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.validationMethod).toBe('HTTP');
+    expect(described.httpRedirects).toEqual([
+      {
+        domainName: 'cdn.example.com',
+        redirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a.txt',
+        redirectTo: 'https://v.acm-validations.aws/a.txt',
+      },
+    ]);
+    expect(described.validationRecords).toBeUndefined();
+  });
+
+  it('reads email validation from the renewal summary', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: {
+        CertificateArn: arn(1),
+        Status: 'ISSUED',
+        RenewalSummary: {
+          RenewalStatus: 'PENDING_VALIDATION',
+          UpdatedAt: new Date('2026-06-01T00:00:00Z'),
+          DomainValidationOptions: [
+            { DomainName: 'api.example.com', ValidationMethod: 'EMAIL', ValidationStatus: 'PENDING_VALIDATION' },
+          ],
+        },
+      },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.validationMethod).toBe('EMAIL');
+  });
+
+  it('reports the described key algorithm with underscores whatever ACM spelled', async () => {
+    acm.on(DescribeCertificateCommand).resolves({
+      Certificate: { CertificateArn: arn(1), KeyAlgorithm: 'EC-secp384r1' as 'EC_secp384r1' },
+    });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+
+    expect(described.keyAlgorithm).toBe('EC_secp384r1');
   });
 });
 

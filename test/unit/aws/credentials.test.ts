@@ -132,9 +132,29 @@ describe('RoleCredentials', () => {
     expect((await roles.get('111111111111')).accessKeyId).toBe('k1');
   });
 
-  it('supports a role path and another partition in the role ARN', () => {
+  it('supports a role path and another partition in the role ARN', async () => {
     const roles = new RoleCredentials({ sts: client, roleName: 'audit/Cert', runId: 'r', partition: 'aws-us-gov' });
 
-    expect(roles.roleArn('111111111111')).toBe('arn:aws-us-gov:iam::111111111111:role/audit/Cert');
+    expect(await roles.roleArn('111111111111')).toBe('arn:aws-us-gov:iam::111111111111:role/audit/Cert');
+  });
+
+  it('assumes the role in the partition of the hub region when none is given (GovCloud, China)', async () => {
+    sts.on(AssumeRoleCommand).resolves(issued('k1', Date.now() + HOUR));
+    const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+    for (const [region, partition] of [
+      ['us-gov-west-1', 'aws-us-gov'],
+      ['cn-northwest-1', 'aws-cn'],
+      ['eu-west-1', 'aws'],
+    ]) {
+      const hub = new STSClient({ region, credentials });
+      const roles = new RoleCredentials({ sts: hub, roleName: 'CertAuditReadOnly', runId: 'r' });
+
+      await roles.get('111111111111');
+
+      expect(sts.commandCalls(AssumeRoleCommand).at(-1)?.args[0].input.RoleArn).toBe(
+        `arn:${partition}:iam::111111111111:role/CertAuditReadOnly`,
+      );
+      hub.destroy();
+    }
   });
 });

@@ -68,6 +68,11 @@ describe('needsDescribe', () => {
     expect(needsDescribe({ ...summaryOf(cert), notAfter: '2026-11-12T00:00:00Z' }, cert, { now: NOW })).toBe(undefined);
   });
 
+  it("does not count ACM's hyphenated key algorithm in an older snapshot as a change", () => {
+    const cert = stored({ keyAlgorithm: 'EC-prime256v1' });
+    expect(needsDescribe({ ...summaryOf(cert), keyAlgorithm: 'EC_prime256v1' }, cert, { now: NOW })).toBe(undefined);
+  });
+
   it('describes Amazon-issued certificates inside the renewal window every run', () => {
     const inWindow = stored({ notAfter: daysFrom(NOW, 60.5) });
     expect(needsDescribe(summaryOf(inWindow), inWindow, { now: NOW })).toBe('renewal-window');
@@ -77,11 +82,16 @@ describe('needsDescribe', () => {
     expect(needsDescribe(summaryOf(custom), custom, { now: NOW, renewalWindowDays: 90 })).toBe('renewal-window');
   });
 
-  it('leaves imported and private certificates near expiry to the refresh schedule', () => {
-    for (const type of ['IMPORTED', 'PRIVATE'] as const) {
-      const cert = stored({ type, notAfter: daysFrom(NOW, 10) });
-      expect(needsDescribe(summaryOf(cert), cert, { now: NOW })).toBeUndefined();
-    }
+  it('describes private certificates inside the renewal window every run: ACM renews them from 60 days before expiry', () => {
+    const inWindow = stored({ type: 'PRIVATE', issuer: 'Example Private CA', notAfter: daysFrom(NOW, 59.5) });
+    expect(needsDescribe(summaryOf(inWindow), inWindow, { now: NOW })).toBe('renewal-window');
+    const outside = stored({ type: 'PRIVATE', issuer: 'Example Private CA', notAfter: daysFrom(NOW, 61.5) });
+    expect(needsDescribe(summaryOf(outside), outside, { now: NOW })).toBeUndefined();
+  });
+
+  it('leaves imported certificates near expiry to the refresh schedule: ACM never renews them', () => {
+    const cert = stored({ type: 'IMPORTED', notAfter: daysFrom(NOW, 10) });
+    expect(needsDescribe(summaryOf(cert), cert, { now: NOW })).toBeUndefined();
   });
 
   it('describes Amazon-issued certificates waiting for validation every run', () => {
@@ -139,6 +149,46 @@ describe('mergeWithStored', () => {
   it('returns the summary unchanged when nothing is stored', () => {
     const summary = summaryOf(certificate());
     expect(mergeWithStored(summary)).toEqual(summary);
+  });
+});
+
+describe('names past 100', () => {
+  const names = Array.from({ length: 150 }, (_, i) => `n${i}.example.com`);
+  const truth = stored({ domainName: 'n0.example.com', subjectAlternativeNames: names });
+  /** What ListCertificates shows: the first 100 names and HasAdditionalSubjectAlternativeNames. */
+  const listed = (): Certificate => ({
+    ...summaryOf(truth),
+    subjectAlternativeNames: names.slice(0, 100),
+    hasAdditionalSubjectAlternativeNames: true,
+  });
+
+  it('keeps the full list from the last describe when the listing cuts it at 100', () => {
+    const merged = mergeWithStored(listed(), truth);
+
+    expect(merged.subjectAlternativeNames).toEqual(names);
+    expect(merged.hasAdditionalSubjectAlternativeNames).toBeUndefined();
+  });
+
+  it('never alternates between a cut and a full list over days with and without a describe', () => {
+    let current: Certificate | undefined;
+    const seen: number[] = [];
+    for (let d = 0; d < 21; d++) {
+      const now = new Date(NOW.getTime() + d * DAY_MS);
+      const reason: DescribeReason | undefined = needsDescribe(listed(), current, { now });
+      current =
+        reason === undefined
+          ? mergeWithStored(listed(), current)
+          : { ...structuredClone(truth), describedAt: now.toISOString() };
+      seen.push(current.subjectAlternativeNames.length);
+    }
+
+    expect(new Set(seen)).toEqual(new Set([150]));
+  });
+
+  it('describes again a stored list that was cut at 100 before the cut was recognised', () => {
+    const cut = { ...truth, subjectAlternativeNames: names.slice(0, 100) };
+
+    expect(needsDescribe(listed(), cut, { now: NOW })).toBe('refresh');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   compareUrgency,
   daysToExpiry,
   FINDING_RULES,
+  findingFix,
   findingRule,
   findingSeverity,
   worstSeverity,
@@ -96,7 +97,7 @@ describe('assess', () => {
     expect(assess(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
       'IMPORTED',
     ]);
-    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([]);
+    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'ELIGIBLE' }), ctx).findings).toEqual([]);
   });
 
   it('reports RENEWAL_FAILED from the renewal status', () => {
@@ -126,9 +127,17 @@ describe('assess', () => {
     expect(result.findings).toEqual(['REVOKED']);
   });
 
-  it('reports INELIGIBLE_FOR_RENEWAL only for issued Amazon certificates', () => {
+  it('reports INELIGIBLE_FOR_RENEWAL only for issued, in-use certificates ACM renews (Amazon-issued and private)', () => {
     expect(assess(certificate({ renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual(['INELIGIBLE_FOR_RENEWAL']);
-    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([]);
+    expect(assess(certificate({ type: 'PRIVATE', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
+      'INELIGIBLE_FOR_RENEWAL',
+    ]);
+    expect(assess(certificate({ type: 'IMPORTED', renewalEligibility: 'INELIGIBLE' }), ctx).findings).toEqual([
+      'IMPORTED',
+    ]);
+    const unused = { inUse: false, inUseBy: [], renewalEligibility: 'INELIGIBLE' as const };
+    expect(assess(certificate(unused), ctx).findings).toEqual(['NOT_IN_USE']);
+    expect(assess(certificate({ ...unused, type: 'PRIVATE' }), ctx).findings).toEqual(['NOT_IN_USE']);
     const expired = assess(
       certificate({ status: 'EXPIRED', notAfter: daysFrom(NOW, -1), renewalEligibility: 'INELIGIBLE' }),
       ctx,
@@ -215,5 +224,21 @@ describe('compareUrgency', () => {
     expect(cert.findings).toEqual(['EXPIRING', 'IMPORTED']);
     expect(worstSeverity(cert)).toBe('high');
     expect(worstSeverity({ findings: [], inUse: true })).toBeUndefined();
+  });
+});
+
+describe('findingFix', () => {
+  it('gives each validation method its own fix, never DNS advice to email or HTTP validation', () => {
+    const dns = findingFix('PENDING_VALIDATION', { validationMethod: 'DNS' });
+    const email = findingFix('PENDING_VALIDATION', { validationMethod: 'EMAIL' });
+    const http = findingFix('PENDING_VALIDATION', { validationMethod: 'HTTP' });
+
+    expect(dns).toContain('CNAME');
+    expect(email).toContain('validation email');
+    expect(http).toContain('RedirectFrom');
+    for (const fix of [email, http]) expect(fix).not.toMatch(/CNAME|DNS record/);
+    expect(findingFix('RENEWAL_FAILED', { validationMethod: 'EMAIL' })).not.toMatch(/CNAME/);
+    expect(findingFix('EXPIRING', { type: 'AMAZON_ISSUED', validationMethod: 'HTTP' })).not.toMatch(/CNAME/);
+    expect(findingFix('NOT_IN_USE', { validationMethod: 'EMAIL' })).toBe(findingRule('NOT_IN_USE').fix);
   });
 });

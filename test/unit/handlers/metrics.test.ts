@@ -47,7 +47,7 @@ function result(overrides: Partial<FinalizeRunResult> = {}): FinalizeRunResult {
       changes: 5,
       failures: [],
     },
-    report: { bucket: 'b', htmlKey: 'h', jsonKey: 'j', location: 's3://b/h' },
+    report: { bucket: 'b', htmlKey: 'h', jsonKey: 'j', location: 'https://b.example/h', s3Uri: 's3://b/h' },
     digest: 'sent',
     alerts: { outcome: 'sent', queued: 1, sent: 1, pending: 0 },
     figures: {

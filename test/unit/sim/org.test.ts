@@ -28,6 +28,28 @@ describe('SimOrganization', () => {
     expect(org.statusOf(record?.certificate as never)).toBe('EXPIRED');
   });
 
+  it('reads a request still pending validation 72 hours after it was made as VALIDATION_TIMED_OUT, as ACM sets it', () => {
+    // Prepare
+    const { clock, org } = fixture();
+    const arn = 'arn:aws:acm:eu-west-1:222222222222:certificate/0000000b-0000-4000-8000-000000000072';
+    org.addCertificate({
+      arn,
+      domainName: 'new.example.com',
+      type: 'AMAZON_ISSUED',
+      status: 'PENDING_VALIDATION',
+      keyAlgorithm: 'RSA_2048',
+      createdAt: clock.toISOString(),
+      renewalEligibility: 'INELIGIBLE',
+    });
+    const certificate = org.certificate(arn)?.certificate as never;
+
+    // Act / Assess
+    clock.advanceMs(72 * 3_600_000 - 1);
+    expect(org.statusOf(certificate)).toBe('PENDING_VALIDATION');
+    clock.advanceMs(1);
+    expect(org.statusOf(certificate)).toBe('VALIDATION_TIMED_OUT');
+  });
+
   it('renews an ACM certificate for 198 days with renewal status SUCCESS', () => {
     // Prepare
     const { clock, org } = fixture();

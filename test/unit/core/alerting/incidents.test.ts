@@ -47,6 +47,19 @@ describe('detectIncidents', () => {
     expect(incidents[0]).toMatchObject({ kind: 'PENDING_VALIDATION', arn: inside.arn, validationRecords: records });
   });
 
+  it('carries how the certificate validates, and the HTTP redirects to serve, so the alert gives that advice', () => {
+    const redirect = { domainName: 'shop.example.com', redirectFrom: 'http://a/x', redirectTo: 'https://b/x' };
+    const pending = expiringOn(20, 0, {
+      renewalStatus: 'PENDING_VALIDATION',
+      validationMethod: 'HTTP',
+      httpRedirects: [redirect],
+    });
+
+    const [incident] = detectIncidents([pending], [target()], { now: day(0) });
+
+    expect(incident).toMatchObject({ kind: 'PENDING_VALIDATION', validationMethod: 'HTTP', httpRedirects: [redirect] });
+  });
+
   it('does not page for a first issuance still awaiting validation', () => {
     const cert = certificate({ status: 'PENDING_VALIDATION', inUse: false, inUseBy: [] });
 

@@ -144,6 +144,35 @@ describe('planAlerts', () => {
     ]);
   });
 
+  it('resolves a whole-account gap exactly once when the account is scanned again region by region', () => {
+    // The audit role was missing for three days: ListTargets records the account once, region '*'.
+    const unreachable = target({ region: '*', status: 'error', errorCode: 'AccessDenied', errorMessage: 'denied' });
+    const restored = [target({ region: 'eu-west-1' }), target({ region: 'us-east-1', status: 'partial' })];
+    const days: Day[] = [
+      ...Array.from({ length: 3 }, () => ({ certificates: [], targets: [unreachable] })),
+      ...Array.from({ length: 3 }, () => ({ certificates: [], targets: restored })),
+    ];
+
+    expect(summary(simulate(days).log)).toEqual([
+      '0 COVERAGE_GAP#111111111111#*#opened',
+      '3 COVERAGE_GAP#111111111111#*#resolved',
+    ]);
+  });
+
+  it('keeps a whole-account gap open while the account is only seen failing, or not at all', () => {
+    const unreachable = target({ region: '*', status: 'error', errorCode: 'AccessDenied', errorMessage: 'denied' });
+    const days: Day[] = [
+      { certificates: [], targets: [unreachable] },
+      { certificates: [], targets: [target({ status: 'error', errorCode: 'ThrottlingException' })] },
+      { certificates: [], targets: [target({ accountId: '222222222222' })] },
+    ];
+
+    expect(summary(simulate(days).log)).toEqual([
+      '0 COVERAGE_GAP#111111111111#*#opened',
+      '1 COVERAGE_GAP#111111111111#eu-west-1#opened',
+    ]);
+  });
+
   it('escalates expiring to expired without a resolved message in between, and resolves once when replaced', () => {
     const days: Day[] = Array.from({ length: 14 }, (_, n) => ({
       certificates: n < 12 ? [expiringOn(10, n)] : [],

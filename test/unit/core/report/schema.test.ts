@@ -71,6 +71,13 @@ describe('parseReport', () => {
     expect(ReportSchema.parse(report)).toEqual(report);
   });
 
+  it("reads an earlier report holding ACM's hyphenated key algorithm in the one spelling reports use", () => {
+    const report = JSON.parse(JSON.stringify(sampleReport()));
+    report.certificates[0].keyAlgorithm = 'EC-prime256v1';
+
+    expect(parseReport(report).certificates[0]?.keyAlgorithm).toBe('EC_prime256v1');
+  });
+
   it('names the bad path and asks whether the file is a report', () => {
     const report = JSON.parse(JSON.stringify(sampleReport()));
     report.certificates[2].notAfter = 'next tuesday';

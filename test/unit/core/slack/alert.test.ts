@@ -59,6 +59,58 @@ describe('renderAlert', () => {
     expect(text).toContain('Create this DNS record');
   });
 
+  it('asks for the email approval, not DNS records, for a certificate validated by email', () => {
+    const opened = body(renderAlert(notice({ kind: 'PENDING_VALIDATION', validationMethod: 'EMAIL' })));
+    const failed = body(
+      renderAlert(notice({ kind: 'RENEWAL_FAILED', reason: 'OTHER', validationMethod: 'EMAIL' }, { stage: 'opened' })),
+    );
+    const reminder = renderAlert(
+      notice({ kind: 'PENDING_VALIDATION', validationMethod: 'EMAIL' }, { stage: 'reminder' }),
+    );
+
+    expect(opened).toContain('waiting for email validation');
+    expect(opened).toContain('resend-validation-email');
+    expect(opened).not.toMatch(/CNAME|DNS record/);
+    expect(failed).toContain('renewal email');
+    expect(failed).not.toMatch(/CNAME/);
+    expect(reminder.blocks[0]).toMatchObject({
+      text: { text: expect.stringContaining('still waiting for email validation') },
+    });
+  });
+
+  it('lists the redirects to serve for a certificate validated over HTTP', () => {
+    const message = renderAlert(
+      notice({
+        kind: 'PENDING_VALIDATION',
+        validationMethod: 'HTTP',
+        httpRedirects: [
+          {
+            domainName: 'cdn.example.com',
+            redirectFrom: 'http://cdn.example.com/.well-known/pki-validation/a1.txt',
+            redirectTo: 'https://validation.us-east-1.acm-validations.aws/123/.well-known/pki-validation/a1.txt',
+          },
+        ],
+      }),
+    );
+    const text = body(message);
+
+    expect(text).toContain('waiting for HTTP validation');
+    expect(text).toContain('*Redirects to serve*');
+    expect(text).toContain('Redirect from: `http://cdn.example.com/.well-known/pki-validation/a1.txt`');
+    expect(text).not.toMatch(/CNAME|DNS record/);
+    expectWithinSlackLimits(message);
+    expectSafeMarkup(message);
+  });
+
+  it('gives an expiring email-validated certificate the email renewal advice', () => {
+    const text = body(
+      renderAlert(notice({ kind: 'EXPIRING_IN_USE', type: 'AMAZON_ISSUED', validationMethod: 'EMAIL' })),
+    );
+
+    expect(text).toContain('renewal email');
+    expect(text).not.toMatch(/CNAME/);
+  });
+
   it('caps many validation records and says where the rest are', () => {
     const records = Array.from({ length: 40 }, (_, n) => ({
       domainName: `d${n}.example.com`,

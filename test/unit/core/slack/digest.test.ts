@@ -126,6 +126,47 @@ describe('renderDigest', () => {
     expect(texts.join('\n').split('api.example.com').length - 1).toBe(1);
   });
 
+  it('keeps never-issued requests out of renewal problems and lists them apart with their age', () => {
+    const request = { inUse: false, inUseBy: [], notAfter: undefined, daysToExpiry: undefined };
+    const input = smallDigest({
+      certificates: [
+        cert(30, {
+          ...request,
+          status: 'PENDING_VALIDATION',
+          findings: ['PENDING_VALIDATION', 'NOT_IN_USE'],
+          createdAt: '2026-01-05T01:00:00.000Z',
+          domainName: 'pending.example.com',
+        }),
+        cert(31, {
+          ...request,
+          status: 'VALIDATION_TIMED_OUT',
+          findings: ['ISSUANCE_FAILED', 'NOT_IN_USE'],
+          createdAt: '2025-12-20T06:00:00.000Z',
+          domainName: 'timedout.example.com',
+        }),
+        cert(32, {
+          renewalStatus: 'PENDING_VALIDATION',
+          findings: ['PENDING_VALIDATION'],
+          daysToExpiry: 20,
+          domainName: 'renewing.example.com',
+        }),
+      ],
+    });
+
+    const texts = sectionTexts(input, { consoleLinks: false });
+    const problems = texts.find((text) => text.includes('*Renewal problems*')) ?? '';
+    const requests = texts.find((text) => text.includes('*Requests never issued*')) ?? '';
+
+    expect(problems).toContain('renewing.example.com');
+    expect(problems).not.toContain('pending.example.com');
+    expect(problems).toContain('(1)');
+    expect(requests).toContain('*Requests never issued* (2)');
+    expect(requests).toMatch(/pending\.example\.com` — waiting for domain validation · requested 5 hours ago/);
+    expect(requests).toMatch(/timedout\.example\.com` — validation timed out after 72 hours · requested 16 days ago/);
+    expect(renderDigest(input).text).toContain('1 renewal problem');
+    expect(JSON.stringify(renderDigest(input).blocks[1])).toContain('*1* needs attention');
+  });
+
   it('caps each list and points to the full report for the rest', () => {
     const certificates = Array.from({ length: 30 }, (_, n) => cert(n, { findings: ['EXPIRING'], daysToExpiry: n }));
     const texts = sectionTexts(smallDigest({ certificates, reportLocation: 'https://example.com/report.html' }));

@@ -9,6 +9,12 @@ describe('mrkdwnToPlain', () => {
     );
   });
 
+  it('gives the address a browser opens for a link whose query has an escaped ampersand', () => {
+    expect(mrkdwnToPlain('<https://x.example/o?region=eu-west-1&amp;prefix=r.html|full report>')).toBe(
+      'full report (https://x.example/o?region=eu-west-1&prefix=r.html)',
+    );
+  });
+
   it('keeps wildcard domains inside code spans and link labels as they are', () => {
     expect(mrkdwnToPlain('• `*.example.com` and <https://x|*.b.com> · owner *x*')).toBe(
       '• *.example.com and *.b.com (https://x) · owner x',

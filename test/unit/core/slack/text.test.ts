@@ -87,6 +87,9 @@ describe('truncateList and moreLine', () => {
     expect(moreLine(1234, 'https://example.com/r.html')).toBe('+1,234 more — <https://example.com/r.html|full report>');
     expect(moreLine(2, '/tmp/report <x>.html')).toBe('+2 more — full report: /tmp/report &lt;x&gt;.html');
     expect(moreLine(2)).toBe('+2 more (see the full report)');
+    expect(moreLine(3, 'https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&prefix=r.html')).toBe(
+      '+3 more — <https://eu-west-1.console.aws.amazon.com/s3/object/b?region=eu-west-1&amp;prefix=r.html|full report>',
+    );
   });
 });
 
@@ -96,6 +99,15 @@ describe('consoleUrl', () => {
       consoleUrl('arn:aws:acm:eu-west-1:123456789012:certificate/0b0c2f50-1111-4222-8333-444455556666', 'eu-west-1'),
     ).toBe(
       'https://eu-west-1.console.aws.amazon.com/acm/home?region=eu-west-1#/certificates/0b0c2f50-1111-4222-8333-444455556666',
+    );
+  });
+
+  it('links to the console of the partition in GovCloud and China', () => {
+    expect(consoleUrl('arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc-1', 'us-gov-west-1')).toBe(
+      'https://console.amazonaws-us-gov.com/acm/home?region=us-gov-west-1#/certificates/abc-1',
+    );
+    expect(consoleUrl('arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc-1', 'cn-north-1')).toBe(
+      'https://console.amazonaws.cn/acm/home?region=cn-north-1#/certificates/abc-1',
     );
   });
 
