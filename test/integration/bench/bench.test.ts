@@ -24,7 +24,8 @@ describe('bench steady state (p2) and cost model (p4)', () => {
     const [first, next] = run.days;
     const targets = TINY.accounts * BENCH_REGIONS.length;
     expect(first?.targets).toBe(targets);
-    expect(first?.usage.invocations).toEqual({ listTargets: 1, scanTarget: targets, finalizeRun: 1 });
+    // One Map child (one ScanTarget invocation) per account, each scanning the account's regions.
+    expect(first?.usage.invocations).toEqual({ listTargets: 1, scanTarget: TINY.accounts, finalizeRun: 1 });
     expect(first?.certificates).toBeGreaterThan(0);
     expect(first?.changesDetected.NEW).toBe(first?.certificates);
     expect(first?.describeCallsPerCertificate).toBe(1);
