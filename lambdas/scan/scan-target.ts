@@ -12,6 +12,7 @@ import { CallCounter, type OpenTargetClients, type TargetClients } from '../aws/
 import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInvalidToken } from '../aws/errors';
 import {
   createRateLimiter,
+  DEFAULT_DESCRIBE_BURST,
   DEFAULT_DESCRIBE_CONCURRENCY,
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
@@ -230,7 +231,7 @@ async function describeWhatNeedsIt(
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
     ratePerSecond: context.describeRatePerSecond,
-    burst: context.describeBurst,
+    burst: context.describeBurst ?? DEFAULT_DESCRIBE_BURST,
     isOpen: () => !refused && context.budget.open(),
   });
   const policy = {
@@ -299,7 +300,7 @@ async function tagsOf(
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
     ratePerSecond: context.describeRatePerSecond,
-    burst: context.describeBurst,
+    burst: context.describeBurst ?? DEFAULT_DESCRIBE_BURST,
     isOpen: () => context.budget.open(),
   });
   const entries = await Promise.all(
