@@ -42,6 +42,8 @@ export interface RunMeasure {
   /** One entry per child (ScanTarget invocation, one account), seconds from its start to its return. */
   scanTargets: StepMeasure & {
     childSeconds: number[];
+    /** When each account's child started and ended, seconds from the Map's start. */
+    childTimeline: Map<string, { start: number; end: number }>;
     summaries: ScanSummary[];
     /** Account-regions scanned (each child's regions, or 1 for an account that could not be opened). */
     targets: number;
@@ -121,6 +123,8 @@ export class LocalPipeline {
     stepStarted = performance.now();
     const limit = pLimit(config.maxConcurrency);
     const childSeconds: number[] = [];
+    const childTimeline = new Map<string, { start: number; end: number }>();
+    const mapStarted = performance.now();
     const summaries = await Promise.all(
       started.accounts.map((account) =>
         limit(async () => {
@@ -144,12 +148,20 @@ export class LocalPipeline {
             },
           );
           childSeconds.push(elapsed(childStarted));
+          childTimeline.set(account.accountId, { start: (childStarted - mapStarted) / 1000, end: elapsed(mapStarted) });
           return summary;
         }),
       ),
     );
     const targets = summaries.reduce((sum, summary) => sum + Math.max(1, summary.regions), 0);
-    const scanTargets = { seconds: elapsed(stepStarted), dynamo: meter.read(), childSeconds, summaries, targets };
+    const scanTargets = {
+      seconds: elapsed(stepStarted),
+      dynamo: meter.read(),
+      childSeconds,
+      childTimeline,
+      summaries,
+      targets,
+    };
 
     meter.reset();
     stepStarted = performance.now();

@@ -121,7 +121,15 @@ export interface P1Result {
   certificates: number;
   targets: number;
   /** The pipeline's first run (ListTargets, then one child per account, Map concurrency), no stored sizes. */
-  pipeline: { wallSeconds: number; ratio: number; ratioToQuota: number; cpuSeconds: number; children: number };
+  pipeline: {
+    wallSeconds: number;
+    ratio: number;
+    ratioToQuota: number;
+    cpuSeconds: number;
+    children: number;
+    /** The child of the account holding the largest target: when it started (seconds into the Map) and its length. */
+    largestAccount: { startedAtSeconds: number; seconds: number };
+  };
   baselineWallSeconds: number;
   speedup: number;
   latencyMs: number;
@@ -207,6 +215,14 @@ export async function runP1(options: {
         ratioToQuota: round(pipelineSeconds / quotaBound.seconds, 3),
         cpuSeconds: round((pipelineCpuUsed.user + pipelineCpuUsed.system) / 1e6, 1),
         children: pipelineRun.scanTargets.childSeconds.length,
+        largestAccount: {
+          startedAtSeconds: round(pipelineRun.scanTargets.childTimeline.get(bound.accountId)?.start ?? 0, 2),
+          seconds: round(
+            (pipelineRun.scanTargets.childTimeline.get(bound.accountId)?.end ?? 0) -
+              (pipelineRun.scanTargets.childTimeline.get(bound.accountId)?.start ?? 0),
+            2,
+          ),
+        },
       },
       baselineWallSeconds: round(baseline.wallSeconds, 2),
       speedup: round(baseline.wallSeconds / scan.wallSeconds, 2),

@@ -225,8 +225,12 @@ const configSchema = z.strictObject({
   expiryDays: wholeNumber(1, 3650, 'days').default(DEFAULT_EXPIRY_DAYS),
   changeThresholds: thresholdsSchema.default([...DEFAULT_CHANGE_THRESHOLDS]),
   refreshDays: wholeNumber(1, 365, 'days').default(DEFAULT_REFRESH_DAYS),
-  /** Distributed Map children running at once (one child scans one account-region). */
-  maxConcurrency: wholeNumber(1, 10_000, 'child executions').default(40),
+  /**
+   * Distributed Map children running at once, each its own Lambda scanning one account: enough that a first run of
+   * an organization of up to 100 accounts starts every account at once (its largest is unknown), and 900 of
+   * Lambda's default 1,000 concurrent executions stay free.
+   */
+  maxConcurrency: wholeNumber(1, 10_000, 'child executions').default(100),
   /** DescribeCertificate calls in flight per target; ACM allows 10 per second per account and region. */
   describeConcurrency: wholeNumber(1, 10, 'calls').default(5),
   slackSecretName: z

@@ -11,6 +11,12 @@ import pLimit from 'p-limit';
  * a deployment pipeline is not throttled because the monitor is running.
  */
 export const DEFAULT_DESCRIBE_RATE_PER_SECOND = 8;
+/**
+ * Describes that may start back to back when the scanner fell behind its pace (a busy event loop, a slow answer):
+ * 2, so it catches up one call instead of losing the time for good, and still never starts more than
+ * 2 + 8 = 10 calls in any one second, ACM's quota, however the quota's window is counted.
+ */
+export const DEFAULT_DESCRIBE_BURST = 2;
 /** Enough calls in flight to reach the rate with a few hundred ms of latency, few enough to stay polite. */
 export const DEFAULT_DESCRIBE_CONCURRENCY = 5;
 

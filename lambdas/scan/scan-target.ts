@@ -19,6 +19,7 @@ import { CallCounter, type OpenTargetClients, type TargetClients } from '../aws/
 import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInvalidToken } from '../aws/errors';
 import {
   createRateLimiter,
+  DEFAULT_DESCRIBE_BURST,
   DEFAULT_DESCRIBE_CONCURRENCY,
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
@@ -276,7 +277,7 @@ function pacedCalls(context: StepContext, operation: string) {
   const limiter = createRateLimiter({
     concurrency: context.describeConcurrency,
     ratePerSecond: context.describeRatePerSecond,
-    burst: context.describeBurst,
+    burst: context.describeBurst ?? DEFAULT_DESCRIBE_BURST,
     isOpen: () => !refused && context.budget.open(),
   });
   return {

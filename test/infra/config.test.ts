@@ -28,7 +28,7 @@ describe('parseConfig', () => {
       expiryDays: 30,
       changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS],
       refreshDays: 7,
-      maxConcurrency: 40,
+      maxConcurrency: 100,
       describeConcurrency: 5,
       slackSecretName: 'cert-monitor/slack',
       ownerTagKey: 'owner',

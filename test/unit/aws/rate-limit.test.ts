@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, RateLimiterClosedError } from '../../../lambdas/aws/rate-limit';
+import {
+  createRateLimiter,
+  DEFAULT_DESCRIBE_BURST,
+  DEFAULT_DESCRIBE_RATE_PER_SECOND,
+  RateLimiterClosedError,
+} from '../../../lambdas/aws/rate-limit';
 
 /** A clock that only moves when a task sleeps, so pacing is checked without waiting. */
 function virtualClock() {
@@ -31,6 +36,37 @@ describe('createRateLimiter', () => {
     for (let i = 0; i < 5; i++) await limiter.run(async () => starts.push(clock.now()));
 
     expect(starts).toEqual([0, 0, 0, 100, 200]);
+  });
+
+  it('at the default describe pace, makes up a stall yet never starts more than 10 calls in a second', async () => {
+    // Every fifth call, the caller stalls 400 ms (a busy event loop) before asking for its turn.
+    const startsWith = async (burst: number) => {
+      let time = 0;
+      const limiter = createRateLimiter({
+        concurrency: 1,
+        ratePerSecond: DEFAULT_DESCRIBE_RATE_PER_SECOND,
+        burst,
+        now: () => time,
+        sleep: async (ms) => {
+          time += ms;
+        },
+      });
+      const starts: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        if (i % 5 === 4) time += 400;
+        await limiter.run(async () => starts.push(time));
+      }
+      return starts;
+    };
+
+    const paced = await startsWith(DEFAULT_DESCRIBE_BURST);
+    const evenly = await startsWith(1);
+
+    const mostInOneSecond = Math.max(
+      ...paced.map((start) => paced.filter((t) => t >= start && t < start + 1000).length),
+    );
+    expect(mostInOneSecond).toBeLessThanOrEqual(10);
+    expect(paced.at(-1)).toBeLessThan(evenly.at(-1) as number);
   });
 
   it('never has more than `concurrency` tasks in flight', async () => {
