@@ -35,7 +35,7 @@ export interface ChangeCheck {
   late: string[];
   /** Reported changes that nothing injected and the passing day does not explain. */
   unexplained: string[];
-  /** Changes the passing day alone causes (threshold crossings, expiry). */
+  /** Changes the passing day alone causes (threshold crossings, expiry, validation timing out). */
   timeDriven: number;
 }
 
@@ -60,8 +60,13 @@ function whyMissed(type: string, certificate: Certificate | undefined, days: num
   return MISS_REASONS.notDescribed;
 }
 
+/**
+ * What the passing day changes by itself: a threshold crossed, a certificate expired, and a request ACM stopped
+ * validating 72 hours after it was made (PENDING_VALIDATION becomes VALIDATION_TIMED_OUT without anyone acting).
+ */
 const isTimeDriven = (change: Change) =>
-  change.type === 'THRESHOLD_CROSSED' || (change.type === 'STATUS_CHANGED' && change.after === 'EXPIRED');
+  change.type === 'THRESHOLD_CROSSED' ||
+  (change.type === 'STATUS_CHANGED' && (change.after === 'EXPIRED' || change.after === 'VALIDATION_TIMED_OUT'));
 
 /**
  * Compares what the simulator changed with what the scan reported, certificate by certificate. `outstanding` holds
