@@ -181,10 +181,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
 
   async loadTarget(target: Target): Promise<StoredTarget> {
     return this.guard('loadTarget', async () => {
-      const [meta, items] = await Promise.all([
-        this.getTargetMeta(target.accountId, target.region),
-        this.queryCertificates(target.accountId, target.region),
-      ]);
+      const meta = await this.getTargetMeta(target.accountId, target.region);
+      const items = await this.storedCertificates(target.accountId, target.region, meta);
       const certificates = items.map((item) => item.data as Certificate);
       const scannedAt = meta?.lastScanAt;
       return typeof scannedAt === 'string' ? { certificates, scannedAt } : { certificates };
@@ -394,10 +392,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
       queryPages: 0,
     };
 
-    const [meta, storedItems] = await Promise.all([
-      this.getTargetMeta(accountId, region),
-      this.queryCertificates(accountId, region, stats),
-    ]);
+    const meta = await this.getTargetMeta(accountId, region);
+    const storedItems = await this.storedCertificates(accountId, region, meta, stats);
     const stored = new Map(storedItems.map((item) => [item.arn as string, item]));
     // A certificate listed twice would make BatchWriteItem reject the chunk; the later entry wins.
     const scanned = new Map(scan.certificates.map((cert) => [cert.arn, toPlain(cert)]));
@@ -505,6 +501,21 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     else remove.push('lastErrorMessage');
     await this.updateTargetMeta(accountId, region, set, remove);
     return stats;
+  }
+
+  /**
+   * The target's stored certificate items, read only when its meta says it holds some. Certificates never land
+   * without the meta saying so first (step 2 of save), so a target without meta, or one whose meta says it holds
+   * none, has none: most account-regions are empty, and this spares each of them a Query on every load and save.
+   */
+  private async storedCertificates(
+    accountId: string,
+    region: string,
+    meta: Item | undefined,
+    stats?: SaveStats,
+  ): Promise<Item[]> {
+    if (meta === undefined || meta.holdsCertificates === false) return [];
+    return this.queryCertificates(accountId, region, stats);
   }
 
   private certificateItem(
