@@ -7,10 +7,9 @@
  * delivered; 1 (a thrown CliError) nothing useful could be done.
  */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runAlerting } from '../alerting';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
@@ -18,6 +17,7 @@ import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
+import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import { assess, compareUrgency } from '../core/findings';
 import type { AssessedCertificate, Change, TargetResult } from '../core/model';
@@ -96,7 +96,7 @@ export async function defaultDeps(): Promise<CliDeps & { destroy(): void }> {
       return organizations;
     },
     dynamo: () => {
-      dynamo ??= new DynamoDBClient({ region });
+      dynamo ??= createStateTableClient({ region }).client;
       return dynamo;
     },
     clock: () => new Date(),
@@ -175,7 +175,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
   }
   if (created) io.stderr.write(`Created the DynamoDB table ${tableName} (on-demand) for --state-table.\n`);
   // Opened as the pipeline's Lambdas open them, so both read and write the same items the same way.
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = documentClient(client);
   const store = openStateStore(doc, {
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,

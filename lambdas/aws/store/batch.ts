@@ -1,7 +1,9 @@
 /**
  * Paged reads and chunked batch calls on the document client. BatchWriteItem takes at most 25 requests and
  * BatchGetItem 100 keys; both may hand some back unprocessed when a partition is busy, and those are sent again
- * with exponential backoff and full jitter.
+ * with exponential backoff and full jitter. A whole call refused the same way (throttled, a 5xx, a lost answer) once
+ * the client's own retries gave up is the same situation for every item of the chunk, and is resent the same way:
+ * writes are puts and deletes of whole items, so sending one again after it happened changes nothing.
  */
 import {
   BatchGetCommand,
@@ -11,7 +13,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
-import { StateStoreError } from './errors';
+import { isRetryableStoreError, StateStoreError } from './errors';
 
 /** BatchWriteItem's limit on requests per call. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -35,7 +37,7 @@ export interface BatchOptions {
 
 export interface BatchStats {
   calls: number;
-  /** Calls that resent items or keys DynamoDB left unprocessed. */
+  /** Calls that resent items or keys DynamoDB left unprocessed, or that a whole call's failure sent again. */
   retries: number;
 }
 
@@ -125,7 +127,13 @@ async function untilProcessed<T>(
   for (let attempt = 1; ; attempt++) {
     stats.calls++;
     if (attempt > 1) stats.retries++;
-    const unprocessed = await send(pending);
+    let unprocessed: T[];
+    try {
+      unprocessed = await send(pending);
+    } catch (error) {
+      if (!isRetryableStoreError(error) || attempt >= options.maxAttempts) throw error;
+      unprocessed = pending;
+    }
     if (unprocessed.length === 0) return;
     if (attempt >= options.maxAttempts) {
       throw new StateStoreError(

@@ -167,8 +167,8 @@ describe('DynamoStateStore snapshots', () => {
   });
 
   it('completes a save that failed halfway without duplicating what the first attempt wrote', async () => {
-    // Prepare
-    const store = await newStore(harness);
+    // Prepare: one batch attempt, so the outage fails the save instead of being resent
+    const store = await newStore(harness, { maxBatchAttempts: 1 });
     const certs = certificates(3);
     const changes = newChanges(certs);
     const outage = Object.assign(new Error('We currently do not have sufficient capacity'), {
