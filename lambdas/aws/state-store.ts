@@ -276,9 +276,10 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
         data: record,
         [TTL]: expiresAtEpoch(startedAt, this.historyDays),
       };
-      const created = await this.putIfAbsent(item, 'completedAt');
+      // `same`: this completion is stored (a lost answer, or a retry with the same record): nothing to re-read.
+      const outcome = await this.putIfAbsent(item, 'completedAt');
       let failuresTotal = run.failures.length;
-      if (!created) {
+      if (outcome === 'different') {
         const stored = await this.client.send(
           new GetCommand({
             TableName: this.tableName,
@@ -615,8 +616,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
   private async putAllIfAbsent(items: Item[], stats: SaveStats): Promise<Item[]> {
     if (items.length <= CONDITIONAL_PUT_MAX) {
       const limit = pLimit(this.concurrency);
-      const written = await Promise.all(items.map((item) => limit(() => this.putIfAbsent(item))));
-      return items.filter((_, index) => written[index]);
+      const outcomes = await Promise.all(items.map((item) => limit(() => this.putIfAbsent(item))));
+      return items.filter((_, index) => outcomes[index] === 'written');
     }
     const keyNames = [PK, SK] as const;
     const options = this.batchOptions('saveTargetScan');
@@ -640,8 +641,13 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     };
   }
 
-  /** Puts the item unless one with its key (or, given `attribute`, with that attribute) exists. True when it wrote. */
-  private async putIfAbsent(item: Item, attribute: string = PK): Promise<boolean> {
+  /**
+   * Puts the item unless one with its key (or, given `attribute`, with that attribute) exists. `written`: this call
+   * wrote it. `same`: what is there is what this call writes, so the write is done whoever did it: an earlier
+   * attempt of the same run, or this very call, when its answer was lost and the SDK's resend met its own item.
+   * `different`: someone else's item holds the key.
+   */
+  private async putIfAbsent(item: Item, attribute: string = PK): Promise<'written' | 'same' | 'different'> {
     try {
       await this.client.send(
         new PutCommand({
@@ -651,11 +657,14 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
           ExpressionAttributeNames: { '#a': attribute },
         }),
       );
-      return true;
+      return 'written';
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
+    const stored = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: item[PK], [SK]: item[SK] }, ConsistentRead: true }),
+    );
+    return stored.Item !== undefined && canonicalJson(stored.Item) === canonicalJson(item) ? 'same' : 'different';
   }
 
   private async guard<T>(operation: string, action: () => Promise<T>): Promise<T> {
