@@ -21,6 +21,7 @@ import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import { assess, compareUrgency } from '../core/findings';
 import type { AssessedCertificate, Change, TargetResult } from '../core/model';
+import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
@@ -159,6 +160,8 @@ interface StateContext {
   alerts: DynamoAlertStore;
   /** Whether any run had completed against the table before this one. */
   hadPreviousRun: boolean;
+  /** The failures of the run that completed last against the table (none when there was none). */
+  previousRunFailures: RunRecord['failures'];
 }
 
 async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Date): Promise<StateContext> {
@@ -183,8 +186,14 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     // The attention index judges certificates at the audit's time, as the report does.
     now: () => now,
   });
-  const hadPreviousRun = (await store.latestCompletedRun()) !== undefined;
-  return { tableName, store, alerts: openAlertStore(doc, tableName), hadPreviousRun };
+  const previous = await store.latestCompletedRun();
+  return {
+    tableName,
+    store,
+    alerts: openAlertStore(doc, tableName),
+    hadPreviousRun: previous !== undefined,
+    previousRunFailures: previous?.failures ?? [],
+  };
 }
 
 function inactiveAccountsWarning(result: AuditResult): string | undefined {
@@ -366,6 +375,7 @@ async function sendAlerts(
     targets,
     now,
     config: { ownerTagKey: options.ownerTagKey },
+    previousRunFailures: state.previousRunFailures,
   });
   if (outcome.sent.length > 0 && io.stderr.isTTY === true) {
     io.stderr.write(`Sent ${outcome.sent.length} alert(s) to on-call.\n`);

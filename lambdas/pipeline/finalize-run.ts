@@ -124,7 +124,9 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     log?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
   }
 
-  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now);
+  // A retried FinalizeRun may find its own run completed already: that is not the previous run.
+  const previous = previousRun?.runId === runId ? undefined : previousRun;
+  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now, previous?.failures ?? []);
   const digest = await postDigest(deps, input, slack, {
     runId,
     generatedAt: now.toISOString(),
@@ -190,6 +192,7 @@ async function alertOnCall(
   assessed: AssessedCertificate[],
   targets: TargetResult[],
   now: Date,
+  previousRunFailures: RunRecord['failures'],
 ): Promise<FinalizeRunResult['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined) {
@@ -207,6 +210,7 @@ async function alertOnCall(
     targets,
     now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+    previousRunFailures,
   });
   if (result.failure) {
     deps.logger?.error('alert delivery stopped; the rest stays pending for the next run or heartbeat', {

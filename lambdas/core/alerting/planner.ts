@@ -8,7 +8,7 @@
  *   repeats it daily, and a daily page would be the flood on-call must never get. Incidents with an expiry (renewal
  *   failed, validation pending, expiring) remind as the expiry comes closer; an expired one has crossed them all.
  * - It sends one "resolved" when it is no longer present, but only if its target was scanned completely in this run
- *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`). An incident of a target that failed, was partly
+ *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`; for the monitor's state table, any run without it). An incident of a target that failed, was partly
  *   scanned or was not scanned this run stays open: its absence proves nothing.
  * - When a certificate's incident changes kind (expiring → expired, renewal failed → expired, ...) the earlier one is
  *   closed silently (`supersededBy`) and the new one opens: the new "opened" message is the escalation.
@@ -86,6 +86,8 @@ function targetKey(accountId: string, region: string): string {
 }
 
 function canResolve(state: AlertState, statusByTarget: ReadonlyMap<string, TargetResult['status']>): boolean {
+  // The monitor's own trouble is judged over the whole run: a run without it is the evidence it is over.
+  if (state.kind === 'MONITOR_STATE_TABLE') return true;
   const status = statusByTarget.get(targetKey(state.incident.accountId, state.incident.region));
   if (state.kind === 'COVERAGE_GAP') return status === 'ok' || status === 'partial';
   return status === 'ok';
@@ -99,7 +101,7 @@ function crossedThresholds(thresholds: readonly number[], days: number | undefin
 /** The incident as the resolved message shows it: current expiry and attachments, no stale failure details. */
 function resolvedView(incident: Incident, current: AssessedCertificate | undefined): Incident {
   const { reason: _reason, errorCode: _errorCode, validationRecords: _records, ...rest } = incident;
-  if (incident.kind === 'COVERAGE_GAP') return incident;
+  if (incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE') return incident;
   if (current === undefined) return rest;
   const view: Incident = { ...rest, inUseBy: current.inUseBy };
   if (current.notAfter === undefined) delete view.notAfter;
