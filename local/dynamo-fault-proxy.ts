@@ -73,6 +73,8 @@ export interface DynamoFaultProxy {
   setRates(rates: DynamoFaultRates): void;
   /** The next `count` calls of `operation` (any operation when absent) get this fault, whatever the rates say. */
   force(fault: 'throttle' | 'serverError' | 'answerLost', count: number, operation?: string): void;
+  /** Drops the faults `force` queued that have not happened yet. */
+  clearForced(): void;
   counts(): DynamoFaultCounts;
   close(): Promise<void>;
 }
@@ -170,6 +172,9 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     },
     force: (fault, count, operation) => {
       forced.push({ fault, remaining: count, ...(operation === undefined ? {} : { operation }) });
+    },
+    clearForced: () => {
+      forced = [];
     },
     counts: () => structuredClone(counts),
     close: () =>

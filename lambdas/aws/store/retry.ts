@@ -40,7 +40,7 @@ export interface StateTableRetryOptions {
 /** What a client with this strategy did, for tests and measurements. */
 export interface StateTableRetryStats {
   retries: number;
-  /** Calls that failed after every attempt (or on an error not worth retrying). */
+  /** Calls that still failed after every attempt, on an error worth retrying (a throttle, a 5xx, a lost answer). */
   exhausted: number;
   /** Retries by error type. */
   byType: Partial<Record<RetryErrorType, number>>;
@@ -74,7 +74,9 @@ export class StateTableRetryStrategy {
     errorInfo: { errorType: RetryErrorType; retryAfterHint?: Date },
   ): Promise<StateTableRetryToken> {
     const retries = previous.getRetryCount() + 1;
-    if (errorInfo.errorType === 'CLIENT_ERROR' || retries >= this.maxAttempts) {
+    if (errorInfo.errorType === 'CLIENT_ERROR')
+      throw new Error('not retried: the same request would fail the same way');
+    if (retries >= this.maxAttempts) {
       this.stats.exhausted++;
       throw new Error('no more retries');
     }

@@ -32,6 +32,7 @@ describe('StateTableRetryStrategy', () => {
     const refresh = strategy.refreshRetryTokenForRetry(token, { errorType: 'CLIENT_ERROR' });
     // Assess
     await expect(refresh).rejects.toThrow();
+    expect(strategy.stats).toEqual({ retries: 0, exhausted: 0, byType: {} });
   });
 
   it('keeps the worst case of one call under the save step’s 30-second margin', async () => {
