@@ -75,6 +75,11 @@ export interface DynamoFaultProxy {
   force(fault: 'throttle' | 'serverError' | 'answerLost', count: number, operation?: string): void;
   /** Drops the faults `force` queued that have not happened yet. */
   clearForced(): void;
+  /**
+   * Sends what follows to another DynamoDB endpoint. Lets two worlds share one endpoint that a process captured once
+   * (the pipeline's handlers read it at their cold start): one table state with faults, one without.
+   */
+  setUpstream(endpoint: string): void;
   counts(): DynamoFaultCounts;
   close(): Promise<void>;
 }
@@ -88,7 +93,7 @@ interface Forced {
 }
 
 export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): Promise<DynamoFaultProxy> {
-  const upstream = new URL(options.upstream);
+  let upstream = new URL(options.upstream);
   const rng = new Rng(options.seed ?? 1);
   const throttleCode = options.throttleCode ?? 'ProvisionedThroughputExceededException';
   let rates: DynamoFaultRates = { ...options.rates };
@@ -175,6 +180,9 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     },
     clearForced: () => {
       forced = [];
+    },
+    setUpstream: (endpoint) => {
+      upstream = new URL(endpoint);
     },
     counts: () => structuredClone(counts),
     close: () =>

@@ -71,11 +71,12 @@ export class StateTableRetryStrategy {
   /** Throws (the SDK then throws the call's last error) when the error is not worth retrying or attempts ran out. */
   async refreshRetryTokenForRetry(
     previous: StateTableRetryToken,
-    errorInfo: { errorType: RetryErrorType; retryAfterHint?: Date },
+    errorInfo: { errorType: RetryErrorType; error?: unknown; retryAfterHint?: Date },
   ): Promise<StateTableRetryToken> {
     const retries = previous.getRetryCount() + 1;
-    if (errorInfo.errorType === 'CLIENT_ERROR')
+    if (errorInfo.errorType === 'CLIENT_ERROR' || isAnswer(errorInfo.error)) {
       throw new Error('not retried: the same request would fail the same way');
+    }
     if (retries >= this.maxAttempts) {
       this.stats.exhausted++;
       throw new Error('no more retries');
@@ -87,6 +88,24 @@ export class StateTableRetryStrategy {
   }
 
   recordSuccess(_token: StateTableRetryToken): void {}
+}
+
+/**
+ * DynamoDB's definite answers to a request: sending it again gets the same one. The SDK may still class them as
+ * transient, e.g. after it corrected its clock skew on that very answer (the local pipeline runs Lambdas at a
+ * simulated time, and a skewed Lambda clock does the same in AWS); retrying a failed condition then only wastes the
+ * attempts and ends in an unrelated error.
+ */
+const DEFINITE_ANSWERS = new Set([
+  'ConditionalCheckFailedException',
+  'ValidationException',
+  'ResourceNotFoundException',
+  'ItemCollectionSizeLimitExceededException',
+  'TransactionConflictException',
+]);
+
+function isAnswer(error: unknown): boolean {
+  return error instanceof Error && DEFINITE_ANSWERS.has(error.name);
 }
 
 function token(retryCount: number, delay: number): StateTableRetryToken {

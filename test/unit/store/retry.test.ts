@@ -24,6 +24,20 @@ describe('StateTableRetryStrategy', () => {
     expect(strategy.stats).toEqual({ retries: 5, exhausted: 1, byType: { THROTTLING: 5 } });
   });
 
+  it('never retries a failed condition, even one the SDK classes as transient after correcting its clock', async () => {
+    // Prepare
+    const strategy = new StateTableRetryStrategy();
+    const token = await strategy.acquireInitialRetryToken('');
+    const failed = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+      $metadata: { httpStatusCode: 400, clockSkewCorrected: true },
+    });
+    // Act
+    const refresh = strategy.refreshRetryTokenForRetry(token, { errorType: 'TRANSIENT', error: failed });
+    // Assess
+    await expect(refresh).rejects.toThrow();
+  });
+
   it('never retries a client error (a failed condition, a validation error)', async () => {
     // Prepare
     const strategy = new StateTableRetryStrategy();
