@@ -1,8 +1,8 @@
 /**
  * Days of daily audits against a simulated organization whose own state table answers like a busy DynamoDB (the
  * fault proxy in front of dynalite) and whose ACM and STS answer the odd 500 or throttle, compared with the same
- * days without any fault. Shared by the fault tests and the 30-day measurement (`npx tsx local/state-table-faults.ts`),
- * so the figures in a report come from the very code the tests hold to.
+ * days without any fault. Shared by the fault tests and the 30-day measurement (bench/state-table-faults.ts), so the
+ * figures in a report come from the very code the tests hold to.
  *
  * Each world runs the `audit` command in-process (runAuditCommand, the CLI's own composition) with --state-table and
  * alerts to a local Slack receiver, day after day: the organization changes (the simulator's churn) and the
@@ -248,30 +248,4 @@ export function compareWorlds(baseline: FaultWorld, faulted: FaultWorld): FaultC
     missingCertificates: faulted.days.reduce((sum, day) => sum + day.missing.length, 0),
     stateTableTargets: faulted.days.reduce((sum, day) => sum + day.stateTableTargets, 0),
   };
-}
-
-async function main(): Promise<void> {
-  const days = Number(process.argv[2] ?? 30);
-  const common = { days, seed: 20261201, accounts: 12, regions: ['us-east-1', 'eu-west-1'], churn: 0.05 };
-  const started = performance.now();
-  const baseline = await runFaultWorld(common);
-  const faulted = await runFaultWorld({ ...common, table: BUSY_TABLE, awsFaultsPerDay: 4 });
-  const comparison = compareWorlds(baseline, faulted);
-  const summary = {
-    days,
-    organization: { accounts: common.accounts, regions: common.regions },
-    faults: { table: BUSY_TABLE, awsFaultsPerDay: 4, proxy: faulted.proxy, retries: faulted.retries },
-    baselineAlerts: baseline.days.reduce((sum, day) => sum + day.alerts.length, 0),
-    ...comparison,
-    certificatesPerDay: faulted.days.map((day) => day.report.summary.certificates),
-    seconds: Math.round((performance.now() - started) / 100) / 10,
-  };
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
 }
