@@ -71,8 +71,16 @@ export interface DynamoFaultProxy {
   /** The proxy's endpoint: give it to the SDK instead of the upstream's. */
   endpoint: string;
   setRates(rates: DynamoFaultRates): void;
-  /** The next `count` calls of `operation` (any operation when absent) get this fault, whatever the rates say. */
-  force(fault: 'throttle' | 'serverError' | 'answerLost', count: number, operation?: string): void;
+  /**
+   * The next `count` calls of `operation` (any operation when absent) whose JSON body contains `bodyContains` (when
+   * given) get this fault, whatever the rates say.
+   */
+  force(
+    fault: 'throttle' | 'serverError' | 'answerLost',
+    count: number,
+    operation?: string,
+    bodyContains?: string,
+  ): void;
   /** Drops the faults `force` queued that have not happened yet. */
   clearForced(): void;
   /**
@@ -90,6 +98,7 @@ interface Forced {
   fault: Exclude<Fault, undefined>;
   remaining: number;
   operation?: string;
+  bodyContains?: string;
 }
 
 export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): Promise<DynamoFaultProxy> {
@@ -107,8 +116,13 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     byOperation: {},
   };
 
-  const choose = (operation: string): Fault => {
-    const index = forced.findIndex((f) => f.remaining > 0 && (f.operation === undefined || f.operation === operation));
+  const choose = (operation: string, body: string): Fault => {
+    const index = forced.findIndex(
+      (f) =>
+        f.remaining > 0 &&
+        (f.operation === undefined || f.operation === operation) &&
+        (f.bodyContains === undefined || body.includes(f.bodyContains)),
+    );
     if (index >= 0) {
       const f = forced[index] as Forced;
       f.remaining--;
@@ -137,7 +151,7 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
       const perOperation = counts.byOperation[operation] ?? { requests: 0, faulted: 0 };
       counts.byOperation[operation] = perOperation;
       perOperation.requests++;
-      const fault = choose(operation);
+      const fault = choose(operation, body.toString('utf8'));
       if (fault !== undefined) perOperation.faulted++;
       if (fault === 'throttle') {
         counts.throttled++;
@@ -175,8 +189,13 @@ export async function startDynamoFaultProxy(options: DynamoFaultProxyOptions): P
     setRates: (next) => {
       rates = { ...next };
     },
-    force: (fault, count, operation) => {
-      forced.push({ fault, remaining: count, ...(operation === undefined ? {} : { operation }) });
+    force: (fault, count, operation, bodyContains) => {
+      forced.push({
+        fault,
+        remaining: count,
+        ...(operation === undefined ? {} : { operation }),
+        ...(bodyContains === undefined ? {} : { bodyContains }),
+      });
     },
     clearForced: () => {
       forced = [];

@@ -27,6 +27,7 @@ import {
   type Item,
   keyString,
   queryAll,
+  resendOnFailure,
   type WriteRequest,
 } from './store/batch';
 import { canonicalJson, toPlain } from './store/canonical';
@@ -63,6 +64,11 @@ const GSI = TABLE_SCHEMA.attentionIndex;
 export const DEFAULT_HISTORY_DAYS = 90;
 export const DEFAULT_STORE_CONCURRENCY = 16;
 export const DEFAULT_MAX_BATCH_ATTEMPTS = 8;
+/**
+ * Sends of one single write of a save (PutItem, UpdateItem) that failed as a whole after the client's 10 attempts.
+ * Fewer than a batch chunk gets: in an outage that lasts, the scan must still record its outcome in its time budget.
+ */
+export const SINGLE_WRITE_SENDS = 3;
 /** Up to this many change events and history entries per save are written as conditional PutItem calls. */
 export const CONDITIONAL_PUT_MAX = 25;
 
@@ -85,7 +91,10 @@ export interface StateStoreOptions {
   pageSize?: number;
   /** Conditional puts, BatchWriteItem chunks and per-target Queries in flight at once. @default 16 */
   concurrency?: number;
-  /** BatchWriteItem calls per chunk before unprocessed items fail the save. @default 8 */
+  /**
+   * BatchWriteItem calls per chunk before unprocessed items fail the save; a single write of a save is sent at most
+   * this many times too, and never more than SINGLE_WRITE_SENDS. @default 8
+   */
   maxBatchAttempts?: number;
   /** How the store waits between resends of unprocessed items. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
@@ -455,11 +464,13 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     // snapshot and the meta write cannot hide them from loadAllCertificates.
     const certificateCount = complete ? scanned.size : new Set([...stored.keys(), ...scanned.keys()]).size;
     if (certificateCount > 0 && meta?.holdsCertificates !== true) {
-      await this.updateTargetMeta(
-        accountId,
-        region,
-        { kind: ITEM_KINDS.target, accountId, region, holdsCertificates: true },
-        [],
+      await this.resent(() =>
+        this.updateTargetMeta(
+          accountId,
+          region,
+          { kind: ITEM_KINDS.target, accountId, region, holdsCertificates: true },
+          [],
+        ),
       );
     }
 
@@ -467,22 +478,24 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     addBatchStats(stats, await batchWriteAll(this.client, this.tableName, writes, this.batchOptions('saveTargetScan')));
 
     // 4. The run's record of this target; a retry replaces it with its own outcome.
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [PK]: runPk(runId),
-          [SK]: runTargetSk(accountId, region),
-          kind: ITEM_KINDS.targetResult,
-          runId,
-          accountId,
-          region,
-          status: result.status,
-          scannedAt,
-          data: toPlain(result),
-          [TTL]: expiresAt,
-        },
-      }),
+    await this.resent(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [PK]: runPk(runId),
+            [SK]: runTargetSk(accountId, region),
+            kind: ITEM_KINDS.targetResult,
+            runId,
+            accountId,
+            region,
+            status: result.status,
+            scannedAt,
+            data: toPlain(result),
+            [TTL]: expiresAt,
+          },
+        }),
+      ),
     );
 
     // 5. The target meta last: it is what says the snapshot is as of this scan.
@@ -504,7 +517,7 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     else remove.push('lastErrorCode');
     if (result.errorMessage !== undefined) set.lastErrorMessage = result.errorMessage;
     else remove.push('lastErrorMessage');
-    await this.updateTargetMeta(accountId, region, set, remove);
+    await this.resent(() => this.updateTargetMeta(accountId, region, set, remove));
     return stats;
   }
 
@@ -616,7 +629,7 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
   private async putAllIfAbsent(items: Item[], stats: SaveStats): Promise<Item[]> {
     if (items.length <= CONDITIONAL_PUT_MAX) {
       const limit = pLimit(this.concurrency);
-      const outcomes = await Promise.all(items.map((item) => limit(() => this.putIfAbsent(item))));
+      const outcomes = await Promise.all(items.map((item) => limit(() => this.resent(() => this.putIfAbsent(item)))));
       return items.filter((_, index) => outcomes[index] === 'written');
     }
     const keyNames = [PK, SK] as const;
@@ -627,6 +640,12 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     const missing = items.filter((item) => !existing.found.has(keyString(item, keyNames)));
     addBatchStats(stats, await batchWriteAll(this.client, this.tableName, missing.map(putRequest), options));
     return missing;
+  }
+
+  /** Writes of a save are idempotent (puts of whole items, SETs, puts-if-absent that recognise their own item). */
+  private resent<T>(send: () => Promise<T>): Promise<T> {
+    const maxAttempts = Math.min(SINGLE_WRITE_SENDS, this.maxBatchAttempts);
+    return resendOnFailure(send, { ...this.batchOptions('saveTargetScan'), maxAttempts });
   }
 
   private batchOptions(operation: string): BatchOptions {

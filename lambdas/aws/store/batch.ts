@@ -103,6 +103,22 @@ export async function existingKeys(
   return { found, stats };
 }
 
+/**
+ * One idempotent call sent again, with the same backoff, when it failed as a whole after the client's own retries
+ * (throttled, a 5xx, a lost answer): what a BatchWriteItem chunk gets, for the single writes of a save.
+ */
+export async function resendOnFailure<T>(send: () => Promise<T>, options: BatchOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isRetryableStoreError(error) || attempt >= options.maxAttempts) throw error;
+    }
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    await options.sleep(Math.round(options.random() * ceiling));
+  }
+}
+
 /** One string per primary key, for sets of keys. */
 export function keyString(item: Item, [pk, sk]: readonly [string, string]): string {
   return JSON.stringify([item[pk], item[sk]]);

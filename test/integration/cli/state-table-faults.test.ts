@@ -17,13 +17,18 @@ const COMMON: FaultRunOptions = {
 
 describe('the audit command against a busy state table', () => {
   it('sends the same alerts on the same days, none lost or twice, and reports every certificate read', async () => {
-    // Prepare: harsher than the month measured for the issue, so a few days meet every kind of fault
+    // Prepare: harsher than the month measured for the issue, so a few days meet every kind of fault, and every day
+    // the answers to the first two alert-lease claims are lost
     const baseline = await runFaultWorld(COMMON);
     // Act
     const faulted = await runFaultWorld({
       ...COMMON,
-      table: { writeThrottle: 0.3, writeAnswerLost: 0.3, readServerError: 0.1, readThrottle: 0.05 },
+      table: { writeThrottle: 0.15, writeAnswerLost: 0.15, readServerError: 0.1, readThrottle: 0.05 },
       awsFaultsPerDay: 4,
+      beforeDay: (_day, { proxy }) => {
+        proxy.clearForced();
+        proxy.force('answerLost', 2, 'UpdateItem', '":lease"');
+      },
     });
     // Assess
     const comparison = compareWorlds(baseline, faulted);

@@ -19,13 +19,14 @@ import { compareWorlds, type FaultDay, type FaultWorld, noticeIdOf } from '../..
 
 const DAYS = 5;
 const SEED = 777;
-const BUSY = { writeThrottle: 0.3, writeAnswerLost: 0.3, readServerError: 0.1, readThrottle: 0.05 };
+const BUSY = { writeThrottle: 0.15, writeAnswerLost: 0.15, readServerError: 0.1, readThrottle: 0.05 };
 
 describe('the pipeline against a busy state table', () => {
   let sim: Simulator;
   let baseTable: LocalDynamo;
   let faultTable: LocalDynamo;
   let proxy: DynamoFaultProxy;
+  const digests: { base: number[]; fault: number[] } = { base: [], fault: [] };
   // One receiver for both worlds (the handlers keep the Slack secret they read); runs are sequential, so each
   // run's alerts are the posts it added.
   let slack: SlackReceiver;
@@ -60,12 +61,17 @@ describe('the pipeline against a busy state table', () => {
       for (const world of ['base', 'fault'] as const) {
         proxy.setUpstream(world === 'base' ? baseTable.endpoint : faultTable.endpoint);
         proxy.setRates(world === 'base' ? {} : BUSY);
+        proxy.clearForced();
         if (world === 'fault') {
+          // The answers to the first two alert-lease claims and to the digest's claim are lost, every day.
+          proxy.force('answerLost', 2, 'UpdateItem', '":lease"');
+          proxy.force('answerLost', 1, 'PutItem', '"digest-marker"');
           sim.faults.fail({ service: 'ACM', count: 1 });
           sim.faults.throttle({ service: 'ACM', count: 2 });
           sim.faults.fail({ service: 'STS', count: 1 });
         }
         const before = slack.posts('/alerts').length;
+        const digestsBefore = slack.posts('/digest').length;
         let run: Awaited<ReturnType<typeof runPipeline>>;
         try {
           run = await runPipeline({
@@ -93,6 +99,7 @@ describe('the pipeline against a busy state table', () => {
         hub = run.hub;
         const report = parseReport(JSON.parse(sim.s3.text(run.hub.bucket, `runs/${run.runId}/report.json`) ?? 'null'));
         const listed = new Set(report.certificates.map((cert) => cert.arn));
+        digests[world].push(slack.posts('/digest').length - digestsBefore);
         const entry: FaultDay = {
           day,
           exitCode: 0,
@@ -139,6 +146,11 @@ describe('the pipeline against a busy state table', () => {
     });
   });
 
+  it('posts each day’s digest once, its claim’s lost answer recognised', () => {
+    expect(digests.fault).toEqual(Array.from({ length: DAYS }, () => 1));
+    expect(digests.base).toEqual(digests.fault);
+  });
+
   it('reports every certificate of every target it read, and the same targets as without faults', () => {
     const comparison = compareWorlds(worlds.base, worlds.fault);
     const summary = (world: FaultWorld) =>
@@ -148,6 +160,10 @@ describe('the pipeline against a busy state table', () => {
       }));
 
     expect(comparison.missingCertificates).toBe(0);
+    const stateTableTroubles = worlds.fault.days.flatMap((day) =>
+      day.report.targets.filter((target) => target.errorCode === STATE_TABLE_FAILED).map((t) => t.errorMessage),
+    );
+    expect(stateTableTroubles).toEqual([]);
     expect(comparison.stateTableTargets).toBe(0);
     expect(summary(worlds.fault)).toEqual(summary(worlds.base));
   });

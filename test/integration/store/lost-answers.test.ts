@@ -177,6 +177,23 @@ describe('conditional writes whose answer was lost', () => {
     expect(await store.latestCompletedRun()).toMatchObject({ runId: 'run-1', status: 'completed' });
   });
 
+  it('a save rides out its target result being throttled beyond the client’s own attempts', async () => {
+    // Prepare: 12 throttles in a row for the run's record of the target (the client makes 10 attempts a call)
+    const store = new DynamoStateStore({ client: table.doc, tableName, needsAttention: () => false });
+    proxy.force('throttle', 12, 'PutItem', '"target-result"');
+    // Act
+    await store.saveTargetScan({
+      runId: 'run-2',
+      scannedAt: day(0).toISOString(),
+      result: target(),
+      certificates: [certificate({ arn: 'arn:aws:acm:eu-west-1:111111111111:certificate/busy' })],
+      changes: [],
+    });
+    // Assess
+    expect((await store.loadRunResults('run-2')).targets).toHaveLength(1);
+    expect(proxy.counts().throttled).toBeGreaterThanOrEqual(12);
+  });
+
   it('the digest marker recognises its own claim and its own mark', async () => {
     // Prepare
     const marker = new DigestMarker(table.doc, { tableName, historyDays: 90 });
