@@ -11,7 +11,7 @@ import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { Incident } from '../core/notices';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
 
-export interface AlertingConfig extends Omit<DetectOptions, 'now'> {
+export interface AlertingConfig extends Omit<DetectOptions, 'now' | 'previousRunFailures'> {
   /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
   reminderThresholds?: readonly number[];
 }
