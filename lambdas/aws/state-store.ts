@@ -45,6 +45,7 @@ import {
   historySk,
   ITEM_KINDS,
   isoInstant,
+  notStoredSk,
   RUN_RECORD_SK,
   RUNS_PK,
   runPk,
@@ -77,6 +78,12 @@ export const CONDITIONAL_PUT_MAX = 25;
  * thousands of failing targets would exceed it. Every failure is still in the run's target results.
  */
 export const MAX_STORED_FAILURES_CHARS = 100_000;
+
+/**
+ * The certificates a failed save keeps for its run's report fit one item: about 350 KB of JSON (some 450 certificates
+ * of a full target's 2,500); the rest are counted in the item's `certificatesTotal`.
+ */
+export const MAX_NOT_STORED_CHARS = 350_000;
 
 export interface StateStoreOptions {
   client: DynamoDBDocumentClient;
@@ -334,16 +341,20 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     });
   }
 
-  async loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[] }> {
+  async loadRunResults(
+    runId: string,
+  ): Promise<{ targets: TargetResult[]; changes: Change[]; notStored?: Certificate[] }> {
     return this.guard('loadRunResults', async () => {
       const items = await queryAll(this.client, { ...this.partitionQuery(runPk(runId)), ConsistentRead: true });
       const targets: TargetResult[] = [];
       const changes: Change[] = [];
+      const notStored: Certificate[] = [];
       for (const item of items) {
         if (item.kind === ITEM_KINDS.targetResult) targets.push(item.data as TargetResult);
         else if (item.kind === ITEM_KINDS.change) changes.push(item.data as Change);
+        else if (item.kind === ITEM_KINDS.notStored) notStored.push(...(item.data as Certificate[]));
       }
-      return { targets, changes };
+      return notStored.length > 0 ? { targets, changes, notStored } : { targets, changes };
     });
   }
 
@@ -476,6 +487,30 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
 
     // 3. The snapshot.
     addBatchStats(stats, await batchWriteAll(this.client, this.tableName, writes, this.batchOptions('saveTargetScan')));
+
+    // The certificates a failed save could not put in the snapshot, kept for this run's report only (one item).
+    const notStored = scan.notStored ?? [];
+    if (notStored.length > 0) {
+      const kept = boundedCertificates(notStored);
+      await this.resent(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              [PK]: runPk(runId),
+              [SK]: notStoredSk(accountId, region),
+              kind: ITEM_KINDS.notStored,
+              runId,
+              accountId,
+              region,
+              certificatesTotal: notStored.length,
+              data: toPlain(kept),
+              [TTL]: expiresAt,
+            },
+          }),
+        ),
+      );
+    }
 
     // 4. The run's record of this target; a retry replaces it with its own outcome.
     await this.resent(() =>
@@ -745,6 +780,18 @@ function groupByArn(changes: readonly Change[]): Map<string, Change[]> {
     else byArn.set(change.arn, [change]);
   }
   return byArn;
+}
+
+/** As many of the certificates as fit in one item (400 KB), the most urgent kept first by the caller's order. */
+function boundedCertificates(certificates: readonly Certificate[]): Certificate[] {
+  const kept: Certificate[] = [];
+  let chars = 0;
+  for (const certificate of certificates) {
+    chars += JSON.stringify(certificate).length + 1;
+    if (chars > MAX_NOT_STORED_CHARS) break;
+    kept.push(certificate);
+  }
+  return kept;
 }
 
 function boundedFailures(failures: RunRecord['failures']): RunRecord['failures'] {

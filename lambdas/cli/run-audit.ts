@@ -20,7 +20,8 @@ import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store'
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import { assess, compareUrgency } from '../core/findings';
-import type { AssessedCertificate, Change, TargetResult } from '../core/model';
+import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
@@ -314,7 +315,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   }
 
   if (state && options.alertsWebhookUrl !== undefined) {
-    if (!(await sendAlerts(options, deps, io, state, result.targets, now))) exitCode = 2;
+    if (!(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now))) exitCode = 2;
   }
   if (options.slackWebhookUrl !== undefined) {
     const certificates: AssessedCertificate[] = result.certificates
@@ -362,10 +363,13 @@ async function sendAlerts(
   io: CliIo,
   state: StateContext,
   targets: TargetResult[],
+  read: readonly Certificate[],
   now: Date,
 ): Promise<boolean> {
   const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
-  const certificates = (await state.store.loadAllCertificates()).map((cert) =>
+  // What a scan read but the state table refused to store is newer than the snapshot: on-call hears of it now.
+  const notStored = readButNotStored(targets, read);
+  const certificates = withNotStored(await state.store.loadAllCertificates(), notStored).map((cert) =>
     assess(cert, { now, expiryDays: options.expiryDays }),
   );
   const outcome = await runAlerting({
@@ -387,4 +391,10 @@ async function sendAlerts(
     `${outcome.pending.length} alert(s) not delivered, they are sent on the next run: ${outcome.failure.message}${broken}`,
   );
   return false;
+}
+
+/** The certificates read in targets whose scan the state table could not store. */
+function readButNotStored(targets: readonly TargetResult[], read: readonly Certificate[]): Certificate[] {
+  const failed = new Set(targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`));
+  return failed.size === 0 ? [] : read.filter((cert) => failed.has(`${cert.accountId}#${cert.region}`));
 }

@@ -53,6 +53,17 @@ export function stateTableFailure(
   };
 }
 
+/**
+ * The certificates a run knows: the stored snapshot, with what the run read but could not store in its place (a
+ * target's scan that the state table failed is newer than the snapshot of that target).
+ */
+export function withNotStored<C extends { arn: string }>(snapshot: readonly C[], notStored: readonly C[]): C[] {
+  if (notStored.length === 0) return [...snapshot];
+  const byArn = new Map(snapshot.map((certificate) => [certificate.arn, certificate]));
+  for (const certificate of notStored) byArn.set(certificate.arn, certificate);
+  return [...byArn.values()];
+}
+
 export interface StateTableHealthOptions {
   /** @default DEFAULT_STATE_TABLE_ALERT_TARGETS */
   alertTargets?: number;

@@ -12,6 +12,7 @@ import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import { assess } from '../core/findings';
 import type { AssessedCertificate, FindingCode, Target, TargetResult } from '../core/model';
+import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import type { RunRecord, RunStore, SnapshotStore } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
@@ -104,7 +105,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const targets = [...stored.targets, ...missing].sort(byTarget);
 
   const now = deps.clock();
-  const certificates = await deps.runs.loadAllCertificates();
+  // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
+  const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
   const assessed = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
   const report = buildReport({ runId, generatedAt: now, targets, certificates, expiryDays: input.expiryDays });
 

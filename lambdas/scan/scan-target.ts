@@ -147,7 +147,10 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     if (status !== 'ok') deps.logger?.warn('target not fully scanned', { ...log, ...problem, status });
     return { result, certificates, changes, throttles: calls.throttles };
   };
-  /** Records only the outcome (no certificate, no change), so nothing half-known reaches the snapshot. */
+  /**
+   * Records only the outcome and, beside the run's results, the certificates read: nothing half-known reaches the
+   * snapshot, and the run's report (built from the store in the pipeline) still lists them.
+   */
   const monitorFailure = async (
     scanned: TargetResult,
     certificates: Certificate[],
@@ -163,7 +166,14 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
       errorMessage: error.message,
     });
     try {
-      await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates: [], changes: [] });
+      await deps.store?.saveTargetScan({
+        runId,
+        scannedAt: now.toISOString(),
+        result,
+        certificates: [],
+        changes: [],
+        notStored: certificates,
+      });
     } catch (second) {
       deps.logger?.warn("the target's outcome could not be recorded either", { ...log, error: String(second) });
     }

@@ -52,14 +52,33 @@ describe('the audit command against a busy state table', () => {
   }, 120_000);
 
   it('reports a table that stays down as the monitor’s trouble: partial targets, not stored, one monitor page', async () => {
-    // Prepare: every BatchWriteItem throttled on days 1 and 2 (the snapshot cannot be stored), fine again on day 3
+    // Prepare: every BatchWriteItem throttled on days 1 and 2 (the snapshot cannot be stored), fine again on day 3;
+    // on day 1 a certificate expiring in 5 days is imported into a target that holds some already
+    let imported = '';
     const outage: FaultRunOptions = {
       ...COMMON,
       days: 4,
       tableRetry: { baseDelayMs: 1, maxDelayMs: 2 },
-      beforeDay: (day, { proxy }) => {
+      beforeDay: (day, { proxy, sim }) => {
         proxy.clearForced();
         if (day === 1 || day === 2) proxy.force('throttle', 1_000_000, 'BatchWriteItem');
+        if (day !== 1) return;
+        const { accountId, region } = sim.org.allCertificates()[0]!;
+        imported = `arn:aws:acm:${region}:${accountId}:certificate/00000000-0000-4000-8000-00000000beef`;
+        const now = sim.clock.nowMs();
+        sim.org.addCertificate({
+          arn: imported,
+          domainName: 'legacy.outage.example.com',
+          type: 'IMPORTED',
+          status: 'ISSUED',
+          keyAlgorithm: 'RSA_2048',
+          renewalEligibility: 'INELIGIBLE',
+          issuer: 'Example CA',
+          importedAt: new Date(now - 300 * 86_400_000).toISOString(),
+          notBefore: new Date(now - 300 * 86_400_000).toISOString(),
+          notAfter: new Date(now + 5 * 86_400_000 + 3_600_000).toISOString(),
+          inUseBy: [`arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/legacy/1`],
+        });
       },
     };
     // Act
@@ -81,6 +100,8 @@ describe('the audit command against a busy state table', () => {
     expect(day3!.alerts.filter((id) => id.startsWith('MONITOR_STATE_TABLE#'))).toEqual([
       'MONITOR_STATE_TABLE#state-table#resolved',
     ]);
+    expect(day1!.alerts).toContain(`EXPIRING_IN_USE#${imported}#opened`);
+    expect(alerts.filter((id) => id === `EXPIRING_IN_USE#${imported}#opened`)).toHaveLength(1);
     expect(day3!.stateTableTargets).toBe(0);
     expect(day3!.report.certificates.some((cert) => cert.notStored === true)).toBe(false);
   }, 120_000);

@@ -215,6 +215,24 @@ describe('DynamoStateStore snapshots', () => {
     expect(await store.loadCertificateHistory(certs[0]!.arn)).toHaveLength(1);
   });
 
+  it('keeps what a failed save read beside the run’s results, out of the snapshot', async () => {
+    // Prepare: day 1 stored two certificates; day 2's save failed, its outcome is recorded with what it read
+    const store = await newStore(harness);
+    const certs = certificates(3);
+    await store.saveTargetScan(scan('run-1', DAY1, 'ok', certs.slice(0, 2)));
+    // Act
+    await store.saveTargetScan({
+      ...scan('run-2', DAY2, 'partial', [], [], { errorCode: 'MonitorStateTableFailed', certificateCount: 3 }),
+      notStored: certs,
+    });
+    // Assess
+    const results = await store.loadRunResults('run-2');
+    expect(results.notStored?.map((cert) => cert.arn)).toEqual(certs.map((cert) => cert.arn));
+    expect(results.targets).toMatchObject([{ status: 'partial', errorCode: 'MonitorStateTableFailed' }]);
+    expect((await store.loadTarget(TARGET)).certificates).toHaveLength(2);
+    expect(await store.loadRunResults('run-1')).not.toHaveProperty('notStored');
+  });
+
   it('stamps history, results and events with a TTL historyDays after the scan', async () => {
     // Prepare
     const store = await newStore(harness, { historyDays: 30 });

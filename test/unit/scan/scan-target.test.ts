@@ -289,6 +289,7 @@ describe('scanTarget when the monitor’s own table fails', () => {
     expect(result.errorMessage).toMatch(/the monitor's state table could not store this scan/);
     expect(result.errorMessage).not.toMatch(/audit role|SCP|access/i);
     expect(store.saves.at(-1)).toMatchObject({ certificates: [], changes: [], result: { status: 'partial' } });
+    expect(store.saves.at(-1)?.notStored?.map((c) => c.arn)).toEqual([arn(1), arn(2)]);
     expect(store.certificatesOf(target)).toEqual([]);
   });
 
