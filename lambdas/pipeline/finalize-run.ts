@@ -18,6 +18,7 @@ import {
   type TargetResult,
   WHOLE_ACCOUNT,
 } from '../core/model';
+import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
@@ -121,7 +122,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const targets = [...stored.targets, ...missing].sort(byTarget);
 
   const now = deps.clock();
-  const certificates = await deps.runs.loadAllCertificates();
+  // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
+  const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
   const assessed = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
   const report = buildReport({ runId, generatedAt: now, targets, certificates, expiryDays: input.expiryDays });
 
@@ -144,7 +146,9 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     log?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
   }
 
-  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now);
+  // A retried FinalizeRun may find its own run completed already: that is not the previous run.
+  const previous = previousRun?.runId === runId ? undefined : previousRun;
+  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now, previous?.failures ?? []);
   const digest = await postDigest(deps, input, slack, {
     runId,
     generatedAt: now.toISOString(),
@@ -223,6 +227,7 @@ async function alertOnCall(
   assessed: AssessedCertificate[],
   targets: TargetResult[],
   now: Date,
+  previousRunFailures: RunRecord['failures'],
 ): Promise<FinalizeRunResult['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined) {
@@ -240,6 +245,7 @@ async function alertOnCall(
     targets,
     now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+    previousRunFailures,
   });
   if (result.failure) {
     deps.logger?.error('alert delivery stopped; the rest stays pending for the next run or heartbeat', {
