@@ -488,46 +488,24 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     const notStored = scan.notStored ?? [];
     if (notStored.length > 0) {
       const kept = boundedCertificates(notStored);
-      await this.resent(() =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              [PK]: runPk(runId),
-              [SK]: notStoredSk(accountId, region),
-              kind: ITEM_KINDS.notStored,
-              runId,
-              accountId,
-              region,
-              certificatesTotal: notStored.length,
-              data: toPlain(kept),
-              [TTL]: expiresAt,
-            },
-          }),
-        ),
-      );
+      await this.putRunItem(runId, notStoredSk(accountId, region), expiresAt, {
+        kind: ITEM_KINDS.notStored,
+        accountId,
+        region,
+        certificatesTotal: notStored.length,
+        data: toPlain(kept),
+      });
     }
 
     // 4. The run's record of this target; a retry replaces it with its own outcome.
-    await this.resent(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [PK]: runPk(runId),
-            [SK]: runTargetSk(accountId, region),
-            kind: ITEM_KINDS.targetResult,
-            runId,
-            accountId,
-            region,
-            status: result.status,
-            scannedAt,
-            data: toPlain(result),
-            [TTL]: expiresAt,
-          },
-        }),
-      ),
-    );
+    await this.putRunItem(runId, runTargetSk(accountId, region), expiresAt, {
+      kind: ITEM_KINDS.targetResult,
+      accountId,
+      region,
+      status: result.status,
+      scannedAt,
+      data: toPlain(result),
+    });
 
     // 5. The target meta last: it is what says the snapshot is as of this scan.
     const set: Record<string, unknown> = {
@@ -550,6 +528,18 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     else remove.push('lastErrorMessage');
     await this.resent(() => this.updateTargetMeta(accountId, region, set, remove));
     return stats;
+  }
+
+  /** An item of the run's partition (what a save records for this run alone), resent when the call fails whole. */
+  private async putRunItem(runId: string, sk: string, expiresAt: number, fields: Item): Promise<void> {
+    await this.resent(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: runPk(runId), [SK]: sk, runId, ...fields, [TTL]: expiresAt },
+        }),
+      ),
+    );
   }
 
   /**
