@@ -249,3 +249,27 @@ export function compareWorlds(baseline: FaultWorld, faulted: FaultWorld): FaultC
     stateTableTargets: faulted.days.reduce((sum, day) => sum + day.stateTableTargets, 0),
   };
 }
+
+/**
+ * Imports a certificate into a target that already holds some (the first the simulator has), in use and expiring
+ * in five days: a certificate whose alert is due the day it is first read, which the outage tests need.
+ */
+export function importExpiringCertificate(sim: Simulator): string {
+  const { accountId, region } = sim.org.allCertificates()[0]!;
+  const arn = `arn:aws:acm:${region}:${accountId}:certificate/00000000-0000-4000-8000-00000000beef`;
+  const now = sim.clock.nowMs();
+  sim.org.addCertificate({
+    arn,
+    domainName: 'legacy.outage.example.com',
+    type: 'IMPORTED',
+    status: 'ISSUED',
+    keyAlgorithm: 'RSA_2048',
+    renewalEligibility: 'INELIGIBLE',
+    issuer: 'Example CA',
+    importedAt: new Date(now - 300 * 86_400_000).toISOString(),
+    notBefore: new Date(now - 300 * 86_400_000).toISOString(),
+    notAfter: new Date(now + 5 * 86_400_000 + 3_600_000).toISOString(),
+    inUseBy: [`arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/legacy/1`],
+  });
+  return arn;
+}

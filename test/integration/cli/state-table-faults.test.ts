@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
-import { compareWorlds, type FaultRunOptions, runFaultWorld } from '../../../local/state-table-faults';
+import {
+  compareWorlds,
+  type FaultRunOptions,
+  importExpiringCertificate,
+  runFaultWorld,
+} from '../../../local/state-table-faults';
 
 const COMMON: FaultRunOptions = {
   days: 6,
@@ -63,22 +68,7 @@ describe('the audit command against a busy state table', () => {
         proxy.clearForced();
         if (day === 1 || day === 2) proxy.force('throttle', 1_000_000, 'BatchWriteItem');
         if (day !== 1) return;
-        const { accountId, region } = sim.org.allCertificates()[0]!;
-        imported = `arn:aws:acm:${region}:${accountId}:certificate/00000000-0000-4000-8000-00000000beef`;
-        const now = sim.clock.nowMs();
-        sim.org.addCertificate({
-          arn: imported,
-          domainName: 'legacy.outage.example.com',
-          type: 'IMPORTED',
-          status: 'ISSUED',
-          keyAlgorithm: 'RSA_2048',
-          renewalEligibility: 'INELIGIBLE',
-          issuer: 'Example CA',
-          importedAt: new Date(now - 300 * 86_400_000).toISOString(),
-          notBefore: new Date(now - 300 * 86_400_000).toISOString(),
-          notAfter: new Date(now + 5 * 86_400_000 + 3_600_000).toISOString(),
-          inUseBy: [`arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/legacy/1`],
-        });
+        imported = importExpiringCertificate(sim);
       },
     };
     // Act

@@ -12,7 +12,7 @@ import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dyn
 import { exampleConfig, type LocalHub, runPipeline } from '../../../local/pipeline-runner';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
-import { noticeIdOf } from '../../../local/state-table-faults';
+import { importExpiringCertificate, noticeIdOf } from '../../../local/state-table-faults';
 
 const SEED = 9090;
 
@@ -47,22 +47,7 @@ describe('the pipeline on a day its state table refuses the snapshot', () => {
       proxy.clearForced();
       if (day === 1) {
         // Imported into a target that holds certificates already, in use and expiring in 5 days: an alert is due.
-        const { accountId, region } = sim.org.allCertificates()[0]!;
-        imported = `arn:aws:acm:${region}:${accountId}:certificate/00000000-0000-4000-8000-00000000beef`;
-        const now = sim.clock.nowMs();
-        sim.org.addCertificate({
-          arn: imported,
-          domainName: 'legacy.outage.example.com',
-          type: 'IMPORTED',
-          status: 'ISSUED',
-          keyAlgorithm: 'RSA_2048',
-          renewalEligibility: 'INELIGIBLE',
-          issuer: 'Example CA',
-          importedAt: new Date(now - 300 * 86_400_000).toISOString(),
-          notBefore: new Date(now - 300 * 86_400_000).toISOString(),
-          notAfter: new Date(now + 5 * 86_400_000 + 3_600_000).toISOString(),
-          inUseBy: [`arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/legacy/1`],
-        });
+        imported = importExpiringCertificate(sim);
         proxy.force('throttle', 1_000_000, 'BatchWriteItem');
       }
       const before = slack.posts('/alerts').length;
