@@ -1,0 +1,50 @@
+/**
+ * Diagnoses every certificate that needs it in one pass: lookups are shared through a per-pass cache (the
+ * certificates of one organization share apexes and their CAA sets), and at most `concurrency` certificates are
+ * diagnosed at once so a run with many failures does not flood the resolver.
+ */
+import type { AssessedCertificate } from '../model';
+import { diagnoseCertificate, needsDiagnosis } from './diagnose';
+import type { DiagnosisEntry, DnsResolver } from './model';
+
+export const DEFAULT_DIAGNOSIS_CONCURRENCY = 8;
+
+/** A resolver that asks each question once per pass; a failed lookup is shared too, so one pass tells one story. */
+export function cachedResolver(resolver: DnsResolver): DnsResolver {
+  const cache = new Map<string, Promise<unknown>>();
+  const once = <T>(kind: keyof DnsResolver, name: string, ask: () => Promise<T>): Promise<T> => {
+    const key = `${kind} ${name.toLowerCase()}`;
+    let hit = cache.get(key) as Promise<T> | undefined;
+    if (hit === undefined) {
+      hit = ask();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  return {
+    cname: (name) => once('cname', name, () => resolver.cname(name)),
+    caa: (name) => once('caa', name, () => resolver.caa(name)),
+    addresses: (name) => once('addresses', name, () => resolver.addresses(name)),
+  };
+}
+
+/** The diagnosis of each certificate that needs one, by ARN. */
+export async function diagnoseCertificates(
+  certificates: readonly AssessedCertificate[],
+  resolver: DnsResolver,
+  opts: { concurrency?: number } = {},
+): Promise<Map<string, DiagnosisEntry[]>> {
+  const shared = cachedResolver(resolver);
+  const queue = certificates.filter(needsDiagnosis);
+  const results = new Map<string, DiagnosisEntry[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) {
+      const cert = queue[next++]!;
+      results.set(cert.arn, await diagnoseCertificate(cert, shared));
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DIAGNOSIS_CONCURRENCY, queue.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+}
