@@ -6,6 +6,7 @@ import type {
   AssessedCertificate,
   CertificateType,
   Change,
+  DiagnosisEntry,
   HttpRedirect,
   TargetResult,
   ValidationMethod,
@@ -45,6 +46,11 @@ export interface Incident {
   inUseBy?: string[];
   /** Value of the owner tag, when the certificate has one. */
   owner?: string;
+  /**
+   * The certificate's DNS diagnosis as of this run: every run re-checks it, so a reminder tells whether the record
+   * on-call was asked to create is there now, before ACM retries.
+   */
+  diagnosis?: DiagnosisEntry[];
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';

@@ -112,6 +112,8 @@ function certificateIncident(
     if (cert.httpRedirects !== undefined && cert.httpRedirects.length > 0) incident.httpRedirects = cert.httpRedirects;
   }
   if (cert.inUseBy.length > 0) incident.inUseBy = [...cert.inUseBy];
+  if (cert.diagnosis !== undefined && cert.diagnosis.length > 0)
+    incident.diagnosis = cert.diagnosis.map((e) => ({ ...e }));
   const owner = cert.tags[ownerTagKey];
   if (owner !== undefined && owner !== '') incident.owner = owner;
   return incident;

@@ -123,6 +123,7 @@ function resolvedView(incident: Incident, current: AssessedCertificate | undefin
     errorCode: _errorCode,
     validationRecords: _records,
     httpRedirects: _redirects,
+    diagnosis: _diagnosis,
     ...rest
   } = incident;
   if (incident.kind === 'COVERAGE_GAP') return incident;

@@ -3,3 +3,5 @@ export * from './caa';
 export * from './diagnose';
 export * from './model';
 export * from './run';
+export * from './servers';
+export * from './text';

@@ -3,11 +3,17 @@
  * certificates of one organization share apexes and their CAA sets), and at most `concurrency` certificates are
  * diagnosed at once so a run with many failures does not flood the resolver.
  */
+import { compareUrgency } from '../findings';
 import type { AssessedCertificate } from '../model';
 import { diagnoseCertificate, needsDiagnosis } from './diagnose';
 import type { DiagnosisEntry, DnsResolver } from './model';
 
 export const DEFAULT_DIAGNOSIS_CONCURRENCY = 8;
+/**
+ * Certificates diagnosed per pass, most urgent first: enough for any organization having a bad day, and a bound on
+ * the time a pass can take when DNS is slow (the rest get theirs on a later run, once the first are fixed).
+ */
+export const DEFAULT_MAX_DIAGNOSED = 200;
 
 /** A resolver that asks each question once per pass; a failed lookup is shared too, so one pass tells one story. */
 export function cachedResolver(resolver: DnsResolver): DnsResolver {
@@ -32,10 +38,13 @@ export function cachedResolver(resolver: DnsResolver): DnsResolver {
 export async function diagnoseCertificates(
   certificates: readonly AssessedCertificate[],
   resolver: DnsResolver,
-  opts: { concurrency?: number } = {},
+  opts: { concurrency?: number; maxCertificates?: number } = {},
 ): Promise<Map<string, DiagnosisEntry[]>> {
   const shared = cachedResolver(resolver);
-  const queue = certificates.filter(needsDiagnosis);
+  const queue = certificates
+    .filter(needsDiagnosis)
+    .sort(compareUrgency)
+    .slice(0, opts.maxCertificates ?? DEFAULT_MAX_DIAGNOSED);
   const results = new Map<string, DiagnosisEntry[]>();
   let next = 0;
   const worker = async () => {
