@@ -10,7 +10,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
-import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates } from '../core/diagnosis';
+import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
 import { assess } from '../core/findings';
 import {
   type AssessedCertificate,
@@ -134,10 +134,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   // for a diagnosis are only known once the whole snapshot is assessed, a failed scan's certificates still need
   // theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const diagnoses = await diagnose(deps, runId, assessedNow);
-  const assessed = assessedNow.map((cert) => {
-    const diagnosis = diagnoses.get(cert.arn);
-    return diagnosis === undefined ? cert : { ...cert, diagnosis };
-  });
+  const assessed = withDiagnoses(assessedNow, diagnoses);
   const report = buildReport({
     runId,
     generatedAt: now,

@@ -212,7 +212,7 @@ async function checkCaaEntry(domain: string, resolver: DnsResolver): Promise<Che
       domain,
       code: 'CAA_FORBIDS_AMAZON',
       ok: false,
-      detail: `The CAA records at ${verdict.owner}${inherited} allow only ${blocking.join(', ')}${verdict.tag === 'issuewild' ? ' for wildcard names' : ''}: none names amazon.com, amazontrust.com, awstrust.com or amazonaws.com.`,
+      detail: `The CAA records at ${verdict.owner}${inherited} that decide ${verdict.tag === 'issuewild' ? 'wildcard issuance' : 'issuance'} are ${blocking.join(', ')}: none names amazon.com, amazontrust.com, awstrust.com or amazonaws.com.`,
       record,
       fix: `Add the CAA record ${verdict.owner} CAA 0 ${verdict.tag} "amazon.com" next to the existing ones (keep the CAs you still use); ACM retries on its own.`,
     },

@@ -57,3 +57,14 @@ export async function diagnoseCertificates(
   await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }
+
+/** The certificates with this pass's diagnoses attached (a certificate without one is returned as it was). */
+export function withDiagnoses(
+  certificates: readonly AssessedCertificate[],
+  diagnoses: ReadonlyMap<string, DiagnosisEntry[]>,
+): AssessedCertificate[] {
+  return certificates.map((cert) => {
+    const diagnosis = diagnoses.get(cert.arn);
+    return diagnosis === undefined ? cert : { ...cert, diagnosis };
+  });
+}
