@@ -246,7 +246,7 @@ function dnsError(
     domain,
     code: 'DNS_ERROR',
     ok: false,
-    detail: `${what} failed (${answer.error}: ${answer.message}); nothing is concluded from it.`,
+    detail: `${what.charAt(0).toUpperCase()}${what.slice(1)} failed (${answer.error}: ${answer.message}); nothing is concluded from it.`,
     fix: 'Checked again on the next run. If it persists, check the name servers of the zone (SERVFAIL often means broken DNSSEC or a lame delegation).',
   };
 }
