@@ -51,6 +51,8 @@ export interface Incident {
    * on-call was asked to create is there now, before ACM retries.
    */
   diagnosis?: DiagnosisEntry[];
+  /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
+  diagnosisOmitted?: number;
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';

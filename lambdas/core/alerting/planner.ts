@@ -124,6 +124,7 @@ function resolvedView(incident: Incident, current: AssessedCertificate | undefin
     validationRecords: _records,
     httpRedirects: _redirects,
     diagnosis: _diagnosis,
+    diagnosisOmitted: _diagnosisOmitted,
     ...rest
   } = incident;
   if (incident.kind === 'COVERAGE_GAP') return incident;

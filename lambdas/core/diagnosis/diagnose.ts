@@ -7,7 +7,7 @@
  * be told a record is missing because a name server was down. The diagnosis is re-run on every run, so an answer
  * that recovers, or a record someone created, shows in the next message.
  */
-import type { AssessedCertificate, Certificate, FindingCode } from '../model';
+import { type AssessedCertificate, type Certificate, type FindingCode, isNeverIssued } from '../model';
 import { checkCaa, formatCaa } from './caa';
 import { type DiagnosisEntry, type DnsAnswer, type DnsResolver, normalizeDnsName } from './model';
 
@@ -70,7 +70,7 @@ async function diagnoseDomain(
 ): Promise<DiagnosisEntry[]> {
   const wildcard = domain.startsWith('*.');
   // ACM checks that the names resolve when it renews an issued certificate; a request never issued has no such check.
-  const checkResolution = !wildcard && cert.status !== 'PENDING_VALIDATION' && cert.status !== 'FAILED';
+  const checkResolution = !wildcard && !isNeverIssued(cert);
   const [validation, caa, resolution] = await Promise.all([
     checkValidation(cert, domain, resolver),
     checkCaaEntry(domain, resolver),

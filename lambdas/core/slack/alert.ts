@@ -61,7 +61,8 @@ export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): Slack
   const { incident } = notice;
   const title = alertTitle(notice);
   const blocks: Block[] = [header(title), section(factLines(incident, notice.stage, opts).join('\n'))];
-  if (notice.stage !== 'resolved') blocks.push(...diagnosisBlocks(incident.diagnosis), ...actionBlocks(incident));
+  if (notice.stage !== 'resolved')
+    blocks.push(...diagnosisBlocks(incident.diagnosis, incident.diagnosisOmitted), ...actionBlocks(incident));
   blocks.push(context(footerText(notice)));
   return fitMessage({ text: fallbackText(title, incident), blocks });
 }

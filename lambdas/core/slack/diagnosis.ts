@@ -13,7 +13,8 @@ import { code, inline } from './text';
 export const DIAGNOSIS_CAP = 10;
 const MAX_DETAIL = 600;
 
-export function diagnosisBlocks(entries: readonly DiagnosisEntry[] | undefined): Block[] {
+/** @param omitted problems the incident did not keep, counted in the title and the "+N more" line */
+export function diagnosisBlocks(entries: readonly DiagnosisEntry[] | undefined, omitted = 0): Block[] {
   if (entries === undefined || entries.length === 0) return [];
   const problems = diagnosisProblems(entries);
   if (problems.length === 0) {
@@ -33,13 +34,10 @@ export function diagnosisBlocks(entries: readonly DiagnosisEntry[] | undefined):
         : `\n    Zone: ${code(entry.zone.name, 120)} (${code(entry.zone.hostedZoneId, 40)}) in account ${code(entry.zone.accountId, 20)}`;
     return `• ${code(entry.domain, 120)} — *${DIAGNOSIS_LABELS[entry.code]}*\n    ${inline(entry.detail, MAX_DETAIL)}${zone}\n    Fix: ${inline(entry.fix, MAX_DETAIL)}`;
   });
-  return listBlocks(
-    `*DNS diagnosis (this run)* — ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}`,
-    lines,
-    {
-      total: problems.length,
-      budget: 6_000,
-      elsewhere: 'see the certificate in the report',
-    },
-  );
+  const total = problems.length + omitted;
+  return listBlocks(`*DNS diagnosis (this run)* — ${total === 1 ? '1 problem' : `${total} problems`}`, lines, {
+    total,
+    budget: 6_000,
+    elsewhere: 'see the certificate in the report',
+  });
 }

@@ -169,9 +169,11 @@ describe('diagnoseCertificate', () => {
   });
 
   it('does not ask whether a name resolves for a request never issued (ACM checks that only at renewal)', async () => {
-    const pending = failing({ status: 'PENDING_VALIDATION', renewalStatus: undefined });
-    const entries = await diagnoseCertificate(pending, fakeResolver({ cname: healthy.cname }));
-    expect(entries.map((e) => e.code)).toEqual(['OK']);
+    for (const status of ['PENDING_VALIDATION', 'VALIDATION_TIMED_OUT', 'FAILED'] as const) {
+      const request = failing({ status, renewalStatus: undefined });
+      const entries = await diagnoseCertificate(request, fakeResolver({ cname: healthy.cname }));
+      expect(entries.map((e) => e.code)).toEqual(['OK']);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 /** The diagnosis where on-call reads it: the incident and its alert, the digest line, the JSON and HTML report. */
 import { describe, expect, it } from 'vitest';
-import { detectIncidents } from '../../../../lambdas/core/alerting/incidents';
+import { detectIncidents, INCIDENT_DIAGNOSIS_CAP } from '../../../../lambdas/core/alerting/incidents';
 import { type DiagnosisEntry, diagnosisHeadline } from '../../../../lambdas/core/diagnosis';
 import { assess } from '../../../../lambdas/core/findings';
 import { buildReport, parseReport, renderHtml } from '../../../../lambdas/core/report';
@@ -31,6 +31,19 @@ describe('diagnosis in the alert', () => {
   it('carries the diagnosis from the certificate to its incident', () => {
     const [incident] = detectIncidents([{ ...assess(failed, { now: NOW }), diagnosis: [MISSING] }], [], { now: NOW });
     expect(incident?.diagnosis).toEqual([MISSING]);
+  });
+
+  it('keeps at most ten problems on the incident (its alert state is one DynamoDB item) and counts the rest', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...MISSING, domain: `n${i}.example.com` }));
+    const [incident] = detectIncidents([{ ...assess(failed, { now: NOW }), diagnosis: [OK, ...many] }], [], {
+      now: NOW,
+    });
+    expect(incident?.diagnosis).toHaveLength(INCIDENT_DIAGNOSIS_CAP);
+    expect(incident?.diagnosis?.every((entry) => entry.code === 'VALIDATION_CNAME_MISSING')).toBe(true);
+    expect(incident?.diagnosisOmitted).toBe(90);
+    const message = renderAlert(notice({ ...incident }));
+    expectWithinSlackLimits(message);
+    expect(allTexts(message).join('\n')).toContain('— 100 problems');
   });
 
   it('names the record to create and the fix, within Slack’s limits', () => {
