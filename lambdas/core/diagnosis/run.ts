@@ -14,6 +14,11 @@ export const DEFAULT_DIAGNOSIS_CONCURRENCY = 8;
  * the time a pass can take when DNS is slow (the rest get theirs on a later run, once the first are fixed).
  */
 export const DEFAULT_MAX_DIAGNOSED = 200;
+/**
+ * Time a pass may take before it starts no further certificate: a resolver that times out on every question (3 s,
+ * twice, per lookup) must not eat FinalizeRun's 10 minutes, which still has to alert, post and record the run.
+ */
+export const DEFAULT_DIAGNOSIS_BUDGET_MS = 120_000;
 
 /** A resolver that asks each question once per pass; a failed lookup is shared too, so one pass tells one story. */
 export function cachedResolver(resolver: DnsResolver): DnsResolver {
@@ -38,7 +43,7 @@ export function cachedResolver(resolver: DnsResolver): DnsResolver {
 export async function diagnoseCertificates(
   certificates: readonly AssessedCertificate[],
   resolver: DnsResolver,
-  opts: { concurrency?: number; maxCertificates?: number } = {},
+  opts: { concurrency?: number; maxCertificates?: number; budgetMs?: number; clock?: () => number } = {},
 ): Promise<Map<string, DiagnosisEntry[]>> {
   const shared = cachedResolver(resolver);
   const queue = certificates
@@ -47,8 +52,10 @@ export async function diagnoseCertificates(
     .slice(0, opts.maxCertificates ?? DEFAULT_MAX_DIAGNOSED);
   const results = new Map<string, DiagnosisEntry[]>();
   let next = 0;
+  const clock = opts.clock ?? (() => Date.now());
+  const stopAt = clock() + (opts.budgetMs ?? DEFAULT_DIAGNOSIS_BUDGET_MS);
   const worker = async () => {
-    while (next < queue.length) {
+    while (next < queue.length && clock() < stopAt) {
       const cert = queue[next++]!;
       results.set(cert.arn, await diagnoseCertificate(cert, shared));
     }

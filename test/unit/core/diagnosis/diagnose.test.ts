@@ -217,3 +217,32 @@ describe('diagnoseCertificates', () => {
     expect(resolver.asked.filter((q) => q === 'CAA example.com')).toHaveLength(1);
   });
 });
+
+describe('diagnoseCertificates time budget', () => {
+  it('starts no further certificate once its budget is spent, keeping what it finished', async () => {
+    let now = 0;
+    const slow = fakeResolver(healthy);
+    const ticking = {
+      cname: async (name: string) => {
+        now += 1_000;
+        return slow.cname(name);
+      },
+      caa: slow.caa,
+      addresses: slow.addresses,
+    };
+    // Each its own validation record: the pass asks each question once, so shared ones would take no time.
+    const certs = [1, 2, 3, 4].map((n) =>
+      assess(
+        failing({
+          arn: `arn:${n}`,
+          validationRecords: [
+            { domainName: 'www.example.com', name: `_${n}.www.example.com`, type: 'CNAME', value: ACM },
+          ],
+        }),
+        { now: NOW },
+      ),
+    );
+    const result = await diagnoseCertificates(certs, ticking, { concurrency: 1, budgetMs: 2_500, clock: () => now });
+    expect(result.size).toBe(3);
+  });
+});
