@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../lambdas/scan/audit';
 import { type BundleResult, functionsOf, runP3, synthesizeHub } from './bundles';
 import { costModel, type P4Result, stackFacts } from './cost';
 import { type P5Result, runP5 } from './scale';
@@ -229,7 +230,8 @@ async function main(): Promise<void> {
   if (parts.includes('p1')) {
     results.p1 = await timed('p1', () =>
       runP1({
-        accountConcurrency: facts.config.maxConcurrency,
+        // The CLI as a user runs it: its own default; the pipeline's run takes the Map's from the config.
+        accountConcurrency: DEFAULT_ACCOUNT_CONCURRENCY,
         config: facts.config,
         ...(latencyMs !== undefined ? { latencyMs } : {}),
         log,

@@ -167,7 +167,7 @@ export async function runP1(options: {
     const quotaBound = organizationBound(targets);
     options.log(
       `p1: ${P1_SHAPE.accounts} accounts × ${BENCH_REGIONS.length} regions, ${bench.latencyMs} ms per call, ` +
-        `${options.accountConcurrency} accounts at once`,
+        `CLI ${options.accountConcurrency} accounts at once, pipeline ${options.config.maxConcurrency} children`,
     );
     const awsCpuBefore = await bench.request('cpuSeconds');
     const scan = await productScan(bench, { runId: 'bench-p1', accountConcurrency: options.accountConcurrency });

@@ -11,7 +11,7 @@ import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { Incident } from '../core/notices';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
 
-export interface AlertingConfig extends Omit<DetectOptions, 'now'> {
+export interface AlertingConfig extends Omit<DetectOptions, 'now' | 'previousRunFailures'> {
   /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
   reminderThresholds?: readonly number[];
 }
@@ -25,6 +25,8 @@ export interface RunAlertingInput {
   targets: readonly TargetResult[];
   now: Date;
   config?: AlertingConfig;
+  /** The previous completed run's failures: the monitor's own trouble alerts when it repeats. */
+  previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
 }
 
 export interface RunAlertingResult extends DeliveryResult {
@@ -40,7 +42,11 @@ const MAX_PLAN_ATTEMPTS = 5;
 export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
   const { store, send, now, config = {} } = input;
   const { reminderThresholds, ...detectOptions } = config;
-  const incidents = detectIncidents(input.certificates, input.targets, { ...detectOptions, now });
+  const incidents = detectIncidents(input.certificates, input.targets, {
+    ...detectOptions,
+    now,
+    ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
+  });
 
   let queued: QueuedNotice[] = [];
   for (let attempt = 1; ; attempt++) {

@@ -4,7 +4,8 @@
  * Items:
  * - `pk = ALERT#<incidentKey>`, `sk = STATE`, `kind = alert-state`: `state` (the AlertState without its version),
  *   `version` (optimistic concurrency: every write is conditional on the version read and bumps it), `lease`
- *   (`{ noticeId, until }` while one delivery holds a pending notice). While the state is active (open, or resolved
+ *   (`{ noticeId, until, token }` while one delivery holds a pending notice; `token` is the claimant's own, drawn per
+ *   claim). While the state is active (open, or resolved
  *   with undelivered notices) it carries `gsi1pk = ALERTS`, `gsi1sk = <incidentKey>`, which puts it in the sparse
  *   attention index under its own partition: the engine lists active states with one Query, never a Scan. Once
  *   inactive it leaves the index and gets `expiresAt` (TTL) 30 days on, so a recurrence within a month continues
@@ -13,7 +14,12 @@
  *
  * No transactions (dynalite has none): every change is one conditional write to one item, retried on a fresh read.
  * Index reads are eventually consistent, so the index only supplies keys; the states are then read consistently.
+ *
+ * A conditional write whose answer was lost is sent again by the SDK and then fails its own condition (the version
+ * moved on: it moved it). So a failed condition is never taken at its word: the item is read again, and when it
+ * holds this write's own token (`writeId` on every state write, `token` on a lease), the write is done.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -51,18 +57,23 @@ export interface DynamoAlertStoreOptions {
 interface Lease {
   noticeId: string;
   until: string;
+  /** Whose lease it is: drawn per claim, so the claimant recognises its own lease after a lost answer. */
+  token?: string;
 }
 
 interface AlertItem {
   pk: string;
   sk: string;
   version: number;
+  /** Drawn per write: the writer recognises its own write after a lost answer. */
+  writeId?: string;
   state: Omit<AlertState, 'version'>;
   lease?: Lease;
 }
 
 interface HeartbeatItem {
   version: number;
+  writeId?: string;
   state: Omit<HeartbeatState, 'version'>;
 }
 
@@ -146,11 +157,13 @@ export class DynamoAlertStore implements AlertStore {
     const saved: AlertState[] = [];
     for (const state of states) {
       const next = { ...state, version: state.version + 1 };
+      const writeId = randomUUID();
       try {
-        await this.writeState(next, state.version, now, { keepLease: true });
+        await this.writeState(next, state.version, now, { keepLease: true, writeId });
       } catch (error) {
-        if (isConditionFailure(error)) throw new AlertStateConflictError(state.incidentKey, state.version);
-        throw error;
+        if (!isConditionFailure(error)) throw error;
+        const stored = await this.getAlertItem(state.incidentKey);
+        if (stored?.writeId !== writeId) throw new AlertStateConflictError(state.incidentKey, state.version);
       }
       saved.push(next);
     }
@@ -163,7 +176,11 @@ export class DynamoAlertStore implements AlertStore {
       const notice = item?.state.pending.find((n) => n.id === noticeId);
       if (item === undefined || notice === undefined) return undefined;
       if (item.lease !== undefined && Date.parse(item.lease.until) > now.getTime()) return undefined;
-      const lease: Lease = { noticeId, until: new Date(now.getTime() + this.leaseMs).toISOString() };
+      const lease: Lease = {
+        noticeId,
+        until: new Date(now.getTime() + this.leaseMs).toISOString(),
+        token: randomUUID(),
+      };
       try {
         await this.doc.send(
           new UpdateCommand({
@@ -179,6 +196,8 @@ export class DynamoAlertStore implements AlertStore {
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
+      const after = await this.getAlertItem(incidentKey);
+      if (after?.lease?.token === lease.token) return notice;
     }
     return undefined;
   }
@@ -216,11 +235,14 @@ export class DynamoAlertStore implements AlertStore {
 
   async saveHeartbeat(state: HeartbeatState): Promise<HeartbeatState> {
     const next = { ...state, version: state.version + 1 };
+    const writeId = randomUUID();
     try {
-      await this.putHeartbeat(next, state.version);
+      await this.putHeartbeat(next, state.version, writeId);
     } catch (error) {
-      if (isConditionFailure(error)) throw new AlertStateConflictError(HEARTBEAT_PK, state.version);
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      if ((await this.getHeartbeatItem())?.writeId !== writeId) {
+        throw new AlertStateConflictError(HEARTBEAT_PK, state.version);
+      }
     }
     return next;
   }
@@ -245,13 +267,14 @@ export class DynamoAlertStore implements AlertStore {
     next: AlertState,
     expectedVersion: number,
     now: Date,
-    { keepLease }: { keepLease: boolean },
+    { keepLease, writeId = randomUUID() }: { keepLease: boolean; writeId?: string },
   ): Promise<void> {
     const { partitionKey, attentionIndex, ttlAttribute } = TABLE_SCHEMA;
     const names: Record<string, string> = {
       '#state': 'state',
       '#version': 'version',
       '#kind': 'kind',
+      '#writeId': 'writeId',
       '#gpk': attentionIndex.partitionKey,
       '#gsk': attentionIndex.sortKey,
       '#ttl': ttlAttribute,
@@ -260,8 +283,9 @@ export class DynamoAlertStore implements AlertStore {
       ':state': plain(withoutVersion(next)),
       ':next': next.version,
       ':kind': ALERT_ITEM_KINDS.alertState,
+      ':writeId': writeId,
     };
-    const sets = ['#state = :state', '#version = :next', '#kind = :kind'];
+    const sets = ['#state = :state', '#version = :next', '#kind = :kind', '#writeId = :writeId'];
     const removes: string[] = [];
     if (isActive(next)) {
       sets.push('#gpk = :gpk', '#gsk = :gsk');
@@ -335,12 +359,13 @@ export class DynamoAlertStore implements AlertStore {
     return result.Item as HeartbeatItem | undefined;
   }
 
-  private async putHeartbeat(next: HeartbeatState, expectedVersion: number): Promise<void> {
+  private async putHeartbeat(next: HeartbeatState, expectedVersion: number, writeId = randomUUID()): Promise<void> {
     const item = {
       pk: HEARTBEAT_PK,
       sk: ALERT_STATE_SK,
       kind: ALERT_ITEM_KINDS.heartbeatState,
       version: next.version,
+      writeId,
       state: plain(withoutVersion(next)),
     };
     await this.doc.send(

@@ -27,6 +27,7 @@ import {
   type Item,
   keyString,
   queryAll,
+  resendOnFailure,
   type WriteRequest,
 } from './store/batch';
 import { canonicalJson, toPlain } from './store/canonical';
@@ -44,6 +45,7 @@ import {
   historySk,
   ITEM_KINDS,
   isoInstant,
+  notStoredSk,
   RUN_RECORD_SK,
   RUNS_PK,
   runPk,
@@ -63,6 +65,11 @@ const GSI = TABLE_SCHEMA.attentionIndex;
 export const DEFAULT_HISTORY_DAYS = 90;
 export const DEFAULT_STORE_CONCURRENCY = 16;
 export const DEFAULT_MAX_BATCH_ATTEMPTS = 8;
+/**
+ * Sends of one single write of a save (PutItem, UpdateItem) that failed as a whole after the client's 10 attempts.
+ * Fewer than a batch chunk gets: in an outage that lasts, the scan must still record its outcome in its time budget.
+ */
+export const SINGLE_WRITE_SENDS = 3;
 /** Up to this many change events and history entries per save are written as conditional PutItem calls. */
 export const CONDITIONAL_PUT_MAX = 25;
 
@@ -71,6 +78,12 @@ export const CONDITIONAL_PUT_MAX = 25;
  * thousands of failing targets would exceed it. Every failure is still in the run's target results.
  */
 export const MAX_STORED_FAILURES_CHARS = 100_000;
+
+/**
+ * The certificates a failed save keeps for its run's report fit one item: about 350 KB of JSON (some 450 certificates
+ * of a full target's 2,500); the rest are counted in the item's `certificatesTotal`.
+ */
+export const MAX_NOT_STORED_CHARS = 350_000;
 
 export interface StateStoreOptions {
   client: DynamoDBDocumentClient;
@@ -85,7 +98,10 @@ export interface StateStoreOptions {
   pageSize?: number;
   /** Conditional puts, BatchWriteItem chunks and per-target Queries in flight at once. @default 16 */
   concurrency?: number;
-  /** BatchWriteItem calls per chunk before unprocessed items fail the save. @default 8 */
+  /**
+   * BatchWriteItem calls per chunk before unprocessed items fail the save; a single write of a save is sent at most
+   * this many times too, and never more than SINGLE_WRITE_SENDS. @default 8
+   */
   maxBatchAttempts?: number;
   /** How the store waits between resends of unprocessed items. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
@@ -181,10 +197,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
 
   async loadTarget(target: Target): Promise<StoredTarget> {
     return this.guard('loadTarget', async () => {
-      const [meta, items] = await Promise.all([
-        this.getTargetMeta(target.accountId, target.region),
-        this.queryCertificates(target.accountId, target.region),
-      ]);
+      const meta = await this.getTargetMeta(target.accountId, target.region);
+      const items = await this.storedCertificates(target.accountId, target.region, meta);
       const certificates = items.map((item) => item.data as Certificate);
       const scannedAt = meta?.lastScanAt;
       return typeof scannedAt === 'string' ? { certificates, scannedAt } : { certificates };
@@ -276,9 +290,10 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
         data: record,
         [TTL]: expiresAtEpoch(startedAt, this.historyDays),
       };
-      const created = await this.putIfAbsent(item, 'completedAt');
+      // `same`: this completion is stored (a lost answer, or a retry with the same record): nothing to re-read.
+      const outcome = await this.putIfAbsent(item, 'completedAt');
       let failuresTotal = run.failures.length;
-      if (!created) {
+      if (outcome === 'different') {
         const stored = await this.client.send(
           new GetCommand({
             TableName: this.tableName,
@@ -324,16 +339,20 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     });
   }
 
-  async loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[] }> {
+  async loadRunResults(
+    runId: string,
+  ): Promise<{ targets: TargetResult[]; changes: Change[]; notStored?: Certificate[] }> {
     return this.guard('loadRunResults', async () => {
       const items = await queryAll(this.client, { ...this.partitionQuery(runPk(runId)), ConsistentRead: true });
       const targets: TargetResult[] = [];
       const changes: Change[] = [];
+      const notStored: Certificate[] = [];
       for (const item of items) {
         if (item.kind === ITEM_KINDS.targetResult) targets.push(item.data as TargetResult);
         else if (item.kind === ITEM_KINDS.change) changes.push(item.data as Change);
+        else if (item.kind === ITEM_KINDS.notStored) notStored.push(...(item.data as Certificate[]));
       }
-      return { targets, changes };
+      return notStored.length > 0 ? { targets, changes, notStored } : { targets, changes };
     });
   }
 
@@ -394,10 +413,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
       queryPages: 0,
     };
 
-    const [meta, storedItems] = await Promise.all([
-      this.getTargetMeta(accountId, region),
-      this.queryCertificates(accountId, region, stats),
-    ]);
+    const meta = await this.getTargetMeta(accountId, region);
+    const storedItems = await this.storedCertificates(accountId, region, meta, stats);
     const stored = new Map(storedItems.map((item) => [item.arn as string, item]));
     // A certificate listed twice would make BatchWriteItem reject the chunk; the later entry wins.
     const scanned = new Map(scan.certificates.map((cert) => [cert.arn, toPlain(cert)]));
@@ -454,35 +471,41 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     // snapshot and the meta write cannot hide them from loadAllCertificates.
     const certificateCount = complete ? scanned.size : new Set([...stored.keys(), ...scanned.keys()]).size;
     if (certificateCount > 0 && meta?.holdsCertificates !== true) {
-      await this.updateTargetMeta(
-        accountId,
-        region,
-        { kind: ITEM_KINDS.target, accountId, region, holdsCertificates: true },
-        [],
+      await this.resent(() =>
+        this.updateTargetMeta(
+          accountId,
+          region,
+          { kind: ITEM_KINDS.target, accountId, region, holdsCertificates: true },
+          [],
+        ),
       );
     }
 
     // 3. The snapshot.
     addBatchStats(stats, await batchWriteAll(this.client, this.tableName, writes, this.batchOptions('saveTargetScan')));
 
+    // The certificates a failed save could not put in the snapshot, kept for this run's report only (one item).
+    const notStored = scan.notStored ?? [];
+    if (notStored.length > 0) {
+      const kept = boundedCertificates(notStored);
+      await this.putRunItem(runId, notStoredSk(accountId, region), expiresAt, {
+        kind: ITEM_KINDS.notStored,
+        accountId,
+        region,
+        certificatesTotal: notStored.length,
+        data: toPlain(kept),
+      });
+    }
+
     // 4. The run's record of this target; a retry replaces it with its own outcome.
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [PK]: runPk(runId),
-          [SK]: runTargetSk(accountId, region),
-          kind: ITEM_KINDS.targetResult,
-          runId,
-          accountId,
-          region,
-          status: result.status,
-          scannedAt,
-          data: toPlain(result),
-          [TTL]: expiresAt,
-        },
-      }),
-    );
+    await this.putRunItem(runId, runTargetSk(accountId, region), expiresAt, {
+      kind: ITEM_KINDS.targetResult,
+      accountId,
+      region,
+      status: result.status,
+      scannedAt,
+      data: toPlain(result),
+    });
 
     // 5. The target meta last: it is what says the snapshot is as of this scan.
     const set: Record<string, unknown> = {
@@ -503,8 +526,35 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     else remove.push('lastErrorCode');
     if (result.errorMessage !== undefined) set.lastErrorMessage = result.errorMessage;
     else remove.push('lastErrorMessage');
-    await this.updateTargetMeta(accountId, region, set, remove);
+    await this.resent(() => this.updateTargetMeta(accountId, region, set, remove));
     return stats;
+  }
+
+  /** An item of the run's partition (what a save records for this run alone), resent when the call fails whole. */
+  private async putRunItem(runId: string, sk: string, expiresAt: number, fields: Item): Promise<void> {
+    await this.resent(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: runPk(runId), [SK]: sk, runId, ...fields, [TTL]: expiresAt },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The target's stored certificate items, read only when its meta says it holds some. Certificates never land
+   * without the meta saying so first (step 2 of save), so a target without meta, or one whose meta says it holds
+   * none, has none: most account-regions are empty, and this spares each of them a Query on every load and save.
+   */
+  private async storedCertificates(
+    accountId: string,
+    region: string,
+    meta: Item | undefined,
+    stats?: SaveStats,
+  ): Promise<Item[]> {
+    if (meta === undefined || meta.holdsCertificates === false) return [];
+    return this.queryCertificates(accountId, region, stats);
   }
 
   private certificateItem(
@@ -615,8 +665,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
   private async putAllIfAbsent(items: Item[], stats: SaveStats): Promise<Item[]> {
     if (items.length <= CONDITIONAL_PUT_MAX) {
       const limit = pLimit(this.concurrency);
-      const written = await Promise.all(items.map((item) => limit(() => this.putIfAbsent(item))));
-      return items.filter((_, index) => written[index]);
+      const outcomes = await Promise.all(items.map((item) => limit(() => this.resent(() => this.putIfAbsent(item)))));
+      return items.filter((_, index) => outcomes[index] === 'written');
     }
     const keyNames = [PK, SK] as const;
     const options = this.batchOptions('saveTargetScan');
@@ -626,6 +676,12 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     const missing = items.filter((item) => !existing.found.has(keyString(item, keyNames)));
     addBatchStats(stats, await batchWriteAll(this.client, this.tableName, missing.map(putRequest), options));
     return missing;
+  }
+
+  /** Writes of a save are idempotent (puts of whole items, SETs, puts-if-absent that recognise their own item). */
+  private resent<T>(send: () => Promise<T>): Promise<T> {
+    const maxAttempts = Math.min(SINGLE_WRITE_SENDS, this.maxBatchAttempts);
+    return resendOnFailure(send, { ...this.batchOptions('saveTargetScan'), maxAttempts });
   }
 
   private batchOptions(operation: string): BatchOptions {
@@ -640,8 +696,13 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
     };
   }
 
-  /** Puts the item unless one with its key (or, given `attribute`, with that attribute) exists. True when it wrote. */
-  private async putIfAbsent(item: Item, attribute: string = PK): Promise<boolean> {
+  /**
+   * Puts the item unless one with its key (or, given `attribute`, with that attribute) exists. `written`: this call
+   * wrote it. `same`: what is there is what this call writes, so the write is done whoever did it: an earlier
+   * attempt of the same run, or this very call, when its answer was lost and the SDK's resend met its own item.
+   * `different`: someone else's item holds the key.
+   */
+  private async putIfAbsent(item: Item, attribute: string = PK): Promise<'written' | 'same' | 'different'> {
     try {
       await this.client.send(
         new PutCommand({
@@ -651,11 +712,14 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
           ExpressionAttributeNames: { '#a': attribute },
         }),
       );
-      return true;
+      return 'written';
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
+    const stored = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: item[PK], [SK]: item[SK] }, ConsistentRead: true }),
+    );
+    return stored.Item !== undefined && canonicalJson(stored.Item) === canonicalJson(item) ? 'same' : 'different';
   }
 
   private async guard<T>(operation: string, action: () => Promise<T>): Promise<T> {
@@ -717,6 +781,18 @@ function groupByArn(changes: readonly Change[]): Map<string, Change[]> {
     else byArn.set(change.arn, [change]);
   }
   return byArn;
+}
+
+/** As many of the certificates as fit in one item (400 KB), the most urgent kept first by the caller's order. */
+function boundedCertificates(certificates: readonly Certificate[]): Certificate[] {
+  const kept: Certificate[] = [];
+  let chars = 0;
+  for (const certificate of certificates) {
+    chars += JSON.stringify(certificate).length + 1;
+    if (chars > MAX_NOT_STORED_CHARS) break;
+    kept.push(certificate);
+  }
+  return kept;
 }
 
 function boundedFailures(failures: RunRecord['failures']): RunRecord['failures'] {

@@ -7,10 +7,9 @@
  * delivered; 1 (a thrown CliError) nothing useful could be done.
  */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runAlerting } from '../alerting';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
@@ -18,10 +17,13 @@ import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
+import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
 import { assess, compareUrgency } from '../core/findings';
-import type { AssessedCertificate, Change, TargetResult } from '../core/model';
+import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import { isStateTableFailure, withNotStored } from '../core/monitor-health';
+import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
@@ -103,7 +105,7 @@ export async function defaultDeps(): Promise<CliDeps & { destroy(): void }> {
       return organizations;
     },
     dynamo: () => {
-      dynamo ??= new DynamoDBClient({ region });
+      dynamo ??= createStateTableClient({ region }).client;
       return dynamo;
     },
     clock: () => new Date(),
@@ -167,6 +169,8 @@ interface StateContext {
   alerts: DynamoAlertStore;
   /** Whether any run had completed against the table before this one. */
   hadPreviousRun: boolean;
+  /** The failures of the run that completed last against the table (none when there was none). */
+  previousRunFailures: RunRecord['failures'];
 }
 
 async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Date): Promise<StateContext> {
@@ -183,7 +187,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
   }
   if (created) io.stderr.write(`Created the DynamoDB table ${tableName} (on-demand) for --state-table.\n`);
   // Opened as the pipeline's Lambdas open them, so both read and write the same items the same way.
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = documentClient(client);
   const store = openStateStore(doc, {
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,
@@ -191,8 +195,14 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     // The attention index judges certificates at the audit's time, as the report does.
     now: () => now,
   });
-  const hadPreviousRun = (await store.latestCompletedRun()) !== undefined;
-  return { tableName, store, alerts: openAlertStore(doc, tableName), hadPreviousRun };
+  const previous = await store.latestCompletedRun();
+  return {
+    tableName,
+    store,
+    alerts: openAlertStore(doc, tableName),
+    hadPreviousRun: previous !== undefined,
+    previousRunFailures: previous?.failures ?? [],
+  };
 }
 
 function inactiveAccountsWarning(result: AuditResult): string | undefined {
@@ -318,7 +328,10 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   }
 
   if (state && options.alertsWebhookUrl !== undefined) {
-    if (!(await sendAlerts(options, deps, io, state, result.targets, now, { resolver, diagnoses }))) exitCode = 2;
+    if (
+      !(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now, { resolver, diagnoses }))
+    )
+      exitCode = 2;
   }
   if (options.slackWebhookUrl !== undefined) {
     const certificates: AssessedCertificate[] = withDiagnoses(scanned, diagnoses).sort(compareUrgency);
@@ -364,11 +377,14 @@ async function sendAlerts(
   io: CliIo,
   state: StateContext,
   targets: TargetResult[],
+  read: readonly Certificate[],
   now: Date,
   dns: { resolver: DnsResolver | undefined; diagnoses: ReadonlyMap<string, DiagnosisEntry[]> },
 ): Promise<boolean> {
   const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
-  const stored = (await state.store.loadAllCertificates()).map((cert) =>
+  // What a scan read but the state table refused to store is newer than the snapshot: on-call hears of it now.
+  const notStored = readButNotStored(targets, read);
+  const stored = withNotStored(await state.store.loadAllCertificates(), notStored).map((cert) =>
     assess(cert, { now, expiryDays: options.expiryDays }),
   );
   // Stored certificates of accounts this audit did not scan need theirs too; the scanned ones have it already.
@@ -382,6 +398,7 @@ async function sendAlerts(
     targets,
     now,
     config: { ownerTagKey: options.ownerTagKey },
+    previousRunFailures: state.previousRunFailures,
   });
   if (outcome.sent.length > 0 && io.stderr.isTTY === true) {
     io.stderr.write(`Sent ${outcome.sent.length} alert(s) to on-call.\n`);
@@ -393,4 +410,10 @@ async function sendAlerts(
     `${outcome.pending.length} alert(s) not delivered, they are sent on the next run: ${outcome.failure.message}${broken}`,
   );
   return false;
+}
+
+/** The certificates read in targets whose scan the state table could not store. */
+function readButNotStored(targets: readonly TargetResult[], read: readonly Certificate[]): Certificate[] {
+  const failed = new Set(targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`));
+  return failed.size === 0 ? [] : read.filter((cert) => failed.has(`${cert.accountId}#${cert.region}`));
 }

@@ -19,6 +19,8 @@ export const INCIDENT_KINDS = [
   'EXPIRING_IN_USE',
   'EXPIRED_IN_USE',
   'COVERAGE_GAP',
+  /** The monitor's own state table keeps failing (core/monitor-health.ts): the monitor's trouble, not an account's. */
+  'MONITOR_STATE_TABLE',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 

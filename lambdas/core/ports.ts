@@ -16,6 +16,11 @@ export interface TargetScan {
    */
   certificates: Certificate[];
   changes: Change[];
+  /**
+   * Certificates the scan read but whose save failed (the monitor's state table): not put in the snapshot, only kept
+   * with the run's results so the run's report still lists them. Given with `certificates: []`.
+   */
+  notStored?: Certificate[];
 }
 
 /** What the store remembers of one target. */
@@ -53,8 +58,11 @@ export interface RunStore {
   recordRunCompleted(run: RunRecord): Promise<void>;
   /** The newest completed run, or undefined when none ever completed. */
   latestCompletedRun(): Promise<RunRecord | undefined>;
-  /** Every target result and change event recorded for a run. */
-  loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[] }>;
+  /**
+   * Every target result and change event recorded for a run, and the certificates its scans read but could not
+   * store (present only when some could not be).
+   */
+  loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[]; notStored?: Certificate[] }>;
   /** Current certificates of every target (paged internally). */
   loadAllCertificates(): Promise<Certificate[]>;
   /** Certificates that need attention, from the sparse index (no table scan). */

@@ -5,9 +5,9 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { createStateTableClient } from '../aws/store/client';
 import { METRICS } from '../core/names';
 import type { PipelineLogger } from '../pipeline/finalize-run';
 
@@ -19,10 +19,9 @@ export function createMetrics(): Metrics {
   return new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.serviceName });
 }
 
+/** The state table's client, with retries that ride out a busy table (store/retry.ts). */
 export function createDocumentClient(region: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  return createStateTableClient({ region }).doc;
 }
 
 /** The use cases' logger interface over Powertools (which takes its extra keys as a rest parameter). */

@@ -3,6 +3,9 @@
  * never posts the day's digest twice. The digest is claimed with a conditional write before it is posted and marked
  * sent after; a failed post releases the claim so the retry posts it. A run whose FinalizeRun died between the
  * claim and the mark (Lambda timeout) posts again once the claim's lease lapses: at least once, never lost.
+ *
+ * A claim or mark whose answer was lost is resent by the SDK and fails its own condition; the marker is then read
+ * again and the attempt recognises its own claim by its `claimId` instead of taking it for another attempt's.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -77,7 +80,8 @@ export class DigestMarker {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: this.key(runId), ConsistentRead: true }),
     );
-    return Item?.status === 'sent' ? { outcome: 'sent' } : { outcome: 'held' };
+    if (Item?.status === 'sent') return { outcome: 'sent' };
+    return Item?.claimId === claimId ? { outcome: 'claimed', claimId } : { outcome: 'held' };
   }
 
   /** Records the post. False when the claim lapsed and another attempt took it over (it may post again). */
@@ -95,9 +99,12 @@ export class DigestMarker {
       );
       return true;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(runId), ConsistentRead: true }),
+    );
+    return Item?.claimId === claimId && Item.status === 'sent';
   }
 
   /** Gives the claim up after a failed post, so the next attempt posts. A claim taken over meanwhile is left alone. */

@@ -19,6 +19,7 @@ import {
   type TargetResult,
   WHOLE_ACCOUNT,
 } from '../core/model';
+import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
@@ -128,7 +129,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const targets = [...stored.targets, ...missing].sort(byTarget);
 
   const now = deps.clock();
-  const certificates = await deps.runs.loadAllCertificates();
+  // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
+  const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
   const assessedNow = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
   // Diagnosed here, over every current certificate, rather than in each account's scan child: the findings that call
   // for a diagnosis are only known once the whole snapshot is assessed, a failed scan's certificates still need
@@ -163,7 +165,9 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     log?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
   }
 
-  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now);
+  // A retried FinalizeRun may find its own run completed already: that is not the previous run.
+  const previous = previousRun?.runId === runId ? undefined : previousRun;
+  const alerts = await alertOnCall(deps, input, slack, assessed, targets, now, previous?.failures ?? []);
   const digest = await postDigest(deps, input, slack, {
     runId,
     generatedAt: now.toISOString(),
@@ -262,6 +266,7 @@ async function alertOnCall(
   assessed: AssessedCertificate[],
   targets: TargetResult[],
   now: Date,
+  previousRunFailures: RunRecord['failures'],
 ): Promise<FinalizeRunResult['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined) {
@@ -279,6 +284,7 @@ async function alertOnCall(
     targets,
     now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+    previousRunFailures,
   });
   if (result.failure) {
     deps.logger?.error('alert delivery stopped; the rest stays pending for the next run or heartbeat', {

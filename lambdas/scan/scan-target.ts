@@ -12,6 +12,10 @@
  * Whatever goes wrong is recorded on the TargetResult and the rest goes on: a refused role or a failed listing is
  * an `error` (the stored snapshot stays as it was), a describe that failed or was not started for lack of time is
  * `partial` (the stored detail of those certificates is kept). Only an `ok` scan may remove certificates.
+ *
+ * The monitor's own table failing (after the store's retries) is the monitor's trouble, not the account's: the
+ * certificates read are still returned, the target is `partial` with STATE_TABLE_FAILED (core/monitor-health.ts),
+ * and only that outcome is recorded, so the next run diffs against the snapshot as it was and stores the scan.
  */
 
 import { describeCertificate, listCertificates, listCertificateTags } from '../aws/acm';
@@ -24,9 +28,11 @@ import {
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
 } from '../aws/rate-limit';
+import { StateStoreError } from '../aws/state-store';
 import { detectChanges } from '../core/changes';
 import { mergeWithStored, needsDescribe } from '../core/describe-policy';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
+import { stateTableFailure } from '../core/monitor-health';
 import { DEFAULT_CHANGE_THRESHOLDS, DEFAULT_REFRESH_DAYS } from '../core/names';
 import type { SnapshotStore, StoredTarget } from '../core/ports';
 
@@ -120,6 +126,8 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
   const calls = new CallCounter();
   const clock = performance.now();
   const log = { runId, accountId: target.accountId, region: target.region };
+  /** Set when the stored snapshot could not be read: the scan is reported, not compared, not saved. */
+  let readFailure: StateStoreError | undefined;
 
   const finish = async (
     status: TargetStatus,
@@ -138,8 +146,46 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
       durationMs: Math.round(performance.now() - clock),
       startedAt: now.toISOString(),
     };
+    if (readFailure !== undefined) return monitorFailure(result, certificates, [], 'read', readFailure);
+    try {
+      await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates, changes });
+    } catch (error) {
+      if (!(error instanceof StateStoreError)) throw error;
+      return monitorFailure(result, certificates, changes, 'store', error);
+    }
     if (status !== 'ok') deps.logger?.warn('target not fully scanned', { ...log, ...problem, status });
-    await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates, changes });
+    return { result, certificates, changes, throttles: calls.throttles };
+  };
+  /**
+   * Records only the outcome and, beside the run's results, the certificates read: nothing half-known reaches the
+   * snapshot, and the run's report (built from the store in the pipeline) still lists them.
+   */
+  const monitorFailure = async (
+    scanned: TargetResult,
+    certificates: Certificate[],
+    changes: Change[],
+    step: 'read' | 'store',
+    error: StateStoreError,
+  ): Promise<ScanTargetOutput> => {
+    const result = stateTableFailure(scanned, step, { code: error.code, message: error.message });
+    deps.logger?.warn(`the monitor's state table failed (${step}): target reported, not stored`, {
+      ...log,
+      status: result.status,
+      errorCode: error.code,
+      errorMessage: error.message,
+    });
+    try {
+      await deps.store?.saveTargetScan({
+        runId,
+        scannedAt: now.toISOString(),
+        result,
+        certificates: [],
+        changes: [],
+        notStored: certificates,
+      });
+    } catch (second) {
+      deps.logger?.warn("the target's outcome could not be recorded either", { ...log, error: String(second) });
+    }
     return { result, certificates, changes, throttles: calls.throttles };
   };
   const failed = (error: unknown) =>
@@ -168,7 +214,15 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
       return failed(error);
     }
     input.onListed?.(summaries.length);
-    const stored = await storedLoad;
+    let stored: StoredTarget;
+    try {
+      stored = await storedLoad;
+    } catch (error) {
+      if (!(error instanceof StateStoreError)) throw error;
+      // Nothing to compare with: every certificate is described, none announced as changed, nothing saved.
+      readFailure = error;
+      stored = { certificates: [] };
+    }
     const storedByArn = new Map(stored.certificates.map((certificate) => [certificate.arn, certificate]));
     const gaps = new Gaps();
     const budget = timeBudget(options);
@@ -185,13 +239,16 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     ).sort((a, b) => a.arn.localeCompare(b.arn));
 
     const status: TargetStatus = gaps.empty ? 'ok' : 'partial';
-    const changes = detectChanges(stored.certificates, certificates, {
-      complete: status === 'ok',
-      now,
-      thresholds: options.thresholds,
-      ...(stored.scannedAt ? { previousScannedAt: new Date(stored.scannedAt) } : {}),
-      ...(options.ownerTagKey ? { ownerTagKey: options.ownerTagKey } : {}),
-    });
+    const changes =
+      readFailure !== undefined
+        ? []
+        : detectChanges(stored.certificates, certificates, {
+            complete: status === 'ok',
+            now,
+            thresholds: options.thresholds,
+            ...(stored.scannedAt ? { previousScannedAt: new Date(stored.scannedAt) } : {}),
+            ...(options.ownerTagKey ? { ownerTagKey: options.ownerTagKey } : {}),
+          });
     const code = gaps.code;
     return finish(status, certificates, changes, code ? { code, message: gaps.message } : undefined);
   } finally {

@@ -1,7 +1,9 @@
 /**
  * Paged reads and chunked batch calls on the document client. BatchWriteItem takes at most 25 requests and
  * BatchGetItem 100 keys; both may hand some back unprocessed when a partition is busy, and those are sent again
- * with exponential backoff and full jitter.
+ * with exponential backoff and full jitter. A whole call refused the same way (throttled, a 5xx, a lost answer) once
+ * the client's own retries gave up is the same situation for every item of the chunk, and is resent the same way:
+ * writes are puts and deletes of whole items, so sending one again after it happened changes nothing.
  */
 import {
   BatchGetCommand,
@@ -11,7 +13,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
-import { StateStoreError } from './errors';
+import { isRetryableStoreError, StateStoreError } from './errors';
 
 /** BatchWriteItem's limit on requests per call. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -35,7 +37,7 @@ export interface BatchOptions {
 
 export interface BatchStats {
   calls: number;
-  /** Calls that resent items or keys DynamoDB left unprocessed. */
+  /** Calls that resent items or keys DynamoDB left unprocessed, or that a whole call's failure sent again. */
   retries: number;
 }
 
@@ -101,6 +103,22 @@ export async function existingKeys(
   return { found, stats };
 }
 
+/**
+ * One idempotent call sent again, with the same backoff, when it failed as a whole after the client's own retries
+ * (throttled, a 5xx, a lost answer): what a BatchWriteItem chunk gets, for the single writes of a save.
+ */
+export async function resendOnFailure<T>(send: () => Promise<T>, options: BatchOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isRetryableStoreError(error) || attempt >= options.maxAttempts) throw error;
+    }
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    await options.sleep(Math.round(options.random() * ceiling));
+  }
+}
+
 /** One string per primary key, for sets of keys. */
 export function keyString(item: Item, [pk, sk]: readonly [string, string]): string {
   return JSON.stringify([item[pk], item[sk]]);
@@ -125,7 +143,13 @@ async function untilProcessed<T>(
   for (let attempt = 1; ; attempt++) {
     stats.calls++;
     if (attempt > 1) stats.retries++;
-    const unprocessed = await send(pending);
+    let unprocessed: T[];
+    try {
+      unprocessed = await send(pending);
+    } catch (error) {
+      if (!isRetryableStoreError(error) || attempt >= options.maxAttempts) throw error;
+      unprocessed = pending;
+    }
     if (unprocessed.length === 0) return;
     if (attempt >= options.maxAttempts) {
       throw new StateStoreError(

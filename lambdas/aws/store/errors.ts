@@ -35,3 +35,30 @@ export class StateStoreError extends Error {
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+const RETRYABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/**
+ * A failure of the table that a later attempt may not meet: throttling, a 5xx, a lost connection. A conditional
+ * check, a validation error or a missing table are not: sending them again gets the same answer.
+ */
+export function isRetryableStoreError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  return (
+    RETRYABLE_NAMES.has(e.name) ||
+    e.$retryable !== undefined ||
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+  );
+}

@@ -13,6 +13,7 @@ export const ITEM_KINDS = {
   targetResult: 'target-result',
   change: 'change',
   history: 'history',
+  notStored: 'not-stored',
 } as const;
 
 /** The partition of one target's current certificates. */
@@ -44,6 +45,13 @@ export const CHANGE_SK_PREFIX = 'CHANGE#';
 
 export function runTargetSk(accountId: string, region: string): string {
   return `${RUN_TARGET_SK_PREFIX}${accountId}#${region}`;
+}
+
+export const NOT_STORED_SK_PREFIX = 'NOTSTORED#';
+
+/** The certificates one target's scan read in a run but could not store in the snapshot. */
+export function notStoredSk(accountId: string, region: string): string {
+  return `${NOT_STORED_SK_PREFIX}${accountId}#${region}`;
 }
 
 /**

@@ -19,6 +19,7 @@
  */
 import { diagnosisProblems } from '../diagnosis/text';
 import type { AssessedCertificate, DiagnosisEntry, TargetResult } from '../model';
+import { isStateTableFailure, type StateTableHealthOptions, stateTableIncident } from '../monitor-health';
 import { RENEWAL_WINDOW_DAYS } from '../names';
 import type { Incident, IncidentKind } from '../notices';
 
@@ -40,6 +41,10 @@ export interface DetectOptions {
   expiringDays?: number;
   /** @default DEFAULT_IMPORTED_EXPIRING_DAYS */
   importedExpiringDays?: number;
+  /** The previous completed run's failures: the state table's trouble alerts when it persists across runs. */
+  previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
+  /** When the state table's trouble on one run is enough to alert. */
+  stateTable?: StateTableHealthOptions;
 }
 
 const DAY_MS = 86_400_000;
@@ -153,7 +158,8 @@ function coverageGap(target: TargetResult): Incident {
 
 /**
  * Every incident present now, sorted by key. Only targets whose scan failed outright (`error`) are coverage gaps:
- * a `partial` scan reached the account, and the digest reports what it missed.
+ * a `partial` scan reached the account, and the digest reports what it missed. A failure of the monitor's own state
+ * table is never a coverage gap: it is one monitor-health incident, once it persists (core/monitor-health.ts).
  */
 export function detectIncidents(
   certificates: readonly AssessedCertificate[],
@@ -175,9 +181,11 @@ export function detectIncidents(
     byKey.set(incident.key, incident);
   }
   for (const target of coverage) {
-    if (target.status !== 'error') continue;
+    if (target.status !== 'error' || isStateTableFailure(target)) continue;
     const incident = coverageGap(target);
     byKey.set(incident.key, incident);
   }
+  const monitor = stateTableIncident(coverage, opts.previousRunFailures, opts.stateTable);
+  if (monitor !== undefined) byKey.set(monitor.key, monitor);
   return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

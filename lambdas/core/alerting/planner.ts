@@ -9,8 +9,8 @@
  *   failed, validation pending, expiring) remind as the expiry comes closer; an expired one has crossed them all.
  * - It sends one "resolved" when it is no longer present, but only if its target was scanned completely in this run
  *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`; for a whole-account gap, region `*`, the account
- *   reached in any region). An incident of a target that failed, was partly scanned or was not scanned this run stays
- *   open: its absence proves nothing.
+ *   reached in any region; for the monitor's state table, any run without it). An incident of a target that failed,
+ *   was partly scanned or was not scanned this run stays open: its absence proves nothing.
  * - When a certificate's incident changes kind (expiring → expired, renewal failed → expired, ...) the earlier one is
  *   closed silently (`supersededBy`) and the new one opens: the new "opened" message is the escalation.
  * - A resolved incident that comes back opens a new episode (notice ids gain `#<episode>` from the second one on).
@@ -100,6 +100,8 @@ function coverageOf(targets: readonly TargetResult[]): Coverage {
 }
 
 function canResolve(state: AlertState, coverage: Coverage): boolean {
+  // The monitor's own trouble is judged over the whole run: a run without it is the evidence it is over.
+  if (state.kind === 'MONITOR_STATE_TABLE') return true;
   const { accountId, region } = state.incident;
   if (state.kind === 'COVERAGE_GAP') {
     // A whole-account gap (region '*': the role could not be assumed) has no target of its own once the account is
@@ -127,7 +129,7 @@ function resolvedView(incident: Incident, current: AssessedCertificate | undefin
     diagnosisOmitted: _diagnosisOmitted,
     ...rest
   } = incident;
-  if (incident.kind === 'COVERAGE_GAP') return incident;
+  if (incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE') return incident;
   if (current === undefined) return rest;
   const view: Incident = { ...rest, inUseBy: current.inUseBy };
   if (current.notAfter === undefined) delete view.notAfter;

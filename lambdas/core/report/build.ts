@@ -1,6 +1,7 @@
 import { assess, compareUrgency } from '../findings';
 import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, TargetResult } from '../model';
 import { FINDING_CODES } from '../model';
+import { isStateTableFailure } from '../monitor-health';
 import { DEFAULT_EXPIRY_DAYS } from '../names';
 import type { Report, ReportCertificate, ReportTarget } from './schema';
 
@@ -22,7 +23,7 @@ function isoOrUndefined(value: string | undefined): string | undefined {
 }
 
 /** Only the fields of the report contract, without undefined keys (so JSON and a re-parse are identical). */
-function toReportCertificate(cert: AssessedCertificate): ReportCertificate {
+function toReportCertificate(cert: AssessedCertificate, notStored: boolean): ReportCertificate {
   const row: ReportCertificate = {
     accountId: cert.accountId,
     accountName: cert.accountName,
@@ -46,6 +47,7 @@ function toReportCertificate(cert: AssessedCertificate): ReportCertificate {
     inUseBy: [...cert.inUseBy].sort(),
     tags: Object.fromEntries(Object.entries(cert.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     findings: [...cert.findings],
+    notStored: notStored ? true : undefined,
     diagnosis: cert.diagnosis?.map((entry) => withoutUndefined({ ...entry })),
   };
   return withoutUndefined(row);
@@ -92,6 +94,9 @@ export function buildReport(input: BuildReportInput): Report {
   for (const cert of assessed) for (const code of cert.findings) byFinding[code] += 1;
 
   const targets = input.targets.map(toReportTarget).sort(compareTargets);
+  const notStored = new Set(
+    input.targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`),
+  );
   const accounts = new Set([...targets, ...assessed].map((item) => item.accountId));
   // '*' stands for every region of an account that could not be scanned at all, not for a region.
   const regions = new Set([...targets, ...assessed].map((item) => item.region).filter((region) => region !== '*'));
@@ -101,7 +106,7 @@ export function buildReport(input: BuildReportInput): Report {
     generatedAt: input.generatedAt.toISOString(),
     runId: input.runId,
     targets,
-    certificates: assessed.map(toReportCertificate),
+    certificates: assessed.map((cert) => toReportCertificate(cert, notStored.has(`${cert.accountId}#${cert.region}`))),
     summary: {
       certificates: assessed.length,
       accounts: accounts.size,

@@ -132,7 +132,7 @@ function certificateRow(cert: ReportCertificate): string {
     `<td class="num">${cert.daysToExpiry === undefined ? '' : escapeHtml(String(cert.daysToExpiry))}</td>`,
     `<td>${escapeHtml(cert.notAfter?.slice(0, 10) ?? '')}</td>`,
     `<td>${cert.inUse ? `yes${cert.inUseBy.length > 0 ? ` (${cert.inUseBy.length})` : ''}` : 'no'}</td>`,
-    `<td data-sort="${escapeHtml(cert.findings.join(' '))}">${badges}${diagnosisHtml(cert.diagnosis)}</td>`,
+    `<td data-sort="${escapeHtml(cert.findings.join(' '))}">${badges}${cert.notStored ? ' <small>not stored</small>' : ''}${diagnosisHtml(cert.diagnosis)}</td>`,
     `<td>${tags}</td>`,
   ];
   const title = cert.inUseBy.length > 0 ? ` title="${escapeHtml(`in use by ${cert.inUseBy.join(', ')}`)}"` : '';

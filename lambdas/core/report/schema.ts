@@ -56,6 +56,11 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
     inUseBy: z.array(z.string()),
     tags: z.record(z.string(), z.string()),
     findings: z.array(z.enum(FINDING_CODES)),
+    /**
+     * This run read the certificate but the monitor's state table could not store the scan of its target (the
+     * target's errorCode is MonitorStateTableFailed): it is reported, not yet recorded for the next comparison.
+     */
+    notStored: z.literal(true).optional(),
     diagnosis: z.array(ReportDiagnosisSchema).optional(),
   }),
 );

@@ -45,7 +45,7 @@ function row(cert: ReportCertificate): string[] {
     cert.status,
     cert.daysToExpiry === undefined ? '-' : String(cert.daysToExpiry),
     cert.inUse ? 'yes' : 'no',
-    cert.findings.join(','),
+    `${cert.findings.join(',')}${cert.notStored ? `${cert.findings.length > 0 ? ' ' : ''}(not stored)` : ''}`,
   ];
 }
 

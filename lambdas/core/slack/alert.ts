@@ -39,6 +39,7 @@ const OPENED_TITLES: Record<IncidentKind, string> = {
   EXPIRING_IN_USE: '🟠 Certificate in use is expiring',
   EXPIRED_IN_USE: '🔴 Certificate in use has expired',
   COVERAGE_GAP: '⚠️ Coverage gap: a target could not be scanned',
+  MONITOR_STATE_TABLE: '🛠️ Certificate monitor: its own state table keeps failing',
 };
 
 const RESOLVED_TITLES: Record<IncidentKind, string> = {
@@ -47,6 +48,7 @@ const RESOLVED_TITLES: Record<IncidentKind, string> = {
   EXPIRING_IN_USE: '✅ Resolved: certificate renewed or no longer in use',
   EXPIRED_IN_USE: '✅ Resolved: expired certificate replaced or no longer in use',
   COVERAGE_GAP: '✅ Resolved: target scanned again',
+  MONITOR_STATE_TABLE: '✅ Resolved: the monitor stores its scans again',
 };
 
 const SHORT_NAMES: Record<IncidentKind, string> = {
@@ -55,6 +57,7 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
   EXPIRING_IN_USE: 'in-use certificate still expiring',
   EXPIRED_IN_USE: 'in-use certificate still expired',
   COVERAGE_GAP: 'target still not scanned',
+  MONITOR_STATE_TABLE: 'monitor state table still failing',
 };
 
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
@@ -78,7 +81,7 @@ function alertTitle(notice: AlertNotice): string {
   if (stage === 'reminder') {
     const days = incident.daysToExpiry ?? notice.threshold;
     const left =
-      incident.kind === 'COVERAGE_GAP' || days === undefined
+      incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE' || days === undefined
         ? ''
         : days < 0
           ? ' — expired'
@@ -96,6 +99,7 @@ function alertTitle(notice: AlertNotice): string {
 }
 
 function subject(incident: Incident): string {
+  if (incident.kind === 'MONITOR_STATE_TABLE') return 'the monitor’s state table';
   if (incident.kind === 'COVERAGE_GAP')
     return `${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
   return `${code(incident.domainName ?? '(no domain)', MAX_DOMAIN)} in ${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
@@ -103,6 +107,12 @@ function subject(incident: Incident): string {
 
 function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): string[] {
   const lines: string[] = [];
+  if (incident.kind === 'MONITOR_STATE_TABLE') {
+    lines.push('*Affected:* the monitor’s own DynamoDB state table, not a member account');
+    lines.push(`*Error:* ${code(incident.errorCode ?? 'unknown error', 80)}`);
+    if (incident.reason) lines.push(`*Seen:* ${inline(incident.reason, MAX_REASON)}`);
+    return lines;
+  }
   if (incident.kind !== 'COVERAGE_GAP') {
     lines.push(`*Certificate:* ${certificateRef(incident, true, MAX_DOMAIN)}`);
   }
@@ -144,6 +154,12 @@ function actionBlocks(incident: Incident): Block[] {
     case 'EXPIRING_IN_USE':
     case 'EXPIRED_IN_USE':
       return [section(`*What to do*\n${expiryAdvice(incident)}`), ...attachedBlocks(incident)];
+    case 'MONITOR_STATE_TABLE':
+      return [
+        section(
+          '*What to do*\nThe accounts are fine: ACM was read and every certificate read is in the report, marked “not stored”. The monitor could not keep its state, so changes are not recorded and alerts about those targets wait for a run that stores them. Check the state table’s throttled requests and system errors in CloudWatch and the ScanTarget logs; an on-demand table that keeps throttling has hit an account or partition limit.',
+        ),
+      ];
     case 'COVERAGE_GAP':
       return [
         section(

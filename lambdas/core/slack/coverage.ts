@@ -3,6 +3,8 @@
  * COVERAGE_GAP alert.
  */
 
+import { isStateTableFailure } from '../monitor-health';
+
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Forbidden']);
 const INVALID_TOKEN = new Set([
   'InvalidClientTokenId',
@@ -18,6 +20,9 @@ const NETWORK = new Set(['TimeoutError', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSE
 /** The likely cause of a failed scan, from the AWS error code and message. */
 export function likelyCoverageCause(errorCode: string | undefined, errorMessage = ''): string {
   const code = errorCode ?? '';
+  if (isStateTableFailure({ errorCode: code })) {
+    return "the monitor's own state table was busy or failing, not this account; the next run stores the scan";
+  }
   if (ACCESS_DENIED.has(code)) {
     // AssumeRole first: the refusal's own message lists an SCP among its possible causes.
     if (/AssumeRole/i.test(errorMessage)) {

@@ -167,8 +167,8 @@ describe('DynamoStateStore snapshots', () => {
   });
 
   it('completes a save that failed halfway without duplicating what the first attempt wrote', async () => {
-    // Prepare
-    const store = await newStore(harness);
+    // Prepare: one batch attempt, so the outage fails the save instead of being resent
+    const store = await newStore(harness, { maxBatchAttempts: 1 });
     const certs = certificates(3);
     const changes = newChanges(certs);
     const outage = Object.assign(new Error('We currently do not have sufficient capacity'), {
@@ -194,8 +194,8 @@ describe('DynamoStateStore snapshots', () => {
   });
 
   it('lists the certificates of a save that stopped after the snapshot, and its retry completes the run record', async () => {
-    // Prepare: the write of the run's target result fails, after the certificates were stored
-    const store = await newStore(harness);
+    // Prepare: the write of the run's target result fails, after the certificates were stored (sent once only)
+    const store = await newStore(harness, { maxBatchAttempts: 1 });
     const certs = certificates(3);
     const outage = Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
     harness.failNext('PutItem', outage, (input) => JSON.stringify(input.Item).includes('"target-result"'));
@@ -213,6 +213,24 @@ describe('DynamoStateStore snapshots', () => {
     expect(results.targets).toHaveLength(1);
     expect(results.changes).toHaveLength(3);
     expect(await store.loadCertificateHistory(certs[0]!.arn)).toHaveLength(1);
+  });
+
+  it('keeps what a failed save read beside the run’s results, out of the snapshot', async () => {
+    // Prepare: day 1 stored two certificates; day 2's save failed, its outcome is recorded with what it read
+    const store = await newStore(harness);
+    const certs = certificates(3);
+    await store.saveTargetScan(scan('run-1', DAY1, 'ok', certs.slice(0, 2)));
+    // Act
+    await store.saveTargetScan({
+      ...scan('run-2', DAY2, 'partial', [], [], { errorCode: 'MonitorStateTableFailed', certificateCount: 3 }),
+      notStored: certs,
+    });
+    // Assess
+    const results = await store.loadRunResults('run-2');
+    expect(results.notStored?.map((cert) => cert.arn)).toEqual(certs.map((cert) => cert.arn));
+    expect(results.targets).toMatchObject([{ status: 'partial', errorCode: 'MonitorStateTableFailed' }]);
+    expect((await store.loadTarget(TARGET)).certificates).toHaveLength(2);
+    expect(await store.loadRunResults('run-1')).not.toHaveProperty('notStored');
   });
 
   it('stamps history, results and events with a TTL historyDays after the scan', async () => {

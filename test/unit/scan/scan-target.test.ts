@@ -11,7 +11,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OpenTargetClients } from '../../../lambdas/aws/clients';
 import { AssumeRoleError } from '../../../lambdas/aws/credentials';
+import { StateStoreError } from '../../../lambdas/aws/state-store';
 import type { Certificate, Target } from '../../../lambdas/core/model';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
 import { type ScanOptions, scanTarget } from '../../../lambdas/scan/scan-target';
 import { MemoryStore } from './memory-store';
 
@@ -285,6 +287,75 @@ describe('scanTarget', () => {
 
     expect(result).toMatchObject({ status: 'error', errorCode: 'UnrecognizedClientException' });
     expect(describes()).toEqual([]);
+  });
+});
+
+describe('scanTarget when the monitor’s own table fails', () => {
+  const throttled = () =>
+    new StateStoreError(
+      'saveTargetScan',
+      'state',
+      'ProvisionedThroughputExceededException',
+      'saveTargetScan on table state failed: throttled',
+    );
+
+  it('reports the certificates read, partial with the state table’s code, and records only the outcome', async () => {
+    // Prepare: the snapshot write fails (after the store's retries), recording the outcome alone works
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2)] });
+    const store = new MemoryStore();
+    let failures = 1;
+    const saveTargetScan = store.saveTargetScan.bind(store);
+    store.saveTargetScan = async (scan) => {
+      if (failures-- > 0) throw throttled();
+      return saveTargetScan(scan);
+    };
+    // Act
+    const { result, certificates } = await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
+    // Assess
+    expect(certificates.map((c) => c.arn)).toEqual([arn(1), arn(2)]);
+    expect(result).toMatchObject({ status: 'partial', errorCode: STATE_TABLE_FAILED, certificateCount: 2 });
+    expect(result.errorMessage).toMatch(/the monitor's state table could not store this scan/);
+    expect(result.errorMessage).not.toMatch(/audit role|SCP|access/i);
+    expect(store.saves.at(-1)).toMatchObject({ certificates: [], changes: [], result: { status: 'partial' } });
+    expect(store.saves.at(-1)?.notStored?.map((c) => c.arn)).toEqual([arn(1), arn(2)]);
+    expect(store.certificatesOf(target)).toEqual([]);
+  });
+
+  it('keeps an account’s own failure an error even when its outcome cannot be stored', async () => {
+    // Prepare
+    acm
+      .on(ListCertificatesCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: {} }));
+    const store = new MemoryStore();
+    store.saveTargetScan = async () => {
+      throw throttled();
+    };
+    // Act
+    const { result } = await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
+    // Assess
+    expect(result).toMatchObject({ status: 'error', errorCode: 'AccessDeniedException' });
+    expect(result.errorMessage).toMatch(/could not store this scan/);
+  });
+
+  it('reports every certificate, compares nothing and saves no snapshot when the stored one cannot be read', async () => {
+    // Prepare
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1)] });
+    const store = new MemoryStore();
+    store.loadTarget = async () => {
+      throw throttled();
+    };
+    // Act
+    const { result, certificates, changes } = await scanTarget(
+      { openClients, store },
+      { runId: 'r1', target, now, options },
+    );
+    // Assess
+    expect(result).toMatchObject({ status: 'partial', errorCode: STATE_TABLE_FAILED });
+    expect(result.errorMessage).toMatch(/could not be read/);
+    expect(certificates.map((c) => c.arn)).toEqual([arn(1)]);
+    expect(changes).toEqual([]);
+    expect(store.saves).toHaveLength(1);
+    expect(store.saves[0]).toMatchObject({ certificates: [], changes: [] });
   });
 });
 

@@ -80,6 +80,47 @@ describe('batchWriteAll', () => {
     expect(sleeps).toEqual([100, 200, 400, 500, 500]);
   });
 
+  it('resends a whole call that was throttled after the client gave up, like unprocessed items', async () => {
+    // Prepare
+    const requests = puts(3);
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name: 'ProvisionedThroughputExceededException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const lost = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    dynamo.on(BatchWriteCommand).rejectsOnce(throttled).rejectsOnce(lost).resolves({ UnprocessedItems: {} });
+    const sleeps: number[] = [];
+    // Act
+    const stats = await batchWriteAll(doc, TABLE, requests, options(sleeps));
+    // Assess
+    const sent = dynamo.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
+    expect(sent).toEqual([requests, requests, requests]);
+    expect(sleeps).toEqual([100, 200]);
+    expect(stats).toEqual({ calls: 3, retries: 2 });
+  });
+
+  it('fails at once on an error a resend would meet again, and after the last attempt on a throttle', async () => {
+    // Prepare
+    const invalid = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    dynamo.on(BatchWriteCommand).rejects(invalid);
+    // Act
+    const write = batchWriteAll(doc, TABLE, puts(2), options([]));
+    // Assess
+    await expect(write).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
+
+    dynamo.reset();
+    const throttled = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    dynamo.on(BatchWriteCommand).rejects(throttled);
+    await expect(batchWriteAll(doc, TABLE, puts(2), options([], { maxAttempts: 3 }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(3);
+  });
+
   it('writes nothing for no requests', async () => {
     expect(await batchWriteAll(doc, TABLE, [], options([]))).toEqual({ calls: 0, retries: 0 });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
