@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../lambdas/aws/permissions';
+import { DEFAULT_DNS_TIMEOUT_MS, parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import {
   DEFAULT_AUDIT_ROLE_NAME,
   DEFAULT_CHANGE_THRESHOLDS,
@@ -279,6 +280,28 @@ const configSchema = z.strictObject({
       }
     })
     .default([]),
+  /**
+   * The DNS diagnosis of failed validations and renewals, made by FinalizeRun. Without `servers` it asks the Lambda's
+   * own resolver, public DNS from a Lambda outside any VPC (the view ACM validates against); a VPC resolver could
+   * answer from private hosted zones and pass a check that ACM's public validation fails.
+   */
+  dnsDiagnosis: z
+    .strictObject({
+      enabled: z.boolean(hint('must be true or false')).default(true),
+      servers: z
+        .array(z.string(), hint('must be a list of "IP:PORT" strings, e.g. ["192.0.2.53:53"]'))
+        .min(1, 'must list at least one server, or be left out to use public DNS')
+        .superRefine((servers, ctx) => {
+          try {
+            parseDnsServers(servers.join(','));
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        })
+        .optional(),
+      timeoutMs: wholeNumber(100, 10_000, 'milliseconds').default(DEFAULT_DNS_TIMEOUT_MS),
+    })
+    .default({ enabled: true, timeoutMs: DEFAULT_DNS_TIMEOUT_MS }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
 });

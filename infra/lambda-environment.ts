@@ -4,6 +4,7 @@
  * `CHANGE_THRESHOLDS=30,14,7,3,1`); optional settings are absent rather than empty. Nothing secret goes here:
  * the Slack webhooks stay in Secrets Manager and only the secret's ARN is passed.
  */
+import { DEFAULT_DNS_TIMEOUT_MS, parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { ENV } from '../lambdas/core/names';
 import { type CertMonitorConfig, ConfigError } from './config';
 
@@ -27,6 +28,11 @@ export function lambdaSettings(config: CertMonitorConfig, organizationRoleArn?: 
     [ENV.heartbeatGraceHours]: String(config.heartbeat.graceHours),
     [ENV.historyDays]: String(config.historyDays),
   };
+  if (!config.dnsDiagnosis.enabled) settings[ENV.dnsDiagnosis] = 'off';
+  if (config.dnsDiagnosis.servers)
+    settings[ENV.dnsServers] = parseDnsServers(config.dnsDiagnosis.servers.join(',')).join(',');
+  if (config.dnsDiagnosis.timeoutMs !== DEFAULT_DNS_TIMEOUT_MS)
+    settings[ENV.dnsTimeoutMs] = String(config.dnsDiagnosis.timeoutMs);
   if (organizationRoleArn) settings[ENV.organizationRoleArn] = organizationRoleArn;
   if (config.accounts.ids) settings[ENV.accounts] = config.accounts.ids.join(',');
   if (config.accounts.exclude) settings[ENV.excludedAccounts] = config.accounts.exclude.join(',');

@@ -6,6 +6,10 @@
  * a renewal succeeds, another fails, a certificate is deleted, an imported one is replaced by one that expires
  * soon, an account joins; on day 3 the failed renewal is fixed. The terminal shows what each day did and what
  * Slack received; the report and the Block Kit messages go to reports/.
+ *
+ * The organization's public DNS is a DNS server on loopback that FinalizeRun's diagnosis asks: the renewal that fails
+ * on day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to add; the renewals
+ * already failing or waiting for validation on day 1 each have another planted DNS fault.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +20,8 @@ import { DynamoStateStore } from '../lambdas/aws/state-store';
 import { daysToExpiry } from '../lambdas/core/findings';
 import type { Change } from '../lambdas/core/model';
 import { renderPlainText, type SlackMessage } from '../lambdas/core/slack';
+import { type SimDnsServer, startDnsServer } from './dns/server';
+import { DNS_FAULTS, type DnsFault, simulatedZones } from './dns/zones';
 import { startDynalite } from './dynalite';
 import {
   deployHub,
@@ -194,9 +200,31 @@ function printMutations(mutations: Mutation[]): void {
   }
 }
 
+/** One planted DNS fault per renewal already failing or waiting for validation, in turn, by ARN. */
+function initialDnsFaults(sim: Simulator): Map<string, DnsFault> {
+  const troubled = sim.org
+    .allCertificates()
+    .map((record) => record.certificate)
+    .filter((cert) => cert.renewal?.status === 'FAILED' || cert.renewal?.status === 'PENDING_VALIDATION')
+    .sort((a, b) => (a.arn < b.arn ? -1 : 1));
+  return new Map(troubled.map((cert, index) => [cert.arn, DNS_FAULTS[index % DNS_FAULTS.length] as DnsFault]));
+}
+
+/** Serves the organization's DNS as it is now: certificates come and go, faults are planted and fixed. */
+function serveDns(dns: SimDnsServer, sim: Simulator, faults: ReadonlyMap<string, DnsFault>): void {
+  dns.data = simulatedZones(
+    sim.org.allCertificates().map((record) => record.certificate),
+    faults,
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
-  const config = exampleConfig();
+  const dns = await startDnsServer({ records: [] });
+  const config: Record<string, unknown> = {
+    ...exampleConfig(),
+    dnsDiagnosis: { servers: [dns.address], timeoutMs: 1_000 },
+  };
   const scenario = generateScenario({
     seed: SEED,
     accounts: 10,
@@ -207,6 +235,8 @@ async function main(): Promise<void> {
     externalId: String(config.externalId),
   });
   const sim = await startSimulator({ scenario });
+  const faults = initialDnsFaults(sim);
+  serveDns(dns, sim, faults);
   const [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
   try {
     const hub = await deployHub({ sim, dynamo, config, logLevel: 'SILENT' });
@@ -264,6 +294,9 @@ async function main(): Promise<void> {
       ),
     ];
     printMutations(mutations);
+    faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
+    serveDns(dns, sim, faults);
+    out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
     out();
     const day2 = await runDay(sim, env, 'day-2');
     describeDay(day2);
@@ -273,6 +306,9 @@ async function main(): Promise<void> {
     // ---- day 3 ----
     sim.clock.advanceDays(1);
     section(`Day 3 · ${sim.clock.toISOString().slice(0, 10)} · the failed renewal is fixed`);
+    faults.delete(picked.toFail.certificate.arn);
+    serveDns(dns, sim, faults);
+    out(`  • DNS: the CAA record that allowed only letsencrypt.org is removed`);
     printMutations([sim.org.renew(picked.toFail.certificate.arn)]);
     out();
     const day3 = await runDay(sim, env, 'day-3');
@@ -295,7 +331,7 @@ async function main(): Promise<void> {
     out();
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
-    await Promise.all([sim.close(), dynamo.close(), slack.close()]);
+    await Promise.all([sim.close(), dynamo.close(), slack.close(), dns.close()]);
   }
 }
 

@@ -109,12 +109,20 @@ export function exampleConfig(): Record<string, unknown> {
   return config;
 }
 
+/**
+ * Runs on loopback ask no DNS outside it: without a `dnsDiagnosis` setting of its own (servers of the loopback DNS
+ * server, as the demo gives), a local hub's diagnosis is off rather than asking the machine's resolver.
+ */
+function hermetic(config: Record<string, unknown>): Record<string, unknown> {
+  return config.dnsDiagnosis === undefined ? { ...config, dnsDiagnosis: { enabled: false } } : config;
+}
+
 /** Synthesizes the hub stack and creates its table, bucket and Slack secret (placeholder value) on loopback. */
 export async function deployHub(options: DeployOptions): Promise<LocalHub> {
   const app = new App({
     builtinCloudFormationValidation: false,
     context: {
-      [CONFIG_CONTEXT_KEY]: options.config ?? exampleConfig(),
+      [CONFIG_CONTEXT_KEY]: hermetic(options.config ?? exampleConfig()),
       'aws:cdk:bundling-stacks': [],
       [NAG_CONTEXT_KEY]: false,
     },

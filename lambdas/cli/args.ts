@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../aws/rate-limit';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
+import { parseDnsServers } from '../core/diagnosis/servers';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
@@ -48,6 +49,8 @@ export interface CliOptions {
   ownerTagKey: string;
   /** The time findings and days to expiry are computed at; absent: now. */
   asOf?: Date;
+  /** `HOST:PORT` name servers every name is resolved through (the DNS diagnosis); absent: the system's. */
+  dnsServers?: string[];
   debug: boolean;
 }
 
@@ -207,6 +210,13 @@ function buildProgram(): Command {
         'now',
       ),
     )
+    .addOption(
+      option(
+        '--dns-server <servers>',
+        'resolve every name through these name servers (HOST:PORT[,HOST:PORT]) instead of the system’s, e.g. 127.0.0.1:5353',
+        "the system's resolver",
+      ),
+    )
     .addOption(option('--debug', 'print stack traces of unexpected errors, e.g. --debug', 'off'))
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
@@ -231,6 +241,7 @@ const FLAGS: Record<string, string> = {
   stateTable: '--state-table',
   ownerTagKey: '--owner-tag-key',
   asOf: '--as-of',
+  dnsServer: '--dns-server',
 };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -298,6 +309,17 @@ const RawSchema = z.object({
     .string()
     .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 time, e.g. 2026-12-24T00:00:00Z')
     .transform((value) => new Date(Date.parse(value)))
+    .optional(),
+  dnsServer: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseDnsServers(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
     .optional(),
   debug: z.boolean().optional(),
 });
@@ -454,6 +476,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(alertsWebhookUrl !== undefined ? { alertsWebhookUrl } : {}),
     ...(value.stateTable !== undefined ? { stateTable: value.stateTable } : {}),
     ...(value.asOf !== undefined ? { asOf: value.asOf } : {}),
+    ...(value.dnsServer !== undefined ? { dnsServers: value.dnsServer } : {}),
   };
   if (Array.isArray(options.accounts)) {
     const excluded = new Set(options.excludeAccounts);

@@ -19,6 +19,7 @@ import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
+import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
 import { assess, compareUrgency } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
@@ -26,6 +27,7 @@ import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
+import { nodeDnsResolver } from '../net/dns-resolver';
 import { alertSender, defaultSlackPoster } from '../pipeline/slack';
 import { openAlertStore, openStateStore } from '../pipeline/stores';
 import { type AuditResult, runAudit } from '../scan/audit';
@@ -71,6 +73,11 @@ export interface CliDeps {
   alertIntervalMs?: number;
   /** Log sink for --debug. */
   logger?: ScanLogger;
+  /**
+   * The resolver the DNS diagnosis asks, given `--dns-server`'s servers (absent: the system's); absent: no diagnosis
+   * (tests that are not about it).
+   */
+  dns?: (servers: readonly string[] | undefined) => DnsResolver;
 }
 
 /**
@@ -103,6 +110,7 @@ export async function defaultDeps(): Promise<CliDeps & { destroy(): void }> {
     },
     clock: () => new Date(),
     postDigest: (url, message, label) => postToWebhook(url, message, { label }),
+    dns: (servers) => nodeDnsResolver(servers === undefined ? {} : { servers }),
     destroy: () => {
       sts.destroy();
       organizations?.destroy();
@@ -276,12 +284,17 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   const inactive = inactiveAccountsWarning(result);
   if (inactive) warn(io, inactive);
+  // The same diagnosis as the pipeline's FinalizeRun, over the certificates this audit saw.
+  const resolver = deps.dns?.(options.dnsServers);
+  const scanned = result.certificates.map((cert) => assess(cert, { now, expiryDays: options.expiryDays }));
+  const diagnoses = resolver === undefined ? new Map() : await diagnoseCertificates(scanned, resolver);
   const report = buildReport({
     runId,
     generatedAt: now,
     targets: result.targets,
     certificates: result.certificates,
     expiryDays: options.expiryDays,
+    diagnoses,
   });
   let exitCode = report.summary.targetsFailed > 0 ? 2 : 0;
 
@@ -315,12 +328,13 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   }
 
   if (state && options.alertsWebhookUrl !== undefined) {
-    if (!(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now))) exitCode = 2;
+    if (
+      !(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now, { resolver, diagnoses }))
+    )
+      exitCode = 2;
   }
   if (options.slackWebhookUrl !== undefined) {
-    const certificates: AssessedCertificate[] = result.certificates
-      .map((cert) => assess(cert, { now, expiryDays: options.expiryDays }))
-      .sort(compareUrgency);
+    const certificates: AssessedCertificate[] = withDiagnoses(scanned, diagnoses).sort(compareUrgency);
     const message = renderDigest(
       {
         runId,
@@ -365,13 +379,18 @@ async function sendAlerts(
   targets: TargetResult[],
   read: readonly Certificate[],
   now: Date,
+  dns: { resolver: DnsResolver | undefined; diagnoses: ReadonlyMap<string, DiagnosisEntry[]> },
 ): Promise<boolean> {
   const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
   // What a scan read but the state table refused to store is newer than the snapshot: on-call hears of it now.
   const notStored = readButNotStored(targets, read);
-  const certificates = withNotStored(await state.store.loadAllCertificates(), notStored).map((cert) =>
+  const stored = withNotStored(await state.store.loadAllCertificates(), notStored).map((cert) =>
     assess(cert, { now, expiryDays: options.expiryDays }),
   );
+  // Stored certificates of accounts this audit did not scan need theirs too; the scanned ones have it already.
+  const others = stored.filter((cert) => !dns.diagnoses.has(cert.arn));
+  const more = dns.resolver === undefined ? new Map() : await diagnoseCertificates(others, dns.resolver);
+  const certificates = withDiagnoses(stored, new Map([...dns.diagnoses, ...more]));
   const outcome = await runAlerting({
     store: state.alerts,
     send: alertSender(poster(options.alertsWebhookUrl as string, 'alerts'), options.ownerTagKey),

@@ -3,6 +3,10 @@
  * the reports and Slack messages render it. Plain data only (ISO-8601 strings for dates) so it crosses
  * JSON, DynamoDB and Step Functions payloads unchanged.
  */
+import type { DiagnosisEntry } from './diagnosis/model';
+
+/** Re-exported so a certificate's diagnosis type is reached from the model like the rest of its fields. */
+export type { DiagnosisEntry };
 
 /** Every ACM `KeyAlgorithm`. ListCertificates returns only RSA_1024 and RSA_2048 unless all are requested. */
 export const KEY_ALGORITHMS = [
@@ -241,4 +245,9 @@ export interface AssessedCertificate extends Certificate {
   /** Whole days until notAfter (negative once expired); absent without notAfter. */
   daysToExpiry?: number;
   findings: FindingCode[];
+  /**
+   * The DNS diagnosis, for a certificate with a validation or renewal finding (diagnosis/diagnose.ts), made in this
+   * run; absent when none was made (no finding that needs one, or no resolver configured).
+   */
+  diagnosis?: DiagnosisEntry[];
 }

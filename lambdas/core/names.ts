@@ -44,6 +44,12 @@ export const ENV = {
   reportBaseUrl: 'REPORT_BASE_URL',
   /** Days change events and run records are kept (their TTL). */
   historyDays: 'HISTORY_DAYS',
+  /** `off` turns the DNS diagnosis of failed validations and renewals off; anything else leaves it on. */
+  dnsDiagnosis: 'DNS_DIAGNOSIS',
+  /** `HOST:PORT,HOST:PORT` the diagnosis asks instead of the Lambda's own resolver; absent: the Lambda's. */
+  dnsServers: 'DNS_SERVERS',
+  /** Milliseconds a DNS lookup of the diagnosis waits per try. */
+  dnsTimeoutMs: 'DNS_TIMEOUT_MS',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

@@ -6,6 +6,7 @@ import type {
   AssessedCertificate,
   CertificateType,
   Change,
+  DiagnosisEntry,
   HttpRedirect,
   TargetResult,
   ValidationMethod,
@@ -47,6 +48,13 @@ export interface Incident {
   inUseBy?: string[];
   /** Value of the owner tag, when the certificate has one. */
   owner?: string;
+  /**
+   * The certificate's DNS diagnosis as of this run: every run re-checks it, so a reminder tells whether the record
+   * on-call was asked to create is there now, before ACM retries.
+   */
+  diagnosis?: DiagnosisEntry[];
+  /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
+  diagnosisOmitted?: number;
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';

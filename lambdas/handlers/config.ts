@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS } from '../aws/state-store';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
+import { DEFAULT_DNS_TIMEOUT_MS, parseDnsServers } from '../core/diagnosis/servers';
 import {
   DEFAULT_AUDIT_ROLE_NAME,
   DEFAULT_CHANGE_THRESHOLDS,
@@ -100,6 +101,20 @@ const region = required('the hub region, e.g. eu-west-1').check(
 
 const optionalMatching = (pattern: RegExp, error: string) =>
   z.pipe(optionalText, z.optional(z.string().check(z.refine((value) => pattern.test(value), { error }))));
+
+/** `HOST:PORT,HOST:PORT` as parseDnsServers reads it; absent: the Lambda's own resolver. */
+const dnsServers = z.pipe(
+  optionalText,
+  z.transform((value: string | undefined, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseDnsServers(value);
+    } catch (error) {
+      ctx.issues.push({ code: 'custom', message: (error as Error).message, input: value });
+      return z.NEVER;
+    }
+  }),
+);
 
 const roleArn = optionalMatching(
   /^arn:[^:]+:iam::\d{12}:role\/.+/,
@@ -204,6 +219,9 @@ const finalizeRunSchema = z.pipe(
       /^https?:\/\/\S+$/,
       'must be an http(s) address under which runs/<runId>/report.html is served',
     ),
+    [ENV.dnsDiagnosis]: optionalText,
+    [ENV.dnsServers]: dnsServers,
+    [ENV.dnsTimeoutMs]: wholeNumber(100, 10_000, DEFAULT_DNS_TIMEOUT_MS),
   }),
   z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
@@ -214,6 +232,11 @@ const finalizeRunSchema = z.pipe(
     ownerTagKey: env[ENV.ownerTagKey],
     historyDays: env[ENV.historyDays],
     reportBaseUrl: env[ENV.reportBaseUrl],
+    dnsDiagnosis: {
+      enabled: env[ENV.dnsDiagnosis] !== 'off',
+      servers: env[ENV.dnsServers],
+      timeoutMs: env[ENV.dnsTimeoutMs],
+    },
   })),
 );
 

@@ -5,6 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { DigestMarker } from '../pipeline/digest-marker';
 import { type FinalizeRunDeps, finalizeRun, type SlackStep } from '../pipeline/finalize-run';
@@ -33,6 +34,14 @@ const deps: FinalizeRunDeps = {
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
+  ...(config.dnsDiagnosis.enabled
+    ? {
+        dns: nodeDnsResolver({
+          ...(config.dnsDiagnosis.servers ? { servers: config.dnsDiagnosis.servers } : {}),
+          timeoutMs: config.dnsDiagnosis.timeoutMs,
+        }),
+      }
+    : {}),
 };
 
 /** The execution's output: the run in figures, never its certificates. */

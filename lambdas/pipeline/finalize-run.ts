@@ -10,6 +10,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
+import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
 import { assess } from '../core/findings';
 import {
   type AssessedCertificate,
@@ -50,6 +51,12 @@ export interface FinalizeRunDeps {
   poster: SlackPosterFactory;
   clock: () => Date;
   logger?: PipelineLogger;
+  /**
+   * Where the DNS diagnosis of failed validations and renewals asks its questions; absent: no diagnosis. Public DNS
+   * from a Lambda outside any VPC by default: a VPC resolver can answer from private hosted zones and pass a check
+   * that ACM's public validation fails.
+   */
+  dns?: DnsResolver;
 }
 
 export interface FinalizeRunInput {
@@ -124,8 +131,20 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   const now = deps.clock();
   // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
   const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
-  const assessed = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
-  const report = buildReport({ runId, generatedAt: now, targets, certificates, expiryDays: input.expiryDays });
+  const assessedNow = certificates.map((cert) => assess(cert, { now, expiryDays: input.expiryDays }));
+  // Diagnosed here, over every current certificate, rather than in each account's scan child: the findings that call
+  // for a diagnosis are only known once the whole snapshot is assessed, a failed scan's certificates still need
+  // theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
+  const diagnoses = await diagnose(deps, runId, assessedNow);
+  const assessed = withDiagnoses(assessedNow, diagnoses);
+  const report = buildReport({
+    runId,
+    generatedAt: now,
+    targets,
+    certificates,
+    expiryDays: input.expiryDays,
+    diagnoses,
+  });
 
   const keys = reportKeys(runId);
   await Promise.all([
@@ -218,6 +237,26 @@ export function unfinishedTargets(
       .sort()
       .map((region) => unfinished(item, region));
   });
+}
+
+/** A diagnosis that fails as a whole costs the run its diagnoses, never the run: logged and skipped. */
+async function diagnose(
+  deps: FinalizeRunDeps,
+  runId: string,
+  assessed: readonly AssessedCertificate[],
+): Promise<Map<string, DiagnosisEntry[]>> {
+  if (deps.dns === undefined) return new Map();
+  try {
+    const diagnoses = await diagnoseCertificates(assessed, deps.dns);
+    deps.logger?.info('DNS diagnosis done', { runId, certificates: diagnoses.size });
+    return diagnoses;
+  } catch (error) {
+    deps.logger?.error('DNS diagnosis failed; this run reports none', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return new Map();
+  }
 }
 
 async function alertOnCall(

@@ -17,7 +17,8 @@
  * A certificate still awaiting its first validation (status PENDING_VALIDATION, no expiry yet) serves nothing and is
  * its requester's job: the digest lists it, on-call is not paged.
  */
-import type { AssessedCertificate, TargetResult } from '../model';
+import { diagnosisProblems } from '../diagnosis/text';
+import type { AssessedCertificate, DiagnosisEntry, TargetResult } from '../model';
 import { isStateTableFailure, type StateTableHealthOptions, stateTableIncident } from '../monitor-health';
 import { RENEWAL_WINDOW_DAYS } from '../names';
 import type { Incident, IncidentKind } from '../notices';
@@ -27,6 +28,8 @@ export const DEFAULT_EXPIRING_DAYS = 7;
 /** Imported certificates never renew by themselves: someone must import a new one, so they open earlier. */
 export const DEFAULT_IMPORTED_EXPIRING_DAYS = 14;
 export const DEFAULT_OWNER_TAG_KEY = 'owner';
+/** Diagnosis entries an incident keeps (an alert shows as many). */
+export const INCIDENT_DIAGNOSIS_CAP = 10;
 
 export interface DetectOptions {
   now: Date;
@@ -117,9 +120,27 @@ function certificateIncident(
     if (cert.httpRedirects !== undefined && cert.httpRedirects.length > 0) incident.httpRedirects = cert.httpRedirects;
   }
   if (cert.inUseBy.length > 0) incident.inUseBy = [...cert.inUseBy];
+  if (cert.diagnosis !== undefined && cert.diagnosis.length > 0)
+    Object.assign(incident, incidentDiagnosis(cert.diagnosis));
   const owner = cert.tags[ownerTagKey];
   if (owner !== undefined && owner !== '') incident.owner = owner;
   return incident;
+}
+
+/**
+ * The diagnosis an incident keeps: its problems up to what an alert shows (the rest counted), or, without problems,
+ * the entries that say so. The incident is stored with its alert state and every queued notice, in one DynamoDB item
+ * of at most 400 KB: a certificate with 100 names each failing must not push it over.
+ */
+export function incidentDiagnosis(
+  entries: readonly DiagnosisEntry[],
+): Pick<Incident, 'diagnosis' | 'diagnosisOmitted'> {
+  const problems = diagnosisProblems(entries);
+  const kept = (problems.length > 0 ? problems : entries)
+    .slice(0, INCIDENT_DIAGNOSIS_CAP)
+    .map((entry) => ({ ...entry }));
+  const omitted = (problems.length > 0 ? problems.length : entries.length) - kept.length;
+  return omitted > 0 ? { diagnosis: kept, diagnosisOmitted: omitted } : { diagnosis: kept };
 }
 
 function coverageGap(target: TargetResult): Incident {

@@ -125,6 +125,8 @@ function resolvedView(incident: Incident, current: AssessedCertificate | undefin
     errorCode: _errorCode,
     validationRecords: _records,
     httpRedirects: _redirects,
+    diagnosis: _diagnosis,
+    diagnosisOmitted: _diagnosisOmitted,
     ...rest
   } = incident;
   if (incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE') return incident;

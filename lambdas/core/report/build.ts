@@ -1,5 +1,5 @@
 import { assess, compareUrgency } from '../findings';
-import type { AssessedCertificate, Certificate, FindingCode, TargetResult } from '../model';
+import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, TargetResult } from '../model';
 import { FINDING_CODES } from '../model';
 import { isStateTableFailure } from '../monitor-health';
 import { DEFAULT_EXPIRY_DAYS } from '../names';
@@ -12,6 +12,8 @@ export interface BuildReportInput {
   certificates: Certificate[];
   /** @default DEFAULT_EXPIRY_DAYS */
   expiryDays?: number;
+  /** This run's DNS diagnoses by certificate ARN (diagnosis/run.ts); a certificate without one shows none. */
+  diagnoses?: ReadonlyMap<string, DiagnosisEntry[]>;
 }
 
 function isoOrUndefined(value: string | undefined): string | undefined {
@@ -46,6 +48,7 @@ function toReportCertificate(cert: AssessedCertificate, notStored: boolean): Rep
     tags: Object.fromEntries(Object.entries(cert.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     findings: [...cert.findings],
     notStored: notStored ? true : undefined,
+    diagnosis: cert.diagnosis?.map((entry) => withoutUndefined({ ...entry })),
   };
   return withoutUndefined(row);
 }
@@ -80,7 +83,11 @@ export function buildReport(input: BuildReportInput): Report {
   const unique = new Map<string, Certificate>();
   for (const cert of input.certificates) unique.set(cert.arn, cert);
   const assessed = [...unique.values()]
-    .map((cert) => assess(cert, { now: input.generatedAt, expiryDays }))
+    .map((cert) => {
+      const assessed = assess(cert, { now: input.generatedAt, expiryDays });
+      const diagnosis = input.diagnoses?.get(cert.arn);
+      return diagnosis === undefined ? assessed : { ...assessed, diagnosis };
+    })
     .sort(compareUrgency);
 
   const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>;

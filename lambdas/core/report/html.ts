@@ -4,6 +4,7 @@
  * the data lives only in the markup, never inside the script; a CSP forbids loading anything else.
  */
 import { createHash } from 'node:crypto';
+import { diagnosisHeadline } from '../diagnosis/text';
 import { findingFix, findingRule, findingSeverity, worstSeverity } from '../findings';
 import { FINDING_CODES } from '../model';
 import type { Report, ReportCertificate } from './schema';
@@ -131,7 +132,7 @@ function certificateRow(cert: ReportCertificate): string {
     `<td class="num">${cert.daysToExpiry === undefined ? '' : escapeHtml(String(cert.daysToExpiry))}</td>`,
     `<td>${escapeHtml(cert.notAfter?.slice(0, 10) ?? '')}</td>`,
     `<td>${cert.inUse ? `yes${cert.inUseBy.length > 0 ? ` (${cert.inUseBy.length})` : ''}` : 'no'}</td>`,
-    `<td data-sort="${escapeHtml(cert.findings.join(' '))}">${badges}${cert.notStored ? ' <small>not stored</small>' : ''}</td>`,
+    `<td data-sort="${escapeHtml(cert.findings.join(' '))}">${badges}${cert.notStored ? ' <small>not stored</small>' : ''}${diagnosisHtml(cert.diagnosis)}</td>`,
     `<td>${tags}</td>`,
   ];
   const title = cert.inUseBy.length > 0 ? ` title="${escapeHtml(`in use by ${cert.inUseBy.join(', ')}`)}"` : '';
@@ -139,6 +140,21 @@ function certificateRow(cert: ReportCertificate): string {
     `<tr class="sev-${escapeHtml(severity ?? 'none')}" data-findings="${escapeHtml(cert.findings.join(' '))}"${title}>` +
     `${cells.join('')}</tr>`
   );
+}
+
+/** The DNS diagnosis under the findings: its headline, opening to every entry with its fix. */
+function diagnosisHtml(entries: ReportCertificate['diagnosis']): string {
+  const headline = diagnosisHeadline(entries ?? []);
+  if (entries === undefined || headline === undefined) return '';
+  const items = entries
+    .map((entry) => {
+      const zone = entry.zone
+        ? `<br>zone ${escapeHtml(entry.zone.name)} (${escapeHtml(entry.zone.hostedZoneId)}) in account ${escapeHtml(entry.zone.accountId)}`
+        : '';
+      return `<li><b>${escapeHtml(entry.domain)}</b> ${escapeHtml(entry.code)}: ${escapeHtml(entry.detail)}${zone}<br>Fix: ${escapeHtml(entry.fix)}</li>`;
+    })
+    .join('');
+  return `<details class="dns"><summary>DNS: ${escapeHtml(headline)}</summary><ul>${items}</ul></details>`;
 }
 
 function failedTargets(report: Report): string {

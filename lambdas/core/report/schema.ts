@@ -7,6 +7,7 @@
  * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
+import { DIAGNOSIS_CODES } from '../diagnosis/model';
 import {
   CERTIFICATE_STATUSES,
   CERTIFICATE_TYPES,
@@ -60,6 +61,20 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
      * target's errorCode is MonitorStateTableFailed): it is reported, not yet recorded for the next comparison.
      */
     notStored: z.literal(true).optional(),
+    diagnosis: z.array(ReportDiagnosisSchema).optional(),
+  }),
+);
+
+/** One conclusion of the DNS diagnosis (lambdas/core/diagnosis): fields added to schema 1, so all optional. */
+export const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    domain: z.string(),
+    code: z.enum(DIAGNOSIS_CODES),
+    ok: z.boolean(),
+    detail: z.string(),
+    record: z.object({ name: z.string(), type: z.string(), value: z.string() }).optional(),
+    zone: z.object({ accountId: z.string(), hostedZoneId: z.string(), name: z.string() }).optional(),
+    fix: z.string(),
   }),
 );
 

@@ -7,6 +7,7 @@ import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notice
 import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName } from '../validation-advice';
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
+import { diagnosisBlocks } from './diagnosis';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -63,7 +64,8 @@ export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): Slack
   const { incident } = notice;
   const title = alertTitle(notice);
   const blocks: Block[] = [header(title), section(factLines(incident, notice.stage, opts).join('\n'))];
-  if (notice.stage !== 'resolved') blocks.push(...actionBlocks(incident));
+  if (notice.stage !== 'resolved')
+    blocks.push(...diagnosisBlocks(incident.diagnosis, incident.diagnosisOmitted), ...actionBlocks(incident));
   blocks.push(context(footerText(notice)));
   return fitMessage({ text: fallbackText(title, incident), blocks });
 }

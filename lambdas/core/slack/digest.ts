@@ -3,6 +3,8 @@
  * inside Slack's limits however many certificates there are. Coverage comes first because a digest that scanned
  * nothing must never read as "all fine".
  */
+
+import { diagnosisHeadline } from '../diagnosis';
 import {
   type AssessedCertificate,
   type Change,
@@ -56,6 +58,7 @@ const MAX_REASON = 100;
 const MAX_ERROR_MESSAGE = 160;
 const MAX_OWNER = 40;
 const MAX_SUMMARY = 140;
+const MAX_DIAGNOSIS = 200;
 
 const PROBLEM_ORDER: readonly FindingCode[] = [
   'RENEWAL_FAILED',
@@ -283,7 +286,17 @@ function coverageBlocks(ctx: DigestContext, figures: CoverageFigures): Block[] {
   return ctx.list(title, items, incomplete.length);
 }
 
+/** " · DNS: validation CNAME missing: _x.example.com" when this run diagnosed the certificate. */
+function diagnosisSuffix(cert: AssessedCertificate): string {
+  const headline = diagnosisHeadline(cert.diagnosis ?? []);
+  return headline === undefined ? '' : ` · DNS: ${inline(headline, MAX_DIAGNOSIS)}`;
+}
+
 function problemLabel(cert: AssessedCertificate): string {
+  return `${problemKind(cert)}${diagnosisSuffix(cert)}`;
+}
+
+function problemKind(cert: AssessedCertificate): string {
   switch (problemOf(cert)) {
     case 'RENEWAL_FAILED': {
       const reason = cert.renewalStatusReason ?? cert.failureReason;
@@ -370,6 +383,10 @@ function requestAge(createdAt: string | undefined, generatedAt: string): string 
 }
 
 function requestState(cert: AssessedCertificate): string {
+  return `${requestKind(cert)}${diagnosisSuffix(cert)}`;
+}
+
+function requestKind(cert: AssessedCertificate): string {
   switch (cert.status) {
     case 'PENDING_VALIDATION':
       return `waiting for ${validationMethodName(cert.validationMethod)} validation`;

@@ -258,8 +258,15 @@ describe('parseArgs', () => {
       ['--role-name', 'bad role!', /^--role-name: /],
       ['--external-id', 'x', /^--external-id: /],
       ['--as-of', 'next tuesday', /^--as-of: must be an ISO-8601 time/],
+      ['--dns-server', 'resolver.example.com:53', /^--dns-server: .*not an IP address.*127\.0\.0\.1:5353/],
+      ['--dns-server', '127.0.0.1:70000', /^--dns-server: .*port "70000"/],
     ])('refuses %s %j', (flag, value, message) => {
       expect(error([flag, value])).toMatch(message);
+    });
+
+    it('reads --dns-server as a list of HOST:PORT, and leaves the system resolver when absent', () => {
+      expect(options(['--dns-server', '127.0.0.1:5353,[::1]:53']).dnsServers).toEqual(['127.0.0.1:5353', '[::1]:53']);
+      expect(options([])).not.toHaveProperty('dnsServers');
     });
   });
 
@@ -286,12 +293,13 @@ describe('parseArgs', () => {
         '--alerts-webhook-url',
         '--owner-tag-key',
         '--as-of',
+        '--dns-server',
         '--debug',
         '-h, --help',
       ]);
       // Each option's entry (up to the next one) names its default and shows an example.
       const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
-      expect(entries).toHaveLength(18);
+      expect(entries).toHaveLength(19);
       for (const entry of entries) {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
