@@ -6,8 +6,10 @@
  * (which never renew), a few private ones, and the long tail that monitors exist for: expired, revoked, failed
  * issuance, stuck renewals, unused and never-tagged certificates, and every key type.
  */
+import { createHash } from 'node:crypto';
 import type { CertificateType, KeyAlgorithm, RenewalStatus } from '../../lambdas/core/model';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../lambdas/core/names';
+import { zoneOf } from '../dns/zones';
 import { DAY_MS, DEFAULT_SIM_START } from './clock';
 import { CLOUDFRONT_REGION, DEFAULT_REGIONS, isOptInRegion, OPT_IN_REGIONS } from './regions';
 import { Rng } from './rng';
@@ -52,6 +54,12 @@ export interface GenerateOptions {
   accountsWithoutRole?: number;
   /** Let some member accounts be SUSPENDED, PENDING_CLOSURE, CLOSED or PENDING_ACTIVATION. Default true. */
   inactiveAccounts?: boolean;
+  /**
+   * Give accounts the Route 53 public hosted zones of their certificates' names (and one private twin, which the
+   * monitor must skip), except the last zone by name, left outside the organization. Draws nothing from the seed's
+   * random sequence, so a scenario is the same with or without it. Default false.
+   */
+  hostedZones?: boolean;
 }
 
 /** Public ACM certificates are valid about 198 days. */
@@ -285,14 +293,47 @@ export function generateScenario(options: GenerateOptions): Scenario {
       roles: roleless.has(plan.id) ? [] : [{ ...role }],
       taggingApiDenied: denyTagging.has(plan.id),
       certificates: certificates[index] ?? [],
+      hostedZones: [],
     };
   });
+  if (options.hostedZones) placeHostedZones(accounts);
   return {
     managementAccountId,
     organizationId: `o-${rng.hex(10)}`,
     start: iso(startMs),
     accounts,
   };
+}
+
+/** A stable hosted zone id for a zone name, shaped like Route 53's (Z + 20 upper-case characters). */
+export function simulatedZoneId(name: string, privateZone = false): string {
+  const digest = createHash('sha256')
+    .update(`${privateZone ? 'private:' : ''}${name}`)
+    .digest('hex');
+  return `Z${digest.slice(0, 20).toUpperCase()}`;
+}
+
+/** The zones of the accounts' Amazon-issued certificates, each in the first account that uses it. */
+function placeHostedZones(accounts: ScenarioAccount[]): void {
+  const owner = new Map<string, ScenarioAccount>();
+  for (const account of accounts) {
+    for (const certificate of account.certificates) {
+      if (certificate.type !== 'AMAZON_ISSUED') continue;
+      for (const name of [certificate.domainName, ...certificate.subjectAlternativeNames]) {
+        const zone = zoneOf(name);
+        if (!owner.has(zone)) owner.set(zone, account);
+      }
+    }
+  }
+  const names = [...owner.keys()].sort();
+  // The last zone stays outside the organization (a domain registered and hosted elsewhere).
+  names.pop();
+  for (const [index, name] of names.entries()) {
+    const account = owner.get(name) as ScenarioAccount;
+    account.hostedZones.push({ id: simulatedZoneId(name), name, privateZone: false });
+    // A private zone of the same name (a split horizon), which public validation never sees.
+    if (index === 0) account.hostedZones.push({ id: simulatedZoneId(name, true), name, privateZone: true });
+  }
 }
 
 export interface GenerateAccountOptions {

@@ -52,7 +52,7 @@ describe('parseConfig', () => {
     [
       'an unknown feature set',
       { features: ['probe'] },
-      /certMonitor\.features: "probe" is not an optional feature set; known: none yet/,
+      /certMonitor\.features: "probe" is not an optional feature set; known: dns-diagnosis/,
     ],
     ['the core set named as optional', { features: ['core'] }, /certMonitor\.features: "core" is not an optional/],
     ['a Slack admin that is not a role', { slackSecretAdminRoleArn: 'admin' }, /certMonitor\.slackSecretAdminRoleArn/],
