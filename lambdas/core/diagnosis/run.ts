@@ -7,6 +7,7 @@ import { compareUrgency } from '../findings';
 import type { AssessedCertificate } from '../model';
 import { diagnoseCertificate, needsDiagnosis } from './diagnose';
 import type { DiagnosisEntry, DnsResolver } from './model';
+import { type AccountZones, locateZones } from './zones';
 
 export const DEFAULT_DIAGNOSIS_CONCURRENCY = 8;
 /**
@@ -43,7 +44,14 @@ export function cachedResolver(resolver: DnsResolver): DnsResolver {
 export async function diagnoseCertificates(
   certificates: readonly AssessedCertificate[],
   resolver: DnsResolver,
-  opts: { concurrency?: number; maxCertificates?: number; budgetMs?: number; clock?: () => number } = {},
+  opts: {
+    concurrency?: number;
+    maxCertificates?: number;
+    budgetMs?: number;
+    clock?: () => number;
+    /** The organization's hosted zones, to name the zone of each record to fix; absent: fixes name no zone. */
+    zones?: readonly AccountZones[];
+  } = {},
 ): Promise<Map<string, DiagnosisEntry[]>> {
   const shared = cachedResolver(resolver);
   const queue = certificates
@@ -57,7 +65,8 @@ export async function diagnoseCertificates(
   const worker = async () => {
     while (next < queue.length && clock() < stopAt) {
       const cert = queue[next++]!;
-      results.set(cert.arn, await diagnoseCertificate(cert, shared));
+      const entries = await diagnoseCertificate(cert, shared);
+      results.set(cert.arn, opts.zones === undefined ? entries : locateZones(entries, opts.zones));
     }
   };
   const workers = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DIAGNOSIS_CONCURRENCY, queue.length));
