@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import type { CertificateType, KeyAlgorithm, RenewalStatus } from '../../lambdas/core/model';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../lambdas/core/names';
-import { zoneOf } from '../dns/zones';
 import { DAY_MS, DEFAULT_SIM_START } from './clock';
 import { CLOUDFRONT_REGION, DEFAULT_REGIONS, isOptInRegion, OPT_IN_REGIONS } from './regions';
 import { Rng } from './rng';
@@ -55,9 +54,9 @@ export interface GenerateOptions {
   /** Let some member accounts be SUSPENDED, PENDING_CLOSURE, CLOSED or PENDING_ACTIVATION. Default true. */
   inactiveAccounts?: boolean;
   /**
-   * Give accounts the Route 53 public hosted zones of their certificates' names (and one private twin, which the
-   * monitor must skip), except the last zone by name, left outside the organization. Draws nothing from the seed's
-   * random sequence, so a scenario is the same with or without it. Default false.
+   * Give accounts the Route 53 public hosted zones of their certificates' names, one per team (and one private
+   * twin, which the monitor must skip); with three zones or more, the last by name is left outside the organization.
+   * Draws nothing from the seed's random sequence, so a scenario is the same with or without it. Default false.
    */
   hostedZones?: boolean;
 }
@@ -313,25 +312,32 @@ export function simulatedZoneId(name: string, privateZone = false): string {
   return `Z${digest.slice(0, 20).toUpperCase()}`;
 }
 
-/** The zones of the accounts' Amazon-issued certificates, each in the first account that uses it. */
+/** The zone a generated name lives in: its team's apex (`<team>.example.com`), which holds the env subdomains too. */
+function teamZoneOf(name: string): string {
+  return name.replace(/^\*\./, '').split('.').slice(-3).join('.');
+}
+
+/**
+ * Each team's zone in the first account that uses it. With three zones or more, the last by name stays outside the
+ * organization (a domain hosted with another DNS provider); the first gets a private twin of the same name.
+ */
 function placeHostedZones(accounts: ScenarioAccount[]): void {
   const owner = new Map<string, ScenarioAccount>();
   for (const account of accounts) {
     for (const certificate of account.certificates) {
       if (certificate.type !== 'AMAZON_ISSUED') continue;
       for (const name of [certificate.domainName, ...certificate.subjectAlternativeNames]) {
-        const zone = zoneOf(name);
+        const zone = teamZoneOf(name);
         if (!owner.has(zone)) owner.set(zone, account);
       }
     }
   }
   const names = [...owner.keys()].sort();
-  // The last zone stays outside the organization (a domain registered and hosted elsewhere).
-  names.pop();
+  if (names.length >= 3) names.pop();
   for (const [index, name] of names.entries()) {
     const account = owner.get(name) as ScenarioAccount;
     account.hostedZones.push({ id: simulatedZoneId(name), name, privateZone: false });
-    // A private zone of the same name (a split horizon), which public validation never sees.
+    // A split horizon: a private zone of the same name, which ACM's public validation never sees.
     if (index === 0) account.hostedZones.push({ id: simulatedZoneId(name, true), name, privateZone: true });
   }
 }

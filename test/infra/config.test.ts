@@ -230,4 +230,12 @@ describe('lambdaSettings', () => {
 
     expect(() => lambdaSettings(config)).toThrow(/certMonitor\.accounts\.ids: makes the Lambda environment/);
   });
+
+  it('passes the optional feature sets on, so ScanTarget lists hosted zones only when dns-diagnosis is on', () => {
+    const on = lambdaSettings(parseConfig(minimalConfig({ features: ['dns-diagnosis'] })));
+    const off = lambdaSettings(parseConfig(minimalConfig()));
+
+    expect(on[ENV.features]).toBe('dns-diagnosis');
+    expect(off).not.toHaveProperty(ENV.features);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { compareUrgency } from '../findings';
 import type { AssessedCertificate } from '../model';
+import type { ZoneStore } from '../ports';
 import { diagnoseCertificate, needsDiagnosis } from './diagnose';
 import type { DiagnosisEntry, DnsResolver } from './model';
 import { type AccountZones, locateZones } from './zones';
@@ -83,4 +84,21 @@ export function withDiagnoses(
     const diagnosis = diagnoses.get(cert.arn);
     return diagnosis === undefined ? cert : { ...cert, diagnosis };
   });
+}
+
+/**
+ * The organization's hosted zones for a diagnosis pass, as the scans stored them (FinalizeRun and the CLI read them
+ * the same way). A read that fails leaves the fixes naming no zone, rather than saying no zone holds the record.
+ */
+export async function zonesForDiagnosis(
+  store: Pick<ZoneStore, 'loadAllZones'> | undefined,
+  onError: (error: unknown) => void,
+): Promise<AccountZones[] | undefined> {
+  if (store === undefined) return undefined;
+  try {
+    return await store.loadAllZones();
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
 }

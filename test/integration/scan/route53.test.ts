@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallCounter, createRoute53Client } from '../../../lambdas/aws/clients';
 import { HostedZonesError, listPublicHostedZones } from '../../../lambdas/aws/route53';
+import type { AccountZones } from '../../../lambdas/core/diagnosis';
+import type { ZoneStore } from '../../../lambdas/core/ports';
+import { scanAccount } from '../../../lambdas/scan/scan-account';
 import { generateScenario } from '../../../local/sim';
 import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, startScanHarness } from './sim-harness';
 
@@ -93,5 +96,60 @@ describe('listPublicHostedZones', () => {
 
     expect(error).toBeInstanceOf(HostedZonesError);
     expect((error as HostedZonesError).message).toContain(DNS_ACCOUNT);
+  });
+});
+
+/** The zone items of the state table, in memory. */
+class MemoryZoneStore implements ZoneStore {
+  readonly items = new Map<string, AccountZones>();
+  async saveAccountZones(zones: AccountZones): Promise<void> {
+    this.items.set(zones.accountId, structuredClone(zones));
+  }
+  async loadAllZones(): Promise<AccountZones[]> {
+    return [...this.items.values()];
+  }
+}
+
+describe('scanAccount with hostedZones', () => {
+  const scanDns = (zones: ZoneStore, runId: string) =>
+    scanAccount(
+      { roles: h.roles, clientConfig: CLIENT_CONFIG, zones },
+      {
+        runId,
+        account: { id: DNS_ACCOUNT, name: 'prod-dns' },
+        regions: 'enabled',
+        now: h.sim.clock.now(),
+        hostedZones: true,
+      },
+    );
+
+  it("stores the account's public zones in one item with the account and the time they were listed", async () => {
+    const zones = new MemoryZoneStore();
+
+    const scan = await scanDns(zones, 'zones-1');
+
+    const stored = zones.items.get(DNS_ACCOUNT);
+    expect(stored?.accountName).toBe('prod-dns');
+    expect(stored?.zones).toHaveLength(ZONE_COUNT - ZONE_COUNT / 10);
+    expect(stored?.listedAt).toBe(h.sim.clock.now().toISOString());
+    expect(scan.zones).toEqual(stored);
+    expect(scan.results[0]?.apiCalls['Route53.ListHostedZones']).toBe(3);
+  });
+
+  it('keeps the zones stored earlier and scans the certificates when the listing fails', async () => {
+    const zones = new MemoryZoneStore();
+    const earlier: AccountZones = {
+      accountId: DNS_ACCOUNT,
+      zones: [{ id: 'ZOLD', name: 'old.example.com' }],
+      listedAt: '2026-11-30T06:00:00.000Z',
+    };
+    await zones.saveAccountZones(earlier);
+    h.sim.faults.fail({ service: 'Route53', accountId: DNS_ACCOUNT, count: 20, status: 403, code: 'AccessDenied' });
+
+    const scan = await scanDns(zones, 'zones-2');
+
+    expect(scan.results.every((result) => result.status === 'ok')).toBe(true);
+    expect(scan.zones).toBeUndefined();
+    expect(zones.items.get(DNS_ACCOUNT)).toEqual(earlier);
   });
 });
