@@ -118,14 +118,14 @@ function locatedFix(entry: DiagnosisEntry, zone: LocatedZone): string {
       tag === 'issue' || tag === 'issuewild'
         ? `add 0 ${tag} "amazon.com" to its values, keeping the others`
         : `remove the critical flag (or the record) from ${record.value}`;
-    return `In ${where}: read the CAA set at ${record.name} (${showRecordSetCommand(zone.hostedZoneId, record.name, 'CAA')}), ${change}, and write it back with an UPSERT of the whole set; ACM retries on its own.`;
+    return `In ${where}: read the CAA set at ${record.name} (\`${showRecordSetCommand(zone.hostedZoneId, record.name, 'CAA')}\`), ${change}, and write it back with an UPSERT of the whole set; ACM retries on its own.`;
   }
   const verb = entry.code === 'VALIDATION_CNAME_MISSING' ? 'Add' : 'Point';
   const what =
     entry.code === 'VALIDATION_CNAME_MISSING'
       ? `this CNAME (${record.name} → ${record.value}) to ${where}`
       : `the CNAME ${record.name} to ${record.value} in ${where}`;
-  return `${verb} ${what}: ${upsertCommand(zone.hostedZoneId, record)}`;
+  return `${verb} ${what}: \`${upsertCommand(zone.hostedZoneId, record)}\``;
 }
 
 /**

@@ -114,7 +114,7 @@ describe('audit --dns-server --features dns-diagnosis', () => {
       `to zone ${zoneName} (${simulatedZoneId(zoneName)}) in account ${holder?.name} (${holder?.id})`,
     );
     expect(entry?.fix).toContain(
-      `aws route53 change-resource-record-sets --hosted-zone-id ${simulatedZoneId(zoneName)} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${entry?.record?.name}.","Type":"CNAME"`,
+      `\`aws route53 change-resource-record-sets --hosted-zone-id ${simulatedZoneId(zoneName)} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${entry?.record?.name}.","Type":"CNAME"`,
     );
   });
 });

@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import {
   type AccountZones,
   type DiagnosisEntry,
+  type DiagnosisRecord,
   locateZone,
   shellQuote,
   upsertCommand,
   zonesHolding,
 } from '../../../../lambdas/core/diagnosis';
+import { diagnosisBlocks } from '../../../../lambdas/core/slack/diagnosis';
 
 const LISTED_AT = '2026-12-01T06:00:00.000Z';
 const ORG: AccountZones[] = [
@@ -86,7 +88,7 @@ describe('locateZone', () => {
 
     expect(located.zone).toEqual({ accountId: '111122223333', hostedZoneId: 'Z123', name: 'example.com' });
     expect(located.fix).toMatch(
-      /^Add this CNAME \(_a1\.web\.example\.com → _b2\.acm-validations\.aws\) to zone example\.com \(Z123\) in account prod-dns \(111122223333\): aws route53 change-resource-record-sets --hosted-zone-id Z123 /,
+      /^Add this CNAME \(_a1\.web\.example\.com → _b2\.acm-validations\.aws\) to zone example\.com \(Z123\) in account prod-dns \(111122223333\): `aws route53 change-resource-record-sets --hosted-zone-id Z123 /,
     );
   });
 
@@ -146,5 +148,26 @@ describe('locateZone', () => {
     const ok: DiagnosisEntry = { domain: 'web.example.com', code: 'OK', ok: true, detail: 'fine', fix: 'nothing' };
 
     expect(locateZone(ok, ORG)).toBe(ok);
+  });
+});
+
+describe('a located fix in the alert', () => {
+  it('shows the whole command even for the longest names, four problems to a certificate', () => {
+    const label = (c: string) => c.repeat(63);
+    const name = `_${label('a').slice(1)}.${label('b')}.${label('c')}.example.com`;
+    const entry = locateZone(
+      {
+        ...missing,
+        record: { name, type: 'CNAME', value: `_${label('d').slice(1)}.${label('e')}.acm-validations.aws` },
+      },
+      ORG,
+    );
+    const command = upsertCommand('Z123', entry.record as DiagnosisRecord);
+
+    const text = diagnosisBlocks([entry, entry, entry, entry])
+      .map((block) => (block.type === 'section' ? block.text.text : ''))
+      .join('\n');
+
+    expect(text).toContain(command);
   });
 });
