@@ -33,6 +33,7 @@ export function lambdaSettings(config: CertMonitorConfig, organizationRoleArn?: 
     settings[ENV.dnsServers] = parseDnsServers(config.dnsDiagnosis.servers.join(',')).join(',');
   if (config.dnsDiagnosis.timeoutMs !== DEFAULT_DNS_TIMEOUT_MS)
     settings[ENV.dnsTimeoutMs] = String(config.dnsDiagnosis.timeoutMs);
+  if (config.features.length > 0) settings[ENV.features] = config.features.join(',');
   if (organizationRoleArn) settings[ENV.organizationRoleArn] = organizationRoleArn;
   if (config.accounts.ids) settings[ENV.accounts] = config.accounts.ids.join(',');
   if (config.accounts.exclude) settings[ENV.excludedAccounts] = config.accounts.exclude.join(',');

@@ -7,9 +7,11 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Target } from '../core/model';
 import type { RoleCredentials } from './credentials';
+import { ROUTE53_REGION } from './route53';
 
 /** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
 export interface AwsCredentials {
@@ -85,6 +87,7 @@ const SERVICE_NAMES: Record<string, string> = {
   STSClient: 'STS',
   OrganizationsClient: 'Organizations',
   AccountClient: 'Account',
+  Route53Client: 'Route53',
 };
 
 /** The SDK's own throttling classification (status 429, a throttling error name, or a modeled throttling trait). */
@@ -167,6 +170,11 @@ export function createAcmClient(config: ClientConfig): ACMClient {
 
 export function createAccountClient(config: ClientConfig): AccountClient {
   return counted(new AccountClient(baseConfig(config)), config);
+}
+
+/** Route 53 is global: its client always signs for us-east-1, whatever region the caller works in. */
+export function createRoute53Client(config: ClientConfig): Route53Client {
+  return counted(new Route53Client({ ...baseConfig(config), region: ROUTE53_REGION }), config);
 }
 
 export function createOrganizationsClient(config: ClientConfig): OrganizationsClient {

@@ -7,6 +7,7 @@
  */
 import { ACM_ACTIONS } from './acm';
 import { ACCOUNT_ACTIONS } from './regions';
+import { ROUTE53_ACTIONS } from './route53';
 
 /**
  * The hub functions that assume the audit role; each gets a session limited to what it calls. Today that is the
@@ -34,6 +35,11 @@ export const FEATURE_SETS = {
     description: "the certificate scan: each account's enabled regions, its ACM certificates and their tags",
     actions: { scanTarget: [...ACCOUNT_ACTIONS, ...ACM_ACTIONS] },
   },
+  'dns-diagnosis': {
+    description:
+      'the Route 53 public hosted zones of each account, so a diagnosis names the zone and account to fix a record in',
+    actions: { scanTarget: [...ROUTE53_ACTIONS] },
+  },
 } as const satisfies Record<string, FeatureSetPermissions>;
 
 export type FeatureSet = keyof typeof FEATURE_SETS;
@@ -52,6 +58,8 @@ export const ACTION_EXPOSURE: Readonly<Record<string, string>> = {
   'acm:DescribeCertificate':
     'one certificate: issuer, serial, renewal status and reason, DNS validation records, the resources using it',
   'acm:ListTagsForCertificate': "one certificate's tags (keys and values)",
+  'route53:ListHostedZones':
+    "the account's hosted zones: id, name, public or private, record count, comment (never the records themselves)",
   'account:ListRegions': "the names of this account's regions and whether each is enabled",
 };
 

@@ -15,9 +15,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import type { AccountZones } from '../core/diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
 import { TABLE_SCHEMA } from '../core/names';
-import type { RunRecord, RunStore, SnapshotStore, StoredTarget, TargetScan, TargetSizes } from '../core/ports';
+import type {
+  RunRecord,
+  RunStore,
+  SnapshotStore,
+  StoredTarget,
+  TargetScan,
+  TargetSizes,
+  ZoneStore,
+} from '../core/ports';
 import { targetKey } from '../core/work-order';
 import {
   type BatchOptions,
@@ -53,6 +62,7 @@ import {
   TARGETS_PK,
   targetMetaSk,
   targetPk,
+  ZONES_PK,
 } from './store/keys';
 
 export { StateStoreError } from './store/errors';
@@ -161,7 +171,7 @@ export interface CertificateHistoryEntry {
   expiresAt: number;
 }
 
-export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
+export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, ZoneStore {
   readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
   private readonly needsAttention: (cert: Certificate) => boolean;
@@ -245,6 +255,46 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes {
         changes: (item.changes ?? []) as Change[],
         certificate: item.data as Certificate,
         expiresAt: item[TTL] as number,
+      }));
+    });
+  }
+
+  // ---- ZoneStore ----
+
+  /**
+   * One item per account, replaced whole by each listing: a zone deleted since the last listing must not stay.
+   * Zones beyond what fits in one item (about 5,000 of them) are left out, the first by name kept.
+   */
+  async saveAccountZones(zones: AccountZones): Promise<void> {
+    return this.guard('saveAccountZones', async () => {
+      const listedAt = isoTime(zones.listedAt, 'listedAt');
+      await this.resent(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              [PK]: ZONES_PK,
+              [SK]: zones.accountId,
+              kind: ITEM_KINDS.zones,
+              accountId: zones.accountId,
+              ...(zones.accountName ? { accountName: zones.accountName } : {}),
+              listedAt,
+              zones: boundedZones(zones.zones),
+            },
+          }),
+        ),
+      );
+    });
+  }
+
+  async loadAllZones(): Promise<AccountZones[]> {
+    return this.guard('loadAllZones', async () => {
+      const items = await queryAll(this.client, this.partitionQuery(ZONES_PK));
+      return items.map((item) => ({
+        accountId: item.accountId as string,
+        ...(typeof item.accountName === 'string' ? { accountName: item.accountName } : {}),
+        zones: (item.zones ?? []) as AccountZones['zones'],
+        listedAt: item.listedAt as string,
       }));
     });
   }
@@ -791,6 +841,18 @@ function boundedCertificates(certificates: readonly Certificate[]): Certificate[
     chars += JSON.stringify(certificate).length + 1;
     if (chars > MAX_NOT_STORED_CHARS) break;
     kept.push(certificate);
+  }
+  return kept;
+}
+
+/** As many zones as fit in one item, with room to spare. */
+function boundedZones(zones: AccountZones['zones']): AccountZones['zones'] {
+  const kept: AccountZones['zones'] = [];
+  let chars = 0;
+  for (const zone of zones) {
+    chars += zone.id.length + zone.name.length + 20;
+    if (chars > MAX_NOT_STORED_CHARS) break;
+    kept.push({ id: zone.id, name: zone.name });
   }
   return kept;
 }

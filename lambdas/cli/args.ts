@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
+import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../aws/permissions';
 import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../aws/rate-limit';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
 import { parseDnsServers } from '../core/diagnosis/servers';
@@ -51,6 +52,8 @@ export interface CliOptions {
   asOf?: Date;
   /** `HOST:PORT` name servers every name is resolved through (the DNS diagnosis); absent: the system's. */
   dnsServers?: string[];
+  /** Optional feature sets to run, as `certMonitor.features` names them (`dns-diagnosis`). */
+  features?: string[];
   debug: boolean;
 }
 
@@ -217,6 +220,13 @@ function buildProgram(): Command {
         "the system's resolver",
       ),
     )
+    .addOption(
+      option(
+        '--features <sets>',
+        "optional feature sets to run, as certMonitor.features names them, e.g. dns-diagnosis (lists each account's Route 53 zones; the audit role must grant route53:ListHostedZones)",
+        'none',
+      ),
+    )
     .addOption(option('--debug', 'print stack traces of unexpected errors, e.g. --debug', 'off'))
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
@@ -242,6 +252,7 @@ const FLAGS: Record<string, string> = {
   ownerTagKey: '--owner-tag-key',
   asOf: '--as-of',
   dnsServer: '--dns-server',
+  features: '--features',
 };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -318,6 +329,20 @@ const RawSchema = z.object({
       } catch (error) {
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
         return z.NEVER;
+      }
+    })
+    .optional(),
+  features: z
+    .string()
+    .transform(list)
+    .superRefine((names, ctx) => {
+      const optional = FEATURE_SET_NAMES.filter((name) => name !== CORE_FEATURE_SET);
+      const unknown = names.filter((name) => !optional.includes(name as (typeof optional)[number]));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not an optional feature set: ${unknown.join(', ')}; known: ${optional.join(', ')}`,
+        });
       }
     })
     .optional(),
@@ -477,6 +502,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.stateTable !== undefined ? { stateTable: value.stateTable } : {}),
     ...(value.asOf !== undefined ? { asOf: value.asOf } : {}),
     ...(value.dnsServer !== undefined ? { dnsServers: value.dnsServer } : {}),
+    ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
   };
   if (Array.isArray(options.accounts)) {
     const excluded = new Set(options.excludeAccounts);

@@ -19,7 +19,14 @@ import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
-import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
+import {
+  type AccountZones,
+  type DiagnosisEntry,
+  type DnsResolver,
+  diagnoseCertificates,
+  withDiagnoses,
+  zonesForDiagnosis,
+} from '../core/diagnosis';
 import { assess, compareUrgency } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
@@ -255,6 +262,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         runId,
         now,
         accountConcurrency: options.concurrency,
+        ...(options.features ? { features: options.features } : {}),
         scan: {
           ownerTagKey: options.ownerTagKey,
           describeRatePerSecond: options.describeRate,
@@ -287,7 +295,17 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   // The same diagnosis as the pipeline's FinalizeRun, over the certificates this audit saw.
   const resolver = deps.dns?.(options.dnsServers);
   const scanned = result.certificates.map((cert) => assess(cert, { now, expiryDays: options.expiryDays }));
-  const diagnoses = resolver === undefined ? new Map() : await diagnoseCertificates(scanned, resolver);
+  // With a state table, the zones every scan stored (the pipeline's and this audit's); without, this audit's listing.
+  const zones = state
+    ? await zonesForDiagnosis(state.store, (error) =>
+        warn(io, `hosted zones cannot be read from ${state.tableName}; fixes name no zone (${oneLine(String(error))})`),
+      )
+    : options.features?.includes('dns-diagnosis')
+      ? result.zones
+      : undefined;
+  const diagnosisOptions = zones === undefined ? {} : { zones };
+  const diagnoses =
+    resolver === undefined ? new Map() : await diagnoseCertificates(scanned, resolver, diagnosisOptions);
   const report = buildReport({
     runId,
     generatedAt: now,
@@ -329,7 +347,11 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   if (state && options.alertsWebhookUrl !== undefined) {
     if (
-      !(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now, { resolver, diagnoses }))
+      !(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now, {
+        resolver,
+        diagnoses,
+        diagnosisOptions,
+      }))
     )
       exitCode = 2;
   }
@@ -379,7 +401,11 @@ async function sendAlerts(
   targets: TargetResult[],
   read: readonly Certificate[],
   now: Date,
-  dns: { resolver: DnsResolver | undefined; diagnoses: ReadonlyMap<string, DiagnosisEntry[]> },
+  dns: {
+    resolver: DnsResolver | undefined;
+    diagnoses: ReadonlyMap<string, DiagnosisEntry[]>;
+    diagnosisOptions: { zones?: readonly AccountZones[] };
+  },
 ): Promise<boolean> {
   const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
   // What a scan read but the state table refused to store is newer than the snapshot: on-call hears of it now.
@@ -389,7 +415,8 @@ async function sendAlerts(
   );
   // Stored certificates of accounts this audit did not scan need theirs too; the scanned ones have it already.
   const others = stored.filter((cert) => !dns.diagnoses.has(cert.arn));
-  const more = dns.resolver === undefined ? new Map() : await diagnoseCertificates(others, dns.resolver);
+  const more =
+    dns.resolver === undefined ? new Map() : await diagnoseCertificates(others, dns.resolver, dns.diagnosisOptions);
   const certificates = withDiagnoses(stored, new Map([...dns.diagnoses, ...more]));
   const outcome = await runAlerting({
     store: state.alerts,

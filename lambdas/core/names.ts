@@ -50,6 +50,8 @@ export const ENV = {
   dnsServers: 'DNS_SERVERS',
   /** Milliseconds a DNS lookup of the diagnosis waits per try. */
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
+  /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
+  features: 'FEATURES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

@@ -2,6 +2,7 @@
  * What the use cases need from the outside world, as interfaces. Adapters in lambdas/aws implement them;
  * tests may pass in-memory versions.
  */
+import type { AccountZones } from './diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult } from './model';
 
 /** One target's scan, as handed to the store. */
@@ -72,4 +73,15 @@ export interface RunStore {
 /** How many certificates each target held at its last scan, keyed by `targetKey` (work-order.ts). */
 export interface TargetSizes {
   certificateCounts(): Promise<ReadonlyMap<string, number>>;
+}
+
+/**
+ * The Route 53 public hosted zones of each account, as its last successful listing found them: written by the scan
+ * of the account (the `dns-diagnosis` feature set), read by the diagnosis to name the zone of a record to fix.
+ */
+export interface ZoneStore {
+  /** Replaces the account's zones with this listing. */
+  saveAccountZones(zones: AccountZones): Promise<void>;
+  /** Every account's last listing. */
+  loadAllZones(): Promise<AccountZones[]>;
 }

@@ -4,6 +4,7 @@
  * names the variable and says what it must hold, instead of a run that goes wrong later.
  */
 import * as z from 'zod/mini';
+import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../aws/permissions';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS } from '../aws/state-store';
 import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
@@ -184,10 +185,14 @@ const scanTargetSchema = z.pipe(
     [ENV.describeConcurrency]: wholeNumber(1, 10, DEFAULT_DESCRIBE_CONCURRENCY),
     [ENV.ownerTagKey]: ownerTagKey,
     [ENV.historyDays]: historyDays,
+    [ENV.features]: commaList('optional feature set names', (name) =>
+      FEATURE_SET_NAMES.some((known) => known === name && known !== CORE_FEATURE_SET),
+    ),
   }),
   z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
+    features: env[ENV.features] ?? [],
     auditRoleName: env[ENV.auditRoleName] ?? DEFAULT_AUDIT_ROLE_NAME,
     externalId: env[ENV.externalId],
     regions: env[ENV.regions] ?? ('enabled' as const),

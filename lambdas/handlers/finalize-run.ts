@@ -21,13 +21,16 @@ const metrics = createMetrics();
 const doc = createDocumentClient(config.region);
 const secrets = new SecretsManagerClient({ region: config.region });
 
+const store = openStateStore(doc, {
+  tableName: config.tableName,
+  historyDays: config.historyDays,
+  expiryDays: config.expiryDays,
+});
+
 const deps: FinalizeRunDeps = {
   s3: new S3Client({ region: config.region }),
-  runs: openStateStore(doc, {
-    tableName: config.tableName,
-    historyDays: config.historyDays,
-    expiryDays: config.expiryDays,
-  }),
+  runs: store,
+  zones: store,
   alerts: openAlertStore(doc, config.tableName),
   digestMarker: new DigestMarker(doc, { tableName: config.tableName, historyDays: config.historyDays }),
   slack: () => readSlackSetup(secrets, config.slackSecretId),

@@ -16,13 +16,15 @@ import { createDocumentClient, createLogger, invocation, pipelineLogger } from '
 const config = loadScanTargetConfig(process.env);
 const logger = createLogger();
 
+const store = openStateStore(createDocumentClient(config.region), {
+  tableName: config.tableName,
+  historyDays: config.historyDays,
+  expiryDays: config.expiryDays,
+});
 const deps: ScanChildDeps = {
   sts: createStsClient({ region: config.region }),
-  store: openStateStore(createDocumentClient(config.region), {
-    tableName: config.tableName,
-    historyDays: config.historyDays,
-    expiryDays: config.expiryDays,
-  }),
+  store,
+  zones: store,
   clientConfig: { region: config.region },
   logger: pipelineLogger(logger),
 };
@@ -37,6 +39,7 @@ export async function handler(event: unknown, context: Context): Promise<ScanSum
       regions: config.regions,
       now: new Date(),
       roleName: config.auditRoleName,
+      features: config.features,
       ...(config.externalId ? { externalId: config.externalId } : {}),
       options: {
         describeConcurrency: config.describeConcurrency,

@@ -10,7 +10,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
-import { type DiagnosisEntry, type DnsResolver, diagnoseCertificates, withDiagnoses } from '../core/diagnosis';
+import {
+  type DiagnosisEntry,
+  type DnsResolver,
+  diagnoseCertificates,
+  withDiagnoses,
+  zonesForDiagnosis,
+} from '../core/diagnosis';
 import { assess } from '../core/findings';
 import {
   type AssessedCertificate,
@@ -22,7 +28,7 @@ import {
 import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
-import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
+import type { RunRecord, RunStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
@@ -57,6 +63,8 @@ export interface FinalizeRunDeps {
    * that ACM's public validation fails.
    */
   dns?: DnsResolver;
+  /** The hosted zones the scans stored (the `dns-diagnosis` feature set), to name each fix's zone. */
+  zones?: Pick<ZoneStore, 'loadAllZones'>;
 }
 
 export interface FinalizeRunInput {
@@ -247,7 +255,13 @@ async function diagnose(
 ): Promise<Map<string, DiagnosisEntry[]>> {
   if (deps.dns === undefined) return new Map();
   try {
-    const diagnoses = await diagnoseCertificates(assessed, deps.dns);
+    const zones = await zonesForDiagnosis(deps.zones, (error) =>
+      deps.logger?.warn('hosted zones cannot be read; fixes name no zone this run', {
+        runId,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    const diagnoses = await diagnoseCertificates(assessed, deps.dns, zones === undefined ? {} : { zones });
     deps.logger?.info('DNS diagnosis done', { runId, certificates: diagnoses.size });
     return diagnoses;
   } catch (error) {

@@ -7,10 +7,10 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
-import { sessionPolicy } from '../aws/permissions';
+import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { RUN_LOG } from '../core/names';
-import type { SnapshotStore } from '../core/ports';
+import type { SnapshotStore, ZoneStore } from '../core/ports';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
@@ -19,6 +19,8 @@ export interface ScanChildDeps {
   /** STS with the hub's credentials. */
   sts: STSClient;
   store: SnapshotStore;
+  /** Where each account's hosted zones go (the `dns-diagnosis` feature set); absent: they are not stored. */
+  zones?: ZoneStore;
   /** The hub region (Account ListRegions) and retries; each region's clients take that region. */
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
   logger?: ScanLogger;
@@ -35,6 +37,8 @@ export interface ScanChildInput {
   roleName: string;
   externalId?: string;
   options?: Partial<ScanOptions>;
+  /** The optional feature sets turned on: they widen the session policy and add their steps (zone listing). */
+  features?: readonly string[];
 }
 
 export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Promise<ScanSummary> {
@@ -45,14 +49,21 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
     sts: deps.sts,
     roleName: input.roleName,
     runId,
-    sessionPolicy: sessionPolicy('scanTarget'),
+    sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
     ...(deps.clock ? { now: () => (deps.clock as () => Date)().getTime() } : {}),
   });
   const scan = await scanAccount(
-    { roles, clientConfig: deps.clientConfig, store: deps.store, ...(deps.logger ? { logger: deps.logger } : {}) },
+    {
+      roles,
+      clientConfig: deps.clientConfig,
+      store: deps.store,
+      ...(deps.zones ? { zones: deps.zones } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    },
     {
       runId,
+      hostedZones: enabledFeatureSets(input.features).includes('dns-diagnosis'),
       account: { id: account.accountId, ...(account.accountName ? { name: account.accountName } : {}) },
       regions: input.regions,
       now: input.now,

@@ -40,6 +40,9 @@ const STORE_METHOD_ACTIONS = {
   deliverNotices: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** Alert store: the heartbeat item, read, replaced under a version check, marked delivered. */
   heartbeat: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** State store: one account's hosted zones replaced (ScanTarget), every account's read back (FinalizeRun). */
+  saveAccountZones: ['dynamodb:PutItem'],
+  loadAllZones: ['dynamodb:Query'],
   /** FinalizeRun's digest marker: claimed with a conditional put, marked sent, deleted when a post fails. */
   digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const;
@@ -62,7 +65,7 @@ export const TABLE_ACCESS = {
   /** startRun: the stored sizes (largest account first) and the run record. */
   listTargets: access(['certificateCounts', 'recordRunStarted'], false),
   /** scanChild: each region's stored target loaded and its scan saved (a whole-account failure saved too). */
-  scanTarget: access(['loadTarget', 'saveTargetScan'], false),
+  scanTarget: access(['loadTarget', 'saveTargetScan', 'saveAccountZones'], false),
   /** finalizeRun: results, unfinished regions saved, the inventory, alerts, the digest marker, the run record. */
   finalizeRun: access(
     [
@@ -72,6 +75,7 @@ export const TABLE_ACCESS = {
       'latestCompletedRun',
       'loadRunResults',
       'loadAllCertificates',
+      'loadAllZones',
       'loadActiveStates',
       'loadStates',
       'saveStates',

@@ -14,9 +14,10 @@ import pLimit from 'p-limit';
 import type { ClientConfig, OpenTargetClients } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
-import { sessionPolicy } from '../aws/permissions';
+import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
+import type { AccountZones } from '../core/diagnosis/zones';
 import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
-import type { SnapshotStore, TargetSizes } from '../core/ports';
+import type { SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
 import { type ScanAccountOutput, scanAccount } from './scan-account';
@@ -36,7 +37,7 @@ export interface AuditDeps {
   /** Hub region and retry settings; target clients take the target's region. */
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
   /** With TargetSizes (the DynamoDB store has it), the accounts that held the most certificates are scanned first. */
-  store?: SnapshotStore & Partial<TargetSizes>;
+  store?: SnapshotStore & Partial<TargetSizes> & Partial<ZoneStore>;
   logger?: ScanLogger;
   /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
@@ -54,6 +55,8 @@ export interface AuditOptions extends ListAccountsInput {
   /** @default DEFAULT_ACCOUNT_CONCURRENCY */
   accountConcurrency?: number;
   scan?: Partial<ScanOptions>;
+  /** The optional feature sets to run (as `certMonitor.features`): `dns-diagnosis` lists each account's zones. */
+  features?: readonly string[];
 }
 
 export interface AuditProgress {
@@ -74,6 +77,8 @@ export interface AuditResult {
   inactiveAccounts: InactiveAccount[];
   /** Throttling answers over every target (each retried by the SDK). */
   throttles: number;
+  /** The hosted zones of the accounts whose zones were listed (the `dns-diagnosis` feature set). */
+  zones: AccountZones[];
 }
 
 export async function runAudit(
@@ -89,9 +94,11 @@ export async function runAudit(
     runId: options.runId,
     now: () => clock().getTime(),
     // The CLI scans accounts as the ScanTarget Lambda does, so its sessions hold the same actions.
-    sessionPolicy: sessionPolicy('scanTarget'),
+    sessionPolicy: sessionPolicy('scanTarget', options.features),
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
+  const hostedZones = enabledFeatureSets(options.features).includes('dns-diagnosis');
+  const zoneStore = deps.store?.saveAccountZones && deps.store.loadAllZones ? (deps.store as ZoneStore) : undefined;
   const listed = await listAccounts(deps.organizations ? { organizations: deps.organizations } : {}, options);
   const accounts = deps.store?.certificateCounts
     ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
@@ -112,6 +119,7 @@ export async function runAudit(
                 roles,
                 clientConfig: deps.clientConfig,
                 ...(deps.store ? { store: deps.store } : {}),
+                ...(zoneStore ? { zones: zoneStore } : {}),
                 ...(deps.logger ? { logger: deps.logger } : {}),
                 ...(deps.openClients ? { openClients: deps.openClients } : {}),
               },
@@ -120,6 +128,7 @@ export async function runAudit(
                 account,
                 regions: options.regions,
                 now,
+                hostedZones,
                 ...(options.scan ? { options: options.scan } : {}),
                 onListed: listed,
                 onResult: (result, figures) => {
@@ -149,6 +158,7 @@ export async function runAudit(
     changes: scans.flatMap((scan) => scan.changes),
     inactiveAccounts: listed.inactiveAccounts,
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
+    zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
   };
 }
 

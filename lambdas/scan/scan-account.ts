@@ -20,6 +20,7 @@ import type { RoleCredentials } from '../aws/credentials';
 import { AwsAdapterError } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';
 import { explicitRegions, listEnabledRegions } from '../aws/regions';
+import type { AccountZones } from '../core/diagnosis/zones';
 import {
   type Certificate,
   type Change,
@@ -28,7 +29,8 @@ import {
   type TargetResult,
   WHOLE_ACCOUNT,
 } from '../core/model';
-import type { SnapshotStore } from '../core/ports';
+import type { SnapshotStore, ZoneStore } from '../core/ports';
+import { listAccountZones } from './account-zones';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
 
 /**
@@ -47,6 +49,8 @@ export interface ScanAccountDeps {
   logger?: ScanLogger;
   /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
+  /** Where the account's hosted zones go when `hostedZones` is on; absent: they are only returned. */
+  zones?: ZoneStore;
 }
 
 export interface ScanAccountInput {
@@ -64,6 +68,8 @@ export interface ScanAccountInput {
    * accounts it opens at once can start the next one here, since what is left is paced per region, not by it.
    */
   onListed?: () => void;
+  /** Also list the account's Route 53 public hosted zones (the `dns-diagnosis` feature set). @default false */
+  hostedZones?: boolean;
   /** Called as each region's (or the whole account's) result is saved. */
   onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
 }
@@ -75,6 +81,8 @@ export interface ScanAccountOutput {
   changes: Change[];
   /** Throttling answers over every region (each retried by the SDK). */
   throttles: number;
+  /** The account's hosted zones, when asked for and listed. */
+  zones?: AccountZones;
 }
 
 export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput): Promise<ScanAccountOutput> {
@@ -107,6 +115,8 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
     return { results: [result], certificates: [], changes: [], throttles: calls.throttles };
   }
 
+  // Route 53 is global: one listing per account, beside the regions' scans, on the account's session.
+  const zones = input.hostedZones ? listAccountZones(deps, { runId, account, now, calls }) : undefined;
   const openClients = deps.openClients ?? auditRoleClients(deps.roles, deps.clientConfig);
   const options: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...input.options };
   const limit = pLimit(input.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY);
@@ -128,7 +138,9 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
     }),
   );
   void Promise.all(listings).then(() => input.onListed?.());
-  return summarize(await scans, calls);
+  const scanned = await scans;
+  const listed = await zones;
+  return { ...summarize(scanned, calls), ...(listed ? { zones: listed } : {}) };
 }
 
 function summarize(

@@ -1,7 +1,16 @@
 /** Counts of every call the simulator answered, by service, operation, account, region and outcome. */
 
 /** Service names as counters and faults use them (the model's `Service.Operation` keys use the same). */
-export const SIM_SERVICES = ['ACM', 'STS', 'Organizations', 'Account', 'Tagging', 'S3', 'SecretsManager'] as const;
+export const SIM_SERVICES = [
+  'ACM',
+  'STS',
+  'Organizations',
+  'Account',
+  'Tagging',
+  'S3',
+  'SecretsManager',
+  'Route53',
+] as const;
 export type SimService = (typeof SIM_SERVICES)[number];
 
 /**

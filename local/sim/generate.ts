@@ -6,6 +6,7 @@
  * (which never renew), a few private ones, and the long tail that monitors exist for: expired, revoked, failed
  * issuance, stuck renewals, unused and never-tagged certificates, and every key type.
  */
+import { createHash } from 'node:crypto';
 import type { CertificateType, KeyAlgorithm, RenewalStatus } from '../../lambdas/core/model';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../lambdas/core/names';
 import { DAY_MS, DEFAULT_SIM_START } from './clock';
@@ -52,6 +53,12 @@ export interface GenerateOptions {
   accountsWithoutRole?: number;
   /** Let some member accounts be SUSPENDED, PENDING_CLOSURE, CLOSED or PENDING_ACTIVATION. Default true. */
   inactiveAccounts?: boolean;
+  /**
+   * Give accounts the Route 53 public hosted zones of their certificates' names, one per team (and one private
+   * twin, which the monitor must skip); with three zones or more, the last by name is left outside the organization.
+   * Draws nothing from the seed's random sequence, so a scenario is the same with or without it. Default false.
+   */
+  hostedZones?: boolean;
 }
 
 /** Public ACM certificates are valid about 198 days. */
@@ -285,14 +292,54 @@ export function generateScenario(options: GenerateOptions): Scenario {
       roles: roleless.has(plan.id) ? [] : [{ ...role }],
       taggingApiDenied: denyTagging.has(plan.id),
       certificates: certificates[index] ?? [],
+      hostedZones: [],
     };
   });
+  if (options.hostedZones) placeHostedZones(accounts);
   return {
     managementAccountId,
     organizationId: `o-${rng.hex(10)}`,
     start: iso(startMs),
     accounts,
   };
+}
+
+/** A stable hosted zone id for a zone name, shaped like Route 53's (Z + 20 upper-case characters). */
+export function simulatedZoneId(name: string, privateZone = false): string {
+  const digest = createHash('sha256')
+    .update(`${privateZone ? 'private:' : ''}${name}`)
+    .digest('hex');
+  return `Z${digest.slice(0, 20).toUpperCase()}`;
+}
+
+/** The zone a generated name lives in: its team's apex (`<team>.example.com`), which holds the env subdomains too. */
+function teamZoneOf(name: string): string {
+  return name.replace(/^\*\./, '').split('.').slice(-3).join('.');
+}
+
+/**
+ * Each team's zone in the first account that uses it. With three zones or more, the last by name stays outside the
+ * organization (a domain hosted with another DNS provider); the first gets a private twin of the same name.
+ */
+function placeHostedZones(accounts: ScenarioAccount[]): void {
+  const owner = new Map<string, ScenarioAccount>();
+  for (const account of accounts) {
+    for (const certificate of account.certificates) {
+      if (certificate.type !== 'AMAZON_ISSUED') continue;
+      for (const name of [certificate.domainName, ...certificate.subjectAlternativeNames]) {
+        const zone = teamZoneOf(name);
+        if (!owner.has(zone)) owner.set(zone, account);
+      }
+    }
+  }
+  const names = [...owner.keys()].sort();
+  if (names.length >= 3) names.pop();
+  for (const [index, name] of names.entries()) {
+    const account = owner.get(name) as ScenarioAccount;
+    account.hostedZones.push({ id: simulatedZoneId(name), name, privateZone: false });
+    // A split horizon: a private zone of the same name, which ACM's public validation never sees.
+    if (index === 0) account.hostedZones.push({ id: simulatedZoneId(name, true), name, privateZone: true });
+  }
 }
 
 export interface GenerateAccountOptions {

@@ -21,6 +21,7 @@ export {
   generateScenario,
   PUBLIC_VALIDITY_DAYS,
   type Range,
+  simulatedZoneId,
 } from './generate';
 export {
   type CertRecord,

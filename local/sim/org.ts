@@ -48,6 +48,8 @@ export interface SimAccount {
   disabledRegions: string[];
   roles: ScenarioRole[];
   taggingApiDenied: boolean;
+  /** Route 53 hosted zones, in creation order (Route 53 is global: no region). */
+  hostedZones: Array<{ id: string; name: string; privateZone: boolean }>;
   /** region → certificates in creation order. */
   targets: Map<string, CertRecord[]>;
 }

@@ -167,6 +167,16 @@ const AccountSchema = z.object({
   /** GetResources answers AccessDeniedException for this account. */
   taggingApiDenied: z.boolean().default(false),
   certificates: z.array(CertificateSchema).default([]),
+  /** Route 53 hosted zones held in this account (ListHostedZones); ids without the `/hostedzone/` prefix. */
+  hostedZones: z
+    .array(
+      z.object({
+        id: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a hosted zone id like Z0123456789ABCDEFGHIJ'),
+        name: z.string().min(1),
+        privateZone: z.boolean().default(false),
+      }),
+    )
+    .default([]),
 });
 export type ScenarioAccount = z.output<typeof AccountSchema>;
 export type ScenarioAccountInput = z.input<typeof AccountSchema>;

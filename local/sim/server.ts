@@ -15,6 +15,7 @@ import { account } from './services/account';
 import { acm } from './services/acm';
 import type { HandlerContext, Input, Principal, ServiceDefinition } from './services/context';
 import { organizations } from './services/organizations';
+import { route53 } from './services/route53';
 import { s3 } from './services/s3';
 import { secretsManager } from './services/secrets-manager';
 import { sts } from './services/sts';
@@ -34,7 +35,16 @@ import {
 
 export type { Principal } from './services/context';
 
-export const SERVICES: readonly ServiceDefinition[] = [acm, sts, organizations, account, tagging, s3, secretsManager];
+export const SERVICES: readonly ServiceDefinition[] = [
+  acm,
+  sts,
+  organizations,
+  account,
+  tagging,
+  s3,
+  secretsManager,
+  route53,
+];
 
 /** Region the management principal works in (AWS_REGION of `env()`). */
 export const SIM_HOME_REGION = 'us-east-1';
@@ -215,6 +225,8 @@ function parseOperation(
     return {
       operation: found.operation,
       input: {
+        // Query parameters (Route 53's `marker`, `maxitems`) under their wire names; the route's own params win.
+        ...Object.fromEntries(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').entries()),
         ...found.params,
         Body: body,
         ContentType: header('content-type'),

@@ -52,7 +52,7 @@ describe('parseConfig', () => {
     [
       'an unknown feature set',
       { features: ['probe'] },
-      /certMonitor\.features: "probe" is not an optional feature set; known: none yet/,
+      /certMonitor\.features: "probe" is not an optional feature set; known: dns-diagnosis/,
     ],
     ['the core set named as optional', { features: ['core'] }, /certMonitor\.features: "core" is not an optional/],
     ['a Slack admin that is not a role', { slackSecretAdminRoleArn: 'admin' }, /certMonitor\.slackSecretAdminRoleArn/],
@@ -229,5 +229,13 @@ describe('lambdaSettings', () => {
     const config = parseConfig(minimalConfig({ accounts: { source: 'list', ids } }));
 
     expect(() => lambdaSettings(config)).toThrow(/certMonitor\.accounts\.ids: makes the Lambda environment/);
+  });
+
+  it('passes the optional feature sets on, so ScanTarget lists hosted zones only when dns-diagnosis is on', () => {
+    const on = lambdaSettings(parseConfig(minimalConfig({ features: ['dns-diagnosis'] })));
+    const off = lambdaSettings(parseConfig(minimalConfig()));
+
+    expect(on[ENV.features]).toBe('dns-diagnosis');
+    expect(off).not.toHaveProperty(ENV.features);
   });
 });

@@ -14,6 +14,7 @@ export const ITEM_KINDS = {
   change: 'change',
   history: 'history',
   notStored: 'not-stored',
+  zones: 'zones',
 } as const;
 
 /** The partition of one target's current certificates. */
@@ -33,6 +34,9 @@ export const TARGETS_PK = 'TARGETS';
 export function targetMetaSk(accountId: string, region: string): string {
   return `${accountId}#${region}`;
 }
+
+/** One item per account with its Route 53 public hosted zones, so the diagnosis reads them all with one Query. */
+export const ZONES_PK = 'ZONES';
 
 /** The partition of one run: its record, its per-target results and its change events. */
 export function runPk(runId: string): string {

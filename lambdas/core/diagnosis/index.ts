@@ -5,3 +5,4 @@ export * from './model';
 export * from './run';
 export * from './servers';
 export * from './text';
+export * from './zones';

@@ -5,8 +5,10 @@
  */
 import { compareUrgency } from '../findings';
 import type { AssessedCertificate } from '../model';
+import type { ZoneStore } from '../ports';
 import { diagnoseCertificate, needsDiagnosis } from './diagnose';
 import type { DiagnosisEntry, DnsResolver } from './model';
+import { type AccountZones, locateZones } from './zones';
 
 export const DEFAULT_DIAGNOSIS_CONCURRENCY = 8;
 /**
@@ -43,7 +45,14 @@ export function cachedResolver(resolver: DnsResolver): DnsResolver {
 export async function diagnoseCertificates(
   certificates: readonly AssessedCertificate[],
   resolver: DnsResolver,
-  opts: { concurrency?: number; maxCertificates?: number; budgetMs?: number; clock?: () => number } = {},
+  opts: {
+    concurrency?: number;
+    maxCertificates?: number;
+    budgetMs?: number;
+    clock?: () => number;
+    /** The organization's hosted zones, to name the zone of each record to fix; absent: fixes name no zone. */
+    zones?: readonly AccountZones[];
+  } = {},
 ): Promise<Map<string, DiagnosisEntry[]>> {
   const shared = cachedResolver(resolver);
   const queue = certificates
@@ -57,7 +66,8 @@ export async function diagnoseCertificates(
   const worker = async () => {
     while (next < queue.length && clock() < stopAt) {
       const cert = queue[next++]!;
-      results.set(cert.arn, await diagnoseCertificate(cert, shared));
+      const entries = await diagnoseCertificate(cert, shared);
+      results.set(cert.arn, opts.zones === undefined ? entries : locateZones(entries, opts.zones));
     }
   };
   const workers = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DIAGNOSIS_CONCURRENCY, queue.length));
@@ -74,4 +84,21 @@ export function withDiagnoses(
     const diagnosis = diagnoses.get(cert.arn);
     return diagnosis === undefined ? cert : { ...cert, diagnosis };
   });
+}
+
+/**
+ * The organization's hosted zones for a diagnosis pass, as the scans stored them (FinalizeRun and the CLI read them
+ * the same way). A read that fails leaves the fixes naming no zone, rather than saying no zone holds the record.
+ */
+export async function zonesForDiagnosis(
+  store: Pick<ZoneStore, 'loadAllZones'> | undefined,
+  onError: (error: unknown) => void,
+): Promise<AccountZones[] | undefined> {
+  if (store === undefined) return undefined;
+  try {
+    return await store.loadAllZones();
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
 }

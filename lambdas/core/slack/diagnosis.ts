@@ -12,6 +12,13 @@ import { code, inline } from './text';
 /** Domains shown with their problems before "+N more". */
 export const DIAGNOSIS_CAP = 10;
 const MAX_DETAIL = 600;
+/**
+ * A fix can carry a whole `aws route53 change-resource-record-sets` command (two DNS names of up to 253 characters
+ * in its JSON): it gets more room than a detail, since a command cut short is worse than none.
+ */
+const MAX_FIX = 1_200;
+/** One problem's lines: domain, detail, zone and fix, each within its own cap. */
+const MAX_PROBLEM_CHARS = 2_200;
 
 /** @param omitted problems the incident did not keep, counted in the title and the "+N more" line */
 export function diagnosisBlocks(entries: readonly DiagnosisEntry[] | undefined, omitted = 0): Block[] {
@@ -32,12 +39,13 @@ export function diagnosisBlocks(entries: readonly DiagnosisEntry[] | undefined, 
       entry.zone === undefined
         ? ''
         : `\n    Zone: ${code(entry.zone.name, 120)} (${code(entry.zone.hostedZoneId, 40)}) in account ${code(entry.zone.accountId, 20)}`;
-    return `• ${code(entry.domain, 120)} — *${DIAGNOSIS_LABELS[entry.code]}*\n    ${inline(entry.detail, MAX_DETAIL)}${zone}\n    Fix: ${inline(entry.fix, MAX_DETAIL)}`;
+    return `• ${code(entry.domain, 120)} — *${DIAGNOSIS_LABELS[entry.code]}*\n    ${inline(entry.detail, MAX_DETAIL)}${zone}\n    Fix: ${inline(entry.fix, MAX_FIX)}`;
   });
   const total = problems.length + omitted;
   return listBlocks(`*DNS diagnosis (this run)* — ${total === 1 ? '1 problem' : `${total} problems`}`, lines, {
     total,
     budget: 6_000,
     elsewhere: 'see the certificate in the report',
+    maxLineChars: MAX_PROBLEM_CHARS,
   });
 }

@@ -13,6 +13,8 @@ export interface ListOptions {
   reportLocation?: string;
   /** Where the rest is when there is no report (our own mrkdwn). @default 'see the full report' */
   elsewhere?: string;
+  /** Longest item line. @default MAX_LINE_CHARS */
+  maxLineChars?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export function listBlocks(title: string, lines: readonly string[], options: Lis
   const shown: string[] = [];
   let used = 0;
   for (const raw of lines) {
-    const line = cutSlackText(raw, MAX_LINE_CHARS);
+    const line = cutSlackText(raw, options.maxLineChars ?? MAX_LINE_CHARS);
     if (used + line.length + 1 > options.budget) break;
     shown.push(line);
     used += line.length + 1;

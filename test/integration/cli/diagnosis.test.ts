@@ -1,12 +1,13 @@
 /**
  * `audit --dns-server`: the real CLI as a child process diagnoses the simulated organization's failed renewals
- * through a DNS server on loopback, and the JSON report carries each planted fault on its certificate.
+ * through a DNS server on loopback, and the JSON report carries each planted fault on its certificate; with
+ * `--features dns-diagnosis` each fix names the Route 53 zone and account that hold the record, and the command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../../../lambdas/core/report';
 import { type SimDnsServer, startDnsServer } from '../../../local/dns/server';
 import { type DnsFault, simulatedZones, zoneOf } from '../../../local/dns/zones';
-import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
+import { generateScenario, type Simulator, simulatedZoneId, startSimulator } from '../../../local/sim';
 import { isolatedEnv, runCli } from './harness';
 
 const scenario = generateScenario({
@@ -15,6 +16,7 @@ const scenario = generateScenario({
   regions: ['us-east-1', 'eu-west-1'],
   certificatesPerTarget: { min: 2, max: 6 },
   inactiveAccounts: false,
+  hostedZones: true,
 });
 
 let sim: Simulator;
@@ -78,5 +80,41 @@ describe('audit --dns-server', () => {
       const expected = zoneOf(cert.domainName) === blockedZone ? 'CAA_FORBIDS_AMAZON' : 'OK';
       expect(cert.diagnosis.map((entry) => entry.code)).toContain(expected);
     }
+  });
+});
+
+describe('audit --dns-server --features dns-diagnosis', () => {
+  it('fills the zone of the missing CNAME and gives the command to add it there', async () => {
+    const run = await runCli(
+      [
+        '--format',
+        'json',
+        '--dns-server',
+        dns.address,
+        '--describe-rate',
+        '100',
+        '--as-of',
+        sim.clock.toISOString(),
+        '--features',
+        'dns-diagnosis',
+      ],
+      isolatedEnv(sim.env()),
+    );
+    expect(run.messages.filter((line) => !line.startsWith('Warning:'))).toEqual([]);
+    const report = parseReport(run.stdout);
+    const [missing] = [...planted.keys()] as [string];
+    const cert = report.certificates.find((c) => c.arn === missing);
+    const entry = cert?.diagnosis?.find((e) => e.code === 'VALIDATION_CNAME_MISSING');
+    const zoneName = (cert?.domainName ?? '').split('.').slice(-3).join('.');
+    const holder = scenario.accounts.find((account) => account.hostedZones.some((zone) => zone.name === zoneName));
+
+    expect(holder).toBeDefined();
+    expect(entry?.zone).toEqual({ accountId: holder?.id, hostedZoneId: simulatedZoneId(zoneName), name: zoneName });
+    expect(entry?.fix).toContain(
+      `to zone ${zoneName} (${simulatedZoneId(zoneName)}) in account ${holder?.name} (${holder?.id})`,
+    );
+    expect(entry?.fix).toContain(
+      `\`aws route53 change-resource-record-sets --hosted-zone-id ${simulatedZoneId(zoneName)} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${entry?.record?.name}.","Type":"CNAME"`,
+    );
   });
 });

@@ -3,11 +3,17 @@
  * account, with its session policy) runs against the simulator, the simulator records every call made in the member
  * accounts, and the IAM actions of those calls must be exactly the actions the adapters declare for that caller.
  * A call the declaration lacks is refused by the session policy (and fails here); an action declared but never
- * called is a permission the role grants for nothing (and fails here too).
+ * called is a permission the role grants for nothing (and fails here too). Each feature set is run on its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStsClient } from '../../../lambdas/aws/clients';
-import { AUDIT_ROLE_CALLERS, auditRoleActions, callerActions, sessionPolicy } from '../../../lambdas/aws/permissions';
+import {
+  AUDIT_ROLE_CALLERS,
+  auditRoleActions,
+  callerActions,
+  FEATURE_SET_NAMES,
+  sessionPolicy,
+} from '../../../lambdas/aws/permissions';
 import { scanChild } from '../../../lambdas/pipeline/scan-child';
 import { generateScenario, iamAction } from '../../../local/sim';
 import { MemoryStore } from '../../unit/scan/memory-store';
@@ -28,6 +34,7 @@ beforeAll(async () => {
     externalId: EXTERNAL_ID,
     inactiveAccounts: false,
     taggingDeniedAccounts: 0,
+    hostedZones: true,
   });
   h = await startScanHarness(scenario);
   sts = createStsClient(CLIENT_CONFIG);
@@ -60,40 +67,49 @@ function actionsCalled(): { actions: string[]; refused: number } {
 }
 
 describe('audit role actions against the calls the adapters make', () => {
-  it('ScanTarget calls exactly the actions declared for it, none refused by its session policy', async () => {
-    h.sim.counters.reset();
-    policiesSent.length = 0;
-    const store = new MemoryStore();
+  it.each(FEATURE_SET_NAMES.map((name) => [name, name === 'core' ? [] : [name]] as const))(
+    'with feature set %s, ScanTarget calls exactly the actions declared for it, none refused by its session policy',
+    async (_name, features) => {
+      h.sim.counters.reset();
+      policiesSent.length = 0;
+      const store = new MemoryStore();
 
-    const summaries = await Promise.all(
-      members.map((accountId) =>
-        scanChild(
-          { sts, store, clientConfig: CLIENT_CONFIG },
-          {
-            runId: 'perm-scan',
-            account: { accountId },
-            regions: 'enabled',
-            now: h.sim.clock.now(),
-            roleName: ROLE_NAME,
-            externalId: EXTERNAL_ID,
-          },
+      const summaries = await Promise.all(
+        members.map((accountId) =>
+          scanChild(
+            { sts, store, clientConfig: CLIENT_CONFIG },
+            {
+              runId: 'perm-scan',
+              account: { accountId },
+              regions: 'enabled',
+              now: h.sim.clock.now(),
+              roleName: ROLE_NAME,
+              externalId: EXTERNAL_ID,
+              features,
+            },
+          ),
         ),
-      ),
-    );
+      );
 
-    const { actions, refused } = actionsCalled();
-    expect(summaries.every((summary) => summary.errorCode === undefined && summary.regions > 0)).toBe(true);
-    expect(summaries.reduce((sum, summary) => sum + summary.certificateCount, 0)).toBeGreaterThan(0);
-    expect(refused).toBe(0);
-    expect(actions).toEqual([...callerActions('scanTarget')].sort());
-    // At least one AssumeRole per account (the simulated clock can make a session look old and renewed).
-    expect(policiesSent.length).toBeGreaterThanOrEqual(members.length);
-    for (const policy of policiesSent) expect(JSON.parse(policy ?? 'null')).toEqual(sessionPolicy('scanTarget'));
-  });
+      const { actions, refused } = actionsCalled();
+      expect(summaries.every((summary) => summary.errorCode === undefined && summary.regions > 0)).toBe(true);
+      expect(summaries.reduce((sum, summary) => sum + summary.certificateCount, 0)).toBeGreaterThan(0);
+      expect(refused).toBe(0);
+      expect(actions).toEqual([...callerActions('scanTarget', features)].sort());
+      // At least one AssumeRole per account (the simulated clock can make a session look old and renewed).
+      expect(policiesSent.length).toBeGreaterThanOrEqual(members.length);
+      for (const policy of policiesSent)
+        expect(JSON.parse(policy ?? 'null')).toEqual(sessionPolicy('scanTarget', features));
+    },
+  );
 
-  it('the role grants exactly what its callers declare, so every granted action is one a caller makes', () => {
-    const declared = AUDIT_ROLE_CALLERS.flatMap((caller) => callerActions(caller));
+  it.each(FEATURE_SET_NAMES)(
+    'with feature set %s, the role grants exactly what its callers declare, so every granted action is one a caller makes',
+    (name) => {
+      const features = name === 'core' ? [] : [name];
+      const declared = AUDIT_ROLE_CALLERS.flatMap((caller) => callerActions(caller, features));
 
-    expect([...new Set(declared)].sort()).toEqual([...auditRoleActions()].sort());
-  });
+      expect([...new Set(declared)].sort()).toEqual([...auditRoleActions(features)].sort());
+    },
+  );
 });

@@ -54,9 +54,21 @@ describe('audit role permissions', () => {
     }
   });
 
+  it("adds only the Route 53 zone listing with dns-diagnosis, to the role and to ScanTarget's session", () => {
+    const core = auditRoleActions();
+
+    const withDns = auditRoleActions(['dns-diagnosis']);
+
+    expect(withDns.filter((action) => !core.includes(action))).toEqual(['route53:ListHostedZones']);
+    expect(sessionPolicy('scanTarget', ['dns-diagnosis']).Statement[0]?.Action).toContain('route53:ListHostedZones');
+    expect(sessionPolicy('scanTarget').Statement[0]?.Action).not.toContain('route53:ListHostedZones');
+  });
+
   it('always has the core set on and names the known sets when given an unknown one', () => {
     expect(enabledFeatureSets()).toEqual(['core']);
     expect(enabledFeatureSets(['core'])).toEqual(['core']);
-    expect(() => enabledFeatureSets(['probe'])).toThrow(/unknown feature set probe; known feature sets: core/);
+    expect(() => enabledFeatureSets(['probe'])).toThrow(
+      /unknown feature set probe; known feature sets: core, dns-diagnosis/,
+    );
   });
 });

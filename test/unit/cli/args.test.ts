@@ -271,6 +271,17 @@ describe('parseArgs', () => {
   });
 
   describe('--help', () => {
+    it('takes --features as certMonitor.features names them and refuses an unknown set, naming the known ones', () => {
+      const on = parseArgs(['--features', 'dns-diagnosis']);
+      const wrong = parseArgs(['--features', 'dns']);
+
+      expect(on.kind === 'run' && on.options.features).toEqual(['dns-diagnosis']);
+      expect(wrong).toMatchObject({
+        kind: 'error',
+        message: expect.stringMatching(/--features.*dns.*known: dns-diagnosis/),
+      });
+    });
+
     it('documents every option with its default and an example', () => {
       const result = parseArgs(['--help']);
       if (result.kind !== 'help') throw new Error('expected help');
@@ -294,12 +305,13 @@ describe('parseArgs', () => {
         '--owner-tag-key',
         '--as-of',
         '--dns-server',
+        '--features',
         '--debug',
         '-h, --help',
       ]);
       // Each option's entry (up to the next one) names its default and shows an example.
       const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
-      expect(entries).toHaveLength(19);
+      expect(entries).toHaveLength(20);
       for (const entry of entries) {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);

@@ -100,6 +100,16 @@ describe('handler configuration', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('reads the optional feature sets for ScanTarget and names one it does not know', () => {
+    const on = loadScanTargetConfig({ ...stackEnvironment(), [ENV.features]: 'dns-diagnosis' });
+    const off = loadScanTargetConfig(without(stackEnvironment(), ENV.features));
+    const wrong = configError(() => loadScanTargetConfig({ ...stackEnvironment(), [ENV.features]: 'dns,core' }));
+
+    expect(on.features).toEqual(['dns-diagnosis']);
+    expect(off.features).toEqual([]);
+    expect([wrong.variable, wrong.message]).toEqual([ENV.features, expect.stringContaining('"dns, core"')]);
+  });
+
   it('names the accounts and regions that are not valid', () => {
     const accounts = configError(() =>
       loadListTargetsConfig({ ...stackEnvironment(), [ENV.accounts]: '111111111111, 12345' }),

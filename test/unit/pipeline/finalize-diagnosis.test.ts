@@ -44,7 +44,11 @@ const failing = certificate('failing', {
 });
 const healthy = certificate('healthy');
 
-function deps(dns: DnsResolver | undefined, objects: Map<string, string>): FinalizeRunDeps {
+function deps(
+  dns: DnsResolver | undefined,
+  objects: Map<string, string>,
+  zones?: FinalizeRunDeps['zones'],
+): FinalizeRunDeps {
   const result: TargetResult = {
     ...TARGET,
     status: 'ok',
@@ -83,12 +87,13 @@ function deps(dns: DnsResolver | undefined, objects: Map<string, string>): Final
     },
     clock: () => NOW,
     ...(dns ? { dns } : {}),
+    ...(zones ? { zones } : {}),
   };
 }
 
-async function jsonReport(dns: DnsResolver | undefined) {
+async function jsonReport(dns: DnsResolver | undefined, zones?: FinalizeRunDeps['zones']) {
   const objects = new Map<string, string>();
-  await finalizeRun(deps(dns, objects), {
+  await finalizeRun(deps(dns, objects, zones), {
     runId: 'r1',
     startedAt: '2026-12-01T06:00:00.000Z',
     listing: { runId: 'r1', startedAt: '2026-12-01T06:00:00.000Z', bucket: 'work', key: 'w.json', accountCount: 1 },
@@ -107,6 +112,37 @@ describe('FinalizeRun’s DNS diagnosis', () => {
       expect.objectContaining({ code: 'VALIDATION_CNAME_MISSING', record: expect.objectContaining({ value: ACM }) }),
     ]);
     expect(byArn.get('healthy')).not.toHaveProperty('diagnosis');
+  });
+
+  it('names the zone the scans stored for the record, and still diagnoses when the zones cannot be read', async () => {
+    const resolver = fakeResolver({ a: { 'failing.example.com': ['192.0.2.1'] } });
+    const stored = {
+      loadAllZones: async () => [
+        {
+          accountId: '111122223333',
+          accountName: 'prod-dns',
+          zones: [{ id: 'Z123', name: 'example.com' }],
+          listedAt: '2026-12-01T06:00:20.000Z',
+        },
+      ],
+    };
+    const unreadable = {
+      loadAllZones: async () => {
+        throw new Error('table throttled');
+      },
+    };
+
+    const located = (await jsonReport(resolver, stored)).certificates.find((cert) => cert.arn === 'failing');
+    const unlocated = (await jsonReport(resolver, unreadable)).certificates.find((cert) => cert.arn === 'failing');
+
+    expect(located?.diagnosis?.[0]?.zone).toEqual({
+      accountId: '111122223333',
+      hostedZoneId: 'Z123',
+      name: 'example.com',
+    });
+    expect(located?.diagnosis?.[0]?.fix).toContain('to zone example.com (Z123) in account prod-dns (111122223333)');
+    expect(unlocated?.diagnosis?.[0]?.code).toBe('VALIDATION_CNAME_MISSING');
+    expect(unlocated?.diagnosis?.[0]?.zone).toBeUndefined();
   });
 
   it('completes the run without diagnoses when the resolver breaks, or when none is configured', async () => {
