@@ -145,7 +145,8 @@ const MAX_ACCOUNT_NAME = 40;
 /** "Prod (123456789012)", the account name next to its id; just the id when the name is unknown. */
 export function accountLabel(accountId: string, accountName?: string): string {
   const id = inline(accountId, 20);
-  const name = accountName === undefined ? '' : inline(accountName, MAX_ACCOUNT_NAME);
+  // A member account can rename itself: its name is shown as code, so it can neither format nor link.
+  const name = accountName === undefined || singleLine(accountName) === '' ? '' : code(accountName, MAX_ACCOUNT_NAME);
   return name === '' ? id : `${name} (${id})`;
 }
 

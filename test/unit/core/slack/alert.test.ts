@@ -21,8 +21,9 @@ describe('renderAlert', () => {
       expectWithinSlackLimits(message);
       expectSafeMarkup(message);
       expect(message.blocks[0]?.type).toBe('header');
-      expect(body(message)).toContain('Prod (100000000001)');
-      expect(message.text).toContain('Prod (100000000001) eu-west-1');
+      // The name is the member account's own (it can rename itself): shown as code, so it cannot format or link.
+      expect(body(message)).toContain('`Prod` (100000000001)');
+      expect(message.text).toContain('`Prod` (100000000001) eu-west-1');
     },
   );
 

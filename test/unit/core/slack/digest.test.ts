@@ -79,7 +79,7 @@ describe('renderDigest', () => {
     const coverage = sectionTexts(smallDigest())[0] ?? '';
 
     expect(coverage).toContain('1 of 2 targets scanned · 1 failed');
-    expect(coverage).toContain('account-1 (100000000001) · eu-west-1');
+    expect(coverage).toContain('`account-1` (100000000001) · eu-west-1');
     expect(coverage).toContain('`AccessDenied`');
     expect(coverage).toContain('the audit role is missing in this account');
   });

@@ -10,6 +10,7 @@ import {
   truncateList,
   unescapeSlack,
 } from '../../../../lambdas/core/slack';
+import { accountLabel } from '../../../../lambdas/core/slack/text';
 
 describe('escapeSlack', () => {
   it('escapes &, < and > so mentions and channel pings show as text', () => {
@@ -114,5 +115,18 @@ describe('consoleUrl', () => {
   it('refuses ARNs and regions that could break out of a link', () => {
     expect(consoleUrl('arn:aws:acm:eu-west-1:1:certificate/abc|<!channel>', 'eu-west-1')).toBeUndefined();
     expect(consoleUrl('arn:aws:acm:eu-west-1:1:certificate/abc', 'eu-west-1>|x')).toBeUndefined();
+  });
+});
+
+describe('accountLabel', () => {
+  it('shows an account name, which a member account sets itself, as code so it can neither format nor link', () => {
+    const label = accountLabel('100000000001', '*prod* <!here>');
+
+    expect(label).toBe('`*prod* &lt;!here&gt;` (100000000001)');
+  });
+
+  it('shows the id alone when there is no name, or only white space', () => {
+    expect(accountLabel('100000000001')).toBe('100000000001');
+    expect(accountLabel('100000000001', '  ')).toBe('100000000001');
   });
 });
