@@ -2,19 +2,14 @@
  * FinalizeRun diagnoses the certificates that need it and writes the diagnosis into the JSON report, through the real
  * use case (stores and bucket in memory); a resolver that breaks costs the run its diagnoses, never the run.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { AlertStore } from '../../../lambdas/core/alerting/store';
 import type { DnsResolver } from '../../../lambdas/core/diagnosis';
-import type { Certificate, Target, TargetResult } from '../../../lambdas/core/model';
-import type { RunRecord } from '../../../lambdas/core/ports';
+import type { Certificate } from '../../../lambdas/core/model';
 import { parseReport } from '../../../lambdas/core/report';
-import type { DigestMarker } from '../../../lambdas/pipeline/digest-marker';
 import { type FinalizeRunDeps, finalizeRun } from '../../../lambdas/pipeline/finalize-run';
 import { fakeResolver } from '../core/diagnosis/fake-resolver';
+import { inMemoryFinalizeDeps, TARGET } from './finalize-fixture';
 
-const NOW = new Date('2026-12-01T06:05:00.000Z');
-const TARGET: Target = { accountId: '333333333333', region: 'eu-west-1' };
 const ACM = '_v.acm-validations.aws';
 
 function certificate(arn: string, overrides: Partial<Certificate> = {}): Certificate {
@@ -44,62 +39,22 @@ const failing = certificate('failing', {
 });
 const healthy = certificate('healthy');
 
-function deps(
-  dns: DnsResolver | undefined,
-  objects: Map<string, string>,
-  zones?: FinalizeRunDeps['zones'],
-): FinalizeRunDeps {
-  const result: TargetResult = {
-    ...TARGET,
-    status: 'ok',
-    certificateCount: 2,
-    apiCalls: {},
-    durationMs: 900,
-    startedAt: '2026-12-01T06:00:10.000Z',
-  };
-  const send = async (command: { constructor: { name: string }; input: { Key?: string; Body?: string } }) => {
-    if (command.constructor.name === 'GetObjectCommand') {
-      return { Body: { transformToString: async () => JSON.stringify([TARGET]) } };
-    }
-    objects.set(command.input.Key ?? '', String(command.input.Body));
-    return {};
-  };
-  let completed: RunRecord | undefined;
-  return {
-    s3: { send, config: { region: async () => 'eu-west-1' } } as unknown as S3Client,
-    runs: {
-      recordRunStarted: async () => {},
-      recordRunCompleted: async (run) => {
-        completed = run;
-      },
-      latestCompletedRun: async () => completed,
-      loadRunResults: async () => ({ targets: [result], changes: [] }),
-      loadAllCertificates: async () => [failing, healthy],
-      loadAttentionCertificates: async () => [],
-      saveTargetScan: async () => {},
-      certificateCounts: async () => new Map(),
-    },
-    alerts: {} as AlertStore,
-    digestMarker: {} as DigestMarker,
-    slack: async () => ({ kind: 'configured', webhooks: {} }),
-    poster: () => {
-      throw new Error('Slack is not configured');
-    },
-    clock: () => NOW,
-    ...(dns ? { dns } : {}),
-    ...(zones ? { zones } : {}),
-  };
-}
-
 async function jsonReport(dns: DnsResolver | undefined, zones?: FinalizeRunDeps['zones']) {
   const objects = new Map<string, string>();
-  await finalizeRun(deps(dns, objects, zones), {
-    runId: 'r1',
-    startedAt: '2026-12-01T06:00:00.000Z',
-    listing: { runId: 'r1', startedAt: '2026-12-01T06:00:00.000Z', bucket: 'work', key: 'w.json', accountCount: 1 },
-    expiryDays: 30,
-    ownerTagKey: 'owner',
-  });
+  await finalizeRun(
+    inMemoryFinalizeDeps({
+      certificates: [failing, healthy],
+      objects,
+      overrides: { ...(dns ? { dns } : {}), ...(zones ? { zones } : {}) },
+    }),
+    {
+      runId: 'r1',
+      startedAt: '2026-12-01T06:00:00.000Z',
+      listing: { runId: 'r1', startedAt: '2026-12-01T06:00:00.000Z', bucket: 'work', key: 'w.json', accountCount: 1 },
+      expiryDays: 30,
+      ownerTagKey: 'owner',
+    },
+  );
   const json = [...objects.entries()].find(([key]) => key.endsWith('.json'))?.[1];
   return parseReport(json ?? '');
 }
