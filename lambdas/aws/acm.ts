@@ -3,6 +3,7 @@
  * ListCertificates returns only RSA_1024/RSA_2048 keys and AWS_MANAGED/CUSTOMER_PROVIDED origins unless the request
  * names every key type and origin, so it always does.
  */
+
 import {
   type ACMClient,
   type CertificateDetail,
@@ -28,6 +29,7 @@ import {
   type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
+import { normalizeSerial } from '../core/probe/serial';
 import {
   AwsAdapterError,
   awsErrorCode,
@@ -152,6 +154,7 @@ export async function describeCertificate(
 export function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
   const {
     issuer: _issuer,
+    serial: _serial,
     renewalStatus: _renewalStatus,
     renewalStatusReason: _renewalStatusReason,
     failureReason: _failureReason,
@@ -181,6 +184,7 @@ export function withDetail(certificate: Certificate, detail: CertificateDetail, 
     ...optional('importedAt', iso(detail.ImportedAt) ?? certificate.importedAt),
     ...optional('renewalEligibility', detail.RenewalEligibility ?? certificate.renewalEligibility),
     ...optional('issuer', detail.Issuer),
+    ...optional('serial', readableSerial(detail.Serial)),
     ...optional('renewalStatus', renewal?.RenewalStatus as RenewalStatus | undefined),
     ...optional('renewalStatusReason', renewal?.RenewalStatusReason),
     ...optional('failureReason', detail.FailureReason),
@@ -277,4 +281,14 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
  */
 function enumValue<T extends string>(value: string | undefined, fallback: T): T {
   return (value ?? fallback) as T;
+}
+
+/** ACM's serial in the one spelling every report uses; a value that is not hex is dropped rather than misread. */
+function readableSerial(serial: string | undefined): string | undefined {
+  if (serial === undefined) return undefined;
+  try {
+    return normalizeSerial(serial);
+  } catch {
+    return undefined;
+  }
 }
