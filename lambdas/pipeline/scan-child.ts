@@ -9,8 +9,9 @@ import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import { WHOLE_ACCOUNT } from '../core/model';
-import { RUN_LOG } from '../core/names';
+import { DEFAULT_EXPIRY_DAYS, RUN_LOG } from '../core/names';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
+import type { ProbeEndpoint } from '../net/tls-probe';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
@@ -26,6 +27,13 @@ export interface ScanChildDeps {
   logger?: ScanLogger;
   /** The clock the role sessions' expiry is read against. @default the system clock */
   clock?: () => Date;
+  /**
+   * The TLS probe of the `probe` feature set, made once per cold start (its resolver and trusted roots); absent with
+   * the feature on: endpoints are discovered, not probed.
+   */
+  probe?: ProbeEndpoint;
+  /** Probes in flight at once in one account. */
+  probeConcurrency?: number;
 }
 
 export interface ScanChildInput {
@@ -39,6 +47,8 @@ export interface ScanChildInput {
   options?: Partial<ScanOptions>;
   /** The optional feature sets turned on: they widen the session policy and add their steps (zone listing). */
   features?: readonly string[];
+  /** SERVED_EXPIRING's threshold, the same as EXPIRING's. @default DEFAULT_EXPIRY_DAYS */
+  expiryDays?: number;
 }
 
 export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Promise<ScanSummary> {
@@ -64,6 +74,15 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
     {
       runId,
       hostedZones: enabledFeatureSets(input.features).includes('dns-diagnosis'),
+      ...(enabledFeatureSets(input.features).includes('probe')
+        ? {
+            probe: {
+              expiryDays: input.expiryDays ?? DEFAULT_EXPIRY_DAYS,
+              ...(deps.probe ? { probe: deps.probe } : {}),
+              ...(deps.probeConcurrency !== undefined ? { concurrency: deps.probeConcurrency } : {}),
+            },
+          }
+        : {}),
       account: { id: account.accountId, ...(account.accountName ? { name: account.accountName } : {}) },
       regions: input.regions,
       now: input.now,

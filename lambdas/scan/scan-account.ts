@@ -30,6 +30,12 @@ import {
   WHOLE_ACCOUNT,
 } from '../core/model';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
+import {
+  accountDiscoveryClients,
+  type ProbeAccountOptions,
+  type ProbeAccountOutput,
+  probeAccount,
+} from '../probe/probe-account';
 import { listAccountZones } from './account-zones';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
 
@@ -70,6 +76,11 @@ export interface ScanAccountInput {
   onListed?: () => void;
   /** Also list the account's Route 53 public hosted zones (the `dns-diagnosis` feature set). @default false */
   hostedZones?: boolean;
+  /**
+   * Discover the endpoints of the account's in-use certificates once its regions are scanned, and probe them when
+   * given a probe (the `probe` feature set). Absent: no endpoint is looked at.
+   */
+  probe?: ProbeAccountOptions;
   /** Called as each region's (or the whole account's) result is saved. */
   onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
 }
@@ -83,6 +94,8 @@ export interface ScanAccountOutput {
   throttles: number;
   /** The account's hosted zones, when asked for and listed. */
   zones?: AccountZones;
+  /** The endpoints of its in-use certificates (and what they served), when asked for. */
+  probe?: ProbeAccountOutput;
 }
 
 export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput): Promise<ScanAccountOutput> {
@@ -140,7 +153,24 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
   void Promise.all(listings).then(() => input.onListed?.());
   const scanned = await scans;
   const listed = await zones;
-  return { ...summarize(scanned, calls), ...(listed ? { zones: listed } : {}) };
+  const summary = summarize(scanned, calls);
+  const probed = input.probe
+    ? await probeScanned(deps, { ...input, certificates: summary.certificates, calls })
+    : undefined;
+  return { ...summary, ...(listed ? { zones: listed } : {}), ...(probed ? { probe: probed } : {}) };
+}
+
+/** Discovery reads with the account's session; its calls are counted with the account's own (role, regions). */
+async function probeScanned(
+  deps: ScanAccountDeps,
+  input: ScanAccountInput & { certificates: Certificate[]; calls: CallCounter },
+): Promise<ProbeAccountOutput> {
+  const clients = accountDiscoveryClients(deps.roles, input.account.id, deps.clientConfig, input.calls);
+  try {
+    return await probeAccount(clients, input.certificates, { ...(input.probe as ProbeAccountOptions), now: input.now });
+  } finally {
+    clients.close();
+  }
 }
 
 function summarize(

@@ -50,6 +50,8 @@ export interface SimAccount {
   taggingApiDenied: boolean;
   /** Route 53 hosted zones, in creation order (Route 53 is global: no region). */
   hostedZones: Array<{ id: string; name: string; privateZone: boolean }>;
+  /** Settings of the resources certificates are in use by (resources.ts). */
+  resourceSettings?: ScenarioAccount['resourceSettings'];
   /** region → certificates in creation order. */
   targets: Map<string, CertRecord[]>;
 }

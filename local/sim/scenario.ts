@@ -177,6 +177,21 @@ const AccountSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * How the resources in this account's certificates' InUseBy are set up, by resource ARN (resources.ts derives the
+   * rest): an internal load balancer, a listener port, a disabled distribution, an API Gateway endpoint type.
+   */
+  resourceSettings: z
+    .record(
+      z.string().min(1),
+      z.object({
+        scheme: z.enum(['internet-facing', 'internal']).optional(),
+        port: z.number().int().min(1).max(65_535).optional(),
+        enabled: z.boolean().optional(),
+        endpointType: z.enum(['REGIONAL', 'EDGE', 'PRIVATE']).optional(),
+      }),
+    )
+    .optional(),
 });
 export type ScenarioAccount = z.output<typeof AccountSchema>;
 export type ScenarioAccountInput = z.input<typeof AccountSchema>;

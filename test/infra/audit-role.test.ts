@@ -42,6 +42,35 @@ describe('the member-account audit role template', () => {
     expect(template.Metadata['cert-monitor'].FeatureSets).toEqual(['core']);
   });
 
+  it('grants with the probe feature set the discovery reads, and API Gateway reads on custom domain names only', () => {
+    const probe = buildAuditRoleTemplate(['probe']) as Cfn;
+    const statements = probe.Resources[AUDIT_ROLE_LOGICAL_ID].Properties.Policies.flatMap(
+      (p: Cfn) => p.PolicyDocument.Statement,
+    );
+
+    const unscoped = statements.find((s: Cfn) => s.Sid === 'ReadCertificates');
+    const apiGateway = statements.find((s: Cfn) => s.Action.includes('apigateway:GET'));
+
+    expect(unscoped.Action).toEqual(
+      expect.arrayContaining([
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'cloudfront:GetDistribution',
+      ]),
+    );
+    expect(unscoped.Action).not.toContain('apigateway:GET');
+    expect(apiGateway).toEqual({
+      Sid: 'ApigatewayGET',
+      Effect: 'Allow',
+      Action: ['apigateway:GET'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/domainnames/*' },
+    });
+    expect(probe.Metadata['cert-monitor'].FeatureSets).toEqual(['core', 'probe']);
+    expect(Object.keys(probe.Metadata['cert-monitor'].Exposes)).toContain('apigateway:GET');
+  });
+
   it('refuses a feature set it does not know instead of granting nothing or everything', () => {
     expect(() => buildAuditRoleTemplate(['dns'])).toThrow(/unknown feature set dns/);
   });

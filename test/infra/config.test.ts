@@ -51,8 +51,8 @@ describe('parseConfig', () => {
     ['a missing external id', { externalId: undefined }, /certMonitor\.externalId: is required/],
     [
       'an unknown feature set',
-      { features: ['probe'] },
-      /certMonitor\.features: "probe" is not an optional feature set; known: dns-diagnosis/,
+      { features: ['ct-watch'] },
+      /certMonitor\.features: "ct-watch" is not an optional feature set; known: dns-diagnosis, probe/,
     ],
     ['the core set named as optional', { features: ['core'] }, /certMonitor\.features: "core" is not an optional/],
     ['a Slack admin that is not a role', { slackSecretAdminRoleArn: 'admin' }, /certMonitor\.slackSecretAdminRoleArn/],

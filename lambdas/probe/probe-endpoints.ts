@@ -1,0 +1,33 @@
+/**
+ * Probing a list of endpoints, shared by the per-account child, the run's completion (the user's endpoints) and the
+ * CLI: every endpoint not skipped is probed, at most `concurrency` at once, each bounded by the probe's own timeout,
+ * and assessed by the probe rules. The order of the answer is the order of the endpoints given.
+ */
+import pLimit from 'p-limit';
+import { assessEndpoint, skippedResult } from '../core/probe/findings';
+import type { Endpoint, EndpointResult } from '../core/probe/model';
+import { DEFAULT_PROBE_CONCURRENCY, type ProbeEndpoint } from '../net/tls-probe';
+
+export interface ProbeEndpointsOptions {
+  /** What "now" is for expiry: the run's time. */
+  now: Date;
+  expiryDays: number;
+  /** @default DEFAULT_PROBE_CONCURRENCY */
+  concurrency?: number;
+}
+
+export async function probeEndpoints(
+  probe: ProbeEndpoint,
+  endpoints: readonly Endpoint[],
+  opts: ProbeEndpointsOptions,
+): Promise<EndpointResult[]> {
+  const limit = pLimit(opts.concurrency ?? DEFAULT_PROBE_CONCURRENCY);
+  const ctx = { now: opts.now, expiryDays: opts.expiryDays };
+  return Promise.all(
+    endpoints.map((endpoint) =>
+      endpoint.skippedReason !== undefined
+        ? Promise.resolve(skippedResult(endpoint))
+        : limit(async () => assessEndpoint(endpoint, await probe(endpoint), ctx)),
+    ),
+  );
+}

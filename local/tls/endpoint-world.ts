@@ -1,0 +1,190 @@
+/**
+ * The endpoints of the simulated organization, served for real: one TLS server per load balancer, distribution and
+ * API Gateway domain name that certificates are in use by (resources.ts), on its own loopback address and port,
+ * answering each certificate's names with a leaf carrying the serial and validity ACM reports for it; and the DNS
+ * records a public resolver would give (each resource's AWS name → its address, each certificate name → a CNAME to
+ * the resource using it). Faults are planted per certificate, as they happen in AWS:
+ *
+ * - `stale`: the endpoint still serves the certificate from before a renewal, a few days from expiry;
+ * - `expired`: it serves an old certificate that has expired;
+ * - `wrong-sni`: the certificate is on the listener but not answered for its names (another one is served);
+ * - `incomplete-chain`: the leaf is sent without its intermediate;
+ * - `unreachable`: the resource's name points at an address that accepts connections and never answers.
+ *
+ * `sync()` re-reads the organization (a renewal ACM made is served from then on, except where `stale` is planted);
+ * `pickUp(arn)` lifts a planted fault, as an operator fixing the endpoint would.
+ */
+
+import type { SimDnsData, SimDnsRecord } from '../dns/server';
+import type { SimOrganization } from '../sim/org';
+import { simResources } from '../sim/resources';
+import { hashSeed, Rng } from '../sim/rng';
+import { createTestCa, type Leaf, type TestCa } from './pki';
+import { type ServedPem, type SimTlsServer, startBlackHole, startTlsServer } from './servers';
+
+export const ENDPOINT_FAULTS = ['stale', 'expired', 'wrong-sni', 'incomplete-chain', 'unreachable'] as const;
+export type EndpointFault = (typeof ENDPOINT_FAULTS)[number];
+
+export interface EndpointWorld {
+  /** The root to trust (NODE_EXTRA_CA_CERTS, or the probe's extra roots). */
+  caPem: string;
+  /** Records for the loopback DNS server. */
+  dns: SimDnsRecord[];
+  /** The faults in force, by certificate ARN. */
+  faults: ReadonlyMap<string, EndpointFault>;
+  /** Serves what the organization says now (renewals), except where a fault is planted. */
+  sync(): Promise<void>;
+  /** Lifts a certificate's fault: from now on its endpoints serve what ACM has. */
+  pickUp(certificateArn: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+interface Site {
+  server: SimTlsServer;
+  certificateArns: string[];
+}
+
+/** Base DNS data with the world's records; a name the world CNAMEs loses its own addresses (CNAME excludes them). */
+export function withEndpointRecords(base: SimDnsData, world: Pick<EndpointWorld, 'dns'>): SimDnsData {
+  const cnamed = new Set(world.dns.filter((r) => r.type === 'CNAME').map((r) => r.name.toLowerCase()));
+  return {
+    ...base,
+    records: [
+      ...base.records.filter((r) => !(cnamed.has(r.name.toLowerCase()) && (r.type === 'A' || r.type === 'AAAA'))),
+      ...world.dns,
+    ],
+  };
+}
+
+export async function startEndpointWorld(opts: {
+  org: SimOrganization;
+  /** The business time (the simulator's clock): what "a few days from expiry" is measured from. */
+  now: () => Date;
+  faults?: ReadonlyMap<string, EndpointFault>;
+  ca?: TestCa;
+}): Promise<EndpointWorld> {
+  const ca = opts.ca ?? (await createTestCa());
+  const faults = new Map(opts.faults ?? []);
+  const resources = simResources(opts.org);
+  const leaves = new Map<string, Promise<Leaf>>();
+  const leaf = (key: string, spec: Parameters<TestCa['issue']>[0]) => {
+    let found = leaves.get(key);
+    if (found === undefined) {
+      found = ca.issue(spec);
+      leaves.set(key, found);
+    }
+    return found;
+  };
+
+  const namesOf = (arn: string) => {
+    const cert = opts.org.certificate(arn)?.certificate;
+    return cert ? [...new Set([cert.domainName, ...cert.subjectAlternativeNames].map((n) => n.toLowerCase()))] : [];
+  };
+
+  /** What a certificate's names are answered with, given its fault. */
+  async function servedPem(arn: string): Promise<ServedPem | undefined> {
+    const cert = opts.org.certificate(arn)?.certificate;
+    if (cert === undefined || cert.notBefore === undefined || cert.notAfter === undefined) return undefined;
+    const names = namesOf(arn);
+    const fault = faults.get(arn);
+    const now = opts.now().getTime();
+    if (fault === 'stale' || fault === 'expired') {
+      const old = (new Rng(hashSeed(arn, 'previous')).hex(32).match(/../g) as string[]).join(':');
+      const notAfter = fault === 'stale' ? now + 5 * DAY_MS : now - 2 * DAY_MS;
+      const issued = await leaf(`${arn}|${fault}`, {
+        names,
+        serial: old,
+        notBefore: new Date(notAfter - 198 * DAY_MS),
+        notAfter: new Date(notAfter),
+      });
+      return { certPem: issued.chainPem, keyPem: issued.keyPem };
+    }
+    const issued = await leaf(`${arn}|${cert.serial ?? ''}`, {
+      names,
+      ...(cert.serial ? { serial: cert.serial } : {}),
+      notBefore: new Date(cert.notBefore),
+      notAfter: new Date(cert.notAfter),
+    });
+    return { certPem: fault === 'incomplete-chain' ? issued.leafPem : issued.chainPem, keyPem: issued.keyPem };
+  }
+
+  const sites: Site[] = [];
+  const holes: Array<{ close(): Promise<void> }> = [];
+  const dns: SimDnsRecord[] = [];
+  const nameTargets = new Map<string, string>();
+
+  async function addResource(host: string, port: number, certificateArns: string[]): Promise<void> {
+    if (certificateArns.some((arn) => faults.get(arn) === 'unreachable')) {
+      const hole = await startBlackHole(port);
+      holes.push(hole);
+      dns.push({ name: host, type: 'A', value: hole.address });
+    } else {
+      const own = await leaf(`default|${host}`, {
+        names: [host],
+        notBefore: new Date(opts.now().getTime() - 30 * DAY_MS),
+        notAfter: new Date(opts.now().getTime() + 365 * DAY_MS),
+      });
+      const server = await startTlsServer({
+        port,
+        defaultPem: { certPem: own.chainPem, keyPem: own.keyPem },
+        rootPem: ca.rootPem,
+      });
+      sites.push({ server, certificateArns });
+      dns.push({ name: host, type: 'A', value: server.address });
+    }
+    for (const arn of certificateArns) {
+      for (const name of namesOf(arn))
+        if (!name.startsWith('*.') && !nameTargets.has(name)) nameTargets.set(name, host);
+    }
+  }
+
+  // Internal load balancers, disabled distributions and private APIs serve nothing the public internet reaches: no
+  // server and no public record, so their certificates' names do not resolve either.
+  for (const lb of resources.loadBalancers) {
+    if (lb.scheme === 'internal') continue;
+    for (const listener of lb.listeners) {
+      await addResource(
+        lb.dnsName,
+        listener.port,
+        listener.certificates.map((c) => c.arn),
+      );
+    }
+  }
+  for (const distribution of resources.distributions) {
+    if (distribution.enabled) await addResource(distribution.domainName, 443, [distribution.certificateArn]);
+  }
+  for (const api of resources.apiDomains) {
+    const host = api.endpointType === 'PRIVATE' ? undefined : (api.regionalDomainName ?? api.distributionDomainName);
+    if (host !== undefined) await addResource(host, 443, [api.certificateArn]);
+  }
+  for (const [name, host] of nameTargets) dns.push({ name, type: 'CNAME', value: host });
+
+  async function sync(): Promise<void> {
+    for (const site of sites) {
+      for (const arn of site.certificateArns) {
+        const pem = await servedPem(arn);
+        for (const name of namesOf(arn)) {
+          if (pem === undefined || faults.get(arn) === 'wrong-sni') site.server.removeSite(name);
+          else site.server.setSite(name, pem);
+        }
+      }
+    }
+  }
+  await sync();
+
+  return {
+    caPem: ca.rootPem,
+    dns,
+    faults,
+    sync,
+    async pickUp(arn) {
+      faults.delete(arn);
+      await sync();
+    },
+    async close() {
+      await Promise.all([...sites.map((site) => site.server.close()), ...holes.map((hole) => hole.close())]);
+    },
+  };
+}
