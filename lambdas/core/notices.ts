@@ -12,6 +12,7 @@ import type {
   ValidationMethod,
   ValidationRecord,
 } from './model';
+import type { EndpointSource, ProbeFindingCode, ServedCertificate, UnreachableKind } from './probe/model';
 
 export const INCIDENT_KINDS = [
   'RENEWAL_FAILED',
@@ -21,6 +22,13 @@ export const INCIDENT_KINDS = [
   'COVERAGE_GAP',
   /** The monitor's own state table keeps failing (core/monitor-health.ts): the monitor's trouble, not an account's. */
   'MONITOR_STATE_TABLE',
+  /** What an endpoint serves (core/probe/incidents.ts): another certificate than ACM's, or one not for its name. */
+  'ENDPOINT_MISMATCH',
+  /** A certificate outside ACM served by a user's endpoint has expired, or expires within days. */
+  'ENDPOINT_EXPIRED',
+  'ENDPOINT_EXPIRING',
+  /** An endpoint no probe reached for several runs in a row. */
+  'ENDPOINT_UNREACHABLE',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -55,6 +63,30 @@ export interface Incident {
   diagnosis?: DiagnosisEntry[];
   /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
   diagnosisOmitted?: number;
+  /**
+   * What the incident is about when that is not a certificate ARN (an endpoint's identity): two incidents with one
+   * subject are the same problem escalating, as two with one `arn` are.
+   */
+  subject?: string;
+  /** ENDPOINT_*: the endpoint and what it served. */
+  endpoint?: IncidentEndpoint;
+  /** ENDPOINT_*: the ACM certificate the endpoint should serve (absent for a user's endpoint). */
+  certificateArn?: string;
+}
+
+/** An endpoint as an incident shows it (core/probe/model.ts has the full result). */
+export interface IncidentEndpoint {
+  host: string;
+  port: number;
+  sni: string;
+  source: EndpointSource;
+  resourceArn?: string;
+  served?: ServedCertificate;
+  /** Serials of ACM's certificates for it (upper-case hex); empty for a user's endpoint. */
+  expectedSerials: string[];
+  findings: ProbeFindingCode[];
+  error?: { reason: UnreachableKind; message: string };
+  unreachableRuns: number;
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';

@@ -20,6 +20,8 @@
  */
 import { type AssessedCertificate, type TargetResult, WHOLE_ACCOUNT } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
+import { FILE_ENDPOINTS_OWNER } from '../probe/history';
+import { canResolveEndpointIncident, type EndpointCoverage } from '../probe/incidents';
 import { sameJson } from './canonical';
 
 /** Days-to-expiry thresholds that trigger a reminder. */
@@ -63,6 +65,8 @@ export interface PlanOptions {
    * has a new expiry), not the details of the problem that went away.
    */
   certificates?: readonly AssessedCertificate[];
+  /** What this run's probes reached: only an endpoint probed again (or gone from a probed owner) resolves. */
+  endpoints?: EndpointCoverage;
 }
 
 export interface AlertPlan {
@@ -99,9 +103,13 @@ function coverageOf(targets: readonly TargetResult[]): Coverage {
   };
 }
 
-function canResolve(state: AlertState, coverage: Coverage): boolean {
+function canResolve(state: AlertState, coverage: Coverage, endpoints: EndpointCoverage | undefined): boolean {
   // The monitor's own trouble is judged over the whole run: a run without it is the evidence it is over.
   if (state.kind === 'MONITOR_STATE_TABLE') return true;
+  if (state.incident.endpoint !== undefined) {
+    const owner = state.incident.accountId || FILE_ENDPOINTS_OWNER;
+    return endpoints !== undefined && canResolveEndpointIncident(state.incident, endpoints, owner);
+  }
   const { accountId, region } = state.incident;
   if (state.kind === 'COVERAGE_GAP') {
     // A whole-account gap (region '*': the role could not be assumed) has no target of its own once the account is
@@ -197,8 +205,14 @@ export function planAlerts(
   const thresholds = [...new Set(opts.reminderThresholds ?? DEFAULT_REMINDER_THRESHOLDS)].sort((a, b) => b - a);
   const stateByKey = new Map(states.map((s) => [s.incidentKey, s]));
   const incidentByKey = new Map(incidents.map((i) => [i.key, i]));
-  const incidentKeyByArn = new Map<string, string>();
-  for (const incident of incidents) if (incident.arn !== undefined) incidentKeyByArn.set(incident.arn, incident.key);
+  // What an incident is about: a certificate (its ARN) or an endpoint (its identity). A new incident about the same
+  // subject supersedes the open one.
+  const subjectOf = (incident: Incident) => incident.subject ?? incident.arn;
+  const incidentKeyBySubject = new Map<string, string>();
+  for (const incident of incidents) {
+    const subject = subjectOf(incident);
+    if (subject !== undefined) incidentKeyBySubject.set(subject, incident.key);
+  }
   const coverage = coverageOf(opts.targets);
   const certificateByArn = new Map((opts.certificates ?? []).map((c) => [c.arn, c]));
 
@@ -222,10 +236,11 @@ export function planAlerts(
 
   for (const prev of stateByKey.values()) {
     if (prev.status !== 'open' || incidentByKey.has(prev.incidentKey)) continue;
-    const replacement = prev.incident.arn === undefined ? undefined : incidentKeyByArn.get(prev.incident.arn);
+    const prevSubject = subjectOf(prev.incident);
+    const replacement = prevSubject === undefined ? undefined : incidentKeyBySubject.get(prevSubject);
     if (replacement !== undefined) {
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now, supersededBy: replacement }, undefined);
-    } else if (canResolve(prev, coverage)) {
+    } else if (canResolve(prev, coverage, opts.endpoints)) {
       const notice: QueuedNotice = {
         id: noticeId(prev.incidentKey, prev.episode, 'resolved'),
         stage: 'resolved',

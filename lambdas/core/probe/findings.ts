@@ -106,6 +106,7 @@ function common(endpoint: Endpoint): Omit<EndpointResult, 'status' | 'findings'>
     ...(endpoint.certificateArn ? { certificateArn: endpoint.certificateArn } : {}),
     ...(endpoint.accountId ? { accountId: endpoint.accountId } : {}),
     ...(endpoint.region ? { region: endpoint.region } : {}),
+    expectedSerials: [...endpoint.expectedSerials],
   };
 }
 

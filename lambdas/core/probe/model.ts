@@ -90,6 +90,8 @@ export interface EndpointResult {
   certificateArn?: string;
   accountId?: string;
   region?: string;
+  /** The serials it may serve without a mismatch (Endpoint.expectedSerials); kept for the incidents, not reported. */
+  expectedSerials: string[];
   status: EndpointStatus;
   skippedReason?: string;
   served?: ServedCertificate;

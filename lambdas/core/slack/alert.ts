@@ -8,6 +8,15 @@ import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName 
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
 import { diagnosisBlocks } from './diagnosis';
+import {
+  ENDPOINT_OPENED_TITLES,
+  ENDPOINT_RESOLVED_TITLES,
+  ENDPOINT_SHORT_NAMES,
+  endpointActionBlocks,
+  endpointFactLines,
+  endpointSubject,
+  isEndpointIncident,
+} from './endpoint-alert';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -40,6 +49,7 @@ const OPENED_TITLES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: '🔴 Certificate in use has expired',
   COVERAGE_GAP: '⚠️ Coverage gap: a target could not be scanned',
   MONITOR_STATE_TABLE: '🛠️ Certificate monitor: its own state table keeps failing',
+  ...ENDPOINT_OPENED_TITLES,
 };
 
 const RESOLVED_TITLES: Record<IncidentKind, string> = {
@@ -49,6 +59,7 @@ const RESOLVED_TITLES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: '✅ Resolved: expired certificate replaced or no longer in use',
   COVERAGE_GAP: '✅ Resolved: target scanned again',
   MONITOR_STATE_TABLE: '✅ Resolved: the monitor stores its scans again',
+  ...ENDPOINT_RESOLVED_TITLES,
 };
 
 const SHORT_NAMES: Record<IncidentKind, string> = {
@@ -58,6 +69,7 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: 'in-use certificate still expired',
   COVERAGE_GAP: 'target still not scanned',
   MONITOR_STATE_TABLE: 'monitor state table still failing',
+  ...ENDPOINT_SHORT_NAMES,
 };
 
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
@@ -81,7 +93,10 @@ function alertTitle(notice: AlertNotice): string {
   if (stage === 'reminder') {
     const days = incident.daysToExpiry ?? notice.threshold;
     const left =
-      incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE' || days === undefined
+      incident.kind === 'COVERAGE_GAP' ||
+      incident.kind === 'MONITOR_STATE_TABLE' ||
+      incident.kind === 'ENDPOINT_UNREACHABLE' ||
+      days === undefined
         ? ''
         : days < 0
           ? ' — expired'
@@ -100,12 +115,20 @@ function alertTitle(notice: AlertNotice): string {
 
 function subject(incident: Incident): string {
   if (incident.kind === 'MONITOR_STATE_TABLE') return 'the monitor’s state table';
+  if (isEndpointIncident(incident)) {
+    // A user's endpoint belongs to no account.
+    const where = incident.accountId
+      ? ` in ${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`
+      : '';
+    return `${endpointSubject(incident)}${where}`;
+  }
   if (incident.kind === 'COVERAGE_GAP')
     return `${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
   return `${code(incident.domainName ?? '(no domain)', MAX_DOMAIN)} in ${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
 }
 
 function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): string[] {
+  if (isEndpointIncident(incident)) return endpointFactLines(incident, stage);
   const lines: string[] = [];
   if (incident.kind === 'MONITOR_STATE_TABLE') {
     lines.push('*Affected:* the monitor’s own DynamoDB state table, not a member account');
@@ -160,6 +183,11 @@ function actionBlocks(incident: Incident): Block[] {
           '*What to do*\nThe accounts are fine: ACM was read and every certificate read is in the report, marked “not stored”. The monitor could not keep its state, so changes are not recorded and alerts about those targets wait for a run that stores them. Check the state table’s throttled requests and system errors in CloudWatch and the ScanTarget logs; an on-demand table that keeps throttling has hit an account or partition limit.',
         ),
       ];
+    case 'ENDPOINT_MISMATCH':
+    case 'ENDPOINT_EXPIRED':
+    case 'ENDPOINT_EXPIRING':
+    case 'ENDPOINT_UNREACHABLE':
+      return endpointActionBlocks(incident);
     case 'COVERAGE_GAP':
       return [
         section(
