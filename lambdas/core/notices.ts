@@ -12,7 +12,14 @@ import type {
   ValidationMethod,
   ValidationRecord,
 } from './model';
-import type { EndpointSource, ProbeFindingCode, ServedCertificate, UnreachableKind } from './probe/model';
+import type { EndpointChange } from './probe/history';
+import type {
+  EndpointResult,
+  EndpointSource,
+  ProbeFindingCode,
+  ServedCertificate,
+  UnreachableKind,
+} from './probe/model';
 
 export const INCIDENT_KINDS = [
   'RENEWAL_FAILED',
@@ -127,4 +134,8 @@ export interface DigestInput {
    * baseline instead of being listed as new.
    */
   firstRun?: boolean;
+  /** This run's probed endpoints (the `probe` feature set, `--probe`); absent: the digest has no endpoint section. */
+  endpoints?: EndpointResult[];
+  /** Endpoints whose served certificate changed since the last run. */
+  endpointChanges?: EndpointChange[];
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { diagnosisHeadline } from '../diagnosis/text';
 import { findingFix, findingRule, findingSeverity, worstSeverity } from '../findings';
 import { FINDING_CODES } from '../model';
-import type { Report, ReportCertificate } from './schema';
+import { probeFindingRule } from '../probe/findings';
+import type { Report, ReportCertificate, ReportEndpoint } from './schema';
 import { summaryLine } from './table';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -175,6 +176,49 @@ function failedTargets(report: Report): string {
   );
 }
 
+function endpointRow(endpoint: ReportEndpoint): string {
+  const badges = endpoint.findings
+    .map((code) => {
+      const rule = probeFindingRule(code);
+      const title = escapeHtml(`${rule.meaning} Fix: ${rule.fix}`);
+      return `<span class="f sev-${rule.severity}" title="${title}">${escapeHtml(code)}</span>`;
+    })
+    .join('');
+  const served = endpoint.served;
+  const servedCell = served
+    ? `${escapeHtml(served.serial)}<br><small>${escapeHtml(served.subject)} · ${escapeHtml(served.issuer)}</small>` +
+      `<br><small>expires ${escapeHtml(served.notAfter.slice(0, 10))} · ${escapeHtml(served.protocol)}` +
+      `${served.chainComplete ? '' : ' · chain incomplete'}${served.hostnameMatches ? '' : ' · name not covered'}</small>`
+    : '';
+  const note = endpoint.skippedReason ?? (endpoint.error ? `${endpoint.error.reason}: ${endpoint.error.message}` : '');
+  const address = endpoint.sni === endpoint.host ? '' : `<br><small>at ${escapeHtml(endpoint.host)}</small>`;
+  const cells = [
+    `<td>${escapeHtml(endpoint.status)}</td>`,
+    `<td>${badges}</td>`,
+    `<td>${escapeHtml(endpoint.sni || endpoint.host)}:${endpoint.port}${address}</td>`,
+    `<td>${escapeHtml(endpoint.source)}${endpoint.resourceArn ? `<br><small>${escapeHtml(endpoint.resourceArn)}</small>` : ''}</td>`,
+    `<td><small>${escapeHtml(endpoint.certificateArn ?? '')}</small></td>`,
+    `<td>${servedCell}</td>`,
+    `<td><small>${escapeHtml(note)}</small></td>`,
+  ];
+  return `<tr class="endpoint-${escapeHtml(endpoint.status)}">${cells.join('')}</tr>`;
+}
+
+/** What each endpoint served, when the run probed: the served side of the report, next to ACM's. */
+function endpointsTable(report: Report): string {
+  const endpoints = report.endpoints;
+  if (endpoints === undefined) return '';
+  const counts = ['finding', 'unreachable', 'ok', 'skipped']
+    .map((status) => `${endpoints.filter((e) => e.status === status).length} ${status}`)
+    .join(' · ');
+  return (
+    `<h2>What endpoints serve (${endpoints.length})</h2>\n<p class="meta">${escapeHtml(counts)}</p>\n` +
+    '<table id="endpoints"><thead><tr><th>Status</th><th>Findings</th><th>Endpoint</th><th>Found through</th>' +
+    '<th>ACM certificate</th><th>Served</th><th>Note</th></tr></thead>\n' +
+    `<tbody>\n${endpoints.map(endpointRow).join('\n')}\n</tbody></table>\n`
+  );
+}
+
 export function renderHtml(report: Report): string {
   const present = FINDING_CODES.filter((code) => (report.summary.byFinding[code] ?? 0) > 0);
   const boxes = present
@@ -224,7 +268,7 @@ ${boxes}
 ${report.certificates.map(certificateRow).join('\n')}
 </tbody>
 </table>
-<script>${SCRIPT}</script>
+${endpointsTable(report)}<script>${SCRIPT}</script>
 </body>
 </html>
 `;

@@ -8,6 +8,8 @@ export {
   type Report,
   type ReportCertificate,
   ReportCertificateSchema,
+  type ReportEndpoint,
+  ReportEndpointSchema,
   ReportFormatError,
   ReportSchema,
   type ReportSummary,

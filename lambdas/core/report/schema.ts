@@ -16,6 +16,7 @@ import {
   RENEWAL_STATUSES,
   VALIDATION_METHODS,
 } from '../model';
+import { ENDPOINT_SOURCES, ENDPOINT_STATUSES, PROBE_FINDING_CODES, UNREACHABLE_KINDS } from '../probe/model';
 
 const isoDate = () => z.iso.datetime({ offset: true });
 
@@ -80,6 +81,52 @@ export const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
 
 const count = () => z.number().int().nonnegative();
 
+/**
+ * One endpoint the probe looked at (lambdas/core/probe): fields added to schema 1, present when the run probed.
+ * Serials and fingerprints are upper-case hex, colon-separated.
+ */
+export const ReportEndpointSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    sni: z.string(),
+    source: z.enum(ENDPOINT_SOURCES),
+    resourceArn: z.string().optional(),
+    certificateArn: z.string().optional(),
+    accountId: z.string().optional(),
+    region: z.string().optional(),
+    status: z.enum(ENDPOINT_STATUSES),
+    skippedReason: z.string().optional(),
+    served: z
+      .object({
+        serial: z.string(),
+        fingerprintSha256: z.string(),
+        subject: z.string(),
+        sans: z.array(z.string()),
+        issuer: z.string(),
+        notAfter: isoDate(),
+        chainComplete: z.boolean(),
+        hostnameMatches: z.boolean(),
+        protocol: z.string(),
+      })
+      .optional(),
+    error: z.object({ reason: z.enum(UNREACHABLE_KINDS), message: z.string() }).optional(),
+    findings: z.array(z.enum(PROBE_FINDING_CODES)),
+    probedAt: isoDate().optional(),
+  }),
+);
+
+/** Every certificate finding (always present), and the probe's (present when the run probed endpoints). */
+function byFindingSchema() {
+  const certificate = Object.fromEntries(FINDING_CODES.map((code) => [code, count()])) as {
+    [K in (typeof FINDING_CODES)[number]]: ReturnType<typeof count>;
+  };
+  const probe = Object.fromEntries(PROBE_FINDING_CODES.map((code) => [code, count().optional()])) as {
+    [K in (typeof PROBE_FINDING_CODES)[number]]: z.ZodOptional<ReturnType<typeof count>>;
+  };
+  return z.object({ ...certificate, ...probe });
+}
+
 export const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     certificates: count(),
@@ -87,8 +134,11 @@ export const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
     regions: count(),
     /** Targets whose scan did not complete (status error or partial). */
     targetsFailed: count(),
-    /** Certificates carrying each finding; every code is present. */
-    byFinding: z.record(z.enum(FINDING_CODES), count()),
+    /**
+     * Certificates carrying each finding; every certificate code is present. With probing on, also the endpoints
+     * carrying each probe finding (SERVED_MISMATCH, ...), every probe code present.
+     */
+    byFinding: byFindingSchema(),
   }),
 );
 
@@ -101,6 +151,8 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
       targets: z.array(ReportTargetSchema),
       certificates: z.array(ReportCertificateSchema),
       summary: ReportSummarySchema,
+      /** Present when the run probed endpoints: every endpoint, most serious first. */
+      endpoints: z.array(ReportEndpointSchema).optional(),
     })
     .superRefine((report, ctx) => {
       const seen = new Map<string, number>();
@@ -123,6 +175,7 @@ export type Report = z.infer<typeof ReportSchema>;
 export type ReportTarget = z.infer<typeof ReportTargetSchema>;
 export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+export type ReportEndpoint = z.infer<typeof ReportEndpointSchema>;
 
 export class ReportFormatError extends Error {
   override readonly name = 'ReportFormatError';

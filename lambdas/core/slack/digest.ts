@@ -18,6 +18,7 @@ import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { likelyCoverageCause } from './coverage';
+import { endpointDigestBlocks } from './endpoints';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -94,6 +95,13 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
     problemBlocks(ctx, groups.problems),
     expiringBlocks(ctx, groups.expiringInUse),
     importedBlocks(ctx, groups.imported),
+    endpointDigestBlocks({
+      endpoints: input.endpoints ?? [],
+      changes: input.endpointChanges ?? [],
+      generatedAt: input.generatedAt,
+      accountNames: ctx.accountNames,
+      ...(input.reportLocation ? { reportLocation: input.reportLocation } : {}),
+    }),
     input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
     neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
     unusedBlocks(ctx, groups.unused),
@@ -122,7 +130,7 @@ class DigestContext {
   readonly links: boolean;
   readonly ownerTagKey: string | undefined;
   readonly reportLocation: string | undefined;
-  private readonly accountNames = new Map<string, string>();
+  readonly accountNames = new Map<string, string>();
 
   constructor(input: DigestInput, opts: DigestOptions) {
     this.links = opts.consoleLinks ?? true;
