@@ -15,6 +15,7 @@ import {
 } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
 import type { ProbedCertificate } from '../core/probe/discovery';
+import type { EndpointChange, StoredEndpoint } from '../core/probe/history';
 import type { Endpoint, EndpointResult } from '../core/probe/model';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { type DiscoveryClients, discoverEndpoints } from './discover';
@@ -32,6 +33,10 @@ export interface ProbeAccountOutput {
   endpoints: Endpoint[];
   /** Present when probed. */
   results?: EndpointResult[];
+  /** Present when probed: the results with what is remembered of each (what was served, unreachable runs). */
+  stored?: StoredEndpoint[];
+  /** Served certificates that changed since the last stored probe. */
+  changes?: EndpointChange[];
 }
 
 /** Discovery clients on the account's session, one per service and region, closed by `close`. */

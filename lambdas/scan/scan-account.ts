@@ -29,7 +29,8 @@ import {
   type TargetResult,
   WHOLE_ACCOUNT,
 } from '../core/model';
-import type { SnapshotStore, ZoneStore } from '../core/ports';
+import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
+import { advanceEndpoints } from '../core/probe/history';
 import {
   accountDiscoveryClients,
   type ProbeAccountOptions,
@@ -57,6 +58,8 @@ export interface ScanAccountDeps {
   openClients?: OpenTargetClients;
   /** Where the account's hosted zones go when `hostedZones` is on; absent: they are only returned. */
   zones?: ZoneStore;
+  /** Where the account's probed endpoints go (and what the last probe left); absent: they are only returned. */
+  endpoints?: EndpointStore;
 }
 
 export interface ScanAccountInput {
@@ -153,10 +156,11 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
   void Promise.all(listings).then(() => input.onListed?.());
   const scanned = await scans;
   const listed = await zones;
-  const summary = summarize(scanned, calls);
+  // Before the summary, so discovery's calls are counted with the account's own (role, regions).
   const probed = input.probe
-    ? await probeScanned(deps, { ...input, certificates: summary.certificates, calls })
+    ? await probeScanned(deps, { ...input, certificates: scanned.flatMap((scan) => scan.certificates), calls })
     : undefined;
+  const summary = summarize(scanned, calls);
   return { ...summary, ...(listed ? { zones: listed } : {}), ...(probed ? { probe: probed } : {}) };
 }
 
@@ -167,7 +171,22 @@ async function probeScanned(
 ): Promise<ProbeAccountOutput> {
   const clients = accountDiscoveryClients(deps.roles, input.account.id, deps.clientConfig, input.calls);
   try {
-    return await probeAccount(clients, input.certificates, { ...(input.probe as ProbeAccountOptions), now: input.now });
+    const probed = await probeAccount(clients, input.certificates, {
+      ...(input.probe as ProbeAccountOptions),
+      now: input.now,
+    });
+    if (probed.results === undefined) return probed;
+    // What was served before and how many runs each endpoint was unreachable come from the last stored probe.
+    const previous = await deps.endpoints?.loadEndpoints(input.account.id);
+    const { endpoints, changes } = advanceEndpoints(previous?.endpoints ?? [], probed.results);
+    await deps.endpoints?.saveEndpoints({
+      accountId: input.account.id,
+      ...(input.account.name ? { accountName: input.account.name } : {}),
+      runId: input.runId,
+      probedAt: input.now.toISOString(),
+      endpoints,
+    });
+    return { ...probed, stored: endpoints, changes };
   } finally {
     clients.close();
   }

@@ -15,7 +15,10 @@ export interface StoredEndpoint extends EndpointResult {
 
 /** One account's endpoints as its last probe left them (or the user's endpoints, under FILE_ENDPOINTS_OWNER). */
 export interface AccountEndpoints {
+  /** The account id, or FILE_ENDPOINTS_OWNER. */
   accountId: string;
+  /** The run whose probe this is: the completion reports only this run's, and resolves incidents only from them. */
+  runId: string;
   accountName?: string;
   probedAt: string;
   endpoints: StoredEndpoint[];
