@@ -7,7 +7,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from '../core/names';
 import type { EndpointStore } from '../core/ports';
-import type { AccountEndpoints, StoredEndpoint } from '../core/probe/history';
+import type { AccountEndpoints, EndpointChange, StoredEndpoint } from '../core/probe/history';
 import { queryAll } from './store/batch';
 import { StateStoreError } from './store/errors';
 import { ENDPOINTS_PK, ITEM_KINDS } from './store/keys';
@@ -56,6 +56,7 @@ export class DynamoEndpointStore implements EndpointStore {
             probedAt: snapshot.probedAt,
             // One string: endpoints hold nested optional fields DynamoDB's map types would make verbose.
             data: JSON.stringify(kept),
+            ...(snapshot.changes && snapshot.changes.length > 0 ? { changes: JSON.stringify(snapshot.changes) } : {}),
             ...(omitted > 0 ? { omitted } : {}),
           },
         }),
@@ -100,6 +101,7 @@ function fromItem(item: Record<string, unknown>): AccountEndpoints {
     runId: item.runId as string,
     probedAt: item.probedAt as string,
     endpoints: JSON.parse((item.data as string | undefined) ?? '[]') as StoredEndpoint[],
+    ...(typeof item.changes === 'string' ? { changes: JSON.parse(item.changes) as EndpointChange[] } : {}),
   };
 }
 

@@ -185,6 +185,7 @@ async function probeScanned(
       runId: input.runId,
       probedAt: input.now.toISOString(),
       endpoints,
+      changes,
     });
     return { ...probed, stored: endpoints, changes };
   } finally {

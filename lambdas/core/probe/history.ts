@@ -22,6 +22,8 @@ export interface AccountEndpoints {
   accountName?: string;
   probedAt: string;
   endpoints: StoredEndpoint[];
+  /** What this probe saw change since the one before (kept so the run's completion can list it). */
+  changes?: EndpointChange[];
 }
 
 /** The owner under which the user's own endpoints (`--endpoints`, the stack's list) are stored. */

@@ -114,3 +114,33 @@ describe('endpoint incidents', () => {
     expect(text).toContain('Compare the served serial');
   });
 });
+
+describe("a run's endpoints at its completion", () => {
+  it('reports only the owners probed in this run, and resolves nothing of an owner it did not probe', async () => {
+    const { runEndpoints } = await import('../../../../lambdas/core/probe/run');
+    const old = run([], [], [[lb, stale]]);
+    const file = endpoint({ source: 'file', host: 'vpn.example.com', sni: 'vpn.example.com', expectedSerials: [] });
+    const fileRun = run([], [], [[file, { kind: 'served', served: served({ notAfter: inDays(2) }) }]]);
+
+    const now = runEndpoints(
+      [
+        {
+          accountId: '111111111111',
+          accountName: 'shop',
+          runId: 'r1',
+          probedAt: NOW.toISOString(),
+          endpoints: old.endpoints,
+        },
+        { accountId: 'file', runId: 'r2', probedAt: NOW.toISOString(), endpoints: fileRun.endpoints },
+      ],
+      'r2',
+      { now: NOW },
+    );
+
+    expect(now.endpoints.map((e) => e.host)).toEqual(['vpn.example.com']);
+    expect(now.incidents.map((i) => [i.kind, i.accountId])).toEqual([['ENDPOINT_EXPIRING', '']]);
+    expect([...now.coverage.probedOwners]).toEqual(['file']);
+    const plan = planAlerts(old.states, now.incidents, { now: NOW, targets: [], endpoints: now.coverage });
+    expect(plan.notices.map((n) => [n.incident.kind, n.stage])).toEqual([['ENDPOINT_EXPIRING', 'opened']]);
+  });
+});
