@@ -11,8 +11,9 @@
  * - `incomplete-chain`: the leaf is sent without its intermediate;
  * - `unreachable`: the resource's name points at an address that accepts connections and never answers.
  *
- * `sync()` re-reads the organization (a renewal ACM made is served from then on, except where `stale` is planted);
- * `pickUp(arn)` lifts a planted fault, as an operator fixing the endpoint would.
+ * `sync()` re-reads the organization (a renewal ACM made is served from then on, except where a fault is planted or
+ * the certificate is pinned); `pin(arn)` keeps what a certificate's endpoints serve now through later renewals;
+ * `pickUp(arn)` lifts a planted fault or a pin, as an operator fixing the endpoint would.
  */
 
 import type { SimDnsData, SimDnsRecord } from '../dns/server';
@@ -34,8 +35,13 @@ export interface EndpointWorld {
   faults: ReadonlyMap<string, EndpointFault>;
   /** Serves what the organization says now (renewals), except where a fault is planted. */
   sync(): Promise<void>;
-  /** Lifts a certificate's fault: from now on its endpoints serve what ACM has. */
+  /** Lifts a certificate's fault or pin: from now on its endpoints serve what ACM has. */
   pickUp(certificateArn: string): Promise<void>;
+  /**
+   * Keeps a certificate's endpoints serving what they serve now, whatever ACM does next: a renewal the endpoint will
+   * not pick up (a certificate copied onto a server, a listener pinned to a certificate ARN that was replaced).
+   */
+  pin(certificateArn: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,10 +167,12 @@ export async function startEndpointWorld(opts: {
   }
   for (const [name, host] of nameTargets) dns.push({ name, type: 'CNAME', value: host });
 
+  const pinned = new Map<string, ServedPem | undefined>();
+
   async function sync(): Promise<void> {
     for (const site of sites) {
       for (const arn of site.certificateArns) {
-        const pem = await servedPem(arn);
+        const pem = pinned.has(arn) ? pinned.get(arn) : await servedPem(arn);
         for (const name of namesOf(arn)) {
           if (pem === undefined || faults.get(arn) === 'wrong-sni') site.server.removeSite(name);
           else site.server.setSite(name, pem);
@@ -181,7 +189,11 @@ export async function startEndpointWorld(opts: {
     sync,
     async pickUp(arn) {
       faults.delete(arn);
+      pinned.delete(arn);
       await sync();
+    },
+    async pin(arn) {
+      pinned.set(arn, await servedPem(arn));
     },
     async close() {
       await Promise.all([...sites.map((site) => site.server.close()), ...holes.map((hole) => hole.close())]);

@@ -171,6 +171,22 @@ describe('endpoints probed against what ACM says', () => {
     expect(hosts.apigateway).toMatch(/^d-[0-9a-f]{10}\.execute-api\.us-east-1\.amazonaws\.com$/);
   });
 
+  it('catches a renewal ACM made that the endpoints did not pick up, and clears once they serve it', async () => {
+    await world.pin(cert('healthy'));
+    h.sim.org.renew(cert('healthy'));
+    await world.sync();
+
+    const renewed = await probeAll();
+    await world.pickUp(cert('healthy'));
+    const pickedUp = await probeAll();
+
+    const ofHealthy = (list: EndpointResult[]) => list.filter((r) => r.certificateArn === cert('healthy'));
+    expect(ofHealthy(renewed).map((r) => r.findings)).toEqual([['SERVED_MISMATCH'], ['SERVED_MISMATCH']]);
+    expect(ofHealthy(renewed)[0]?.served?.serial).toBe('01:AA');
+    expect(ofHealthy(pickedUp).map((r) => r.findings)).toEqual([[], []]);
+    expect(ofHealthy(pickedUp)[0]?.served?.serial).not.toBe('01:AA');
+  });
+
   it('is clean again once the endpoint serves the renewed certificate', async () => {
     await world.pickUp(cert('stale'));
 
