@@ -8,8 +8,8 @@
 import type { Endpoint, ProbeFindingCode } from '../lambdas/core/probe/model';
 import { normalizeSerial } from '../lambdas/core/probe/serial';
 import { nodeDnsResolver, parseDnsServers } from '../lambdas/net/dns-resolver';
+import { probeEndpoints } from '../lambdas/net/probe-endpoints';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, tlsProbe } from '../lambdas/net/tls-probe';
-import { probeEndpoints } from '../lambdas/probe/probe-endpoints';
 import { type SimDnsRecord, startDnsServer } from '../local/dns/server';
 import { createTestCa } from '../local/tls/pki';
 import { type SimTlsServer, startBlackHole, startTlsServer } from '../local/tls/servers';

@@ -31,13 +31,13 @@ import {
 } from '../core/model';
 import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
 import { advanceEndpoints } from '../core/probe/history';
+import { listAccountZones } from './account-zones';
 import {
   accountDiscoveryClients,
   type ProbeAccountOptions,
   type ProbeAccountOutput,
   probeAccount,
-} from '../probe/probe-account';
-import { listAccountZones } from './account-zones';
+} from './probe-account';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
 
 /**

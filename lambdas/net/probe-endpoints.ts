@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import { assessEndpoint, skippedResult } from '../core/probe/findings';
 import type { Endpoint, EndpointResult } from '../core/probe/model';
-import { DEFAULT_PROBE_CONCURRENCY, type ProbeEndpoint } from '../net/tls-probe';
+import { DEFAULT_PROBE_CONCURRENCY, type ProbeEndpoint } from './tls-probe';
 
 export interface ProbeEndpointsOptions {
   /** What "now" is for expiry: the run's time. */

@@ -17,9 +17,9 @@ import type { RoleCredentials } from '../aws/credentials';
 import type { ProbedCertificate } from '../core/probe/discovery';
 import type { EndpointChange, StoredEndpoint } from '../core/probe/history';
 import type { Endpoint, EndpointResult } from '../core/probe/model';
+import { probeEndpoints } from '../net/probe-endpoints';
 import type { ProbeEndpoint } from '../net/tls-probe';
-import { type DiscoveryClients, discoverEndpoints } from './discover';
-import { probeEndpoints } from './probe-endpoints';
+import { type DiscoveryClients, discoverEndpoints } from './discover-endpoints';
 
 export interface ProbeAccountOptions {
   /** Absent: discovery only (the endpoints are returned, nothing is probed). */

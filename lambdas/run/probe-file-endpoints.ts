@@ -6,8 +6,8 @@
 import type { EndpointStore } from '../core/ports';
 import { advanceEndpoints, FILE_ENDPOINTS_OWNER, type StoredEndpoint } from '../core/probe/history';
 import type { Endpoint } from '../core/probe/model';
+import { probeEndpoints } from '../net/probe-endpoints';
 import type { ProbeEndpoint } from '../net/tls-probe';
-import { probeEndpoints } from './probe-endpoints';
 
 export async function probeFileEndpoints(
   deps: { probe: ProbeEndpoint; store: EndpointStore },
