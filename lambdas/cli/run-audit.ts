@@ -35,11 +35,11 @@ import { buildReport, compareReports, renderChanges, summaryLine } from '../core
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
 import { nodeDnsResolver } from '../net/dns-resolver';
-import { alertSender, defaultSlackPoster } from '../pipeline/slack';
-import { openAlertStore, openStateStore } from '../pipeline/stores';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
 import { postToWebhook } from '../slack';
+import { alertSender, defaultSlackPoster } from '../wiring/slack';
+import { openAlertStore, openStateStore } from '../wiring/stores';
 import type { CliOptions } from './args';
 import { CliError } from './errors';
 import {

@@ -33,9 +33,9 @@ import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
 import { targetKey } from '../core/work-order';
+import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 import type { RunListing, WorkItem } from './contracts';
 import type { DigestMarker } from './digest-marker';
-import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from './slack';
 import { getWorkList, putText, reportKeys } from './work-bucket';
 
 /** The error code of a target the work list named but no child recorded (it crashed, timed out or was lost). */

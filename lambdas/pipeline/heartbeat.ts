@@ -6,8 +6,8 @@
 import { type RunHeartbeatResult, runHeartbeat } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import type { RunStore } from '../core/ports';
+import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 import type { PipelineLogger } from './finalize-run';
-import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from './slack';
 
 export interface HeartbeatDeps {
   alerts: AlertStore;
