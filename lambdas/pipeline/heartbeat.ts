@@ -6,8 +6,8 @@
 import { type RunHeartbeatResult, runHeartbeat } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import type { RunStore } from '../core/ports';
+import type { RunLogger } from '../run/complete-run';
 import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
-import type { PipelineLogger } from './finalize-run';
 
 export interface HeartbeatDeps {
   alerts: AlertStore;
@@ -15,7 +15,7 @@ export interface HeartbeatDeps {
   slack: () => Promise<SlackSetup>;
   poster: SlackPosterFactory;
   clock: () => Date;
-  logger?: PipelineLogger;
+  logger?: RunLogger;
 }
 
 export interface HeartbeatInput {
