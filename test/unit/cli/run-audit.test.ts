@@ -62,10 +62,12 @@ function deps(posted: SlackMessage[] = [], postFails = false): CliDeps {
     region: 'us-east-1',
     clock: () => NOW,
     openClients,
-    postDigest: async (_url, message) => {
-      if (postFails) throw new SlackWebhookBrokenError(404, 'no_service', 'https://hooks.slack.com/***', 'digest');
-      posted.push(message);
-    },
+    slackPoster: (_url, label) => ({
+      post: async (message) => {
+        if (postFails) throw new SlackWebhookBrokenError(404, 'no_service', 'https://hooks.slack.com/***', label);
+        posted.push(message);
+      },
+    }),
   };
 }
 
