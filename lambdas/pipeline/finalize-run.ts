@@ -95,6 +95,35 @@ export interface RunFigures {
   changes: number;
 }
 
+/** The execution's output: the run in figures, never its certificates. */
+export interface FinalizeRunSummary {
+  runId: string;
+  targets: number;
+  targetsFailed: number;
+  certificates: number;
+  changes: number;
+  /** `s3://` location of the HTML report, for the CLI (`aws s3 cp`). */
+  report: string;
+  /** The page a person opens in a browser: what the digest links to. */
+  reportUrl: string;
+  digest: SlackStep;
+  alerts: FinalizeRunResult['alerts'];
+}
+
+export function runSummary(result: FinalizeRunResult): FinalizeRunSummary {
+  return {
+    runId: result.run.runId,
+    targets: result.run.targets,
+    targetsFailed: result.run.targetsFailed,
+    certificates: result.run.certificates,
+    changes: result.run.changes,
+    report: result.report.s3Uri,
+    reportUrl: result.report.location,
+    digest: result.digest,
+    alerts: result.alerts,
+  };
+}
+
 export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput): Promise<FinalizeRunResult> {
   const { runId, listing } = input;
   const log = deps.logger;
