@@ -288,6 +288,13 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   const completion = await completeRun(
     {
       ...(state ? { runs: state.store, alerts: state.alerts } : {}),
+      slack: async () => ({
+        kind: 'configured',
+        webhooks: {
+          ...(options.slackWebhookUrl !== undefined ? { digestWebhookUrl: options.slackWebhookUrl } : {}),
+          ...(options.alertsWebhookUrl !== undefined ? { alertsWebhookUrl: options.alertsWebhookUrl } : {}),
+        },
+      }),
       poster: deps.slackPoster,
       clock: deps.clock,
       ...(deps.logger ? { logger: debugLogger(deps.logger) } : {}),
@@ -306,13 +313,6 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       changes: state ? result.changes : [],
       previousRun: state?.previousRun,
       ...(earlier ? { earlier } : {}),
-      slack: {
-        kind: 'configured',
-        webhooks: {
-          ...(options.slackWebhookUrl !== undefined ? { digestWebhookUrl: options.slackWebhookUrl } : {}),
-          ...(options.alertsWebhookUrl !== undefined ? { alertsWebhookUrl: options.alertsWebhookUrl } : {}),
-        },
-      },
       publishReport: async (report, compared) => {
         await publishReport(options, io, state, report, {
           ...(earlier && compared ? { compared: { earlier, changes: compared } } : {}),

@@ -11,7 +11,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AlertingConfig } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
-import type { DnsResolver } from '../core/diagnosis';
 import {
   type AssessedCertificate,
   type FindingCode,
@@ -22,11 +21,10 @@ import {
 import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
-import type { RunRecord, RunStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
+import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
 import { targetKey } from '../core/work-order';
-import { completeRun, type RunCompletion, type RunLogger, type SlackStep } from '../run/complete-run';
-import type { SlackPosterFactory, SlackSetup } from '../wiring/slack';
+import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
 import type { RunListing, WorkItem } from './contracts';
 import type { DigestMarker } from './digest-marker';
 import { getWorkList, putText, reportKeys } from './work-bucket';
@@ -34,24 +32,12 @@ import { getWorkList, putText, reportKeys } from './work-bucket';
 /** The error code of a target the work list named but no child recorded (it crashed, timed out or was lost). */
 export const SCAN_DID_NOT_COMPLETE = 'ScanDidNotComplete';
 
-export interface FinalizeRunDeps {
+/** The completion's dependencies, each required where the pipeline always has it, plus the work bucket. */
+export interface FinalizeRunDeps extends Omit<CompleteRunDeps, 'runs' | 'alerts' | 'digestMarker'> {
   s3: S3Client;
   runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'> & TargetSizes;
   alerts: AlertStore;
   digestMarker: DigestMarker;
-  /** Reads the Slack secret (called once per run). */
-  slack: () => Promise<SlackSetup>;
-  poster: SlackPosterFactory;
-  clock: () => Date;
-  logger?: RunLogger;
-  /**
-   * Where the DNS diagnosis of failed validations and renewals asks its questions; absent: no diagnosis. Public DNS
-   * from a Lambda outside any VPC by default: a VPC resolver can answer from private hosted zones and pass a check
-   * that ACM's public validation fails.
-   */
-  dns?: DnsResolver;
-  /** The hosted zones the scans stored (the `dns-diagnosis` feature set), to name each fix's zone. */
-  zones?: Pick<ZoneStore, 'loadAllZones'>;
 }
 
 export interface FinalizeRunInput {
@@ -149,13 +135,6 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
   const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
 
-  const slack = await deps.slack();
-  if (slack.kind === 'unreadable') {
-    log?.error('Slack secret unreadable: no digest and no alerts this run', { runId, error: slack.error.message });
-  } else if (!slack.webhooks.alertsWebhookUrl && !slack.webhooks.digestWebhookUrl) {
-    log?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
-  }
-
   const keys = reportKeys(runId);
   const s3Uri = `s3://${listing.bucket}/${keys.html}`;
   let location = s3Uri;
@@ -170,7 +149,6 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     certificates,
     changes: stored.changes,
     previousRun,
-    slack,
     publishReport: async (report) => {
       await Promise.all([
         putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),

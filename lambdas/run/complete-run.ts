@@ -44,11 +44,17 @@ export interface CompleteRunDeps {
   alerts?: AlertStore;
   /** Keeps a retried completion from posting the digest twice; absent (a one-shot audit): posted without a claim. */
   digestMarker?: Pick<DigestMarker, 'claim' | 'release' | 'markSent'>;
+  /** Which webhooks are configured, or why none could be read; asked once, after the report is written. */
+  slack: () => Promise<SlackSetup>;
   /** One poster factory for the digest and the alerts alike. */
   poster: SlackPosterFactory;
   clock: () => Date;
   logger?: RunLogger;
-  /** Where the DNS diagnosis asks its questions; absent: no diagnosis. */
+  /**
+   * Where the DNS diagnosis of failed validations and renewals asks its questions; absent: no diagnosis. Public DNS
+   * by default (a Lambda outside any VPC): a VPC resolver can answer from private hosted zones and pass a check that
+   * ACM's public validation fails.
+   */
   dns?: DnsResolver;
   /** The hosted zones the scans listed, to name each fix's zone; absent: fixes name no zone. */
   zones?: Pick<ZoneStore, 'loadAllZones'>;
@@ -77,8 +83,6 @@ export interface CompleteRunInput {
   previousRun: RunRecord | undefined;
   /** An earlier report: without a previous run, the digest's changes are measured against it. */
   earlier?: Report;
-  /** Which webhooks are configured, or why none could be read. */
-  slack: SlackSetup;
   /**
    * Writes the report where its readers find it, before Slack is tried, so it exists whatever Slack does; returns
    * where the digest points to it. `compared` holds the changes since `earlier`, when one was given.
@@ -130,12 +134,22 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     : undefined;
   const reportLocation = await input.publishReport(report, compared);
 
+  const slack = await deps.slack();
+  if (slack.kind === 'unreadable') {
+    deps.logger?.error('Slack secret unreadable: no digest and no alerts this run', {
+      runId,
+      error: slack.error.message,
+    });
+  } else if (!slack.webhooks.alertsWebhookUrl && !slack.webhooks.digestWebhookUrl) {
+    deps.logger?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
+  }
+
   // A retried completion may find its own run completed already: that is not the previous run.
   const previous = input.previousRun?.runId === runId ? undefined : input.previousRun;
   const assessed = withDiagnoses(input.snapshot === undefined ? shown : input.snapshot.map(judge), diagnoses);
-  const alerts = await alertOnCall(deps, input, assessed, previous?.failures ?? []);
+  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? []);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
-  const digest = await postDigest(deps, input, {
+  const digest = await postDigest(deps, input, slack, {
     runId,
     generatedAt: now.toISOString(),
     expiryDays,
@@ -193,10 +207,10 @@ async function diagnose(
 async function alertOnCall(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
+  slack: SlackSetup,
   assessed: AssessedCertificate[],
   previousRunFailures: RunRecord['failures'],
 ): Promise<RunCompletion['alerts']> {
-  const { slack } = input;
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined || deps.alerts === undefined) {
     return {
@@ -229,9 +243,10 @@ async function alertOnCall(
 async function postDigest(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
+  slack: SlackSetup,
   digest: DigestInput,
 ): Promise<{ digest: SlackStep; digestFailure?: string }> {
-  const { slack, runId } = input;
+  const { runId } = input;
   if (slack.kind === 'unreadable') return { digest: 'secret-unreadable' };
   const url = slack.webhooks.digestWebhookUrl;
   if (url === undefined) return { digest: 'not-configured' };

@@ -40,6 +40,10 @@ function deps(recorded: Recorded, options: { withRuns?: boolean; digestFails?: b
           },
         }
       : {}),
+    slack: async () => ({
+      kind: 'configured',
+      webhooks: { digestWebhookUrl: 'https://hooks.slack.com/services/T/B/D' },
+    }),
     poster: (_url, label) => ({
       post: async (message) => {
         recorded.events.push(`post ${label}`);
@@ -63,7 +67,6 @@ function input(recorded: Recorded, overrides: Partial<CompleteRunInput> = {}): C
     certificates: [KEPT, ADDED],
     changes: [],
     previousRun: undefined,
-    slack: { kind: 'configured', webhooks: { digestWebhookUrl: 'https://hooks.slack.com/services/T/B/D' } },
     publishReport: async () => {
       recorded.events.push('publish');
       return 'report.html';
