@@ -9,6 +9,7 @@ import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
 import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { Incident } from '../core/notices';
+import type { EndpointCoverage } from '../core/probe/incidents';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
 
 export interface AlertingConfig extends Omit<DetectOptions, 'now' | 'previousRunFailures'> {
@@ -27,6 +28,11 @@ export interface RunAlertingInput {
   config?: AlertingConfig;
   /** The previous completed run's failures: the monitor's own trouble alerts when it repeats. */
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
+  /**
+   * What the probe found this run (core/probe/run.ts): its incidents, planned with the certificates', and what it
+   * covered, so an endpoint's incident resolves only when this run probed it again. Absent: probing is off.
+   */
+  endpoints?: { incidents: readonly Incident[]; coverage: EndpointCoverage };
 }
 
 export interface RunAlertingResult extends DeliveryResult {
@@ -42,11 +48,14 @@ const MAX_PLAN_ATTEMPTS = 5;
 export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
   const { store, send, now, config = {} } = input;
   const { reminderThresholds, ...detectOptions } = config;
-  const incidents = detectIncidents(input.certificates, input.targets, {
-    ...detectOptions,
-    now,
-    ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
-  });
+  const incidents = [
+    ...detectIncidents(input.certificates, input.targets, {
+      ...detectOptions,
+      now,
+      ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
+    }),
+    ...(input.endpoints?.incidents ?? []),
+  ];
 
   let queued: QueuedNotice[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -56,6 +65,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
       targets: input.targets,
       certificates: input.certificates,
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
+      ...(input.endpoints ? { endpoints: input.endpoints.coverage } : {}),
     });
     try {
       await store.saveStates(plan.states, now);

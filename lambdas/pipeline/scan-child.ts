@@ -10,7 +10,7 @@ import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { DEFAULT_EXPIRY_DAYS, RUN_LOG } from '../core/names';
-import type { SnapshotStore, ZoneStore } from '../core/ports';
+import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
@@ -34,6 +34,8 @@ export interface ScanChildDeps {
   probe?: ProbeEndpoint;
   /** Probes in flight at once in one account. */
   probeConcurrency?: number;
+  /** Where each account's probed endpoints are kept (the `probe` feature set). */
+  endpoints?: EndpointStore;
 }
 
 export interface ScanChildInput {
@@ -69,6 +71,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
       clientConfig: deps.clientConfig,
       store: deps.store,
       ...(deps.zones ? { zones: deps.zones } : {}),
+      ...(deps.endpoints ? { endpoints: deps.endpoints } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     },
     {

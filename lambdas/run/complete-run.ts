@@ -19,11 +19,13 @@ import { assess } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
 import type { RunRecord, RunStore, ZoneStore } from '../core/ports';
+import type { RunEndpoints } from '../core/probe/run';
 import { buildReport, compareReports, type Report } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
 import type { DigestMarker } from '../pipeline/digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
+import { type CompleteEndpointsDeps, type CompleteEndpointsInput, completeEndpoints } from './complete-endpoints';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
 export interface RunLogger {
@@ -58,6 +60,11 @@ export interface CompleteRunDeps {
   dns?: DnsResolver;
   /** The hosted zones the scans listed, to name each fix's zone; absent: fixes name no zone. */
   zones?: Pick<ZoneStore, 'loadAllZones'>;
+  /**
+   * The probe's store (what the accounts' scans probed) and the probe for the user's endpoints, when probing is on
+   * (the `probe` feature set, `--probe`); absent: the run has no endpoints.
+   */
+  endpoints?: CompleteEndpointsDeps & Pick<CompleteEndpointsInput, 'fileEndpoints' | 'concurrency'>;
 }
 
 export interface CompleteRunInput {
@@ -97,6 +104,10 @@ export interface RunCompletion {
   assessed: AssessedCertificate[];
   /** Why this run has no DNS diagnosis or names no zone, when that is so. */
   diagnosisFailure?: string;
+  /** What this run's probes found, when probing is on. */
+  endpoints?: RunEndpoints;
+  /** Why this run reports no endpoints although probing is on. */
+  endpointsFailure?: string;
   digest: SlackStep;
   /** Why the digest was not delivered, when it was not. */
   digestFailure?: string;
@@ -121,6 +132,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // that call for a diagnosis are only known once the certificates are assessed, a failed scan's certificates still
   // need theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const { diagnoses, failure: diagnosisFailure } = await diagnose(deps, runId, [...shown, ...others]);
+  const { endpoints, failure: endpointsFailure } = await probed(deps, input);
   const report = buildReport({
     runId,
     generatedAt: now,
@@ -128,6 +140,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     certificates: [...input.certificates],
     expiryDays,
     diagnoses,
+    ...(endpoints ? { endpoints: endpoints.endpoints } : {}),
   });
   const compared = input.earlier
     ? compareReports(input.earlier, report, { ownerTagKey: input.ownerTagKey })
@@ -147,7 +160,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // A retried completion may find its own run completed already: that is not the previous run.
   const previous = input.previousRun?.runId === runId ? undefined : input.previousRun;
   const assessed = withDiagnoses(input.snapshot === undefined ? shown : input.snapshot.map(judge), diagnoses);
-  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? []);
+  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], endpoints);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
   const digest = await postDigest(deps, input, slack, {
     runId,
@@ -158,6 +171,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     changes: previous === undefined && compared !== undefined ? compared : input.changes,
     ...(reportLocation !== undefined ? { reportLocation } : {}),
     firstRun,
+    ...(endpoints ? { endpoints: endpoints.endpoints, endpointChanges: endpoints.changes } : {}),
   });
 
   const run = completedRunRecord({
@@ -174,6 +188,8 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     report,
     assessed,
     ...(diagnosisFailure !== undefined ? { diagnosisFailure } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    ...(endpointsFailure !== undefined ? { endpointsFailure } : {}),
     ...digest,
     alerts,
   };
@@ -204,12 +220,46 @@ async function diagnose(
   }
 }
 
+/**
+ * The user's endpoints probed and this run's endpoints read back. Like the diagnosis, a failure costs the run its
+ * endpoints, never the run: the certificates were scanned and are reported.
+ */
+async function probed(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+): Promise<{ endpoints?: RunEndpoints; failure?: string }> {
+  if (deps.endpoints === undefined) return {};
+  const { fileEndpoints, concurrency, ...endpointDeps } = deps.endpoints;
+  try {
+    const endpoints = await completeEndpoints(endpointDeps, {
+      runId: input.runId,
+      now: input.now,
+      expiryDays: input.expiryDays,
+      ...(fileEndpoints ? { fileEndpoints } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    });
+    deps.logger?.info('endpoints probed', {
+      runId: input.runId,
+      endpoints: endpoints.endpoints.length,
+      incidents: endpoints.incidents.length,
+    });
+    return { endpoints };
+  } catch (error) {
+    deps.logger?.error('endpoints cannot be read back; this run reports none', {
+      runId: input.runId,
+      error: messageOf(error),
+    });
+    return { failure: `endpoints cannot be read back; this run reports none (${messageOf(error)})` };
+  }
+}
+
 async function alertOnCall(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
   slack: SlackSetup,
   assessed: AssessedCertificate[],
   previousRunFailures: RunRecord['failures'],
+  endpoints: RunEndpoints | undefined,
 ): Promise<RunCompletion['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined || deps.alerts === undefined) {
@@ -228,6 +278,7 @@ async function alertOnCall(
     now: input.now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
     previousRunFailures,
+    ...(endpoints ? { endpoints: { incidents: endpoints.incidents, coverage: endpoints.coverage } } : {}),
   });
   const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
   if (!result.failure) return { outcome: 'sent', ...counts };

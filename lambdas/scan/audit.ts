@@ -17,8 +17,10 @@ import type { InactiveAccount } from '../aws/organizations';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
 import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
-import type { SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
+import { DEFAULT_EXPIRY_DAYS } from '../core/names';
+import type { EndpointStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
+import type { ProbeEndpoint } from '../net/tls-probe';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
 import { type ScanAccountOutput, scanAccount } from './scan-account';
 import type { ScanLogger, ScanOptions } from './scan-target';
@@ -43,6 +45,10 @@ export interface AuditDeps {
   openClients?: OpenTargetClients;
   /** The clock the audit's time and credentials expiry are read from. @default the system clock */
   clock?: () => Date;
+  /** With the `probe` feature set: the TLS probe of each account's endpoints (absent: discovered, not probed). */
+  probe?: ProbeEndpoint;
+  /** With the `probe` feature set: where each account's probed endpoints are kept, and read back from. */
+  endpoints?: EndpointStore;
 }
 
 export interface AuditOptions extends ListAccountsInput {
@@ -55,8 +61,15 @@ export interface AuditOptions extends ListAccountsInput {
   /** @default DEFAULT_ACCOUNT_CONCURRENCY */
   accountConcurrency?: number;
   scan?: Partial<ScanOptions>;
-  /** The optional feature sets to run (as `certMonitor.features`): `dns-diagnosis` lists each account's zones. */
+  /**
+   * The optional feature sets to run (as `certMonitor.features`): `dns-diagnosis` lists each account's zones,
+   * `probe` discovers and probes the endpoints of its in-use certificates.
+   */
   features?: readonly string[];
+  /** SERVED_EXPIRING's threshold. @default DEFAULT_EXPIRY_DAYS */
+  expiryDays?: number;
+  /** Probes in flight at once in one account. */
+  probeConcurrency?: number;
 }
 
 export interface AuditProgress {
@@ -98,6 +111,13 @@ export async function runAudit(
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   const hostedZones = enabledFeatureSets(options.features).includes('dns-diagnosis');
+  const probe = enabledFeatureSets(options.features).includes('probe')
+    ? {
+        expiryDays: options.expiryDays ?? DEFAULT_EXPIRY_DAYS,
+        ...(deps.probe ? { probe: deps.probe } : {}),
+        ...(options.probeConcurrency !== undefined ? { concurrency: options.probeConcurrency } : {}),
+      }
+    : undefined;
   const zoneStore = deps.store?.saveAccountZones && deps.store.loadAllZones ? (deps.store as ZoneStore) : undefined;
   const listed = await listAccounts(deps.organizations ? { organizations: deps.organizations } : {}, options);
   const accounts = deps.store?.certificateCounts
@@ -120,6 +140,7 @@ export async function runAudit(
                 clientConfig: deps.clientConfig,
                 ...(deps.store ? { store: deps.store } : {}),
                 ...(zoneStore ? { zones: zoneStore } : {}),
+                ...(deps.endpoints ? { endpoints: deps.endpoints } : {}),
                 ...(deps.logger ? { logger: deps.logger } : {}),
                 ...(deps.openClients ? { openClients: deps.openClients } : {}),
               },
@@ -129,6 +150,7 @@ export async function runAudit(
                 regions: options.regions,
                 now,
                 hostedZones,
+                ...(probe ? { probe } : {}),
                 ...(options.scan ? { options: options.scan } : {}),
                 onListed: listed,
                 onResult: (result, figures) => {
