@@ -29,12 +29,14 @@ export type EndpointFault = (typeof ENDPOINT_FAULTS)[number];
 export interface EndpointWorld {
   /** The root to trust (NODE_EXTRA_CA_CERTS, or the probe's extra roots). */
   caPem: string;
-  /** Records for the loopback DNS server. */
-  dns: SimDnsRecord[];
+  /** Records for the loopback DNS server, as they are now. */
+  readonly dns: SimDnsRecord[];
   /** The faults in force, by certificate ARN. */
   faults: ReadonlyMap<string, EndpointFault>;
   /** Serves what the organization says now (renewals), except where a fault is planted. */
   sync(): Promise<void>;
+  /** Also serves the resources that appeared since (a certificate attached, an account joined), then syncs. */
+  refresh(): Promise<void>;
   /** Lifts a certificate's fault or pin: from now on its endpoints serve what ACM has. */
   pickUp(certificateArn: string): Promise<void>;
   /**
@@ -73,7 +75,6 @@ export async function startEndpointWorld(opts: {
 }): Promise<EndpointWorld> {
   const ca = opts.ca ?? (await createTestCa());
   const faults = new Map(opts.faults ?? []);
-  const resources = simResources(opts.org);
   const leaves = new Map<string, Promise<Leaf>>();
   const leaf = (key: string, spec: Parameters<TestCa['issue']>[0]) => {
     let found = leaves.get(key);
@@ -116,61 +117,75 @@ export async function startEndpointWorld(opts: {
     return { certPem: fault === 'incomplete-chain' ? issued.leafPem : issued.chainPem, keyPem: issued.keyPem };
   }
 
-  const sites: Site[] = [];
-  const holes: Array<{ close(): Promise<void> }> = [];
-  const dns: SimDnsRecord[] = [];
+  /** One TLS server per resource host and port; every port of a host on one address, as one DNS name has. */
+  const sites = new Map<string, Site>();
+  const holes = new Map<string, { close(): Promise<void> }>();
+  const addresses = new Map<string, string>();
   const nameTargets = new Map<string, string>();
 
-  async function addResource(host: string, port: number, certificateArns: string[]): Promise<void> {
-    if (certificateArns.some((arn) => faults.get(arn) === 'unreachable')) {
-      const hole = await startBlackHole(port);
-      holes.push(hole);
-      dns.push({ name: host, type: 'A', value: hole.address });
-    } else {
-      const own = await leaf(`default|${host}`, {
-        names: [host],
-        notBefore: new Date(opts.now().getTime() - 30 * DAY_MS),
-        notAfter: new Date(opts.now().getTime() + 365 * DAY_MS),
-      });
-      const server = await startTlsServer({
-        port,
-        defaultPem: { certPem: own.chainPem, keyPem: own.keyPem },
-        rootPem: ca.rootPem,
-      });
-      sites.push({ server, certificateArns });
-      dns.push({ name: host, type: 'A', value: server.address });
+  async function place(host: string, port: number, certificateArns: string[]): Promise<void> {
+    const key = `${host}:${port}`;
+    const existing = sites.get(key);
+    if (existing !== undefined) {
+      existing.certificateArns = certificateArns;
+    } else if (!holes.has(key)) {
+      const fixed = addresses.get(host);
+      if (certificateArns.some((arn) => faults.get(arn) === 'unreachable')) {
+        const hole = await startBlackHole(port);
+        holes.set(key, hole);
+        addresses.set(host, fixed ?? hole.address);
+      } else {
+        const own = await leaf(`default|${host}`, {
+          names: [host],
+          notBefore: new Date(opts.now().getTime() - 30 * DAY_MS),
+          notAfter: new Date(opts.now().getTime() + 365 * DAY_MS),
+        });
+        const server = await startTlsServer({
+          port,
+          defaultPem: { certPem: own.chainPem, keyPem: own.keyPem },
+          rootPem: ca.rootPem,
+          ...(fixed ? { address: fixed } : {}),
+        });
+        sites.set(key, { server, certificateArns });
+        addresses.set(host, server.address);
+      }
     }
     for (const arn of certificateArns) {
-      for (const name of namesOf(arn))
+      for (const name of namesOf(arn)) {
         if (!name.startsWith('*.') && !nameTargets.has(name)) nameTargets.set(name, host);
+      }
     }
   }
 
-  // Internal load balancers, disabled distributions and private APIs serve nothing the public internet reaches: no
-  // server and no public record, so their certificates' names do not resolve either.
-  for (const lb of resources.loadBalancers) {
-    if (lb.scheme === 'internal') continue;
-    for (const listener of lb.listeners) {
-      await addResource(
-        lb.dnsName,
-        listener.port,
-        listener.certificates.map((c) => c.arn),
-      );
+  /** Serves every resource the organization's certificates are in use by now; those served already are kept. */
+  async function placeAll(): Promise<void> {
+    const resources = simResources(opts.org);
+    // Internal load balancers, disabled distributions and private APIs serve nothing the public internet reaches: no
+    // server and no public record, so their certificates' names do not resolve either.
+    for (const lb of resources.loadBalancers) {
+      if (lb.scheme === 'internal') continue;
+      for (const listener of lb.listeners) {
+        await place(
+          lb.dnsName,
+          listener.port,
+          listener.certificates.map((c) => c.arn),
+        );
+      }
+    }
+    for (const distribution of resources.distributions) {
+      if (distribution.enabled) await place(distribution.domainName, 443, [distribution.certificateArn]);
+    }
+    for (const api of resources.apiDomains) {
+      const host = api.endpointType === 'PRIVATE' ? undefined : (api.regionalDomainName ?? api.distributionDomainName);
+      if (host !== undefined) await place(host, 443, [api.certificateArn]);
     }
   }
-  for (const distribution of resources.distributions) {
-    if (distribution.enabled) await addResource(distribution.domainName, 443, [distribution.certificateArn]);
-  }
-  for (const api of resources.apiDomains) {
-    const host = api.endpointType === 'PRIVATE' ? undefined : (api.regionalDomainName ?? api.distributionDomainName);
-    if (host !== undefined) await addResource(host, 443, [api.certificateArn]);
-  }
-  for (const [name, host] of nameTargets) dns.push({ name, type: 'CNAME', value: host });
+  await placeAll();
 
   const pinned = new Map<string, ServedPem | undefined>();
 
   async function sync(): Promise<void> {
-    for (const site of sites) {
+    for (const site of sites.values()) {
       for (const arn of site.certificateArns) {
         const pem = pinned.has(arn) ? pinned.get(arn) : await servedPem(arn);
         for (const name of namesOf(arn)) {
@@ -184,9 +199,18 @@ export async function startEndpointWorld(opts: {
 
   return {
     caPem: ca.rootPem,
-    dns,
+    get dns(): SimDnsRecord[] {
+      return [
+        ...[...addresses].map(([name, value]): SimDnsRecord => ({ name, type: 'A', value })),
+        ...[...nameTargets].map(([name, value]): SimDnsRecord => ({ name, type: 'CNAME', value })),
+      ];
+    },
     faults,
     sync,
+    async refresh() {
+      await placeAll();
+      await sync();
+    },
     async pickUp(arn) {
       faults.delete(arn);
       pinned.delete(arn);
@@ -196,7 +220,10 @@ export async function startEndpointWorld(opts: {
       pinned.set(arn, await servedPem(arn));
     },
     async close() {
-      await Promise.all([...sites.map((site) => site.server.close()), ...holes.map((hole) => hole.close())]);
+      await Promise.all([
+        ...[...sites.values()].map((site) => site.server.close()),
+        ...[...holes.values()].map((hole) => hole.close()),
+      ]);
     },
   };
 }

@@ -187,6 +187,19 @@ describe('endpoints probed against what ACM says', () => {
     expect(ofHealthy(pickedUp)[0]?.served?.serial).not.toBe('01:AA');
   });
 
+  it('serves a load balancer attached since, once the world is refreshed and DNS serves its name', async () => {
+    h.sim.org.attach(cert('unused'), alb('late'));
+    await world.refresh();
+    dns.data = { records: world.dns };
+
+    const after = await probeAll();
+
+    expect(after.filter((r) => r.certificateArn === cert('unused')).map((r) => [r.source, r.status])).toEqual([
+      ['elbv2', 'ok'],
+      ['domain', 'ok'],
+    ]);
+  });
+
   it('is clean again once the endpoint serves the renewed certificate', async () => {
     await world.pickUp(cert('stale'));
 
