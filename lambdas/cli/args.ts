@@ -12,6 +12,7 @@ import { parseDnsServers } from '../core/diagnosis/servers';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
+import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from '../net/tls-probe';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../scan/audit';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -26,6 +27,9 @@ export const CLI_ENV = {
 export const MAX_CONCURRENCY = 64;
 export const MAX_EXPIRY_DAYS = 3650;
 export const MAX_DESCRIBE_RATE = 100;
+export const MIN_PROBE_TIMEOUT_MS = 100;
+export const MAX_PROBE_TIMEOUT_MS = 60_000;
+export const MAX_PROBE_CONCURRENCY = 500;
 
 export interface CliOptions {
   /** Explicit account ids, or every ACTIVE account of the organization. */
@@ -54,6 +58,12 @@ export interface CliOptions {
   dnsServers?: string[];
   /** Optional feature sets to run, as `certMonitor.features` names them (`dns-diagnosis`). */
   features?: string[];
+  /** Probe what each endpoint serves (`--probe`, or implied by `--endpoints`): adds the `probe` feature set. */
+  probe: boolean;
+  /** The user's endpoints file (`--endpoints`). */
+  endpointsFile?: string;
+  probeTimeoutMs: number;
+  probeConcurrency: number;
   debug: boolean;
 }
 
@@ -227,6 +237,36 @@ function buildProgram(): Command {
         'none',
       ),
     )
+    .addOption(
+      option(
+        '--probe',
+        'probe what each endpoint of an in-use certificate serves (load balancers, distributions, API domains, its names) and compare it with ACM; the audit role needs the probe feature set, e.g. --probe',
+        'off',
+      ),
+    )
+    .addOption(
+      option(
+        '--endpoints <file>',
+        'more endpoints to probe, for certificates outside ACM: one host[:port] a line, # comments (implies --probe), e.g. endpoints.txt',
+        'none',
+      ),
+    )
+    .addOption(
+      option(
+        '--probe-timeout-ms <ms>',
+        `how long one probe (lookup, connect, TLS handshake) may take, ${MIN_PROBE_TIMEOUT_MS} to ${MAX_PROBE_TIMEOUT_MS}, e.g. 2000`,
+        String(DEFAULT_PROBE_TIMEOUT_MS),
+        String(DEFAULT_PROBE_TIMEOUT_MS),
+      ),
+    )
+    .addOption(
+      option(
+        '--probe-concurrency <n>',
+        `probes in flight at once, 1 to ${MAX_PROBE_CONCURRENCY}, e.g. 20`,
+        String(DEFAULT_PROBE_CONCURRENCY),
+        String(DEFAULT_PROBE_CONCURRENCY),
+      ),
+    )
     .addOption(option('--debug', 'print stack traces of unexpected errors, e.g. --debug', 'off'))
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
@@ -253,6 +293,10 @@ const FLAGS: Record<string, string> = {
   asOf: '--as-of',
   dnsServer: '--dns-server',
   features: '--features',
+  probe: '--probe',
+  endpoints: '--endpoints',
+  probeTimeoutMs: '--probe-timeout-ms',
+  probeConcurrency: '--probe-concurrency',
 };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -346,6 +390,10 @@ const RawSchema = z.object({
       }
     })
     .optional(),
+  probe: z.boolean().optional(),
+  endpoints: z.string().min(1, 'give the path of a file with one host[:port] a line').optional(),
+  probeTimeoutMs: integer(MIN_PROBE_TIMEOUT_MS, MAX_PROBE_TIMEOUT_MS, 'milliseconds'),
+  probeConcurrency: integer(1, MAX_PROBE_CONCURRENCY, 'probes'),
   debug: z.boolean().optional(),
 });
 
@@ -494,6 +542,10 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     describeRate: value.describeRate,
     ownerTagKey: value.ownerTagKey,
     debug: value.debug === true,
+    probe: value.probe === true || value.endpoints !== undefined,
+    probeTimeoutMs: value.probeTimeoutMs,
+    probeConcurrency: value.probeConcurrency,
+    ...(value.endpoints !== undefined ? { endpointsFile: value.endpoints } : {}),
     ...(value.externalId !== undefined ? { externalId: value.externalId } : {}),
     ...(value.output !== undefined ? { output: value.output } : {}),
     ...(value.compare !== undefined ? { compare: value.compare } : {}),

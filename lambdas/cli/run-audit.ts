@@ -12,6 +12,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
+import { DynamoEndpointStore, MemoryEndpointStore } from '../aws/endpoint-store';
 import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
@@ -21,15 +22,19 @@ import { ensureTable } from '../aws/table';
 import type { DnsResolver } from '../core/diagnosis';
 import type { Certificate, Change, TargetResult } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
-import type { RunRecord } from '../core/ports';
+import type { EndpointStore, RunRecord } from '../core/ports';
+import type { Endpoint } from '../core/probe/model';
 import { type Report, renderChanges, summaryLine } from '../core/report';
 import { nodeDnsResolver } from '../net/dns-resolver';
+import { createProbe, EXTRA_CA_CERTS_VARIABLE, ExtraCaCertificatesError } from '../net/probe-factory';
+import type { ProbeEndpoint } from '../net/tls-probe';
 import { completeRun, type RunLogger } from '../run/complete-run';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
 import { defaultSlackPoster, type SlackPosterFactory } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
 import type { CliOptions } from './args';
+import { EndpointsFileError, readEndpointsFile } from './endpoints-file';
 import { CliError } from './errors';
 import {
   checkWritable,
@@ -43,7 +48,7 @@ import {
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Read for NO_COLOR only; AWS settings are the SDK's business. */
+  /** Read for NO_COLOR and NODE_EXTRA_CA_CERTS (the probe's extra roots) only; AWS settings are the SDK's business. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -158,6 +163,8 @@ interface StateContext {
   tableName: string;
   store: DynamoStateStore;
   alerts: DynamoAlertStore;
+  /** Each account's probed endpoints, shared with the pipeline's probes. */
+  endpoints: DynamoEndpointStore;
   /** The run that completed last against the table before this one; none: this audit records the baseline. */
   previousRun: RunRecord | undefined;
 }
@@ -188,6 +195,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     tableName,
     store,
     alerts: openAlertStore(doc, tableName),
+    endpoints: new DynamoEndpointStore(doc, tableName),
     previousRun: await store.latestCompletedRun(),
   };
 }
@@ -214,6 +222,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   // Everything that can be checked before a long scan is checked first.
   const earlier = options.compare !== undefined ? await readEarlierReport(options.compare) : undefined;
+  const probing = options.probe ? await openProbe(options, io) : undefined;
   if (options.output !== undefined) await checkWritable(options.output);
   const caller = await checkCredentials(deps.sts);
   const progress = progressView(io.stderr);
@@ -221,6 +230,8 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   const state = options.stateTable !== undefined ? await openState(options, deps, io, now) : undefined;
   await state?.store.recordRunStarted({ runId, startedAt: startedAt.toISOString() });
 
+  // --probe turns the probe feature set on: the session policy then allows its reads.
+  const features = [...new Set([...(options.features ?? []), ...(options.probe ? ['probe'] : [])])];
   let result: AuditResult;
   let failed = 0;
   try {
@@ -232,6 +243,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         ...(state ? { store: state.store } : {}),
         ...(deps.openClients ? { openClients: deps.openClients } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(probing ? { probe: probing.probe, endpoints: state?.endpoints ?? probing.memory } : {}),
       },
       {
         accounts: options.accounts,
@@ -242,7 +254,9 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         runId,
         now,
         accountConcurrency: options.concurrency,
-        ...(options.features ? { features: options.features } : {}),
+        ...(features.length > 0 ? { features } : {}),
+        expiryDays: options.expiryDays,
+        probeConcurrency: options.probeConcurrency,
         scan: {
           ownerTagKey: options.ownerTagKey,
           describeRatePerSecond: options.describeRate,
@@ -300,6 +314,16 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       ...(deps.logger ? { logger: debugLogger(deps.logger) } : {}),
       ...(resolver ? { dns: resolver } : {}),
       ...(zones ? { zones } : {}),
+      ...(probing
+        ? {
+            endpoints: {
+              store: state?.endpoints ?? probing.memory,
+              probe: probing.probe,
+              fileEndpoints: probing.fileEndpoints,
+              concurrency: options.probeConcurrency,
+            },
+          }
+        : {}),
     },
     {
       runId,
@@ -325,6 +349,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   let exitCode = completion.report.summary.targetsFailed > 0 ? 2 : 0;
   if (completion.diagnosisFailure !== undefined) warn(io, completion.diagnosisFailure);
+  if (completion.endpointsFailure !== undefined) warn(io, completion.endpointsFailure);
   const { alerts } = completion;
   if (alerts.sent > 0 && io.stderr.isTTY === true) io.stderr.write(`Sent ${alerts.sent} alert(s) to on-call.\n`);
   if (alerts.failure !== undefined) {
@@ -337,6 +362,29 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
     exitCode = 2;
   }
   return exitCode;
+}
+
+/**
+ * The probe as the options say, built before the scan so a bad endpoints file or NODE_EXTRA_CA_CERTS stops the command
+ * at once; without a state table, the accounts' probes are kept in memory for this audit's completion.
+ */
+async function openProbe(
+  options: CliOptions,
+  io: CliIo,
+): Promise<{ probe: ProbeEndpoint; fileEndpoints: Endpoint[]; memory: EndpointStore }> {
+  try {
+    const fileEndpoints = options.endpointsFile !== undefined ? await readEndpointsFile(options.endpointsFile) : [];
+    const probe = createProbe({
+      timeoutMs: options.probeTimeoutMs,
+      ...(options.dnsServers ? { dnsServers: options.dnsServers } : {}),
+      ...(io.env?.[EXTRA_CA_CERTS_VARIABLE] ? { extraCaCertificatesFile: io.env[EXTRA_CA_CERTS_VARIABLE] } : {}),
+    });
+    return { probe, fileEndpoints, memory: new MemoryEndpointStore() };
+  } catch (error) {
+    if (error instanceof EndpointsFileError || error instanceof ExtraCaCertificatesError)
+      throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** The --debug log takes the completion's lines too; what it logs as an error the CLI also warns of on its own. */

@@ -144,3 +144,24 @@ describe("a run's endpoints at its completion", () => {
     expect(plan.notices.map((n) => [n.incident.kind, n.stage])).toEqual([['ENDPOINT_EXPIRING', 'opened']]);
   });
 });
+
+describe('names held by several accounts', () => {
+  it("does not call a name mismatched for serving another account's certificate for it", async () => {
+    const { acrossAccounts } = await import('../../../../lambdas/core/probe/run');
+    const mine = endpoint({ accountId: '111111111111', expectedSerials: ['0A:0B:0C'] });
+    const theirs = endpoint({ accountId: '222222222222', expectedSerials: ['0D:0E'] });
+    const other = endpoint({ host: 'x.example.com', sni: 'x.example.com', accountId: '111111111111' });
+    const servesTheirs: ProbeOutcome = { kind: 'served', served: served({ serial: '0D:0E' }) };
+
+    const [a, b, c] = acrossAccounts(
+      advanceEndpoints(
+        [],
+        [mine, theirs, other].map((e) => assessEndpoint(e, servesTheirs, ctx)),
+      ).endpoints,
+    );
+
+    expect([a?.status, a?.findings]).toEqual(['ok', []]);
+    expect(b?.findings).toEqual([]);
+    expect(c?.findings).toEqual(['SERVED_MISMATCH']);
+  });
+});

@@ -126,3 +126,19 @@ describe('the digest section "What endpoints serve"', () => {
     expect(allTexts(renderDigest(bigDigest())).join('\n')).not.toContain('What endpoints serve');
   });
 });
+
+describe('endpoints in the terminal table', () => {
+  it('lists the endpoints with findings or unreachable, one line each, after the counts', async () => {
+    const { renderTable } = await import('../../../../lambdas/core/report');
+
+    const text = renderTable(
+      buildReport({ runId: 'r1', generatedAt: NOW, targets: [], certificates: [], endpoints: results() }),
+    );
+
+    expect(text).toContain('Endpoints probed: 1 ok, 1 finding, 1 unreachable, 1 skipped');
+    expect(text).toContain(
+      '  shop.example.com:443 at shop-1.elb.amazonaws.com SERVED_MISMATCH SERVED_EXPIRING serves 0D:0E until',
+    );
+    expect(text).toContain('  down.example.com:443 ENDPOINT_UNREACHABLE timeout: no TLS handshake within 5000 ms');
+  });
+});
