@@ -27,6 +27,7 @@ import type {
   TargetSizes,
   ZoneStore,
 } from '../core/ports';
+import { DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { targetKey } from '../core/work-order';
 import {
   type BatchOptions,
@@ -72,7 +73,6 @@ const SK = TABLE_SCHEMA.sortKey;
 const TTL = TABLE_SCHEMA.ttlAttribute;
 const GSI = TABLE_SCHEMA.attentionIndex;
 
-export const DEFAULT_HISTORY_DAYS = 90;
 export const DEFAULT_STORE_CONCURRENCY = 16;
 export const DEFAULT_MAX_BATCH_ATTEMPTS = 8;
 /**

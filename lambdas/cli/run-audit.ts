@@ -15,8 +15,7 @@ import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
-import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
-import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
+import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import {
@@ -33,6 +32,7 @@ import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
+import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { renderDigest, type SlackMessage } from '../core/slack';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { alertSender, defaultSlackPoster } from '../pipeline/slack';

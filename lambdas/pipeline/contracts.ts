@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import englishMessages from 'zod/v4/locales/en.js';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../core/aws-ids';
 
 /**
  * zod/mini loads no locale, so every message it writes itself would read "Invalid input". Full zod installs the
@@ -26,7 +27,7 @@ const runId = z
     z.regex(/^[^/\s]+$/, { error: 'must be an execution name without slashes or spaces' }),
   );
 
-const accountId = z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit account id' }));
+const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, { error: `must be ${ACCOUNT_ID_RULE}` }));
 
 /** One item of the work list: an account, whose regions its own Map child finds and scans. */
 export const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
