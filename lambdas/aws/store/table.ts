@@ -136,8 +136,15 @@ export class TableOperations {
       'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
     >,
   ): Promise<boolean> {
+    return this.conditionally(() =>
+      this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition })),
+    );
+  }
+
+  /** Sends a conditional write: true when it was applied, false when its condition failed; other errors throw. */
+  async conditionally(send: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+      await send();
       return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
