@@ -254,7 +254,6 @@ async function main(): Promise<void> {
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
       ),
       tableName: hub.tableName,
-      needsAttention: () => false,
     });
 
     const accounts = sim.org.accounts();

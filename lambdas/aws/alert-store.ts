@@ -31,7 +31,7 @@ import { isConditionalCheckFailed } from './store/errors';
 import { TableOperations, type TableOptions } from './store/table';
 
 export const ALERT_STATE_SK = 'STATE';
-/** Partition of active alert states in the attention index (certificates use another partition of it). */
+/** Partition of active alert states in the attention index. */
 export const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
 export const HEARTBEAT_PK = 'HEARTBEAT';
 export const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;

@@ -27,8 +27,6 @@ export type { CertificateHistoryEntry, HistoryReason, TargetMeta } from './store
 export type { SaveStats } from './store/snapshot-store';
 
 export interface StateStoreOptions extends TableOptions {
-  /** Whether a certificate belongs in the attention index; the caller passes its rule-based predicate. */
-  needsAttention: (cert: Certificate) => boolean;
   /** How long history, run records, target results and change events are kept (TTL). @default 90 */
   historyDays?: number;
   /** @default () => new Date() */
@@ -48,7 +46,7 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, Z
     }
     const table = new TableOperations(options);
     this.tableName = table.tableName;
-    this.snapshots = new DynamoSnapshotStore(table, { needsAttention: options.needsAttention, historyDays });
+    this.snapshots = new DynamoSnapshotStore(table, { historyDays });
     this.runs = new DynamoRunStore(table, { historyDays, now: options.now ?? (() => new Date()) });
     this.zones = new DynamoZoneStore(table);
   }
@@ -79,10 +77,6 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, Z
 
   loadAllCertificates(): Promise<Certificate[]> {
     return this.snapshots.loadAllCertificates();
-  }
-
-  loadAttentionCertificates(): Promise<Certificate[]> {
-    return this.snapshots.loadAttentionCertificates();
   }
 
   saveAccountZones(zones: AccountZones): Promise<void> {

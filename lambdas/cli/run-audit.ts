@@ -198,8 +198,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
   const store = openStateStore(doc, {
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,
-    expiryDays: options.expiryDays,
-    // The attention index judges certificates at the audit's time, as the report does.
+    // A run completes at the audit's time, as the report is computed.
     now: () => now,
   });
   const previous = await store.latestCompletedRun();

@@ -136,7 +136,7 @@ export const SETTINGS = {
     max: 3650,
     unit: 'days',
     what: 'days to expiry from which a certificate is EXPIRING',
-    readBy: ['listTargets', 'scanTarget', 'finalizeRun'],
+    readBy: ['finalizeRun'],
   },
   changeThresholds: {
     env: ENV.changeThresholds,

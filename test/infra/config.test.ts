@@ -224,7 +224,7 @@ describe('lambdaSettings', () => {
 
     expect(settings[ENV.regions]).toBe('us-east-1,eu-west-1');
     expect(settings[ENV.changeThresholds]).toBe('30,14,7,3,1');
-    expect(settings[ENV.expiryDays]).toBe('30');
+    expect(settings[ENV.refreshDays]).toBe('7');
     expect(settings).not.toHaveProperty(ENV.excludedAccounts);
   });
 
@@ -236,9 +236,7 @@ describe('lambdaSettings', () => {
     for (const fn of ['listTargets', 'finalizeRun', 'heartbeat'] as const) {
       expect(names(fn)).not.toContain(ENV.externalId);
     }
-    expect(names('listTargets')).toEqual(
-      [ENV.excludedAccounts, ENV.expiryDays, ENV.historyDays, ENV.tableName, ENV.workBucket].sort(),
-    );
+    expect(names('listTargets')).toEqual([ENV.excludedAccounts, ENV.historyDays, ENV.tableName, ENV.workBucket].sort());
     expect(names('heartbeat')).toEqual(
       [
         ENV.heartbeatGraceHours,

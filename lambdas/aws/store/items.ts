@@ -10,8 +10,6 @@ import type { RunRecord } from '../../core/ports';
 import type { Item } from './batch';
 import { canonicalJson, toPlain } from './canonical';
 import {
-  ATTENTION_PK,
-  attentionSk,
   certificateSk,
   completedRunSk,
   historyPk,
@@ -88,12 +86,12 @@ export function targetMetaKey(accountId: string, region: string): Item {
   return { [PK]: TARGETS_PK, [SK]: targetMetaSk(accountId, region) };
 }
 
-/** A current certificate of a target; in the attention index when `needsAttention`. */
+/** A current certificate of a target. */
 export function certificateItem(
   cert: Certificate,
-  place: { accountId: string; region: string; runId: string; scannedAt: string; needsAttention: boolean },
+  place: { accountId: string; region: string; runId: string; scannedAt: string },
 ): Item {
-  const item: Item = {
+  return {
     [PK]: targetPk(place.accountId, place.region),
     [SK]: certificateSk(cert.arn),
     kind: ITEM_KINDS.certificate,
@@ -104,14 +102,12 @@ export function certificateItem(
     runId: place.runId,
     updatedAt: place.scannedAt,
   };
-  if (place.needsAttention) {
-    item[GSI.partitionKey] = ATTENTION_PK;
-    item[GSI.sortKey] = attentionSk(cert.notAfter, cert.arn);
-  }
-  return item;
 }
 
-/** Same certificate data and same place in the attention index: rewriting it would change nothing. */
+/**
+ * Same certificate data and no attention index keys: rewriting it would change nothing. Certificates were once
+ * indexed there too (nothing read them); a stored one still carrying the keys is rewritten once without them.
+ */
 export function sameCertificateItem(stored: Item, next: Item): boolean {
   return (
     stored[GSI.partitionKey] === next[GSI.partitionKey] &&

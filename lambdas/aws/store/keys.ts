@@ -93,17 +93,6 @@ export function historySk(runId: string): string {
   return `RUN#${runId}`;
 }
 
-/** The single partition of the sparse attention index. */
-export const ATTENTION_PK = 'ATTENTION';
-
-/**
- * Attention index sort key: notAfter first so a Query reads soonest expiry first. A certificate without notAfter
- * (pending validation, failed issuance) sorts before every date: it needs action now, not at some expiry.
- */
-export function attentionSk(notAfter: string | undefined, arn: string): string {
-  return `${notAfter === undefined ? '' : isoInstant(notAfter)}#${arn}`;
-}
-
 /** ISO-8601 in one fixed form (`toISOString`), so keys built from differently written times still sort by time. */
 export function isoInstant(value: string): string {
   const time = Date.parse(value);

@@ -32,7 +32,6 @@ import {
   toTargetMeta,
 } from './items';
 import {
-  ATTENTION_PK,
   CERTIFICATE_SK_PREFIX,
   changeSks,
   expiresAtEpoch,
@@ -47,7 +46,6 @@ import { putRequest, type TableOperations } from './table';
 
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;
-const GSI = TABLE_SCHEMA.attentionIndex;
 
 /** What one save wrote, skipped and read: for logs, metrics and capacity estimates. */
 export interface SaveStats {
@@ -70,8 +68,6 @@ export interface SaveStats {
 }
 
 export interface SnapshotStoreOptions {
-  /** Whether a certificate belongs in the attention index; the caller passes its rule-based predicate. */
-  needsAttention: (cert: Certificate) => boolean;
   historyDays: number;
 }
 
@@ -142,19 +138,6 @@ export class DynamoSnapshotStore implements SnapshotStore, TargetSizes {
     });
   }
 
-  /** Certificates in the sparse attention index, soonest expiry first (those without an expiry before them). */
-  async loadAttentionCertificates(): Promise<Certificate[]> {
-    return this.table.guard('loadAttentionCertificates', async () => {
-      const items = await this.table.query({
-        IndexName: GSI.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI.partitionKey },
-        ExpressionAttributeValues: { ':pk': ATTENTION_PK },
-      });
-      return items.map((item) => item.data as Certificate);
-    });
-  }
-
   private async save(scan: TargetScan): Promise<SaveStats> {
     const { runId, result } = scan;
     const { accountId, region } = result;
@@ -186,7 +169,7 @@ export class DynamoSnapshotStore implements SnapshotStore, TargetSizes {
     const writes: WriteRequest[] = [];
     const history: Item[] = [];
     for (const [arn, cert] of scanned) {
-      const item = certificateItem(cert, { ...run, needsAttention: this.options.needsAttention(cert) });
+      const item = certificateItem(cert, run);
       const before = stored.get(arn);
       if (before !== undefined && sameCertificateItem(before, item)) stats.certificatesUnchanged++;
       else writes.push(putRequest(item));

@@ -62,7 +62,7 @@ describe('the pipeline on loopback', () => {
     const doc = DynamoDBDocumentClient.from(
       new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
     );
-    store = new DynamoStateStore({ client: doc, tableName: hub.tableName, needsAttention: () => false });
+    store = new DynamoStateStore({ client: doc, tableName: hub.tableName });
   });
 
   afterAll(async () => {

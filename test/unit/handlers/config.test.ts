@@ -94,7 +94,8 @@ describe('handler configuration', () => {
   });
 
   it.each([
-    [ENV.expiryDays, 'thirty', /whole number from 1 to 3650, got "thirty"/],
+    [ENV.historyDays, 'thirty', /whole number from 1 to 3650, got "thirty"/],
+    [ENV.refreshDays, '0', /whole number from 1 to 365, got "0"/],
     [ENV.describeConcurrency, '50', /whole number from 1 to 10, got "50"/],
     [ENV.changeThresholds, '30,x,7', /comma-separated whole days/],
     [ENV.externalId, 'x', /2-1224 characters/],
