@@ -27,12 +27,11 @@ import {
   deployHub,
   exampleConfig,
   type LocalHub,
-  type PipelineRun,
   receiverWebhooks,
-  runPipeline,
   SLACK_PATHS,
   setSlackWebhooks,
-} from './pipeline-runner';
+} from './pipeline/deploy';
+import { type PipelineRun, runPipeline } from './pipeline/run';
 import {
   type CertRecord,
   generateAccount,
