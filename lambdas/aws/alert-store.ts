@@ -32,11 +32,11 @@ import { TableOperations, type TableOptions } from './store/table';
 
 export const ALERT_STATE_SK = 'STATE';
 /** Partition of active alert states in the attention index. */
-export const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
-export const HEARTBEAT_PK = 'HEARTBEAT';
-export const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;
-export const DEFAULT_LEASE_SECONDS = 300;
-export const DEFAULT_RESOLVED_RETENTION_DAYS = 30;
+const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
+const HEARTBEAT_PK = 'HEARTBEAT';
+const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;
+const DEFAULT_LEASE_SECONDS = 300;
+const DEFAULT_RESOLVED_RETENTION_DAYS = 30;
 
 export function alertStatePk(incidentKey: string): string {
   return `ALERT#${incidentKey}`;

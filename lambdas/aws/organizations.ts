@@ -52,7 +52,7 @@ function likelyCause(code: string): string {
  * `State` is the account's lifecycle (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION); the retired
  * `Status` (ACTIVE, SUSPENDED, PENDING_CLOSURE) is read only when a response has no State.
  */
-export function accountState(account: Account): string {
+function accountState(account: Account): string {
   return account.State ?? account.Status ?? 'UNKNOWN';
 }
 

@@ -20,18 +20,18 @@ import { SETTINGS } from '../core/settings';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../scan/audit';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Environment variables the command reads (the command-line options win over them). */
-export const CLI_ENV = {
+const CLI_ENV = {
   slackWebhookUrl: 'SLACK_WEBHOOK_URL',
   alertsWebhookUrl: 'SLACK_ALERTS_WEBHOOK_URL',
 } as const;
 
-export const MAX_CONCURRENCY = 64;
-export const MAX_EXPIRY_DAYS = SETTINGS.expiryDays.max;
-export const MAX_DESCRIBE_RATE = 100;
+const MAX_CONCURRENCY = 64;
+const MAX_EXPIRY_DAYS = SETTINGS.expiryDays.max;
+const MAX_DESCRIBE_RATE = 100;
 
 export interface CliOptions {
   /** Explicit account ids, or every ACTIVE account of the organization. */

@@ -20,7 +20,7 @@ export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartb
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
-export const AWS_REGION_VARIABLE = 'AWS_REGION';
+const AWS_REGION_VARIABLE = 'AWS_REGION';
 
 interface SettingBase {
   /** The environment variable: a contract with deployed stacks, never renamed. */

@@ -158,7 +158,7 @@ function parserOf(setting: Setting, key: SettingKey) {
 }
 
 /** Reads the settings `fn` reads (and only those) from the environment. */
-export function loadSettings<F extends LambdaName>(fn: F, env: Environment): SettingsOf<F> {
+function loadSettings<F extends LambdaName>(fn: F, env: Environment): SettingsOf<F> {
   const keys = settingsReadBy(fn);
   const schema = z.object(Object.fromEntries(keys.map((key) => [SETTINGS[key].env, parserOf(SETTINGS[key], key)])));
   const parsed = schema.safeParse(env);

@@ -30,7 +30,7 @@ const runId = z
 const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, { error: `must be ${ACCOUNT_ID_RULE}` }));
 
 /** One item of the work list: an account, whose regions its own Map child finds and scans. */
-export const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
+const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
 export type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** ListTargets' input: the execution's name and start time. */
@@ -38,7 +38,7 @@ export const StartRunEventSchema = z.object({ runId, startedAt: isoTime });
 export type StartRunEvent = z.infer<typeof StartRunEventSchema>;
 
 /** ListTargets' output (`$.listing`): where the work list is, never the list itself (payloads are ≤ 256 KiB). */
-export const RunListingSchema = z.object({
+const RunListingSchema = z.object({
   runId,
   startedAt: isoTime,
   bucket: z.string().check(z.minLength(1)),

@@ -13,9 +13,9 @@ import { expiresAtEpoch, runPk } from '../aws/store/keys';
 import { TableOperations } from '../aws/store/table';
 import { TABLE_SCHEMA } from '../core/names';
 
-export const DIGEST_MARKER_SK = 'DIGEST';
-export const DIGEST_MARKER_KIND = 'digest-marker';
-export const DEFAULT_DIGEST_LEASE_SECONDS = 300;
+const DIGEST_MARKER_SK = 'DIGEST';
+const DIGEST_MARKER_KIND = 'digest-marker';
+const DEFAULT_DIGEST_LEASE_SECONDS = 300;
 
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;

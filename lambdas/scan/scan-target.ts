@@ -37,8 +37,8 @@ import type { SnapshotStore, StoredTarget } from '../core/ports';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../core/settings';
 
 /** Stop starting describes when less than this is left: in-flight calls, tags, the diff and the save still need time. */
-export const DEFAULT_SAFETY_MARGIN_MS = 30_000;
-export const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
+const DEFAULT_SAFETY_MARGIN_MS = 30_000;
+const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
 
 export interface ScanOptions {
   describeConcurrency: number;

@@ -16,9 +16,9 @@ import pLimit from 'p-limit';
 import { isRetryableStoreError, StateStoreError } from './errors';
 
 /** BatchWriteItem's limit on requests per call. */
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_LIMIT = 25;
 /** BatchGetItem's limit on keys per call. */
-export const BATCH_GET_LIMIT = 100;
+const BATCH_GET_LIMIT = 100;
 
 export type Item = Record<string, unknown>;
 export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };

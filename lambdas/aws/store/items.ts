@@ -40,7 +40,7 @@ export const MAX_STORED_FAILURES_CHARS = 100_000;
  * The certificates a failed save keeps for its run's report fit one item: about 350 KB of JSON (some 450 certificates
  * of a full target's 2,500); the rest are counted in the item's `certificatesTotal`.
  */
-export const MAX_NOT_STORED_CHARS = 350_000;
+const MAX_NOT_STORED_CHARS = 350_000;
 
 /** What the store keeps about one target across runs (the `TARGETS` partition). */
 export interface TargetMeta {

@@ -44,14 +44,14 @@ export function runPk(runId: string): string {
 }
 
 export const RUN_RECORD_SK = 'RUN';
-export const RUN_TARGET_SK_PREFIX = 'TARGET#';
-export const CHANGE_SK_PREFIX = 'CHANGE#';
+const RUN_TARGET_SK_PREFIX = 'TARGET#';
+const CHANGE_SK_PREFIX = 'CHANGE#';
 
 export function runTargetSk(accountId: string, region: string): string {
   return `${RUN_TARGET_SK_PREFIX}${accountId}#${region}`;
 }
 
-export const NOT_STORED_SK_PREFIX = 'NOTSTORED#';
+const NOT_STORED_SK_PREFIX = 'NOTSTORED#';
 
 /** The certificates one target's scan read in a run but could not store in the snapshot. */
 export function notStoredSk(accountId: string, region: string): string {

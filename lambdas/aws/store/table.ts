@@ -32,15 +32,15 @@ import { isConditionalCheckFailed, StateStoreError } from './errors';
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;
 
-export const DEFAULT_STORE_CONCURRENCY = 16;
-export const DEFAULT_MAX_BATCH_ATTEMPTS = 8;
+const DEFAULT_STORE_CONCURRENCY = 16;
+const DEFAULT_MAX_BATCH_ATTEMPTS = 8;
 /**
  * Sends of one single write (PutItem, UpdateItem) that failed as a whole after the client's 10 attempts. Fewer than
  * a batch chunk gets: in an outage that lasts, a scan must still record its outcome in its time budget.
  */
-export const SINGLE_WRITE_SENDS = 3;
+const SINGLE_WRITE_SENDS = 3;
 /** Up to this many items of one putAllIfAbsent are written as conditional PutItem calls. */
-export const CONDITIONAL_PUT_MAX = 25;
+const CONDITIONAL_PUT_MAX = 25;
 
 export interface TableOptions {
   client: DynamoDBDocumentClient;

@@ -1,5 +1,5 @@
 /** Key-order-independent JSON, so a state read back from DynamoDB compares equal to the one that was written. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
