@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../infra/config';
 import { lambdaSettings } from '../../../infra/lambda-environment';
+import { HandlerConfigError } from '../../../lambdas/config/environment';
 import { DEFAULT_CHANGE_THRESHOLDS, ENV } from '../../../lambdas/core/names';
 import { LAMBDA_NAMES, type LambdaName } from '../../../lambdas/core/settings';
 import {
-  HandlerConfigError,
   loadFinalizeRunConfig,
   loadHeartbeatConfig,
   loadListTargetsConfig,

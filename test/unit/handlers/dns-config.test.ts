@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../infra/config';
 import { lambdaSettings } from '../../../infra/lambda-environment';
+import { HandlerConfigError } from '../../../lambdas/config/environment';
 import { ENV } from '../../../lambdas/core/names';
-import { HandlerConfigError, loadFinalizeRunConfig } from '../../../lambdas/handlers/config';
+import { loadFinalizeRunConfig } from '../../../lambdas/handlers/config';
 import { minimalConfig } from '../../infra/fixtures';
 
 const RESOURCES = {
