@@ -154,21 +154,7 @@ export class DynamoAlertStore implements AlertStore {
         until: new Date(now.getTime() + this.leaseMs).toISOString(),
         token: randomUUID(),
       };
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
-            UpdateExpression: 'SET #lease = :lease, #version = :next',
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
-            ExpressionAttributeValues: { ':lease': lease, ':next': item.version + 1, ':expected': item.version },
-          }),
-        );
-        return notice;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      if (await this.table.conditionally(() => this.writeLease(incidentKey, item.version, lease))) return notice;
       const after = await this.getAlertItem(incidentKey);
       if (after?.lease?.token === lease.token) return notice;
     }
@@ -188,16 +174,7 @@ export class DynamoAlertStore implements AlertStore {
   async releaseNotice(incidentKey: string, noticeId: string): Promise<void> {
     await this.retryOnConflict(incidentKey, async (item) => {
       if (item.lease?.noticeId !== noticeId) return;
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
-          UpdateExpression: 'SET #version = :next REMOVE #lease',
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
-          ExpressionAttributeValues: { ':next': item.version + 1, ':expected': item.version },
-        }),
-      );
+      await this.writeLease(incidentKey, item.version);
     });
   }
 
@@ -233,6 +210,24 @@ export class DynamoAlertStore implements AlertStore {
       }
     }
     throw new AlertStateConflictError(HEARTBEAT_PK, -1);
+  }
+
+  /** Sets the notice lease (or, without one, removes it), conditional on the version read; bumps the version. */
+  private async writeLease(incidentKey: string, version: number, lease?: Lease): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
+        UpdateExpression: lease ? 'SET #lease = :lease, #version = :next' : 'SET #version = :next REMOVE #lease',
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ...(lease ? { ':lease': lease } : {}),
+          ':next': version + 1,
+          ':expected': version,
+        },
+      }),
+    );
   }
 
   /** Writes a whole alert state, conditional on the stored version, keeping the index and TTL in step with it. */
