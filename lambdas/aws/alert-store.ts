@@ -24,9 +24,9 @@ import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk
 import type { HeartbeatState } from '../core/alerting/heartbeat';
 import { type AlertState, isActive, type QueuedNotice } from '../core/alerting/planner';
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import { toPlain } from '../core/canonical';
 import { TABLE_SCHEMA } from '../core/names';
 import type { Item } from './store/batch';
-import { toPlain } from './store/canonical';
 import { isConditionalCheckFailed } from './store/errors';
 import { TableOperations, type TableOptions } from './store/table';
 

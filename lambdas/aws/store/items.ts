@@ -3,12 +3,13 @@
  * records, target meta and zone listings. Pure functions over plain data, so the stores only decide what to write
  * and in which order; docs/table.md describes every item.
  */
+
+import { canonicalJson, toPlain } from '../../core/canonical';
 import type { AccountZones } from '../../core/diagnosis/zones';
 import type { Certificate, Change, TargetResult, TargetStatus } from '../../core/model';
 import { TABLE_SCHEMA } from '../../core/names';
 import type { RunRecord } from '../../core/ports';
 import type { Item } from './batch';
-import { canonicalJson, toPlain } from './canonical';
 import {
   certificateSk,
   completedRunSk,

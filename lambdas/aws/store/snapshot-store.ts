@@ -8,12 +8,12 @@
  * duplicates.
  */
 import pLimit from 'p-limit';
+import { toPlain } from '../../core/canonical';
 import type { Certificate, Target } from '../../core/model';
 import { TABLE_SCHEMA } from '../../core/names';
 import type { SnapshotStore, StoredTarget, TargetScan, TargetSizes } from '../../core/ports';
 import { targetKey } from '../../core/work-order';
 import type { BatchStats, Item, WriteRequest } from './batch';
-import { toPlain } from './canonical';
 import {
   type CertificateHistoryEntry,
   certificateItem,

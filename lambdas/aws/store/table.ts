@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import { canonicalJson } from '../../core/canonical';
 import { TABLE_SCHEMA } from '../../core/names';
 import {
   type BatchOptions,
@@ -26,7 +27,6 @@ import {
   resendOnFailure,
   type WriteRequest,
 } from './batch';
-import { canonicalJson } from './canonical';
 import { isConditionalCheckFailed, StateStoreError } from './errors';
 
 const PK = TABLE_SCHEMA.partitionKey;
