@@ -92,7 +92,6 @@ export class LocalPipeline {
     const store = openStateStore(dynamo.doc, {
       tableName: BENCH_TABLE,
       historyDays: config.historyDays,
-      expiryDays: config.expiryDays,
       now: () => bench.now,
     });
     meter.reset();

@@ -41,7 +41,7 @@ import {
 export const ACM_ACTIONS = ['acm:ListCertificates', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'] as const;
 
 /** The most ListCertificates returns a page. */
-export const LIST_PAGE_SIZE = 1000;
+const LIST_PAGE_SIZE = 1000;
 
 export class AcmError extends AwsAdapterError {
   readonly arn?: string;
@@ -70,7 +70,7 @@ function likelyCause(code: string, operation: string): string | undefined {
 }
 
 /** The request of one ListCertificates page: every key type, every key-pair origin, the largest page. */
-export function listCertificatesInput(nextToken?: string): ListCertificatesCommandInput {
+function listCertificatesInput(nextToken?: string): ListCertificatesCommandInput {
   return {
     Includes: { keyTypes: [...KEY_ALGORITHMS] },
     CertificateKeyPairOrigins: [...KEY_PAIR_ORIGINS],
@@ -102,7 +102,7 @@ export async function listCertificates(client: ACMClient, target: Target): Promi
   return [...byArn.values()];
 }
 
-export function fromSummary(target: Target, summary: CertificateSummary): Certificate | undefined {
+function fromSummary(target: Target, summary: CertificateSummary): Certificate | undefined {
   if (!summary.CertificateArn) return undefined;
   return {
     accountId: target.accountId,
@@ -149,7 +149,7 @@ export async function describeCertificate(
   return withDetail(certificate, detail, describedAt);
 }
 
-export function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
+function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
   const {
     issuer: _issuer,
     renewalStatus: _renewalStatus,

@@ -33,8 +33,8 @@ export type RetryMode = 'standard' | 'adaptive';
  * set far above the quota (30/s against 10/s), standard lost 157 of 411 describes after 6 attempts, adaptive none.
  * At a pace under the quota both behave the same.
  */
-export const DEFAULT_MAX_ATTEMPTS = 6;
-export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
+const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
 export interface ClientConfig {
   region: string;
@@ -91,7 +91,7 @@ const SERVICE_NAMES: Record<string, string> = {
 };
 
 /** The SDK's own throttling classification (status 429, a throttling error name, or a modeled throttling trait). */
-export function isThrottlingError(error: unknown): boolean {
+function isThrottlingError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
   return e.$metadata?.httpStatusCode === 429 || THROTTLING_ERROR_NAMES.has(e.name) || e.$retryable?.throttling === true;
@@ -126,7 +126,7 @@ interface CountableClient {
  * Records every answered attempt of every call the client makes. Placed in the finalizeRequest step at low priority,
  * it sits inside the SDK's retry loop, so a call retried twice counts three times and each throttled answer is seen.
  */
-export function countCalls<C>(client: C, counter: CallCounter): C {
+function countCalls<C>(client: C, counter: CallCounter): C {
   (client as unknown as CountableClient).middlewareStack.add(
     (next, context) => async (args) => {
       const service =

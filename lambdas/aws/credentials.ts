@@ -12,8 +12,8 @@ import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 import type { PolicyDocument } from './permissions';
 
 /** Credentials closer than this to expiry are renewed before use. */
-export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
-export const ROLE_SESSION_SECONDS = 3600;
+const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
+const ROLE_SESSION_SECONDS = 3600;
 const SESSION_NAME_MAX = 64;
 /** The most plaintext characters AssumeRole takes in `Policy`. */
 export const SESSION_POLICY_MAX_CHARS = 2048;
@@ -29,7 +29,7 @@ export function roleSessionName(runId: string): string {
   return `${prefix}${id.length > room ? id.slice(id.length - room) : id}`;
 }
 
-export function auditRoleArn(accountId: string, roleName: string, partition: string): string {
+function auditRoleArn(accountId: string, roleName: string, partition: string): string {
   return iamRoleArn(partition, accountId, roleName);
 }
 

@@ -17,8 +17,6 @@ export const DEFAULT_DESCRIBE_RATE_PER_SECOND = 8;
  * 2 + 8 = 10 calls in any one second, ACM's quota, however the quota's window is counted.
  */
 export const DEFAULT_DESCRIBE_BURST = 2;
-/** Enough calls in flight to reach the rate with a few hundred ms of latency, few enough to stay polite. */
-export const DEFAULT_DESCRIBE_CONCURRENCY = 5;
 
 export interface RateLimiterOptions {
   /** Calls in flight at most. */

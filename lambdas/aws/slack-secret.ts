@@ -68,7 +68,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-export function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
+function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
   let json: unknown;
   try {
     json = JSON.parse(secretString);

@@ -14,8 +14,7 @@ import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
-import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
-import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
+import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import type { DnsResolver } from '../core/diagnosis';
@@ -23,6 +22,7 @@ import type { Certificate, Change, TargetResult } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { RunRecord } from '../core/ports';
 import { type Report, renderChanges, summaryLine } from '../core/report';
+import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { completeRun, type RunLogger } from '../run/complete-run';
 import { type AuditResult, runAudit } from '../scan/audit';
@@ -180,8 +180,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
   const store = openStateStore(doc, {
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,
-    expiryDays: options.expiryDays,
-    // The attention index judges certificates at the audit's time, as the report does.
+    // A run completes at the audit's time, as the report is computed.
     now: () => now,
   });
   return {

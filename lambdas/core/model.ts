@@ -60,11 +60,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
  * Statuses of a request that never became a certificate: still waiting for validation (ACM tries for 72 hours,
  * then sets VALIDATION_TIMED_OUT), timed out, or failed. Nothing can use it and it has no expiry to lapse.
  */
-export const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = [
-  'PENDING_VALIDATION',
-  'VALIDATION_TIMED_OUT',
-  'FAILED',
-];
+const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = ['PENDING_VALIDATION', 'VALIDATION_TIMED_OUT', 'FAILED'];
 
 /** How long ACM tries to validate a new request before it sets VALIDATION_TIMED_OUT. */
 export const VALIDATION_TIMEOUT_HOURS = 72;

@@ -15,12 +15,12 @@ export const STATE_TABLE_FAILED = 'MonitorStateTableFailed';
 const STATE_STORE_ERROR_NAME = 'StateStoreError';
 
 /** On-call is told when more than this many targets of one run hit the state table's trouble (or two runs in a row did). */
-export const DEFAULT_STATE_TABLE_ALERT_TARGETS = 3;
+const DEFAULT_STATE_TABLE_ALERT_TARGETS = 3;
 
 export const MONITOR_STATE_TABLE_KEY = 'MONITOR_STATE_TABLE#state-table';
 
 /** Stands in for the account and region of an incident that belongs to the monitor, not to a member account. */
-export const MONITOR_SCOPE = '*';
+const MONITOR_SCOPE = '*';
 
 /** Whether a target failed because of the monitor's own state table rather than anything in its account. */
 export function isStateTableFailure(target: Pick<TargetResult, 'errorCode'>): boolean {

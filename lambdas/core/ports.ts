@@ -66,8 +66,6 @@ export interface RunStore {
   loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[]; notStored?: Certificate[] }>;
   /** Current certificates of every target (paged internally). */
   loadAllCertificates(): Promise<Certificate[]>;
-  /** Certificates that need attention, from the sparse index (no table scan). */
-  loadAttentionCertificates(): Promise<Certificate[]>;
 }
 
 /** How many certificates each target held at its last scan, keyed by `targetKey` (work-order.ts). */

@@ -24,7 +24,6 @@ const secrets = new SecretsManagerClient({ region: config.region });
 const store = openStateStore(doc, {
   tableName: config.tableName,
   historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
 });
 
 const deps: FinalizeRunDeps = {

@@ -8,20 +8,14 @@
  * again and the attempt recognises its own claim by its `claimId` instead of taking it for another attempt's.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../aws/store/errors';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expiresAtEpoch, runPk } from '../aws/store/keys';
+import { TableOperations } from '../aws/store/table';
 import { TABLE_SCHEMA } from '../core/names';
 
-export const DIGEST_MARKER_SK = 'DIGEST';
-export const DIGEST_MARKER_KIND = 'digest-marker';
-export const DEFAULT_DIGEST_LEASE_SECONDS = 300;
+const DIGEST_MARKER_SK = 'DIGEST';
+const DIGEST_MARKER_KIND = 'digest-marker';
+const DEFAULT_DIGEST_LEASE_SECONDS = 300;
 
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;
@@ -40,54 +34,46 @@ export interface DigestMarkerOptions {
 
 export class DigestMarker {
   private readonly tableName: string;
+  private readonly table: TableOperations;
   private readonly leaseMs: number;
   private readonly historyDays: number;
 
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    options: DigestMarkerOptions,
-  ) {
+  constructor(doc: DynamoDBDocumentClient, options: DigestMarkerOptions) {
     this.tableName = options.tableName;
+    this.table = new TableOperations({ client: doc, tableName: options.tableName });
     this.leaseMs = (options.leaseSeconds ?? DEFAULT_DIGEST_LEASE_SECONDS) * 1000;
     this.historyDays = options.historyDays;
   }
 
   async claim(runId: string, now: Date): Promise<DigestClaim> {
     const claimId = randomUUID();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [PK]: runPk(runId),
-            [SK]: DIGEST_MARKER_SK,
-            kind: DIGEST_MARKER_KIND,
-            runId,
-            status: 'sending',
-            claimId,
-            leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
-            [TTL]: expiresAtEpoch(now.toISOString(), this.historyDays),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :sending AND #lease < :now)',
-          ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#lease': 'leaseUntil' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.toISOString() },
-        }),
-      );
-      return { outcome: 'claimed', claimId };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(runId), ConsistentRead: true }),
+    const claimed = await this.table.putIf(
+      {
+        [PK]: runPk(runId),
+        [SK]: DIGEST_MARKER_SK,
+        kind: DIGEST_MARKER_KIND,
+        runId,
+        status: 'sending',
+        claimId,
+        leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
+        [TTL]: expiresAtEpoch(now.toISOString(), this.historyDays),
+      },
+      {
+        ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :sending AND #lease < :now)',
+        ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#lease': 'leaseUntil' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': now.toISOString() },
+      },
     );
-    if (Item?.status === 'sent') return { outcome: 'sent' };
-    return Item?.claimId === claimId ? { outcome: 'claimed', claimId } : { outcome: 'held' };
+    if (claimed) return { outcome: 'claimed', claimId };
+    const marker = await this.table.get(this.key(runId));
+    if (marker?.status === 'sent') return { outcome: 'sent' };
+    return marker?.claimId === claimId ? { outcome: 'claimed', claimId } : { outcome: 'held' };
   }
 
   /** Records the post. False when the claim lapsed and another attempt took it over (it may post again). */
   async markSent(runId: string, claimId: string, now: Date): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const marked = await this.table.conditionally(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(runId),
@@ -96,21 +82,18 @@ export class DigestMarker {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':claim': claimId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(runId), ConsistentRead: true }),
+      ),
     );
-    return Item?.claimId === claimId && Item.status === 'sent';
+    if (marked) return true;
+    const marker = await this.table.get(this.key(runId));
+    return marker?.claimId === claimId && marker.status === 'sent';
   }
 
   /** Gives the claim up after a failed post, so the next attempt posts. A claim taken over meanwhile is left alone. */
   async release(runId: string, claimId: string): Promise<void> {
-    try {
-      await this.doc.send(
+    // A failed condition means the claim was taken over meanwhile: nothing to give up.
+    await this.table.conditionally(() =>
+      this.table.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: this.key(runId),
@@ -118,10 +101,8 @@ export class DigestMarker {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claim': claimId, ':sending': 'sending' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+      ),
+    );
   }
 
   private key(runId: string): Record<string, string> {

@@ -37,7 +37,7 @@ import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } f
  * Regions of one account scanned at once. Every region has its own quota, so all of them can go together; the bound
  * only caps sockets when an explicit list names many regions.
  */
-export const DEFAULT_REGION_CONCURRENCY = 20;
+const DEFAULT_REGION_CONCURRENCY = 20;
 
 export interface ScanAccountDeps {
   /** Audit-role sessions, one per account for the whole scan (the session name carries the run id). */

@@ -24,7 +24,6 @@ import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInval
 import {
   createRateLimiter,
   DEFAULT_DESCRIBE_BURST,
-  DEFAULT_DESCRIBE_CONCURRENCY,
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
 } from '../aws/rate-limit';
@@ -35,10 +34,11 @@ import type { Certificate, Change, Target, TargetResult, TargetStatus } from '..
 import { stateTableFailure } from '../core/monitor-health';
 import { DEFAULT_CHANGE_THRESHOLDS, DEFAULT_REFRESH_DAYS } from '../core/names';
 import type { SnapshotStore, StoredTarget } from '../core/ports';
+import { DEFAULT_DESCRIBE_CONCURRENCY } from '../core/settings';
 
 /** Stop starting describes when less than this is left: in-flight calls, tags, the diff and the save still need time. */
-export const DEFAULT_SAFETY_MARGIN_MS = 30_000;
-export const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
+const DEFAULT_SAFETY_MARGIN_MS = 30_000;
+const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
 
 export interface ScanOptions {
   describeConcurrency: number;

@@ -7,7 +7,7 @@
  */
 import type { HeartbeatNotice } from '../notices';
 
-export const DEFAULT_HEARTBEAT_REMINDER_HOURS = 24;
+const DEFAULT_HEARTBEAT_REMINDER_HOURS = 24;
 
 const HOUR_MS = 3_600_000;
 

@@ -1,7 +1,8 @@
 /** What changed between two saved reports, with the same rules as the daily pipeline. */
-import { compareChanges, DEFAULT_OWNER_TAG_KEY, detectChanges } from '../changes';
+import { compareChanges, detectChanges } from '../changes';
 import type { Certificate, Change, ChangeType } from '../model';
 import { CHANGE_TYPES } from '../model';
+import { DEFAULT_OWNER_TAG_KEY } from '../settings';
 import type { Report, ReportCertificate } from './schema';
 import { terminalSafe } from './table';
 

@@ -65,7 +65,7 @@ describe('DigestMarker', () => {
   });
 
   it('is invisible to the run results read from the same partition', async () => {
-    const store = new DynamoStateStore({ client: doc, tableName: TABLE, needsAttention: () => false });
+    const store = new DynamoStateStore({ client: doc, tableName: TABLE });
 
     expect(await store.loadRunResults('run-a')).toEqual({ targets: [], changes: [] });
   });

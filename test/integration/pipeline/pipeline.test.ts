@@ -11,15 +11,9 @@ import { parseReport } from '../../../lambdas/core/report';
 import type { WorkItem } from '../../../lambdas/pipeline/contracts';
 import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import {
-  exampleConfig,
-  invokeHeartbeat,
-  type LocalHub,
-  type PipelineRun,
-  runPipeline,
-  SLACK_PATHS,
-  setSlackWebhooks,
-} from '../../../local/pipeline-runner';
+import { exampleConfig, type LocalHub, SLACK_PATHS, setSlackWebhooks } from '../../../local/pipeline/deploy';
+import { invokeHeartbeat } from '../../../local/pipeline/lambda-runtime';
+import { type PipelineRun, runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 
@@ -62,7 +56,7 @@ describe('the pipeline on loopback', () => {
     const doc = DynamoDBDocumentClient.from(
       new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
     );
-    store = new DynamoStateStore({ client: doc, tableName: hub.tableName, needsAttention: () => false });
+    store = new DynamoStateStore({ client: doc, tableName: hub.tableName });
   });
 
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore, type StateStoreOptions } from '../../../lambdas/aws/state-store';
 import { ensureTable } from '../../../lambdas/aws/table';
-import type { Certificate } from '../../../lambdas/core/model';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 
 /** Requests by DynamoDB operation, and items written by BatchWriteItem / PutItem / UpdateItem / DeleteItem. */
@@ -101,7 +100,6 @@ export async function newStore(
   return new DynamoStateStore({
     client: harness.doc,
     tableName,
-    needsAttention: (cert: Certificate) => cert.renewalStatus === 'FAILED' || cert.status === 'EXPIRED',
     ...options,
   });
 }

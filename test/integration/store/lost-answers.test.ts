@@ -145,7 +145,7 @@ describe('conditional writes whose answer was lost', () => {
 
   it('a history put-if-absent and the run completion recognise their own items', async () => {
     // Prepare
-    const store = new DynamoStateStore({ client: table.doc, tableName, needsAttention: () => false });
+    const store = new DynamoStateStore({ client: table.doc, tableName });
     const cert = certificate({ arn: 'arn:aws:acm:eu-west-1:111111111111:certificate/lost' });
     const result = { ...target(), certificateCount: 1 };
     proxy.force('answerLost', 1, 'PutItem');
@@ -179,7 +179,7 @@ describe('conditional writes whose answer was lost', () => {
 
   it('a save rides out its target result being throttled beyond the client’s own attempts', async () => {
     // Prepare: 12 throttles in a row for the run's record of the target (the client makes 10 attempts a call)
-    const store = new DynamoStateStore({ client: table.doc, tableName, needsAttention: () => false });
+    const store = new DynamoStateStore({ client: table.doc, tableName });
     proxy.force('throttle', 12, 'PutItem', '"target-result"');
     // Act
     await store.saveTargetScan({

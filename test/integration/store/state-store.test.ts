@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore, StateStoreError } from '../../../lambdas/aws/state-store';
 import type { Certificate, Change } from '../../../lambdas/core/model';
@@ -263,47 +263,29 @@ describe('DynamoStateStore snapshots', () => {
     expect(current.Item?.expiresAt).toBeUndefined();
   });
 
-  it('keeps the attention index to the certificates that need it, soonest expiry first, and drops one that recovered', async () => {
-    // Prepare
+  it('keeps certificates out of the attention index, rewriting once one an earlier version put there', async () => {
+    // Prepare: a certificate stored with the index keys an earlier version wrote (nothing ever read them)
     const store = await newStore(harness);
-    const healthy = certificate(1);
-    const failedLate = certificate(2, { renewalStatus: 'FAILED', notAfter: '2027-01-20T00:00:00.000Z' });
-    const failedSoon = certificate(3, { renewalStatus: 'FAILED', notAfter: '2026-12-05T00:00:00.000Z' });
-    const expired = certificate(4, { status: 'EXPIRED', notAfter: '2026-11-01T00:00:00Z' });
-    const certs = [healthy, failedLate, failedSoon, expired];
-    // Act
-    await store.saveTargetScan(scan('run-1', DAY1, 'ok', certs, newChanges(certs)));
-    // Assess
-    expect((await store.loadAttentionCertificates()).map((cert) => cert.arn)).toEqual([
-      expired.arn,
-      failedSoon.arn,
-      failedLate.arn,
-    ]);
-    // Act: the late one renewed
-    const recovered = { ...failedLate, renewalStatus: 'SUCCESS' as const, notAfter: '2027-08-01T00:00:00.000Z' };
-    const stats = await store.saveTargetScanWithStats(
-      scan('run-2', DAY2, 'ok', [healthy, recovered, failedSoon, expired]),
-    );
-    // Assess
-    expect(stats).toMatchObject({ certificatesWritten: 1, certificatesUnchanged: 3 });
-    expect((await store.loadAttentionCertificates()).map((cert) => cert.arn)).toEqual([expired.arn, failedSoon.arn]);
-  });
-
-  it('puts a certificate into the attention index when the rules start asking for it, although its data did not change', async () => {
-    // Prepare: the rules look at the clock, so the same certificate needs attention on a later day
-    let today = DAY1;
-    const store = await newStore(harness, {
-      needsAttention: (cert) => Date.parse(cert.notAfter ?? '') - Date.parse(today) < 30 * 86_400_000,
-    });
-    const cert = certificate(1, { notAfter: '2026-12-26T00:00:00.000Z' });
+    const cert = certificate(1, { renewalStatus: 'FAILED' });
     await store.saveTargetScan(scan('run-1', DAY1, 'ok', [cert], newChanges([cert])));
-    expect(await store.loadAttentionCertificates()).toHaveLength(0);
+    const key = { pk: `TARGET#${ACCOUNT}#${REGION}`, sk: `CERT#${cert.arn}` };
+    await harness.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: key,
+        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+        ExpressionAttributeValues: { ':pk': 'ATTENTION', ':sk': `#${cert.arn}` },
+      }),
+    );
     // Act
-    today = DAY3;
-    const stats = await store.saveTargetScanWithStats(scan('run-2', DAY3, 'ok', [cert]));
+    const first = await store.saveTargetScanWithStats(scan('run-2', DAY2, 'ok', [cert]));
+    const second = await store.saveTargetScanWithStats(scan('run-3', DAY3, 'ok', [cert]));
     // Assess
-    expect(stats.certificatesWritten).toBe(1);
-    expect((await store.loadAttentionCertificates()).map((c) => c.arn)).toEqual([cert.arn]);
+    const stored = await harness.doc.send(new GetCommand({ TableName: store.tableName, Key: key }));
+    expect(stored.Item).not.toHaveProperty('gsi1pk');
+    expect(stored.Item).not.toHaveProperty('gsi1sk');
+    expect(first).toMatchObject({ certificatesWritten: 1, certificatesUnchanged: 0 });
+    expect(second).toMatchObject({ certificatesWritten: 0, certificatesUnchanged: 1 });
   });
 
   it('says how to create the table when it does not exist', async () => {
@@ -311,7 +293,6 @@ describe('DynamoStateStore snapshots', () => {
     const store = new DynamoStateStore({
       client: harness.doc,
       tableName: 'no-such-table',
-      needsAttention: () => false,
     });
     // Act
     const error = await store.loadTarget(TARGET).catch((caught: unknown) => caught);

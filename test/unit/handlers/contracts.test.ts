@@ -49,7 +49,7 @@ describe('pipeline payload contracts', () => {
 
     expect(read).toThrow(InvalidEventError);
     expect(read).toThrow(/^ScanTarget received an event it cannot read: /);
-    expect(read).toThrow(/account\.accountId must be a 12-digit account id/);
+    expect(read).toThrow(/account\.accountId must be a 12-digit AWS account id/);
     expect(read).toThrow(/runId must be an execution name/);
     expect(read).toThrow(/startedAt must be an ISO-8601 time/);
   });

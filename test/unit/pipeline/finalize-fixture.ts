@@ -45,7 +45,6 @@ export function inMemoryFinalizeDeps(options: {
       latestCompletedRun: async () => completed,
       loadRunResults: async () => ({ targets: [result], changes: [] }),
       loadAllCertificates: async () => options.certificates,
-      loadAttentionCertificates: async () => [],
       saveTargetScan: async () => {},
       certificateCounts: async () => new Map(),
     },

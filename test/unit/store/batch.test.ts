@@ -144,7 +144,11 @@ describe('existingKeys', () => {
     // Assess
     const requested = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
     expect(requested.map((request) => request?.Keys?.length)).toEqual([100, 1, 50]);
-    expect(requested[0]).toMatchObject({ ConsistentRead: true, ProjectionExpression: '#pk, #sk' });
+    expect(requested[0]).toMatchObject({
+      ConsistentRead: true,
+      ProjectionExpression: '#p0, #p1',
+      ExpressionAttributeNames: { '#p0': 'pk', '#p1': 'sk' },
+    });
     expect([...found].sort()).toEqual(
       [keys[3]!, keys[7]!, keys[120]!].map((key) => JSON.stringify([key.pk, key.sk])).sort(),
     );

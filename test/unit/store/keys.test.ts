@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import { canonicalJson, toPlain } from '../../../lambdas/aws/store/canonical';
 import { StateStoreError } from '../../../lambdas/aws/store/errors';
-import { attentionSk, changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../lambdas/aws/store/keys';
+import { changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../lambdas/aws/store/keys';
+import { canonicalJson, toPlain } from '../../../lambdas/core/canonical';
 import type { Change } from '../../../lambdas/core/model';
 
 const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/abc';
@@ -43,23 +43,6 @@ describe('changeSks', () => {
     ]);
     expect(changeSks('111122223333', 'eu-west-1', changes)).toEqual(keys);
     expect(new Set(keys).size).toBe(keys.length);
-  });
-});
-
-describe('attentionSk', () => {
-  it('sorts by expiry whatever way the time was written, certificates without one first', () => {
-    const keys = [
-      attentionSk('2027-01-01T00:00:00Z', 'arn:b'),
-      attentionSk('2026-12-01T00:00:00.000Z', 'arn:c'),
-      attentionSk(undefined, 'arn:z'),
-      attentionSk('2026-12-01T00:00:00+01:00', 'arn:a'),
-    ];
-    expect([...keys].sort()).toEqual([
-      '#arn:z',
-      '2026-11-30T23:00:00.000Z#arn:a',
-      '2026-12-01T00:00:00.000Z#arn:c',
-      '2027-01-01T00:00:00.000Z#arn:b',
-    ]);
   });
 });
 

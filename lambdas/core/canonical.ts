@@ -1,6 +1,7 @@
 /**
- * Plain-data helpers for items. DynamoDB maps keep no key order and cannot hold `undefined`, so values are stored
- * as their JSON form and compared by a key-sorted serialisation.
+ * Plain data compared and stored as JSON carries it. DynamoDB maps keep no key order and cannot hold `undefined`,
+ * so the stores keep values in their JSON form, and the stores and the alert planner compare them by a key-sorted
+ * serialisation: a state read back compares equal to the one that was written.
  */
 
 /** The value as JSON would carry it: `undefined` members dropped, nothing but plain data left. */
@@ -24,4 +25,8 @@ function sortKeys(value: unknown): unknown {
     return sorted;
   }
   return value;
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }
