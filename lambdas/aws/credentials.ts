@@ -7,9 +7,18 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
-import type { AwsCredentials, CallCounter, CredentialsProvider } from './clients';
+import type { CallCounter } from './call-counter';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 import type { PolicyDocument } from './permissions';
+
+/** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+export type CredentialsProvider = () => Promise<AwsCredentials>;
 
 /** Credentials closer than this to expiry are renewed before use. */
 export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;

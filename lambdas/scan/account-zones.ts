@@ -5,7 +5,8 @@
  * are the scan's job, and the zones stored by an earlier run stay as they were.
  */
 
-import { type CallCounter, type ClientConfig, createRoute53Client } from '../aws/clients';
+import type { CallCounter } from '../aws/call-counter';
+import { type ClientConfig, createRoute53Client } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
 import { AwsAdapterError } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';

@@ -9,13 +9,8 @@
  * others go on. Every result is saved before this returns, and only a complete region scan removes certificates.
  */
 import pLimit from 'p-limit';
-import {
-  auditRoleClients,
-  CallCounter,
-  type ClientConfig,
-  createAccountClient,
-  type OpenTargetClients,
-} from '../aws/clients';
+import { CallCounter } from '../aws/call-counter';
+import { auditRoleClients, type ClientConfig, createAccountClient, type OpenTargetClients } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
 import { AwsAdapterError } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';

@@ -19,7 +19,8 @@
  */
 
 import { describeCertificate, listCertificates, listCertificateTags } from '../aws/acm';
-import { CallCounter, type OpenTargetClients, type TargetClients } from '../aws/clients';
+import { CallCounter } from '../aws/call-counter';
+import type { OpenTargetClients, TargetClients } from '../aws/clients';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInvalidToken } from '../aws/errors';
 import {
   createRateLimiter,

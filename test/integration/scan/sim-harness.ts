@@ -4,8 +4,8 @@
  * would reach AWS.
  */
 import type { ACMClient } from '@aws-sdk/client-acm';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
 import {
-  CallCounter,
   type ClientConfig,
   createAcmClient,
   createOrganizationsClient,

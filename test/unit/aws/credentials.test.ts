@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CallCounter } from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
 import {
   AssumeRoleError,
   RoleCredentials,
