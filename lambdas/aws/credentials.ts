@@ -5,6 +5,7 @@
  * parallel) share one AssumeRole call.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
 import type { CallCounter } from './call-counter';
@@ -49,7 +50,7 @@ export class AssumeRoleError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot assume ${roleArn} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'STS.AssumeRole',
       likelyCause: likelyAssumeRoleCause(code),

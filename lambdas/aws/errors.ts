@@ -5,7 +5,7 @@
 
 export interface AdapterErrorDetails {
   accountId: string;
-  /** `'*'` when the error concerns the whole account (AssumeRole, ListRegions). */
+  /** WHOLE_ACCOUNT when the error concerns the whole account (AssumeRole, ListRegions). */
   region: string;
   /** The AWS error code (`AccessDenied`, `ThrottlingException`, ...), or a name of ours when AWS gave none. */
   code: string;

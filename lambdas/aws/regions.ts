@@ -4,6 +4,7 @@
  * enabled list is the default.
  */
 import { type AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { looksLikeRegion } from '../core/regions';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
 
@@ -15,7 +16,7 @@ export class RegionsError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the enabled regions of ${accountId} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Account.ListRegions',
       likelyCause: isAccessDenied(code)

@@ -9,6 +9,7 @@ import {
   type ListHostedZonesCommandOutput,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
 
 /** What the audit role must allow for this adapter (the `dns-diagnosis` feature set). */
@@ -31,7 +32,7 @@ export class HostedZonesError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the Route 53 hosted zones of ${accountId} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Route53.ListHostedZones',
       likelyCause: isAccessDenied(code)

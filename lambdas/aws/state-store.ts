@@ -17,6 +17,7 @@ import {
 import pLimit from 'p-limit';
 import type { AccountZones } from '../core/diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
+import { targetKey } from '../core/model';
 import { TABLE_SCHEMA } from '../core/names';
 import type {
   RunRecord,
@@ -27,7 +28,6 @@ import type {
   TargetSizes,
   ZoneStore,
 } from '../core/ports';
-import { targetKey } from '../core/work-order';
 import {
   type BatchOptions,
   type BatchStats,

@@ -28,7 +28,7 @@ import {
   zonesForDiagnosis,
 } from '../core/diagnosis';
 import { assess, compareUrgency } from '../core/findings';
-import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import { type AssessedCertificate, type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
@@ -441,6 +441,6 @@ async function sendAlerts(
 
 /** The certificates read in targets whose scan the state table could not store. */
 function readButNotStored(targets: readonly TargetResult[], read: readonly Certificate[]): Certificate[] {
-  const failed = new Set(targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`));
-  return failed.size === 0 ? [] : read.filter((cert) => failed.has(`${cert.accountId}#${cert.region}`));
+  const failed = new Set(targets.filter(isStateTableFailure).map(targetKey));
+  return failed.size === 0 ? [] : read.filter((cert) => failed.has(targetKey(cert)));
 }

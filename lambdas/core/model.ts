@@ -86,9 +86,6 @@ export interface ValidationRecord {
   value: string;
 }
 
-/** The region written on a result that covers a whole account (its role or its regions could not be read). */
-export const WHOLE_ACCOUNT = '*';
-
 /** How ACM validates the domains of an Amazon-issued certificate (`DomainValidation.ValidationMethod`). */
 export const VALIDATION_METHODS = ['DNS', 'EMAIL', 'HTTP'] as const;
 export type ValidationMethod = (typeof VALIDATION_METHODS)[number];
@@ -105,6 +102,34 @@ export interface Target {
   accountId: string;
   accountName?: string;
   region: string;
+}
+
+/** The region written on a result that covers a whole account (its role or its regions could not be read). */
+export const WHOLE_ACCOUNT = '*';
+
+export function isWholeAccount(target: Pick<Target, 'region'>): boolean {
+  return target.region === WHOLE_ACCOUNT;
+}
+
+/**
+ * How many regions some targets cover: each distinct region once, and a whole-account result (an account that could
+ * not be scanned at all) not as a region.
+ */
+export function countRegions(targets: ReadonlyArray<Pick<Target, 'region'>>): number {
+  return new Set(targets.filter((target) => !isWholeAccount(target)).map((target) => target.region)).size;
+}
+
+/**
+ * The one key of a target (or of the whole account) in maps and sets: `accountId#region`. An account id is 12 digits
+ * and a region name has no `#`, so the key splits back without ambiguity (parseTargetKey).
+ */
+export function targetKey(target: Pick<Target, 'accountId' | 'region'>): string {
+  return `${target.accountId}#${target.region}`;
+}
+
+export function parseTargetKey(key: string): Pick<Target, 'accountId' | 'region'> {
+  const at = key.indexOf('#');
+  return at < 0 ? { accountId: key, region: '' } : { accountId: key.slice(0, at), region: key.slice(at + 1) };
 }
 
 /**

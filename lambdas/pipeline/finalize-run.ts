@@ -22,7 +22,9 @@ import {
   type AssessedCertificate,
   type FindingCode,
   failedTarget,
+  parseTargetKey,
   type TargetResult,
+  targetKey,
   WHOLE_ACCOUNT,
 } from '../core/model';
 import { withNotStored } from '../core/monitor-health';
@@ -32,7 +34,6 @@ import type { RunRecord, RunStore, SnapshotStore, TargetSizes, ZoneStore } from 
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
-import { targetKey } from '../core/work-order';
 import type { RunListing, WorkItem } from './contracts';
 import type { DigestMarker } from './digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from './slack';
@@ -225,7 +226,7 @@ export function unfinishedTargets(
   const accountsRecorded = new Set(results.map((result) => result.accountId));
   const knownRegions = new Map<string, string[]>();
   for (const key of knownTargets.keys()) {
-    const [accountId = '', region = ''] = key.split('#');
+    const { accountId, region } = parseTargetKey(key);
     if (region !== WHOLE_ACCOUNT) knownRegions.set(accountId, [...(knownRegions.get(accountId) ?? []), region]);
   }
   const unfinished = (item: WorkItem, region: string): TargetResult =>

@@ -8,7 +8,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
-import { WHOLE_ACCOUNT } from '../core/model';
+import { isWholeAccount } from '../core/model';
 import { RUN_LOG } from '../core/names';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
 import { scanAccount } from '../scan/scan-account';
@@ -84,7 +84,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
   );
   const statuses: Record<string, number> = {};
   for (const result of scan.results) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
-  const whole = scan.results.find((result) => result.region === WHOLE_ACCOUNT);
+  const whole = scan.results.find(isWholeAccount);
   return {
     runId,
     accountId: account.accountId,

@@ -16,7 +16,7 @@ import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
-import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
+import { type Certificate, type Change, isWholeAccount, type TargetResult } from '../core/model';
 import type { SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
@@ -160,8 +160,4 @@ export async function runAudit(
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
   };
-}
-
-function isWholeAccount(target: TargetResult): boolean {
-  return target.region === WHOLE_ACCOUNT;
 }

@@ -9,6 +9,7 @@ import {
   type AssessedCertificate,
   type Change,
   type ChangeType,
+  countRegions,
   type FindingCode,
   isNeverIssued,
   type TargetResult,
@@ -243,8 +244,7 @@ function coverageFigures(targets: readonly TargetResult[]): CoverageFigures {
   return {
     targets: targets.length,
     accounts: new Set(targets.map((t) => t.accountId)).size,
-    // '*' stands for every region of an account that could not be scanned at all, not for a region.
-    regions: new Set(targets.map((t) => t.region).filter((region) => region !== '*')).size,
+    regions: countRegions(targets),
     failed: bad('error'),
     partial: bad('partial'),
   };

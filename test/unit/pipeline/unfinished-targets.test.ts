@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetResult } from '../../../lambdas/core/model';
-import { targetKey } from '../../../lambdas/core/work-order';
+import { targetKey } from '../../../lambdas/core/model';
 import { SCAN_DID_NOT_COMPLETE, unfinishedTargets } from '../../../lambdas/pipeline/finalize-run';
 
 const STARTED = '2026-12-01T06:00:00.000Z';
