@@ -14,6 +14,7 @@ import {
   type ListCertificatesCommandOutput,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
+import { accessDeniedCause, awsErrorKind, LIKELY_CAUSES } from '../core/failures';
 import {
   type Certificate,
   type CertificateStatus,
@@ -28,14 +29,7 @@ import {
   type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
-import {
-  AwsAdapterError,
-  awsErrorCode,
-  awsErrorMessage,
-  isAccessDenied,
-  isInvalidToken,
-  LIKELY_CAUSES,
-} from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
 export const ACM_ACTIONS = ['acm:ListCertificates', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'] as const;
@@ -55,7 +49,7 @@ export class AcmError extends AwsAdapterError {
         region: target.region,
         code,
         operation,
-        likelyCause: likelyCause(code, operation),
+        likelyCause: likelyCause(code, operation, awsErrorMessage(error)),
         cause: error,
       },
     );
@@ -63,9 +57,11 @@ export class AcmError extends AwsAdapterError {
   }
 }
 
-function likelyCause(code: string, operation: string): string | undefined {
-  if (isAccessDenied(code)) return LIKELY_CAUSES.accessDenied(`acm:${operation.split('.')[1]}`);
-  if (isInvalidToken(code)) return LIKELY_CAUSES.invalidToken;
+/** Only refusals get a cause in the error's message: the rest are told by their code (core/failures.ts). */
+function likelyCause(code: string, operation: string, awsMessage: string): string | undefined {
+  const kind = awsErrorKind(code);
+  if (kind === 'accessDenied') return accessDeniedCause(`acm:${operation.split('.')[1]}`, awsMessage);
+  if (kind === 'notEnabled' || kind === 'expiredCredentials') return LIKELY_CAUSES[kind];
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
+import { awsErrorKind } from '../core/failures';
 import type { Target } from '../core/model';
 import type { CallCounter } from './call-counter';
 import type { AwsCredentials, CredentialsProvider, RoleCredentials } from './credentials';
@@ -53,21 +54,10 @@ const SERVICE_NAMES: Record<string, string> = {
 export function isThrottlingError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
-  return e.$metadata?.httpStatusCode === 429 || THROTTLING_ERROR_NAMES.has(e.name) || e.$retryable?.throttling === true;
+  return (
+    e.$metadata?.httpStatusCode === 429 || awsErrorKind(e.name) === 'throttled' || e.$retryable?.throttling === true
+  );
 }
-
-const THROTTLING_ERROR_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ThrottledException',
-  'LimitExceededException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-]);
 
 interface CountableClient {
   middlewareStack: {

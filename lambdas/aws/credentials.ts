@@ -5,6 +5,7 @@
  * parallel) share one AssumeRole call.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { awsErrorKind } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
@@ -60,7 +61,10 @@ export class AssumeRoleError extends AwsAdapterError {
   }
 }
 
+/** AssumeRole is the hub's own call: an expired or unknown token there is the hub's, not the member account's. */
 function likelyAssumeRoleCause(code: string): string {
+  const kind = awsErrorKind(code);
+  if (kind === 'expiredCredentials' || kind === 'notEnabled') return "the hub's own credentials are expired or invalid";
   switch (code) {
     case 'AccessDenied':
     case 'AccessDeniedException':
@@ -72,11 +76,6 @@ function likelyAssumeRoleCause(code: string): string {
       return "STS refused the session policy this function passes; it is built from the adapters' declared actions (lambdas/aws/permissions.ts)";
     case 'RegionDisabledException':
       return 'STS is not activated in the hub region for this account; activate the regional STS endpoint or use another region';
-    case 'ExpiredToken':
-    case 'ExpiredTokenException':
-    case 'InvalidClientTokenId':
-    case 'UnrecognizedClientException':
-      return "the hub's own credentials are expired or invalid";
     default:
       return 'see the AWS error message';
   }

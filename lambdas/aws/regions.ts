@@ -4,9 +4,10 @@
  * enabled list is the default.
  */
 import { type AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import { accessDeniedCause, awsErrorKind } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { looksLikeRegion } from '../core/regions';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
 export const ACCOUNT_ACTIONS = ['account:ListRegions'] as const;
@@ -19,9 +20,10 @@ export class RegionsError extends AwsAdapterError {
       region: WHOLE_ACCOUNT,
       code,
       operation: 'Account.ListRegions',
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied('account:ListRegions')
-        : 'see the AWS error message',
+      likelyCause:
+        awsErrorKind(code) === 'accessDenied'
+          ? accessDeniedCause('account:ListRegions', awsErrorMessage(error))
+          : 'see the AWS error message',
       cause: error,
     });
   }

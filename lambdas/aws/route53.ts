@@ -9,8 +9,9 @@ import {
   type ListHostedZonesCommandOutput,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import { accessDeniedCause, awsErrorKind } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter (the `dns-diagnosis` feature set). */
 export const ROUTE53_ACTIONS = ['route53:ListHostedZones'] as const;
@@ -35,9 +36,10 @@ export class HostedZonesError extends AwsAdapterError {
       region: WHOLE_ACCOUNT,
       code,
       operation: 'Route53.ListHostedZones',
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied('route53:ListHostedZones')
-        : 'see the AWS error message',
+      likelyCause:
+        awsErrorKind(code) === 'accessDenied'
+          ? accessDeniedCause('route53:ListHostedZones', awsErrorMessage(error))
+          : 'see the AWS error message',
       cause: error,
     });
   }

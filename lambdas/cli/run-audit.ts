@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runAlerting } from '../alerting';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
-import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
+import { awsErrorCode, awsErrorMessage } from '../aws/errors';
 import { OrganizationsError } from '../aws/organizations';
 import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
@@ -27,6 +27,7 @@ import {
   withDiagnoses,
   zonesForDiagnosis,
 } from '../core/diagnosis';
+import { refusesFurtherCalls } from '../core/failures';
 import { assess, compareUrgency } from '../core/findings';
 import { type AssessedCertificate, type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
@@ -140,7 +141,7 @@ export async function checkCredentials(sts: STSClient): Promise<string> {
     if (code === 'CredentialsProviderError' || /could not load credentials/i.test(awsErrorMessage(error))) {
       throw new CliError(`no AWS credentials found: ${CREDENTIALS_HINT}`);
     }
-    if (isInvalidToken(code) || code === 'SignatureDoesNotMatch' || code === 'AccessDenied') {
+    if (refusesFurtherCalls(code) || code === 'SignatureDoesNotMatch') {
       throw new CliError(
         `AWS rejected the credentials (${code}: ${oneLine(awsErrorMessage(error))}); refresh them (e.g. \`aws sso login\`) or ${CREDENTIALS_HINT}`,
       );

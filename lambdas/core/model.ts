@@ -4,6 +4,7 @@
  * JSON, DynamoDB and Step Functions payloads unchanged.
  */
 import type { DiagnosisEntry } from './diagnosis/model';
+import { likelyCauseOf } from './failures';
 
 /** Re-exported so a certificate's diagnosis type is reached from the model like the rest of its fields. */
 export type { DiagnosisEntry };
@@ -188,6 +189,11 @@ export interface TargetResult {
   status: TargetStatus;
   errorCode?: string;
   errorMessage?: string;
+  /**
+   * What most likely caused `errorCode` and what to check, written where the error was caught (the adapter knows
+   * which call failed and what AWS said); the digest, the report and the coverage-gap alert show it as is.
+   */
+  likelyCause?: string;
   certificateCount: number;
   /** AWS calls made for this target, by `Service.Operation` (e.g. `ACM.DescribeCertificate`). */
   apiCalls: Record<string, number>;
@@ -201,7 +207,7 @@ export interface TargetResult {
  */
 export function failedTarget(
   target: Pick<Target, 'accountId' | 'accountName' | 'region'>,
-  failure: { code: string; message: string },
+  failure: { code: string; message: string; likelyCause?: string },
   at: { startedAt: string; durationMs?: number; apiCalls?: Record<string, number> },
 ): TargetResult {
   return {
@@ -211,6 +217,7 @@ export function failedTarget(
     status: 'error',
     errorCode: failure.code,
     errorMessage: failure.message,
+    likelyCause: failure.likelyCause ?? likelyCauseOf(failure.code),
     certificateCount: 0,
     apiCalls: at.apiCalls ?? {},
     durationMs: at.durationMs ?? 0,

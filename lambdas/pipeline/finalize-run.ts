@@ -17,6 +17,7 @@ import {
   withDiagnoses,
   zonesForDiagnosis,
 } from '../core/diagnosis';
+import { SCAN_DID_NOT_COMPLETE } from '../core/failures';
 import { assess } from '../core/findings';
 import {
   type AssessedCertificate,
@@ -38,9 +39,6 @@ import type { RunListing, WorkItem } from './contracts';
 import type { DigestMarker } from './digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from './slack';
 import { getWorkList, putText, reportKeys } from './work-bucket';
-
-/** The error code of a target the work list named but no child recorded (it crashed, timed out or was lost). */
-export const SCAN_DID_NOT_COMPLETE = 'ScanDidNotComplete';
 
 export interface PipelineLogger {
   info(message: string, fields?: Record<string, unknown>): void;

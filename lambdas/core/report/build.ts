@@ -65,6 +65,7 @@ function toReportTarget(target: TargetResult): ReportTarget {
     status: target.status,
     errorCode: target.errorCode,
     errorMessage: target.errorMessage,
+    likelyCause: target.likelyCause,
     certificateCount: target.certificateCount,
   });
 }

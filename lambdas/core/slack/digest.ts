@@ -5,6 +5,7 @@
  */
 
 import { diagnosisHeadline } from '../diagnosis';
+import { likelyCauseFor } from '../failures';
 import {
   type AssessedCertificate,
   type Change,
@@ -18,7 +19,6 @@ import {
 import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
-import { likelyCoverageCause } from './coverage';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -281,7 +281,7 @@ function coverageBlocks(ctx: DigestContext, figures: CoverageFigures): Block[] {
   const items = incomplete.slice(0, DIGEST_LIST_CAPS.failedTargets).map((target) => {
     const what = target.status === 'partial' ? ' (partly scanned)' : '';
     const message = target.errorMessage ? ` ${inline(target.errorMessage, MAX_ERROR_MESSAGE)}` : '';
-    return `• ${ctx.where(target)}${what} — ${code(target.errorCode ?? 'unknown error', 60)}${message}\n    _likely: ${likelyCoverageCause(target.errorCode, target.errorMessage)}_`;
+    return `• ${ctx.where(target)}${what} — ${code(target.errorCode ?? 'unknown error', 60)}${message}\n    _likely: ${likelyCauseFor(target)}_`;
   });
   return ctx.list(title, items, incomplete.length);
 }

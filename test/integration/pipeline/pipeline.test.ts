@@ -6,10 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/core/failures';
 import { SLACK_SECRET_PLACEHOLDER } from '../../../lambdas/core/names';
 import { parseReport } from '../../../lambdas/core/report';
 import type { WorkItem } from '../../../lambdas/pipeline/contracts';
-import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import {
   exampleConfig,

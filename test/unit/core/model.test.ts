@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIKELY_CAUSES } from '../../../lambdas/core/failures';
 import {
   countRegions,
   failedTarget,
@@ -40,7 +41,7 @@ describe('countRegions', () => {
 });
 
 describe('failedTarget', () => {
-  it('records an error with nothing counted, keeping the account name when there is one', () => {
+  it('records an error with nothing counted and the likely cause of its code when none is given', () => {
     const result = failedTarget(
       { accountId: '111111111111', accountName: 'prod', region: WHOLE_ACCOUNT },
       { code: 'AccessDenied', message: 'refused' },
@@ -54,10 +55,23 @@ describe('failedTarget', () => {
       status: 'error',
       errorCode: 'AccessDenied',
       errorMessage: 'refused',
+      likelyCause: LIKELY_CAUSES.accessDenied,
       certificateCount: 0,
       apiCalls: {},
       durationMs: 0,
       startedAt: '2026-12-01T00:00:00.000Z',
     });
+  });
+});
+
+describe('failedTarget with a cause', () => {
+  it('keeps the likely cause the place that caught the error wrote', () => {
+    const result = failedTarget(
+      { accountId: '111111111111', region: 'eu-west-1' },
+      { code: 'AccessDenied', message: 'refused', likelyCause: 'the StackSet is not deployed there' },
+      { startedAt: '2026-12-01T00:00:00.000Z' },
+    );
+
+    expect(result.likelyCause).toBe('the StackSet is not deployed there');
   });
 });
