@@ -9,6 +9,7 @@ import { awsErrorKind } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
+import { type Clock, systemClock } from '../core/ports';
 import type { CallCounter } from './call-counter';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 import type { PolicyDocument } from './permissions';
@@ -97,7 +98,7 @@ export interface RoleCredentialsOptions {
    * @default - the session has every permission of the role
    */
   sessionPolicy?: PolicyDocument;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** The audit role's credentials for every account of a run, cached per account. */
@@ -155,7 +156,7 @@ export class RoleCredentials {
 
   private nearExpiry(credentials: AwsCredentials): boolean {
     if (!credentials.expiration) return false;
-    const now = this.options.now?.() ?? Date.now();
+    const now = (this.options.clock ?? systemClock)().getTime();
     return credentials.expiration.getTime() - now < (this.options.refreshMarginMs ?? CREDENTIALS_REFRESH_MARGIN_MS);
   }
 

@@ -15,6 +15,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import { canonicalJson } from '../core/canonical';
 import type { AccountZones } from '../core/diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
 import { targetKey } from '../core/model';
@@ -39,7 +40,7 @@ import {
   resendOnFailure,
   type WriteRequest,
 } from './store/batch';
-import { canonicalJson, toPlain } from './store/canonical';
+import { toPlain } from './store/canonical';
 import { isConditionalCheckFailed, StateStoreError } from './store/errors';
 import {
   ATTENTION_PK,

@@ -31,7 +31,7 @@ import { refusesFurtherCalls } from '../core/failures';
 import { assess, compareUrgency } from '../core/findings';
 import { type AssessedCertificate, type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
-import type { RunRecord } from '../core/ports';
+import type { Clock, RunRecord } from '../core/ports';
 import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest, type SlackMessage } from '../core/slack';
@@ -72,7 +72,7 @@ export interface CliDeps {
   /** Region of the hub clients (STS, Organizations) and of the table. */
   region: string;
   /** Wall clock: run ids, run records. */
-  clock: () => Date;
+  clock: Clock;
   /** Replaces the audit-role clients (tests). */
   openClients?: OpenTargetClients;
   /** Digest delivery. @default postToWebhook */

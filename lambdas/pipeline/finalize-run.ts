@@ -31,7 +31,7 @@ import {
 import { withNotStored } from '../core/monitor-health';
 import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
-import type { RunRecord, RunStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
+import type { Clock, RunRecord, RunStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
 import { buildReport, type Report, renderHtml } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
@@ -54,7 +54,7 @@ export interface FinalizeRunDeps {
   /** Reads the Slack secret (called once per run). */
   slack: () => Promise<SlackSetup>;
   poster: SlackPosterFactory;
-  clock: () => Date;
+  clock: Clock;
   logger?: PipelineLogger;
   /**
    * Where the DNS diagnosis of failed validations and renewals asks its questions; absent: no diagnosis. Public DNS

@@ -183,6 +183,38 @@ describe('the layering of lambdas/', () => {
   });
 });
 
+/** Top-level names a file exports by declaration (`export function f`, `export const X`, `export interface I`...). */
+function exportedNames(text: string, fileName: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return source.statements.flatMap((statement) => {
+    const exported = ts.canHaveModifiers(statement)
+      ? (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+      : false;
+    if (!exported) return [];
+    if (ts.isVariableStatement(statement)) {
+      return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+    }
+    const named = statement as ts.Statement & { name?: ts.Node };
+    return named.name && ts.isIdentifier(named.name) ? [named.name.text] : [];
+  });
+}
+
+describe('the names of lambdas/ and infra/', () => {
+  it('exports each name from one file only, so a name means one thing across the tree', () => {
+    // Every Lambda entry point is `handler` by the runtime's convention; the file says which.
+    const conventional = new Set(['handler']);
+    const files = [...sourceFiles(ROOT), ...sourceFiles(resolve(ROOT, '../infra'))];
+    const owners = new Map<string, string[]>();
+    for (const file of files) {
+      for (const name of exportedNames(readFileSync(file, 'utf8'), file)) {
+        owners.set(name, [...(owners.get(name) ?? []), relative(resolve(ROOT, '..'), file)]);
+      }
+    }
+    const shared = [...owners].filter(([name, where]) => where.length > 1 && !conventional.has(name));
+    expect(Object.fromEntries(shared)).toEqual({});
+  });
+});
+
 describe('importsOf', () => {
   it('reads value, type-only, re-export and dynamic imports', () => {
     const text = [

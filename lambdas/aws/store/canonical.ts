@@ -1,27 +1,9 @@
 /**
- * Plain-data helpers for items. DynamoDB maps keep no key order and cannot hold `undefined`, so values are stored
- * as their JSON form and compared by a key-sorted serialisation.
+ * Plain-data helpers for items. DynamoDB maps cannot hold `undefined`, so values are stored as their JSON form (and
+ * compared by core/canonical.ts's key-sorted serialisation, as DynamoDB keeps no key order).
  */
 
 /** The value as JSON would carry it: `undefined` members dropped, nothing but plain data left. */
 export function toPlain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** A serialisation equal for equal data whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) sorted[key] = sortKeys(member);
-    }
-    return sorted;
-  }
-  return value;
 }

@@ -17,6 +17,7 @@
  * A certificate still awaiting its first validation (status PENDING_VALIDATION, no expiry yet) serves nothing and is
  * its requester's job: the digest lists it, on-call is not paged.
  */
+import { DEFAULT_OWNER_TAG_KEY } from '../changes';
 import { diagnosisProblems } from '../diagnosis/text';
 import type { AssessedCertificate, DiagnosisEntry, TargetResult } from '../model';
 import { isStateTableFailure, type StateTableHealthOptions, stateTableIncident } from '../monitor-health';
@@ -27,7 +28,6 @@ import type { Incident, IncidentKind } from '../notices';
 export const DEFAULT_EXPIRING_DAYS = 7;
 /** Imported certificates never renew by themselves: someone must import a new one, so they open earlier. */
 export const DEFAULT_IMPORTED_EXPIRING_DAYS = 14;
-export const DEFAULT_OWNER_TAG_KEY = 'owner';
 /** Diagnosis entries an incident keeps (an alert shows as many). */
 export const INCIDENT_DIAGNOSIS_CAP = 10;
 

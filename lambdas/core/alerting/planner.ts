@@ -18,9 +18,10 @@
  * Notices are queued on their state (`pending`, the outbox) and leave it only once delivered. A newer reminder of
  * the same episode replaces an undelivered older one (the older one says less); nothing else is ever dropped.
  */
+
+import { sameJson } from '../canonical';
 import { type AssessedCertificate, isWholeAccount, type TargetResult, targetKey } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
-import { sameJson } from './canonical';
 
 /** Days-to-expiry thresholds that trigger a reminder. */
 export const DEFAULT_REMINDER_THRESHOLDS: readonly number[] = [7, 3, 1];

@@ -49,7 +49,7 @@ export async function startScanHarness(
     roleName: ROLE_NAME,
     externalId: EXTERNAL_ID,
     runId: 'scan-tests',
-    now: () => sim.clock.nowMs(),
+    clock: () => new Date(sim.clock.nowMs()),
   });
   return {
     sim,

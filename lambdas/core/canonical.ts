@@ -1,4 +1,7 @@
-/** Key-order-independent JSON, so a state read back from DynamoDB compares equal to the one that was written. */
+/**
+ * Key-order-independent JSON, so a value read back from DynamoDB (whose maps keep no key order) compares equal to the
+ * one that was written: alert states in the planner, stored certificates in the state store.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
