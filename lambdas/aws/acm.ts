@@ -14,7 +14,7 @@ import {
   type ListCertificatesCommandOutput,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
-import { accessDeniedCause, awsErrorKind, LIKELY_CAUSES } from '../core/failures';
+import { adapterCause } from '../core/failures';
 import {
   type Certificate,
   type CertificateStatus,
@@ -49,20 +49,12 @@ export class AcmError extends AwsAdapterError {
         region: target.region,
         code,
         operation,
-        likelyCause: likelyCause(code, operation, awsErrorMessage(error)),
+        likelyCause: adapterCause(code, `acm:${operation.split('.')[1]}`, awsErrorMessage(error)),
         cause: error,
       },
     );
     if (arn !== undefined) this.arn = arn;
   }
-}
-
-/** Only refusals get a cause in the error's message: the rest are told by their code (core/failures.ts). */
-function likelyCause(code: string, operation: string, awsMessage: string): string | undefined {
-  const kind = awsErrorKind(code);
-  if (kind === 'accessDenied') return accessDeniedCause(`acm:${operation.split('.')[1]}`, awsMessage);
-  if (kind === 'notEnabled' || kind === 'expiredCredentials') return LIKELY_CAUSES[kind];
-  return undefined;
 }
 
 /** The request of one ListCertificates page: every key type, every key-pair origin, the largest page. */

@@ -4,7 +4,7 @@
  * enabled list is the default.
  */
 import { type AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
-import { accessDeniedCause, awsErrorKind } from '../core/failures';
+import { adapterCause } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { looksLikeRegion } from '../core/regions';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
@@ -20,10 +20,7 @@ export class RegionsError extends AwsAdapterError {
       region: WHOLE_ACCOUNT,
       code,
       operation: 'Account.ListRegions',
-      likelyCause:
-        awsErrorKind(code) === 'accessDenied'
-          ? accessDeniedCause('account:ListRegions', awsErrorMessage(error))
-          : 'see the AWS error message',
+      likelyCause: adapterCause(code, 'account:ListRegions', awsErrorMessage(error)),
       cause: error,
     });
   }

@@ -9,7 +9,7 @@ import {
   type ListHostedZonesCommandOutput,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { accessDeniedCause, awsErrorKind } from '../core/failures';
+import { adapterCause } from '../core/failures';
 import { WHOLE_ACCOUNT } from '../core/model';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
@@ -36,10 +36,7 @@ export class HostedZonesError extends AwsAdapterError {
       region: WHOLE_ACCOUNT,
       code,
       operation: 'Route53.ListHostedZones',
-      likelyCause:
-        awsErrorKind(code) === 'accessDenied'
-          ? accessDeniedCause('route53:ListHostedZones', awsErrorMessage(error))
-          : 'see the AWS error message',
+      likelyCause: adapterCause(code, 'route53:ListHostedZones', awsErrorMessage(error)),
       cause: error,
     });
   }

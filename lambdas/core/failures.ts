@@ -116,6 +116,17 @@ export function accessDeniedCause(action: string, awsMessage: string): string {
   return `the audit role does not allow ${action}, or a service control policy denies it; redeploy the audit role StackSet and check SCPs`;
 }
 
+/**
+ * The cause an adapter writes on the error of a call to `action` it caught: a refusal names the action and the
+ * policy AWS blamed, a region not enabled or an expired session says so; anything else is told by its code later.
+ */
+export function adapterCause(code: string, action: string, awsMessage: string): string | undefined {
+  const kind = awsErrorKind(code);
+  if (kind === 'accessDenied') return accessDeniedCause(action, awsMessage);
+  if (kind === 'notEnabled' || kind === 'expiredCredentials') return LIKELY_CAUSES[kind];
+  return undefined;
+}
+
 /** The likely cause of a failure of `code` when the place that caught it knows nothing more specific. */
 export function likelyCauseOf(code: string | undefined): string {
   return (code !== undefined && MONITOR_CAUSES.get(code)) || LIKELY_CAUSES[awsErrorKind(code)];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessDeniedCause,
+  adapterCause,
   awsErrorKind,
   LIKELY_CAUSES,
   likelyCauseFor,
@@ -78,5 +79,16 @@ describe('likelyCauseFor', () => {
     expect(likelyCauseFor({ errorCode: 'AccessDenied' })).toBe(LIKELY_CAUSES.accessDenied);
     expect(likelyCauseFor({ errorCode: STATE_TABLE_FAILED })).toMatch(/state table/);
     expect(likelyCauseFor({ errorCode: SCAN_DID_NOT_COMPLETE })).toMatch(/child execution/);
+  });
+});
+
+describe('adapterCause', () => {
+  it('writes a cause for refusals, regions not enabled and expired sessions, and leaves the rest to the code', () => {
+    expect(adapterCause('AccessDeniedException', 'acm:ListCertificates', 'not authorized')).toMatch(
+      /does not allow acm:ListCertificates/,
+    );
+    expect(adapterCause('UnrecognizedClientException', 'acm:ListCertificates', '')).toBe(LIKELY_CAUSES.notEnabled);
+    expect(adapterCause('ExpiredToken', 'account:ListRegions', '')).toBe(LIKELY_CAUSES.expiredCredentials);
+    expect(adapterCause('ThrottlingException', 'acm:ListCertificates', '')).toBeUndefined();
   });
 });
