@@ -4,7 +4,7 @@
  * itself back through others. The imports are read with TypeScript's own parser, type-only imports included (a
  * type import still ties the layers together).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -212,6 +212,25 @@ describe('the names of lambdas/ and infra/', () => {
     }
     const shared = [...owners].filter(([name, where]) => where.length > 1 && !conventional.has(name));
     expect(Object.fromEntries(shared)).toEqual({});
+  });
+});
+
+describe('the test tree', () => {
+  /** Test folders for what is not under lambdas/: the simulator (local/sim) and the benchmarks (bench/). */
+  const outsideLambdas = new Set(['sim', 'bench']);
+
+  it('mirrors lambdas/: each folder of test/unit and test/integration is a folder of lambdas/', () => {
+    const folders = (dir: string, prefix = ''): string[] =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .flatMap((entry) => [`${prefix}${entry.name}`, ...folders(join(dir, entry.name), `${prefix}${entry.name}/`)]);
+    const stray = ['unit', 'integration'].flatMap((kind) =>
+      folders(resolve(ROOT, '../test', kind))
+        .filter((folder) => !outsideLambdas.has(folder.split('/')[0] ?? ''))
+        .filter((folder) => !statSync(join(ROOT, folder), { throwIfNoEntry: false })?.isDirectory())
+        .map((folder) => `test/${kind}/${folder}`),
+    );
+    expect(stray).toEqual([]);
   });
 });
 

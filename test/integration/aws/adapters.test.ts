@@ -10,7 +10,14 @@ import { listOrganizationAccounts } from '../../../lambdas/aws/organizations';
 import { listEnabledRegions } from '../../../lambdas/aws/regions';
 import type { Target } from '../../../lambdas/core/model';
 import { generateScenario } from '../../../local/sim';
-import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, simArns, startScanHarness } from './sim-harness';
+import {
+  CLIENT_CONFIG,
+  EXTERNAL_ID,
+  ROLE_NAME,
+  type ScanHarness,
+  simArns,
+  startScanHarness,
+} from '../scan/sim-harness';
 
 const LARGEST = 1_100;
 let h: ScanHarness;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import { toPlain } from '../../../lambdas/aws/store/canonical';
-import { StateStoreError } from '../../../lambdas/aws/store/errors';
-import { attentionSk, changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../lambdas/aws/store/keys';
-import { canonicalJson } from '../../../lambdas/core/canonical';
-import type { Change } from '../../../lambdas/core/model';
+import { DynamoStateStore } from '../../../../lambdas/aws/state-store';
+import { toPlain } from '../../../../lambdas/aws/store/canonical';
+import { StateStoreError } from '../../../../lambdas/aws/store/errors';
+import { attentionSk, changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../../lambdas/aws/store/keys';
+import { canonicalJson } from '../../../../lambdas/core/canonical';
+import type { Change } from '../../../../lambdas/core/model';
 
 const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/abc';
 

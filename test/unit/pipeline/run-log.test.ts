@@ -7,7 +7,7 @@ import { DASHBOARD_FIELDS } from '../../../infra/constructs/dashboard';
 import { type Certificate, FINDING_CODES } from '../../../lambdas/core/model';
 import { RUN_LOG } from '../../../lambdas/core/names';
 import { type FinalizeRunDeps, finalizeRun, type PipelineLogger } from '../../../lambdas/pipeline/finalize-run';
-import { inMemoryFinalizeDeps, TARGET } from '../pipeline/finalize-fixture';
+import { inMemoryFinalizeDeps, TARGET } from './finalize-fixture';
 
 function certificate(arn: string, notAfter: string): Certificate {
   return {
