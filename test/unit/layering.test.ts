@@ -12,8 +12,9 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(__dirname, '../../lambdas');
 
 /**
- * The rank of each top folder: a module may import its own folder and any folder of a lower rank. `pipeline` (the
- * state machine's steps) sits under `handlers` and `cli`, which both wire it.
+ * The rank of each top folder: a module may import its own folder and any folder of a lower rank. `wiring` (the
+ * stores and Slack senders the CLI and the Lambdas build alike) sits on the adapters and the alerting it feeds;
+ * `run` (a run's completion) uses it; `pipeline` (the state machine's steps) sits under `handlers` and `cli`.
  */
 const LAYERS: Record<string, number> = {
   core: 0,
@@ -22,11 +23,21 @@ const LAYERS: Record<string, number> = {
   slack: 1,
   scan: 2,
   alerting: 2,
-  run: 2,
-  pipeline: 3,
-  cli: 4,
-  handlers: 4,
+  wiring: 3,
+  run: 4,
+  pipeline: 5,
+  cli: 6,
+  handlers: 6,
 };
+
+/** Imports against the layering that are known and have a plan, each with it. */
+const KNOWN_UPWARD: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  {
+    from: 'run/complete-run.ts',
+    to: 'pipeline/digest-marker.ts',
+    why: 'the digest marker is a table adapter still in pipeline/; it joins the table operations in aws/ (issue B item 4)',
+  },
+];
 
 /** Packages the core may not import: it is pure functions over plain data (STYLE.md, principle 3). */
 const CORE_FORBIDDEN =
@@ -165,6 +176,7 @@ describe('the layering of lambdas/', () => {
     const upward = graph.edges
       .filter(({ from, to }) => layerOf(from) !== layerOf(to))
       .filter(({ from, to }) => (LAYERS[layerOf(to)] ?? 99) >= (LAYERS[layerOf(from)] ?? -1))
+      .filter(({ from, to }) => !KNOWN_UPWARD.some((known) => known.from === from && known.to === to))
       .map(({ from, to }) => `${from} -> ${to}`);
     expect(upward).toEqual([]);
   });
