@@ -14,6 +14,7 @@ import {
   type ListCertificatesCommandOutput,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
+import { adapterCause } from '../core/failures';
 import {
   type Certificate,
   type CertificateStatus,
@@ -28,14 +29,7 @@ import {
   type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
-import {
-  AwsAdapterError,
-  awsErrorCode,
-  awsErrorMessage,
-  isAccessDenied,
-  isInvalidToken,
-  LIKELY_CAUSES,
-} from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
 export const ACM_ACTIONS = ['acm:ListCertificates', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'] as const;
@@ -55,18 +49,12 @@ export class AcmError extends AwsAdapterError {
         region: target.region,
         code,
         operation,
-        likelyCause: likelyCause(code, operation),
+        likelyCause: adapterCause(code, `acm:${operation.split('.')[1]}`, awsErrorMessage(error)),
         cause: error,
       },
     );
     if (arn !== undefined) this.arn = arn;
   }
-}
-
-function likelyCause(code: string, operation: string): string | undefined {
-  if (isAccessDenied(code)) return LIKELY_CAUSES.accessDenied(`acm:${operation.split('.')[1]}`);
-  if (isInvalidToken(code)) return LIKELY_CAUSES.invalidToken;
-  return undefined;
 }
 
 /** The request of one ListCertificates page: every key type, every key-pair origin, the largest page. */

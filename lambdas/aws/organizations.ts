@@ -9,6 +9,7 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { isAccountId } from '../core/aws-ids';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** An account to scan. */
@@ -27,7 +28,7 @@ export class OrganizationsError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the organization's accounts (${code}: ${awsErrorMessage(error)})`, {
       accountId: '*',
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Organizations.ListAccounts',
       likelyCause: likelyCause(code),

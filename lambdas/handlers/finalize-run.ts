@@ -7,7 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
-import { DigestMarker } from '../pipeline/digest-marker';
+import { DigestMarker } from '../aws/store/digest-marker';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';

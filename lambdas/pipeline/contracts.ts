@@ -91,6 +91,18 @@ export interface ScanSummary {
   durationMs: number;
 }
 
+/**
+ * What the ScanFailed state writes among the children's results for a child that threw after its retries: its work
+ * item, the run and Step Functions' error object (`Error`, `Cause`). FinalizeRun does not read it (it finds the
+ * account missing from the store); people do, in the execution's history and the results in the work bucket.
+ */
+export interface FailedScanRecord {
+  account: WorkItem;
+  runId: string;
+  status: 'failed';
+  error: unknown;
+}
+
 /** The event does not have the shape the state machine is supposed to send. */
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';

@@ -10,9 +10,9 @@
 import pLimit from 'p-limit';
 import { toPlain } from '../../core/canonical';
 import type { Certificate, Target } from '../../core/model';
+import { targetKey } from '../../core/model';
 import { TABLE_SCHEMA } from '../../core/names';
 import type { SnapshotStore, StoredTarget, TargetScan, TargetSizes } from '../../core/ports';
-import { targetKey } from '../../core/work-order';
 import type { BatchStats, Item, WriteRequest } from './batch';
 import {
   type CertificateHistoryEntry,

@@ -153,6 +153,7 @@ function coverageGap(target: TargetResult): Incident {
   if (target.accountName !== undefined) incident.accountName = target.accountName;
   if (target.errorCode !== undefined) incident.errorCode = target.errorCode;
   if (target.errorMessage !== undefined) incident.reason = target.errorMessage;
+  if (target.likelyCause !== undefined) incident.likelyCause = target.likelyCause;
   return incident;
 }
 

@@ -27,6 +27,8 @@ export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(['ok', 'error', 'partial']),
     errorCode: z.string().optional(),
     errorMessage: z.string().optional(),
+    /** Added within schemaVersion 1: absent from reports written before it. */
+    likelyCause: z.string().optional(),
     certificateCount: z.number().int().nonnegative(),
   }),
 );

@@ -8,7 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../../lambdas/aws/table';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import { parseReport } from '../../../lambdas/core/report';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dynamo-fault-proxy';

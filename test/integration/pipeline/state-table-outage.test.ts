@@ -5,7 +5,7 @@
  * monitor-health message, resolved the next day when the table works again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import { parseReport, type Report } from '../../../lambdas/core/report';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dynamo-fault-proxy';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StateTableRetryStrategy } from '../../../lambdas/aws/store/retry';
+import { StateTableRetryStrategy } from '../../../../lambdas/aws/store/retry';
 
 describe('StateTableRetryStrategy', () => {
   it('backs off exponentially up to the ceiling and gives up after the last attempt', async () => {

@@ -1,6 +1,6 @@
 /** Test data for the state store: certificates, scans and runs with sensible defaults. */
-import type { Certificate, Change, TargetResult, TargetStatus } from '../../../lambdas/core/model';
-import type { RunRecord, TargetScan } from '../../../lambdas/core/ports';
+import type { Certificate, Change, TargetResult, TargetStatus } from '../../../../lambdas/core/model';
+import type { RunRecord, TargetScan } from '../../../../lambdas/core/ports';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';

@@ -1,9 +1,9 @@
 /** A dynalite server, a client that counts what it sends, and a fresh table per test. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStateStore, type StateStoreOptions } from '../../../lambdas/aws/state-store';
-import { ensureTable } from '../../../lambdas/aws/table';
-import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
+import { DynamoStateStore, type StateStoreOptions } from '../../../../lambdas/aws/state-store';
+import { ensureTable } from '../../../../lambdas/aws/table';
+import { type LocalDynamo, startDynalite } from '../../../../local/dynalite';
 
 /** Requests by DynamoDB operation, and items written by BatchWriteItem / PutItem / UpdateItem / DeleteItem. */
 export class RequestCounter {

@@ -9,9 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { expiresAtEpoch, runPk } from '../aws/store/keys';
-import { TableOperations } from '../aws/store/table';
-import { TABLE_SCHEMA } from '../core/names';
+import { TABLE_SCHEMA } from '../../core/names';
+import { expiresAtEpoch, runPk } from './keys';
+import { TableOperations } from './table';
 
 const DIGEST_MARKER_SK = 'DIGEST';
 const DIGEST_MARKER_KIND = 'digest-marker';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import { StateStoreError } from '../../../lambdas/aws/store/errors';
-import { changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../lambdas/aws/store/keys';
-import { canonicalJson, toPlain } from '../../../lambdas/core/canonical';
-import type { Change } from '../../../lambdas/core/model';
+import { DynamoStateStore } from '../../../../lambdas/aws/state-store';
+import { StateStoreError } from '../../../../lambdas/aws/store/errors';
+import { changeSks, expiresAtEpoch, historySk, isoInstant } from '../../../../lambdas/aws/store/keys';
+import { canonicalJson, toPlain } from '../../../../lambdas/core/canonical';
+import type { Change } from '../../../../lambdas/core/model';
 
 const ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/abc';
 

@@ -3,13 +3,21 @@ import type { AccountClient } from '@aws-sdk/client-account';
 import { ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCertificates, listCertificateTags } from '../../../lambdas/aws/acm';
-import { CallCounter, createAccountClient } from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
+import { createAccountClient } from '../../../lambdas/aws/clients';
 import { AssumeRoleError, RoleCredentials } from '../../../lambdas/aws/credentials';
 import { listOrganizationAccounts } from '../../../lambdas/aws/organizations';
 import { listEnabledRegions } from '../../../lambdas/aws/regions';
 import type { Target } from '../../../lambdas/core/model';
 import { generateScenario } from '../../../local/sim';
-import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, simArns, startScanHarness } from './sim-harness';
+import {
+  CLIENT_CONFIG,
+  EXTERNAL_ID,
+  ROLE_NAME,
+  type ScanHarness,
+  simArns,
+  startScanHarness,
+} from '../scan/sim-harness';
 
 const LARGEST = 1_100;
 let h: ScanHarness;

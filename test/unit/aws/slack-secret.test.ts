@@ -66,7 +66,7 @@ describe('loadSlackWebhooks', () => {
   it('reuses the value within maxAgeMs and reads again after it', async () => {
     holding({ digestWebhookUrl: DIGEST });
     let clock = 1_000;
-    const options = { maxAgeMs: 60_000, now: () => clock };
+    const options = { maxAgeMs: 60_000, clock: () => new Date(clock) };
 
     await loadSlackWebhooks(client, SECRET_ID, options);
     clock += 59_000;

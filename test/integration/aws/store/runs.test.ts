@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_STORED_FAILURES_CHARS } from '../../../lambdas/aws/store/items';
-import type { Change, TargetResult } from '../../../lambdas/core/model';
+import { MAX_STORED_FAILURES_CHARS } from '../../../../lambdas/aws/store/items';
+import type { Change, TargetResult } from '../../../../lambdas/core/model';
 import { ACCOUNT, certificate, certificates, completedRun, newChanges, result, scan } from './factory';
 import { type Harness, newStore, startHarness } from './harness';
 

@@ -6,16 +6,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flushPending, runAlerting } from '../../../lambdas/alerting';
-import { alertStatePk, DynamoAlertStore } from '../../../lambdas/aws/alert-store';
-import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import { createStateTableClient, type StateTableClient } from '../../../lambdas/aws/store/client';
-import { ensureTable } from '../../../lambdas/aws/table';
-import { DigestMarker } from '../../../lambdas/pipeline/digest-marker';
-import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dynamo-fault-proxy';
-import { day, expiringOn, target } from '../../unit/core/alerting/fixtures';
-import { certificate } from '../../unit/core/certificate-fixture';
+import { flushPending, runAlerting } from '../../../../lambdas/alerting';
+import { alertStatePk, DynamoAlertStore } from '../../../../lambdas/aws/alert-store';
+import { DynamoStateStore } from '../../../../lambdas/aws/state-store';
+import { createStateTableClient, type StateTableClient } from '../../../../lambdas/aws/store/client';
+import { DigestMarker } from '../../../../lambdas/aws/store/digest-marker';
+import { ensureTable } from '../../../../lambdas/aws/table';
+import { type LocalDynamo, startDynalite } from '../../../../local/dynalite';
+import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../../local/dynamo-fault-proxy';
+import { day, expiringOn, target } from '../../../unit/core/alerting/fixtures';
+import { certificate } from '../../../unit/core/certificate-fixture';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let dynalite: LocalDynamo;

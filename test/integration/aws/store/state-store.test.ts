@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore, StateStoreError } from '../../../lambdas/aws/state-store';
-import type { Certificate, Change } from '../../../lambdas/core/model';
+import { DynamoStateStore, StateStoreError } from '../../../../lambdas/aws/state-store';
+import type { Certificate, Change } from '../../../../lambdas/core/model';
 import { ACCOUNT, certificate, certificates, newChanges, REGION, scan } from './factory';
 import { type Harness, newStore, startHarness } from './harness';
 

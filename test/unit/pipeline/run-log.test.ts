@@ -8,7 +8,7 @@ import { type Certificate, FINDING_CODES } from '../../../lambdas/core/model';
 import { RUN_LOG } from '../../../lambdas/core/names';
 import { type FinalizeRunDeps, finalizeRun } from '../../../lambdas/pipeline/finalize-run';
 import type { RunLogger } from '../../../lambdas/run/complete-run';
-import { inMemoryFinalizeDeps, TARGET } from '../pipeline/finalize-fixture';
+import { inMemoryFinalizeDeps, TARGET } from './finalize-fixture';
 
 function certificate(arn: string, notAfter: string): Certificate {
   return {

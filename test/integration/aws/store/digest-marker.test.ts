@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../../lambdas/aws/state-store';
-import { ensureTable } from '../../../lambdas/aws/table';
-import { DigestMarker } from '../../../lambdas/pipeline/digest-marker';
-import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
+import { DynamoStateStore } from '../../../../lambdas/aws/state-store';
+import { DigestMarker } from '../../../../lambdas/aws/store/digest-marker';
+import { ensureTable } from '../../../../lambdas/aws/table';
+import { type LocalDynamo, startDynalite } from '../../../../local/dynalite';
 
 const TABLE = 'digest-marker';
 const at = (minutes: number) => new Date(Date.parse('2026-12-01T06:00:00.000Z') + minutes * 60_000);

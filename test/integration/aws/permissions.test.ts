@@ -17,7 +17,7 @@ import {
 import { scanChild } from '../../../lambdas/pipeline/scan-child';
 import { generateScenario, iamAction } from '../../../local/sim';
 import { MemoryStore } from '../../unit/scan/memory-store';
-import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, startScanHarness } from './sim-harness';
+import { CLIENT_CONFIG, EXTERNAL_ID, ROLE_NAME, type ScanHarness, startScanHarness } from '../scan/sim-harness';
 
 let h: ScanHarness;
 let members: string[];

@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallCounter, createAcmClient } from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
+import { createAcmClient } from '../../../lambdas/aws/clients';
 
 let server: Server;
 const operations: string[] = [];

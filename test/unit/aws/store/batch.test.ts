@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BatchOptions, batchWriteAll, existingKeys, type WriteRequest } from '../../../lambdas/aws/store/batch';
-import { StateStoreError } from '../../../lambdas/aws/store/errors';
+import { type BatchOptions, batchWriteAll, existingKeys, type WriteRequest } from '../../../../lambdas/aws/store/batch';
+import { StateStoreError } from '../../../../lambdas/aws/store/errors';
 
 const TABLE = 'state';
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '../../../lambdas/core/model';
+import type { Change } from '../../../../lambdas/core/model';
 import { ACCOUNT, certificates, newChanges, REGION, scan } from './factory';
 import { type Harness, newStore, startHarness } from './harness';
 
