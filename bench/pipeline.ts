@@ -13,7 +13,7 @@ import type { DynamoStateStore } from '../lambdas/aws/state-store';
 import { ensureTable } from '../lambdas/aws/table';
 import type { Change } from '../lambdas/core/model';
 import type { ScanSummary } from '../lambdas/pipeline/contracts';
-import { DigestMarker } from '../lambdas/pipeline/digest-marker';
+import { DigestMarker } from '../lambdas/aws/store/digest-marker';
 import { type FinalizeRunResult, finalizeRun } from '../lambdas/pipeline/finalize-run';
 import { heartbeat } from '../lambdas/pipeline/heartbeat';
 import { scanChild } from '../lambdas/pipeline/scan-child';
@@ -92,7 +92,6 @@ export class LocalPipeline {
     const store = openStateStore(dynamo.doc, {
       tableName: BENCH_TABLE,
       historyDays: config.historyDays,
-      expiryDays: config.expiryDays,
       now: () => bench.now,
     });
     meter.reset();

@@ -7,8 +7,9 @@
  * API key of the account, so the role scopes it to domain names (permissions.ts).
  */
 import { type APIGatewayClient, GetDomainNameCommand } from '@aws-sdk/client-api-gateway';
+import { adapterCause } from '../core/failures';
 import type { ApiDomainView } from '../core/probe/discovery';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter (the `probe` feature set), scoped to `/domainnames/*`. */
 export const APIGATEWAY_ACTIONS = ['apigateway:GET'] as const;
@@ -23,7 +24,7 @@ export class ApiDomainLookupError extends AwsAdapterError {
         region,
         code,
         operation: 'APIGateway.GetDomainName',
-        likelyCause: isAccessDenied(code) ? LIKELY_CAUSES.accessDenied('apigateway:GET') : 'see the AWS error message',
+        ...withCause(adapterCause(code, 'apigateway:GET', awsErrorMessage(error))),
         cause: error,
       },
     );
@@ -49,4 +50,9 @@ export async function getApiDomainView(
     if (awsErrorCode(error) === 'NotFoundException') return undefined;
     throw new ApiDomainLookupError(scope.accountId, scope.region, domainName, error);
   }
+}
+
+/** The likely cause, only when the rule names one (an absent cause is told from the code later). */
+function withCause(cause: string | undefined): { likelyCause?: string } {
+  return cause === undefined ? {} : { likelyCause: cause };
 }

@@ -4,8 +4,9 @@
  * domain names and the ACM certificate it serves. A distribution deleted since ACM listed it is undefined.
  */
 import { type CloudFrontClient, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
+import { adapterCause } from '../core/failures';
 import type { DistributionView } from '../core/probe/discovery';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter (the `probe` feature set). */
 export const CLOUDFRONT_ACTIONS = ['cloudfront:GetDistribution'] as const;
@@ -21,9 +22,7 @@ export class DistributionLookupError extends AwsAdapterError {
       region: '*',
       code,
       operation: 'CloudFront.GetDistribution',
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied('cloudfront:GetDistribution')
-        : 'see the AWS error message',
+      ...withCause(adapterCause(code, 'cloudfront:GetDistribution', awsErrorMessage(error))),
       cause: error,
     });
   }
@@ -51,4 +50,9 @@ export async function getDistributionView(
     if (awsErrorCode(error) === 'NoSuchDistribution') return undefined;
     throw new DistributionLookupError(accountId, id, error);
   }
+}
+
+/** The likely cause, only when the rule names one (an absent cause is told from the code later). */
+function withCause(cause: string | undefined): { likelyCause?: string } {
+  return cause === undefined ? {} : { likelyCause: cause };
 }

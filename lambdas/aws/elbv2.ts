@@ -12,8 +12,9 @@ import {
   type Listener,
   type LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { adapterCause } from '../core/failures';
 import type { LoadBalancerView } from '../core/probe/discovery';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter (the `probe` feature set). */
 export const ELBV2_ACTIONS = [
@@ -35,9 +36,7 @@ export class LoadBalancerLookupError extends AwsAdapterError {
       region,
       code,
       operation: `ELBv2.${operation}`,
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied(`elasticloadbalancing:${operation}`)
-        : 'see the AWS error message',
+      ...withCause(adapterCause(code, `elasticloadbalancing:${operation}`, awsErrorMessage(error))),
       cause: error,
     });
   }
@@ -168,4 +167,9 @@ export async function describeLoadBalancerViews(
     });
   }
   return views;
+}
+
+/** The likely cause, only when the rule names one (an absent cause is told from the code later). */
+function withCause(cause: string | undefined): { likelyCause?: string } {
+  return cause === undefined ? {} : { likelyCause: cause };
 }

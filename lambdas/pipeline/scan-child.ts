@@ -8,9 +8,9 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
-import { WHOLE_ACCOUNT } from '../core/model';
+import { isWholeAccount } from '../core/model';
 import { DEFAULT_EXPIRY_DAYS, RUN_LOG } from '../core/names';
-import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
+import type { Clock, EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
@@ -26,7 +26,7 @@ export interface ScanChildDeps {
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
   logger?: ScanLogger;
   /** The clock the role sessions' expiry is read against. @default the system clock */
-  clock?: () => Date;
+  clock?: Clock;
   /**
    * The TLS probe of the `probe` feature set, made once per cold start (its resolver and trusted roots); absent with
    * the feature on: endpoints are discovered, not probed.
@@ -63,7 +63,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
     runId,
     sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
-    ...(deps.clock ? { now: () => (deps.clock as () => Date)().getTime() } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
   const scan = await scanAccount(
     {
@@ -106,7 +106,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
   );
   const statuses: Record<string, number> = {};
   for (const result of scan.results) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
-  const whole = scan.results.find((result) => result.region === WHOLE_ACCOUNT);
+  const whole = scan.results.find(isWholeAccount);
   return {
     runId,
     accountId: account.accountId,

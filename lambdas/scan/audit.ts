@@ -16,9 +16,16 @@ import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
-import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
+import { type Certificate, type Change, isWholeAccount, type TargetResult } from '../core/model';
 import { DEFAULT_EXPIRY_DAYS } from '../core/names';
-import type { EndpointStore, SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
+import {
+  type Clock,
+  type EndpointStore,
+  type SnapshotStore,
+  systemClock,
+  type TargetSizes,
+  type ZoneStore,
+} from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
@@ -44,7 +51,7 @@ export interface AuditDeps {
   /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
   /** The clock the audit's time and credentials expiry are read from. @default the system clock */
-  clock?: () => Date;
+  clock?: Clock;
   /** With the `probe` feature set: the TLS probe of each account's endpoints (absent: discovered, not probed). */
   probe?: ProbeEndpoint;
   /** With the `probe` feature set: where each account's probed endpoints are kept, and read back from. */
@@ -99,13 +106,13 @@ export async function runAudit(
   options: AuditOptions,
   onProgress?: (progress: AuditProgress) => void,
 ): Promise<AuditResult> {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const now = options.now ?? clock();
   const roles = new RoleCredentials({
     sts: deps.sts,
     roleName: options.roleName,
     runId: options.runId,
-    now: () => clock().getTime(),
+    clock,
     // The CLI scans accounts as the ScanTarget Lambda does, so its sessions hold the same actions.
     sessionPolicy: sessionPolicy('scanTarget', options.features),
     ...(options.externalId ? { externalId: options.externalId } : {}),
@@ -182,8 +189,4 @@ export async function runAudit(
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
   };
-}
-
-function isWholeAccount(target: TargetResult): boolean {
-  return target.region === WHOLE_ACCOUNT;
 }

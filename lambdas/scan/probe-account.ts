@@ -6,13 +6,8 @@
  */
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  type CallCounter,
-  type ClientConfig,
-  createApiGatewayClient,
-  createCloudFrontClient,
-  createElbv2Client,
-} from '../aws/clients';
+import type { CallCounter } from '../aws/call-counter';
+import { type ClientConfig, createApiGatewayClient, createCloudFrontClient, createElbv2Client } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
 import type { ProbedCertificate } from '../core/probe/discovery';
 import type { EndpointChange, StoredEndpoint } from '../core/probe/history';

@@ -28,6 +28,8 @@ export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(['ok', 'error', 'partial']),
     errorCode: z.string().optional(),
     errorMessage: z.string().optional(),
+    /** Added within schemaVersion 1: absent from reports written before it. */
+    likelyCause: z.string().optional(),
     certificateCount: z.number().int().nonnegative(),
   }),
 );
@@ -67,7 +69,7 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
 );
 
 /** One conclusion of the DNS diagnosis (lambdas/core/diagnosis): fields added to schema 1, so all optional. */
-export const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
+const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     domain: z.string(),
     code: z.enum(DIAGNOSIS_CODES),
@@ -127,7 +129,7 @@ function byFindingSchema() {
   return z.object({ ...certificate, ...probe });
 }
 
-export const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
+const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     certificates: count(),
     accounts: count(),

@@ -9,12 +9,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApiDomainView } from '../../../lambdas/aws/apigateway';
-import {
-  CallCounter,
-  createApiGatewayClient,
-  createCloudFrontClient,
-  createElbv2Client,
-} from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
+import { createApiGatewayClient, createCloudFrontClient, createElbv2Client } from '../../../lambdas/aws/clients';
 import { getDistributionView } from '../../../lambdas/aws/cloudfront';
 import { describeLoadBalancerViews } from '../../../lambdas/aws/elbv2';
 import { iamAction, parseScenario } from '../../../local/sim';

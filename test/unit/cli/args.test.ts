@@ -346,6 +346,10 @@ describe('parseArgs', () => {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
       }
       expect(result.text).toContain('(default: CertAuditReadOnly)');
+      // Commander is given no defaults of its own, so no entry names its default a second time.
+      for (const entry of entries) {
+        expect(entry.replace(/\s+/g, ' ').match(/\(default: /g), entry).toHaveLength(1);
+      }
       expect(result.text).toContain('SLACK_ALERTS_WEBHOOK_URL');
       expect(result.text).toMatch(/Exit codes:/);
     });
