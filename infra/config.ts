@@ -18,6 +18,7 @@ import {
   ROLE_NAME_RULE,
 } from '../lambdas/core/aws-ids';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
+import { parseEndpoint } from '../lambdas/core/probe/endpoints-file';
 import { looksLikeRegion } from '../lambdas/core/regions';
 import { SETTINGS } from '../lambdas/core/settings';
 
@@ -312,6 +313,36 @@ const configSchema = z.strictObject({
       timeoutMs: numberSetting(SETTINGS.dnsTimeoutMs),
     })
     .default({ enabled: true, timeoutMs: SETTINGS.dnsTimeoutMs.default }),
+  /**
+   * The TLS probe of what each endpoint serves (the `probe` feature set probes the endpoints of in-use certificates
+   * from each account's scan). `endpoints` adds the user's own, `host[:port]`, for certificates outside ACM: probed
+   * by FinalizeRun, whether the feature set is on or not.
+   */
+  probe: z
+    .strictObject({
+      endpoints: z
+        .array(
+          z.string(),
+          hint('must be a list of "host[:port]" strings, e.g. ["vpn.example.com", "legacy.example.com:8443"]'),
+        )
+        .superRefine((items, ctx) => {
+          items.forEach((item, index) => {
+            try {
+              parseEndpoint(item, `endpoint ${index + 1}`);
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', path: [index], message: (error as Error).message });
+            }
+          });
+        })
+        .default([]),
+      timeoutMs: numberSetting(SETTINGS.probeTimeoutMs),
+      concurrency: numberSetting(SETTINGS.probeConcurrency),
+    })
+    .default({
+      endpoints: [],
+      timeoutMs: SETTINGS.probeTimeoutMs.default,
+      concurrency: SETTINGS.probeConcurrency.default,
+    }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
 });

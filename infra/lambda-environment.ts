@@ -51,6 +51,13 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
     config.dnsDiagnosis.servers ? parseDnsServers(config.dnsDiagnosis.servers.join(',')).join(',') : undefined,
   dnsTimeoutMs: ({ config }) =>
     config.dnsDiagnosis.timeoutMs === SETTINGS.dnsTimeoutMs.default ? undefined : String(config.dnsDiagnosis.timeoutMs),
+  probeTimeoutMs: ({ config }) =>
+    config.probe.timeoutMs === SETTINGS.probeTimeoutMs.default ? undefined : String(config.probe.timeoutMs),
+  probeConcurrency: ({ config }) =>
+    config.probe.concurrency === SETTINGS.probeConcurrency.default ? undefined : String(config.probe.concurrency),
+  probeEndpoints: ({ config }) => (config.probe.endpoints.length > 0 ? config.probe.endpoints.join(',') : undefined),
+  // Node's own variable: the stack sets none (public endpoints chain to public roots); set on a function by hand.
+  extraCaCertificates: () => undefined,
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
 };

@@ -16,6 +16,7 @@ import {
   ROLE_PATH_AND_NAME_RULE,
 } from '../core/aws-ids';
 import { parseDnsServers } from '../core/diagnosis/servers';
+import { parseEndpoint } from '../core/probe/endpoints-file';
 import { looksLikeRegion } from '../core/regions';
 import {
   type LambdaName,
@@ -80,7 +81,17 @@ const LIST_ITEMS = {
     what: 'optional feature set names',
     isValid: (name: string) => FEATURE_SET_NAMES.some((known) => known === name && known !== CORE_FEATURE_SET),
   },
+  endpoints: { what: 'host[:port] endpoints', isValid: isEndpoint },
 } as const;
+
+function isEndpoint(item: string): boolean {
+  try {
+    parseEndpoint(item);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const PATTERNS = {
   roleArn: { isValid: isRoleArn, rule: ROLE_ARN_RULE },

@@ -52,6 +52,14 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
+  /** Milliseconds one TLS probe (lookup, connect, handshake) may take. */
+  probeTimeoutMs: 'PROBE_TIMEOUT_MS',
+  /** Probes in flight at once (per account in ScanTarget, for the user's endpoints in FinalizeRun). */
+  probeConcurrency: 'PROBE_CONCURRENCY',
+  /** The user's own endpoints, `host[:port]` comma-separated (`certMonitor.probe.endpoints`). */
+  probeEndpoints: 'PROBE_ENDPOINTS',
+  /** Node's own variable: a PEM file of extra roots, which the probe trusts too. Set on a function by hand. */
+  extraCaCertificates: 'NODE_EXTRA_CA_CERTS',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

@@ -51,7 +51,10 @@ export type Setting =
       readonly unit: string;
     })
   | (SettingBase & { readonly kind: 'text'; readonly default?: string; readonly maxLength: number })
-  | (SettingBase & { readonly kind: 'list'; readonly items: 'accountIds' | 'regionNames' | 'featureSets' })
+  | (SettingBase & {
+      readonly kind: 'list';
+      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'endpoints';
+    })
   | (SettingBase & {
       readonly kind: 'days';
       readonly default: readonly number[];
@@ -126,7 +129,8 @@ export const SETTINGS = {
     kind: 'list',
     items: 'featureSets',
     what: 'the optional feature sets turned on',
-    readBy: ['scanTarget'],
+    // FinalizeRun reads it for the probe: with `probe` on, the run's endpoints are reported and alerted on.
+    readBy: ['scanTarget', 'finalizeRun'],
   },
   expiryDays: {
     env: ENV.expiryDays,
@@ -135,8 +139,8 @@ export const SETTINGS = {
     min: 1,
     max: 3650,
     unit: 'days',
-    what: 'days to expiry from which a certificate is EXPIRING',
-    readBy: ['finalizeRun'],
+    what: 'days to expiry from which a certificate (or what an endpoint serves) is EXPIRING',
+    readBy: ['scanTarget', 'finalizeRun'],
   },
   changeThresholds: {
     env: ENV.changeThresholds,
@@ -203,8 +207,8 @@ export const SETTINGS = {
   dnsServers: {
     env: ENV.dnsServers,
     kind: 'dnsServers',
-    what: "the name servers the DNS diagnosis asks (absent: the Lambda's own resolver)",
-    readBy: ['finalizeRun'],
+    what: "the name servers the DNS diagnosis and the probe ask (absent: the Lambda's own resolver)",
+    readBy: ['scanTarget', 'finalizeRun'],
   },
   dnsTimeoutMs: {
     env: ENV.dnsTimeoutMs,
@@ -216,6 +220,41 @@ export const SETTINGS = {
     unit: 'milliseconds',
     what: 'how long a DNS lookup of the diagnosis waits per try',
     readBy: ['finalizeRun'],
+  },
+  probeTimeoutMs: {
+    env: ENV.probeTimeoutMs,
+    kind: 'wholeNumber',
+    // An endpoint that has not finished a handshake in 5 s is unusable for a person anyway.
+    default: 5_000,
+    min: 100,
+    max: 60_000,
+    unit: 'milliseconds',
+    what: 'how long one TLS probe (lookup, connect, handshake) may take',
+    readBy: ['scanTarget', 'finalizeRun'],
+  },
+  probeConcurrency: {
+    env: ENV.probeConcurrency,
+    kind: 'wholeNumber',
+    default: 50,
+    min: 1,
+    max: 500,
+    unit: 'probes',
+    what: 'TLS probes in flight at once',
+    readBy: ['scanTarget', 'finalizeRun'],
+  },
+  probeEndpoints: {
+    env: ENV.probeEndpoints,
+    kind: 'list',
+    items: 'endpoints',
+    what: "the user's own endpoints to probe, host[:port] (certificates outside ACM)",
+    readBy: ['finalizeRun'],
+  },
+  extraCaCertificates: {
+    env: ENV.extraCaCertificates,
+    kind: 'text',
+    maxLength: 4_096,
+    what: 'a PEM file of extra roots the probe trusts, as Node reads it',
+    readBy: ['scanTarget', 'finalizeRun'],
   },
   schedulePeriodHours: {
     env: ENV.schedulePeriodHours,

@@ -3,6 +3,7 @@
  * (config/environment.ts), in the shape its use case takes.
  */
 import { type Environment, loadSettings } from '../config/environment';
+import { parseEndpoint } from '../core/probe/endpoints-file';
 
 export function loadListTargetsConfig(env: Environment) {
   const settings = loadSettings('listTargets', env);
@@ -18,11 +19,36 @@ export function loadScanTargetConfig(env: Environment) {
   const settings = loadSettings('scanTarget', env);
   return { ...settings, features: settings.features ?? [], regions: settings.regions ?? ('enabled' as const) };
 }
+
+/** What the probe is built from, in the shape net/probe-factory.ts takes it. */
+function probeSettings(settings: {
+  probeTimeoutMs: number;
+  dnsServers: string[] | undefined;
+  extraCaCertificates: string | undefined;
+}) {
+  return {
+    timeoutMs: settings.probeTimeoutMs,
+    ...(settings.dnsServers ? { dnsServers: settings.dnsServers } : {}),
+    ...(settings.extraCaCertificates ? { extraCaCertificatesFile: settings.extraCaCertificates } : {}),
+  };
+}
+
+/** ScanTarget's probe, when the `probe` feature set is on. */
+export function scanTargetProbe(config: ScanTargetConfig) {
+  return config.features.includes('probe') ? probeSettings(config) : undefined;
+}
 export type ScanTargetConfig = ReturnType<typeof loadScanTargetConfig>;
 
 export function loadFinalizeRunConfig(env: Environment) {
   const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ...settings } = loadSettings('finalizeRun', env);
-  return { ...settings, dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs } };
+  const fileEndpoints = (settings.probeEndpoints ?? []).map((item) => parseEndpoint(item));
+  // The run's endpoints are reported when the accounts' scans probe (the feature set) or there are user endpoints.
+  const probing = (settings.features ?? []).includes('probe') || fileEndpoints.length > 0;
+  return {
+    ...settings,
+    dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs },
+    probe: probing ? { ...probeSettings({ ...settings, dnsServers }), fileEndpoints } : undefined,
+  };
 }
 export type FinalizeRunConfig = ReturnType<typeof loadFinalizeRunConfig>;
 

@@ -5,8 +5,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { DynamoEndpointStore } from '../aws/endpoint-store';
 import { DigestMarker } from '../aws/store/digest-marker';
 import { nodeDnsResolver } from '../net/dns-resolver';
+import { createProbe } from '../net/probe-factory';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
@@ -42,6 +44,16 @@ const deps: FinalizeRunDeps = {
           ...(config.dnsDiagnosis.servers ? { servers: config.dnsDiagnosis.servers } : {}),
           timeoutMs: config.dnsDiagnosis.timeoutMs,
         }),
+      }
+    : {}),
+  ...(config.probe
+    ? {
+        endpoints: {
+          store: new DynamoEndpointStore(doc, config.tableName),
+          probe: createProbe(config.probe),
+          fileEndpoints: config.probe.fileEndpoints,
+          concurrency: config.probeConcurrency,
+        },
       }
     : {}),
 };
