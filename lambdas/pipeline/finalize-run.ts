@@ -10,6 +10,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AlertingConfig } from '../alerting';
+import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
 import { SCAN_DID_NOT_COMPLETE } from '../core/failures';
 import {
@@ -28,7 +29,6 @@ import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/po
 import { type Report, renderHtml } from '../core/report';
 import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
 import type { RunListing, WorkItem } from './contracts';
-import type { DigestMarker } from '../aws/store/digest-marker';
 import { getWorkList, putText, reportKeys } from './work-bucket';
 
 /** The completion's dependencies, each required where the pipeline always has it, plus the work bucket. */

@@ -7,6 +7,7 @@
  * Slack trouble never fails the run: it is logged and returned, the caller reports it (a metric, a CLI warning).
  */
 import { type AlertingConfig, runAlerting } from '../alerting';
+import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
 import {
   type DiagnosisEntry,
@@ -22,7 +23,6 @@ import type { Clock, RunRecord, RunStore, ZoneStore } from '../core/ports';
 import { buildReport, compareReports, type Report } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
-import type { DigestMarker } from '../aws/store/digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
