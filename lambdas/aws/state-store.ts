@@ -6,14 +6,16 @@
  */
 import type { AccountZones } from '../core/diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult } from '../core/model';
-import type {
-  RunRecord,
-  RunStore,
-  SnapshotStore,
-  StoredTarget,
-  TargetScan,
-  TargetSizes,
-  ZoneStore,
+import {
+  type Clock,
+  type RunRecord,
+  type RunStore,
+  type SnapshotStore,
+  type StoredTarget,
+  systemClock,
+  type TargetScan,
+  type TargetSizes,
+  type ZoneStore,
 } from '../core/ports';
 import { DEFAULT_HISTORY_DAYS } from '../core/settings';
 import type { CertificateHistoryEntry, TargetMeta } from './store/items';
@@ -29,8 +31,8 @@ export type { SaveStats } from './store/snapshot-store';
 export interface StateStoreOptions extends TableOptions {
   /** How long history, run records, target results and change events are kept (TTL). @default 90 */
   historyDays?: number;
-  /** @default () => new Date() */
-  now?: () => Date;
+  /** @default the system clock */
+  clock?: Clock;
 }
 
 export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, ZoneStore {
@@ -47,7 +49,7 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, Z
     const table = new TableOperations(options);
     this.tableName = table.tableName;
     this.snapshots = new DynamoSnapshotStore(table, { historyDays });
-    this.runs = new DynamoRunStore(table, { historyDays, now: options.now ?? (() => new Date()) });
+    this.runs = new DynamoRunStore(table, { historyDays, clock: options.clock ?? systemClock });
     this.zones = new DynamoZoneStore(table);
   }
 
@@ -63,8 +65,8 @@ export class DynamoStateStore implements SnapshotStore, RunStore, TargetSizes, Z
     return this.snapshots.saveTargetScanWithStats(scan);
   }
 
-  listTargets(): Promise<TargetMeta[]> {
-    return this.snapshots.listTargets();
+  listTargetMetas(): Promise<TargetMeta[]> {
+    return this.snapshots.listTargetMetas();
   }
 
   certificateCounts(): Promise<ReadonlyMap<string, number>> {

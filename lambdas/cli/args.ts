@@ -40,7 +40,7 @@ const MAX_PROBE_CONCURRENCY = 500;
 export interface CliOptions {
   /** Explicit account ids, or every ACTIVE account of the organization. */
   accounts: 'organization' | string[];
-  excludeAccounts: string[];
+  excludedAccounts: string[];
   /** Explicit regions, or each account's enabled regions. */
   regions: 'enabled' | string[];
   roleName: string;
@@ -529,7 +529,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
   const format = fromCli('format') ? value.format : (inferFormat(value.output) ?? value.format);
   const options: CliOptions = {
     accounts: value.accounts ?? 'organization',
-    excludeAccounts: value.excludeAccounts ?? [],
+    excludedAccounts: value.excludeAccounts ?? [],
     regions,
     roleName: value.roleName,
     expiryDays: value.expiryDays,
@@ -553,7 +553,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
   };
   if (Array.isArray(options.accounts)) {
-    const excluded = new Set(options.excludeAccounts);
+    const excluded = new Set(options.excludedAccounts);
     if (options.accounts.every((id) => excluded.has(id))) {
       return { kind: 'error', message: '--exclude-accounts leaves no account of --accounts to scan' };
     }

@@ -189,7 +189,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,
     // A run completes at the audit's time, as the report is computed.
-    now: () => now,
+    clock: () => now,
   });
   return {
     tableName,
@@ -247,7 +247,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       },
       {
         accounts: options.accounts,
-        exclude: options.excludeAccounts,
+        exclude: options.excludedAccounts,
         regions: options.regions,
         roleName: options.roleName,
         ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),

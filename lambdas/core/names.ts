@@ -37,7 +37,7 @@ export const ENV = {
   changeThresholds: 'CHANGE_THRESHOLDS',
   refreshDays: 'REFRESH_DAYS',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
-  slackSecretArn: 'SLACK_SECRET_ARN',
+  slackSecretId: 'SLACK_SECRET_ARN',
   ownerTagKey: 'OWNER_TAG_KEY',
   schedulePeriodHours: 'SCHEDULE_PERIOD_HOURS',
   heartbeatGraceHours: 'HEARTBEAT_GRACE_HOURS',

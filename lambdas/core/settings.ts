@@ -76,7 +76,7 @@ export const SETTINGS = {
     readBy: ['listTargets'],
   },
   slackSecretId: {
-    env: ENV.slackSecretArn,
+    env: ENV.slackSecretId,
     kind: 'resource',
     what: 'the ARN or name of the Slack webhook secret',
     readBy: ['finalizeRun', 'heartbeat'],

@@ -5,12 +5,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../aws/alert-store';
 import { DynamoStateStore } from '../aws/state-store';
+import type { Clock } from '../core/ports';
 
 export interface StoreSettings {
   tableName: string;
   historyDays: number;
   /** @default the system clock */
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export function openStateStore(doc: DynamoDBDocumentClient, settings: StoreSettings): DynamoStateStore {
@@ -18,7 +19,7 @@ export function openStateStore(doc: DynamoDBDocumentClient, settings: StoreSetti
     client: doc,
     tableName: settings.tableName,
     historyDays: settings.historyDays,
-    ...(settings.now ? { now: settings.now } : {}),
+    ...(settings.clock ? { clock: settings.clock } : {}),
   });
 }
 

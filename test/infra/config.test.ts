@@ -243,7 +243,7 @@ describe('lambdaSettings', () => {
         ENV.historyDays,
         ENV.ownerTagKey,
         ENV.schedulePeriodHours,
-        ENV.slackSecretArn,
+        ENV.slackSecretId,
         ENV.tableName,
       ].sort(),
     );

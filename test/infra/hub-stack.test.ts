@@ -491,18 +491,18 @@ describe('HubStack', () => {
 
       expect(environments.Heartbeat).not.toHaveProperty(ENV.workBucket);
       expect(environments.Heartbeat).toHaveProperty(ENV.heartbeatGraceHours);
-      expect(environments.ScanTarget).not.toHaveProperty(ENV.slackSecretArn);
+      expect(environments.ScanTarget).not.toHaveProperty(ENV.slackSecretId);
       expect(environments.ScanTarget).not.toHaveProperty(ENV.heartbeatGraceHours);
       expect(environments.ListTargets).toHaveProperty(ENV.workBucket);
       expect(environments.FinalizeRun).not.toHaveProperty(ENV.auditRoleName);
     });
 
     it('pass the Slack secret by ARN to the functions that post to Slack', () => {
-      const withSecret = lambdaEnvironments(hub).filter((v) => ENV.slackSecretArn in v);
+      const withSecret = lambdaEnvironments(hub).filter((v) => ENV.slackSecretId in v);
 
       expect(withSecret).toHaveLength(2);
       for (const variables of withSecret) {
-        expect(variables[ENV.slackSecretArn]).toEqual({ Ref: expect.stringMatching(/^AlertingSlackSecret/) });
+        expect(variables[ENV.slackSecretId]).toEqual({ Ref: expect.stringMatching(/^AlertingSlackSecret/) });
       }
     });
   });

@@ -5,7 +5,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Certificate, Change, TargetResult } from '../../core/model';
 import { TABLE_SCHEMA } from '../../core/names';
-import type { RunRecord, RunStore } from '../../core/ports';
+import type { Clock, RunRecord, RunStore } from '../../core/ports';
 import { isoTime, runCompletedItem, runIndexItem, runRecordKey, runStartedItem, toRunResults } from './items';
 import { COMPLETED_SK_PREFIX, expiresAtEpoch, RUNS_PK, runPk } from './keys';
 import type { TableOperations } from './table';
@@ -15,7 +15,7 @@ const SK = TABLE_SCHEMA.sortKey;
 
 export interface RunStoreOptions {
   historyDays: number;
-  now: () => Date;
+  clock: Clock;
 }
 
 export class DynamoRunStore implements Omit<RunStore, 'loadAllCertificates' | 'loadAttentionCertificates'> {
@@ -42,7 +42,7 @@ export class DynamoRunStore implements Omit<RunStore, 'loadAllCertificates' | 'l
   async recordRunCompleted(run: RunRecord): Promise<void> {
     return this.table.guard('recordRunCompleted', async () => {
       const startedAt = isoTime(run.startedAt, 'startedAt');
-      const completedAt = isoTime(run.completedAt ?? this.options.now().toISOString(), 'completedAt');
+      const completedAt = isoTime(run.completedAt ?? this.options.clock().toISOString(), 'completedAt');
       const completed = runCompletedItem(
         { ...run, startedAt, completedAt },
         expiresAtEpoch(startedAt, this.options.historyDays),

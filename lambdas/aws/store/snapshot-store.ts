@@ -101,13 +101,15 @@ export class DynamoSnapshotStore implements SnapshotStore, TargetSizes {
   }
 
   /** Every target the store has seen, with its last scan's outcome. */
-  async listTargets(): Promise<TargetMeta[]> {
-    return this.table.guard('listTargets', async () => (await this.table.queryPartition(TARGETS_PK)).map(toTargetMeta));
+  async listTargetMetas(): Promise<TargetMeta[]> {
+    return this.table.guard('listTargetMetas', async () =>
+      (await this.table.queryPartition(TARGETS_PK)).map(toTargetMeta),
+    );
   }
 
   /** Each target's certificate count at its last scan, for scanning the largest first. */
   async certificateCounts(): Promise<ReadonlyMap<string, number>> {
-    const targets = await this.listTargets();
+    const targets = await this.listTargetMetas();
     return new Map(targets.map((target) => [targetKey(target), target.certificateCount]));
   }
 

@@ -132,7 +132,7 @@ describe('the pipeline on loopback', () => {
   it('finishes a run whose child throws, and reports that account as a scan that did not complete', async () => {
     sim.clock.advanceDays(1);
     const crashed = day1.accounts.find((account) => account.accountId !== denied)!;
-    const crashedTargets = (await store.listTargets()).filter((t) => t.accountId === crashed.accountId);
+    const crashedTargets = (await store.listTargetMetas()).filter((t) => t.accountId === crashed.accountId);
     const before = await Promise.all(crashedTargets.map(async (t) => (await store.loadTarget(t)).certificates.length));
     const sizes = await store.certificateCounts();
     const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;

@@ -22,7 +22,7 @@ describe('parseArgs', () => {
     it('audits the whole organization in enabled regions with the default role, table to stdout', () => {
       expect(options([])).toEqual({
         accounts: 'organization',
-        excludeAccounts: [],
+        excludedAccounts: [],
         regions: 'enabled',
         roleName: DEFAULT_AUDIT_ROLE_NAME,
         expiryDays: DEFAULT_EXPIRY_DAYS,
@@ -82,7 +82,7 @@ describe('parseArgs', () => {
         ]),
       ).toEqual({
         accounts: ['111111111111', '222222222222'],
-        excludeAccounts: ['333333333333'],
+        excludedAccounts: ['333333333333'],
         regions: ['eu-west-1', 'us-east-1'],
         roleName: 'AuditRole',
         externalId: 'org-audit',

@@ -68,7 +68,7 @@ describe('handler configuration', () => {
       changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS],
       describeConcurrency: 5,
     });
-    expect(finalize.slackSecretId).toBe(stackEnvironment('finalizeRun')[ENV.slackSecretArn]);
+    expect(finalize.slackSecretId).toBe(stackEnvironment('finalizeRun')[ENV.slackSecretId]);
     expect(heartbeat).toMatchObject({ schedulePeriodHours: 24, heartbeatGraceHours: 6, ownerTagKey: 'owner' });
   });
 
@@ -76,8 +76,8 @@ describe('handler configuration', () => {
     ['ListTargets', loadListTargetsConfig, ENV.workBucket],
     ['ListTargets', loadListTargetsConfig, ENV.tableName],
     ['ScanTarget', loadScanTargetConfig, ENV.tableName],
-    ['FinalizeRun', loadFinalizeRunConfig, ENV.slackSecretArn],
-    ['Heartbeat', loadHeartbeatConfig, ENV.slackSecretArn],
+    ['FinalizeRun', loadFinalizeRunConfig, ENV.slackSecretId],
+    ['Heartbeat', loadHeartbeatConfig, ENV.slackSecretId],
     ['Heartbeat', loadHeartbeatConfig, 'AWS_REGION'],
   ] as const)('%s fails naming %s when it is missing', (_name, load, variable) => {
     const error = configError(() => load(without(stackEnvironment(), variable)));
@@ -152,7 +152,7 @@ describe('handler configuration', () => {
     const minimal = {
       AWS_REGION: 'eu-west-1',
       [ENV.tableName]: 'state',
-      [ENV.slackSecretArn]: 'cert-monitor/slack',
+      [ENV.slackSecretId]: 'cert-monitor/slack',
       [ENV.workBucket]: 'work',
     };
 
@@ -171,8 +171,8 @@ describe('handler modules', () => {
   it.each([
     ['list-targets', ENV.workBucket],
     ['scan-target', ENV.tableName],
-    ['finalize-run', ENV.slackSecretArn],
-    ['heartbeat', ENV.slackSecretArn],
+    ['finalize-run', ENV.slackSecretId],
+    ['heartbeat', ENV.slackSecretId],
   ])('%s fails its cold start naming %s when it is missing', async (file, variable) => {
     for (const [name, value] of Object.entries(stackEnvironment())) vi.stubEnv(name, value);
     vi.stubEnv(variable, undefined);

@@ -13,7 +13,10 @@ const RESOURCES = {
   slackSecretId: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
 };
 
-function environment(fn: 'scanTarget' | 'finalizeRun', overrides: Record<string, unknown> = {}) {
+function environment(
+  fn: 'scanTarget' | 'finalizeRun',
+  overrides: Record<string, unknown> = {},
+): Record<string, string> {
   return { ...lambdaSettings(fn, parseConfig(minimalConfig(overrides)), RESOURCES), AWS_REGION: 'eu-west-1' };
 }
 

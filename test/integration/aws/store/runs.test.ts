@@ -59,7 +59,7 @@ describe('DynamoStateStore runs', () => {
   });
 
   it('stamps a completion without a time with the clock', async () => {
-    const store = await newStore(harness, { now: () => new Date('2026-11-27T07:00:00Z') });
+    const store = await newStore(harness, { clock: () => new Date('2026-11-27T07:00:00Z') });
     const { completedAt: _, ...run } = completedRun('run-1', '2026-11-27T06:00:00.000Z', '');
     await store.recordRunCompleted(run);
     expect((await store.latestCompletedRun())?.completedAt).toBe('2026-11-27T07:00:00.000Z');
@@ -128,7 +128,7 @@ describe('DynamoStateStore runs', () => {
     expect(harness.counter.count('Scan')).toBe(0);
     // TARGETS: 3 items in one 5-item page; eu-west-1: 12 in 3 pages; us-east-1: 2 in 1; ap-south-2 is skipped.
     expect(harness.counter.count('Query')).toBe(1 + 3 + 1);
-    expect((await store.listTargets()).map((target) => [target.region, target.certificateCount])).toEqual([
+    expect((await store.listTargetMetas()).map((target) => [target.region, target.certificateCount])).toEqual([
       ['ap-south-2', 0],
       ['eu-west-1', 12],
       ['us-east-1', 2],

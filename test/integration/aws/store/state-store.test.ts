@@ -45,7 +45,7 @@ describe('DynamoStateStore snapshots', () => {
     expect(results.changes.map((change) => change.type)).toEqual(['NEW', 'NEW', 'NEW']);
     const history = await store.loadCertificateHistory(certs[0]!.arn);
     expect(history).toMatchObject([{ runId: 'run-1', reason: 'first-seen', scannedAt: DAY1 }]);
-    expect(await store.listTargets()).toMatchObject([
+    expect(await store.listTargetMetas()).toMatchObject([
       { accountId: ACCOUNT, region: REGION, lastScanAt: DAY1, lastCompleteScanAt: DAY1, certificateCount: 3 },
     ]);
   });
@@ -94,7 +94,7 @@ describe('DynamoStateStore snapshots', () => {
       certificate: { arn: gone.arn },
       changes: [{ type: 'REMOVED' }],
     });
-    expect((await store.listTargets())[0]).toMatchObject({ certificateCount: 3, lastCompleteScanAt: DAY2 });
+    expect((await store.listTargetMetas())[0]).toMatchObject({ certificateCount: 3, lastCompleteScanAt: DAY2 });
   });
 
   it('keeps the certificates a partial scan did not see and keeps the last complete scan time', async () => {
@@ -114,7 +114,7 @@ describe('DynamoStateStore snapshots', () => {
     expect(arns(stored.certificates)).toEqual(arns([...certs, fresh]));
     expect(stored.certificates.find((cert) => cert.arn === renewed.arn)?.notAfter).toBe(renewed.notAfter);
     expect(stored.scannedAt).toBe(DAY2);
-    expect((await store.listTargets())[0]).toMatchObject({
+    expect((await store.listTargetMetas())[0]).toMatchObject({
       lastStatus: 'partial',
       lastErrorCode: 'ThrottlingException',
       lastCompleteScanAt: DAY1,
@@ -134,7 +134,7 @@ describe('DynamoStateStore snapshots', () => {
     const stored = await store.loadTarget(TARGET);
     expect(arns(stored.certificates)).toEqual(arns(certs));
     expect(stored.scannedAt).toBe(DAY1);
-    expect((await store.listTargets())[0]).toMatchObject({
+    expect((await store.listTargetMetas())[0]).toMatchObject({
       lastStatus: 'error',
       lastResultAt: DAY2,
       lastCompleteScanAt: DAY1,
@@ -145,7 +145,7 @@ describe('DynamoStateStore snapshots', () => {
     ]);
     // A later complete scan clears the error.
     await store.saveTargetScan(scan('run-3', DAY3, 'ok', certs, []));
-    const meta = (await store.listTargets())[0];
+    const meta = (await store.listTargetMetas())[0];
     expect(meta).toMatchObject({ lastStatus: 'ok', lastCompleteScanAt: DAY3 });
     expect(meta?.lastErrorCode).toBeUndefined();
   });
