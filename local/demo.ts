@@ -10,12 +10,19 @@
  * The organization's public DNS is a DNS server on loopback that FinalizeRun's diagnosis asks: the renewal that fails
  * on day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to add; the renewals
  * already failing or waiting for validation on day 1 each have another planted DNS fault.
+ *
+ * Every load balancer, distribution and API Gateway domain name the certificates are in use by is a real TLS server
+ * on loopback serving what ACM holds (local/tls), and ScanTarget probes them (the `probe` feature set): on day 2 the
+ * renewed certificate's endpoints still serve the old one, nobody having reloaded them, and the probe catches the
+ * mismatch that ACM alone cannot show; on day 3 they serve the renewal and the incident resolves.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REPO_ROOT } from '../infra/paths';
+import { DynamoEndpointStore } from '../lambdas/aws/endpoint-store';
 import { DynamoStateStore } from '../lambdas/aws/state-store';
 import { daysToExpiry } from '../lambdas/core/findings';
 import type { Change } from '../lambdas/core/model';
@@ -41,6 +48,7 @@ import {
   startSimulator,
 } from './sim';
 import { type SlackReceiver, startSlackReceiver } from './slack-receiver';
+import { type EndpointWorld, startEndpointWorld, withEndpointRecords } from './tls/endpoint-world';
 
 // The SDK's notice that Node 20 support ends is expected here; the demo's output is what matters.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -213,12 +221,44 @@ function initialDnsFaults(sim: Simulator): Map<string, DnsFault> {
   return new Map(troubled.map((cert, index) => [cert.arn, DNS_FAULTS[index % DNS_FAULTS.length] as DnsFault]));
 }
 
-/** Serves the organization's DNS as it is now: certificates come and go, faults are planted and fixed. */
-function serveDns(dns: SimDnsServer, sim: Simulator, faults: ReadonlyMap<string, DnsFault>): void {
-  dns.data = simulatedZones(
-    sim.org.allCertificates().map((record) => record.certificate),
-    faults,
+/**
+ * Serves the organization's DNS as it is now: certificates come and go, faults are planted and fixed, and every name
+ * of an in-use certificate points at the endpoint serving it (except where its not resolving is the planted fault).
+ */
+function serveDns(
+  dns: SimDnsServer,
+  sim: Simulator,
+  faults: ReadonlyMap<string, DnsFault>,
+  world: EndpointWorld,
+): void {
+  const certificates = sim.org.allCertificates().map((record) => record.certificate);
+  const unresolved = new Set(
+    certificates
+      .filter((cert) => faults.get(cert.arn) === 'name-does-not-resolve')
+      .flatMap((cert) => [cert.domainName, ...cert.subjectAlternativeNames].map((name) => name.toLowerCase())),
   );
+  dns.data = withEndpointRecords(simulatedZones(certificates, faults), world, unresolved);
+}
+
+/** What the run's probes found, from the state table: counts, and each endpoint with a finding. */
+async function describeEndpoints(endpoints: DynamoEndpointStore, runId: string, detail: boolean): Promise<void> {
+  const probed = (await endpoints.loadAllEndpoints())
+    .filter((owner) => owner.runId === runId)
+    .flatMap((owner) => owner.endpoints);
+  const count = (status: string) => probed.filter((e) => e.status === status).length;
+  out(
+    `  Endpoints probed over TLS: ${probed.length - count('skipped')} (${count('finding')} with findings, ` +
+      `${count('unreachable')} unreachable), ${count('skipped')} skipped`,
+  );
+  if (!detail) return;
+  for (const e of probed.filter((endpoint) => endpoint.status === 'unreachable')) {
+    out(`  │ ${e.sni} at ${e.host}:${e.port} (${e.source}) unreachable: ${e.error?.reason} ${e.error?.message}`);
+  }
+  for (const e of probed.filter((endpoint) => endpoint.findings.includes('SERVED_MISMATCH'))) {
+    out(
+      `  │ ${e.sni} at ${e.host}:${e.port} (${e.source}) serves ${e.served?.serial}, ACM has ${e.expectedSerials.join(' or ')}: ${e.findings.join(' ')}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -227,8 +267,9 @@ async function main(): Promise<void> {
   const config: Record<string, unknown> = {
     ...exampleConfig(),
     dnsDiagnosis: { servers: [dns.address], timeoutMs: 1_000 },
-    // The scan lists each account's Route 53 zones, so the alerts name the zone and account of every record to fix.
-    features: ['dns-diagnosis'],
+    // The scan lists each account's Route 53 zones, so the alerts name the zone and account of every record to fix,
+    // and probes what each endpoint of an in-use certificate serves.
+    features: ['dns-diagnosis', 'probe'],
   };
   const scenario = generateScenario({
     seed: SEED,
@@ -242,18 +283,22 @@ async function main(): Promise<void> {
   });
   const sim = await startSimulator({ scenario });
   const faults = initialDnsFaults(sim);
-  serveDns(dns, sim, faults);
+  const world = await startEndpointWorld({ org: sim.org, now: () => sim.clock.now() });
+  // The endpoints' certificates chain to the simulator's own root: the Lambdas trust it as NODE_EXTRA_CA_CERTS says.
+  const caFile = join(await mkdtemp(join(tmpdir(), 'cert-monitor-demo-')), 'simulated-root.pem');
+  await writeFile(caFile, world.caPem);
+  process.env.NODE_EXTRA_CA_CERTS = caFile;
+  serveDns(dns, sim, faults, world);
   const [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
   try {
     const hub = await deployHub({ sim, dynamo, config, logLevel: 'SILENT' });
     await setSlackWebhooks(sim, hub, receiverWebhooks(slack));
     const env = { dynamo, slack, hub };
-    const store = new DynamoStateStore({
-      client: DynamoDBDocumentClient.from(
-        new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
-      ),
-      tableName: hub.tableName,
-    });
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+    );
+    const store = new DynamoStateStore({ client: doc, tableName: hub.tableName });
+    const endpoints = new DynamoEndpointStore(doc, hub.tableName);
 
     const accounts = sim.org.accounts();
     const active = accounts.filter((account) => sim.org.stateOf(account) === 'ACTIVE');
@@ -270,6 +315,7 @@ async function main(): Promise<void> {
     section(`Day 1 · ${sim.clock.toISOString().slice(0, 10)} · first run`);
     const day1 = await runDay(sim, env, 'day-1');
     describeDay(day1);
+    await describeEndpoints(endpoints, 'day-1', false);
     printMessages('The digest posted to Slack:', day1.digests);
     out();
     out(`  (and ${day1.alerts.length} alert(s) to on-call: every problem once, never a daily repeat)`);
@@ -278,6 +324,8 @@ async function main(): Promise<void> {
     sim.clock.advanceDays(1);
     section(`Day 2 · ${sim.clock.toISOString().slice(0, 10)} · the organization changed overnight`);
     const picked = pick(sim);
+    // The renewed certificate's endpoints keep serving what they serve now: nobody reloads them.
+    await world.pin(picked.toRenew.certificate.arn);
     const newAccountId = '999900001111';
     const mutations = [
       sim.org.renew(picked.toRenew.certificate.arn),
@@ -300,11 +348,16 @@ async function main(): Promise<void> {
     ];
     printMutations(mutations);
     faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
-    serveDns(dns, sim, faults);
+    await world.refresh();
+    serveDns(dns, sim, faults, world);
     out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
+    out(
+      `  • The endpoints of ${picked.toRenew.certificate.domainName} still serve the certificate from before its renewal`,
+    );
     out();
     const day2 = await runDay(sim, env, 'day-2');
     describeDay(day2);
+    await describeEndpoints(endpoints, 'day-2', true);
     printChanges((await store.loadRunResults('day-2')).changes);
     printMessages('Alerts posted to on-call:', day2.alerts);
 
@@ -312,12 +365,18 @@ async function main(): Promise<void> {
     sim.clock.advanceDays(1);
     section(`Day 3 · ${sim.clock.toISOString().slice(0, 10)} · the failed renewal is fixed`);
     faults.delete(picked.toFail.certificate.arn);
-    serveDns(dns, sim, faults);
+    await world.pickUp(picked.toRenew.certificate.arn);
+    await world.refresh();
+    serveDns(dns, sim, faults, world);
     out(`  • DNS: the CAA record that allowed only letsencrypt.org is removed`);
+    out(`  • The endpoints of ${picked.toRenew.certificate.domainName} are reloaded and serve the renewed certificate`);
     printMutations([sim.org.renew(picked.toFail.certificate.arn)]);
+    // Load balancers and distributions pick up an ACM renewal by themselves.
+    await world.sync();
     out();
     const day3 = await runDay(sim, env, 'day-3');
     describeDay(day3);
+    await describeEndpoints(endpoints, 'day-3', true);
     printMessages('Posted to on-call:', day3.alerts);
 
     // ---- files ----
@@ -336,7 +395,7 @@ async function main(): Promise<void> {
     out();
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
-    await Promise.all([sim.close(), dynamo.close(), slack.close(), dns.close()]);
+    await Promise.all([sim.close(), dynamo.close(), slack.close(), dns.close(), world.close()]);
   }
 }
 

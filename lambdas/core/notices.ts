@@ -77,8 +77,12 @@ export interface Incident {
    * subject are the same problem escalating, as two with one `arn` are.
    */
   subject?: string;
-  /** ENDPOINT_*: the endpoint and what it served. */
+  /** ENDPOINT_*: the first endpoint with the problem and what it served. */
   endpoint?: IncidentEndpoint;
+  /** ENDPOINT_*: every endpoint with the problem (core/probe/history.ts endpointIdentity), for its resolution. */
+  endpointIdentities?: string[];
+  /** ENDPOINT_*: the other endpoints with the problem, up to a cap, as the alert lists them. */
+  otherEndpoints?: Array<Pick<IncidentEndpoint, 'host' | 'port' | 'sni' | 'source'>>;
   /** ENDPOINT_*: the ACM certificate the endpoint should serve (absent for a user's endpoint). */
   certificateArn?: string;
 }

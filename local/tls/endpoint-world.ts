@@ -54,14 +54,22 @@ interface Site {
   certificateArns: string[];
 }
 
-/** Base DNS data with the world's records; a name the world CNAMEs loses its own addresses (CNAME excludes them). */
-export function withEndpointRecords(base: SimDnsData, world: Pick<EndpointWorld, 'dns'>): SimDnsData {
-  const cnamed = new Set(world.dns.filter((r) => r.type === 'CNAME').map((r) => r.name.toLowerCase()));
+/**
+ * Base DNS data with the world's records; a name the world CNAMEs loses its own addresses (CNAME excludes them).
+ * Names in `unresolved` keep what the base says (a planted "name does not resolve" stays planted).
+ */
+export function withEndpointRecords(
+  base: SimDnsData,
+  world: Pick<EndpointWorld, 'dns'>,
+  unresolved: ReadonlySet<string> = new Set(),
+): SimDnsData {
+  const records = world.dns.filter((r) => !(r.type === 'CNAME' && unresolved.has(r.name.toLowerCase())));
+  const cnamed = new Set(records.filter((r) => r.type === 'CNAME').map((r) => r.name.toLowerCase()));
   return {
     ...base,
     records: [
       ...base.records.filter((r) => !(cnamed.has(r.name.toLowerCase()) && (r.type === 'A' || r.type === 'AAAA'))),
-      ...world.dns,
+      ...records,
     ],
   };
 }

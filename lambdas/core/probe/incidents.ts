@@ -12,7 +12,7 @@
  *
  * CHAIN_INCOMPLETE alone never pages (browsers fetch intermediates; the digest and the report list it).
  * Escalation (expiring → expired, a mismatch appearing) changes the kind; the planner closes the earlier incident of
- * the same endpoint silently through `subject` and opens the new one.
+ * the same certificate's endpoints silently through `subject` and opens the new one.
  */
 
 import { daysToExpiry } from '../findings';
@@ -51,6 +51,14 @@ function kindOf(endpoint: StoredEndpoint, opts: Required<EndpointIncidentOptions
 }
 
 /** Every endpoint incident present now, sorted by key. */
+/** Endpoints an incident names besides its first; the rest are counted. */
+export const INCIDENT_ENDPOINTS_CAP = 10;
+
+/**
+ * Every endpoint incident present now, sorted by key. The endpoints of one certificate with the same problem are one
+ * incident (a renewal a load balancer did not pick up shows on its listener and on every name pointing at it: one
+ * page, naming them all); a user's endpoint, which has no certificate in ACM, is one incident on its own.
+ */
 export function detectEndpointIncidents(
   endpoints: readonly StoredEndpoint[],
   options: EndpointIncidentOptions,
@@ -60,39 +68,64 @@ export function detectEndpointIncidents(
     expiringDays: options.expiringDays ?? DEFAULT_ENDPOINT_EXPIRING_DAYS,
     unreachableRuns: options.unreachableRuns ?? DEFAULT_UNREACHABLE_RUNS,
   };
-  const byKey = new Map<string, Incident>();
-  for (const endpoint of endpoints) {
+  const groups = new Map<string, { kind: IncidentKind; members: StoredEndpoint[] }>();
+  for (const endpoint of [...endpoints].sort((a, b) => compare(endpointIdentity(a), endpointIdentity(b)))) {
     const kind = kindOf(endpoint, opts);
     if (kind === undefined) continue;
-    const identity = endpointIdentity(endpoint);
-    const days = endpoint.served ? daysToExpiry(endpoint.served, opts.now) : undefined;
-    const incident: Incident = {
-      key: endpointIncidentKey(kind, identity),
-      kind,
-      subject: identity,
-      accountId: endpoint.accountId ?? '',
-      region: endpoint.region ?? '',
-      endpoint: {
-        host: endpoint.host,
-        port: endpoint.port,
-        sni: endpoint.sni,
-        source: endpoint.source,
-        ...(endpoint.resourceArn ? { resourceArn: endpoint.resourceArn } : {}),
-        ...(endpoint.served ? { served: endpoint.served } : {}),
-        expectedSerials: [...endpoint.expectedSerials],
-        findings: [...endpoint.findings],
-        ...(endpoint.error ? { error: endpoint.error } : {}),
-        unreachableRuns: endpoint.unreachableRuns,
-      },
-      ...(endpoint.certificateArn ? { certificateArn: endpoint.certificateArn } : {}),
-      domainName: endpoint.sni,
-      ...(endpoint.served ? { notAfter: endpoint.served.notAfter } : {}),
-      // Reminders follow the served certificate's expiry; an unreachable endpoint has none to count down.
-      ...(days !== undefined && kind !== 'ENDPOINT_UNREACHABLE' ? { daysToExpiry: days } : {}),
-    };
-    byKey.set(incident.key, incident);
+    const key = endpointIncidentKey(kind, endpoint.certificateArn ?? endpointIdentity(endpoint));
+    const group = groups.get(key) ?? { kind, members: [] };
+    group.members.push(endpoint);
+    groups.set(key, group);
   }
-  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...groups.entries()]
+    .map(([key, { kind, members }]) => incidentOf(key, kind, members, opts.now))
+    .sort((a, b) => compare(a.key, b.key));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function incidentOf(key: string, kind: IncidentKind, members: StoredEndpoint[], now: Date): Incident {
+  const [endpoint, ...others] = members as [StoredEndpoint, ...StoredEndpoint[]];
+  const days = members
+    .flatMap((member) => (member.served ? [daysToExpiry(member.served, now)] : []))
+    .filter((value): value is number => value !== undefined);
+  const soonest = days.length > 0 ? Math.min(...days) : undefined;
+  const owner = endpoint.certificateArn ?? endpointIdentity(endpoint);
+  return {
+    key,
+    kind,
+    // Mismatch, expired and expiring are one problem escalating; unreachable is another, kept apart.
+    subject: `${kind === 'ENDPOINT_UNREACHABLE' ? 'reach' : 'served'}#${owner}`,
+    accountId: endpoint.accountId ?? '',
+    region: endpoint.region ?? '',
+    endpoint: {
+      host: endpoint.host,
+      port: endpoint.port,
+      sni: endpoint.sni,
+      source: endpoint.source,
+      ...(endpoint.resourceArn ? { resourceArn: endpoint.resourceArn } : {}),
+      ...(endpoint.served ? { served: endpoint.served } : {}),
+      expectedSerials: [...endpoint.expectedSerials],
+      findings: [...endpoint.findings],
+      ...(endpoint.error ? { error: endpoint.error } : {}),
+      unreachableRuns: endpoint.unreachableRuns,
+    },
+    endpointIdentities: members.map(endpointIdentity),
+    ...(others.length > 0
+      ? {
+          otherEndpoints: others
+            .slice(0, INCIDENT_ENDPOINTS_CAP)
+            .map((other) => ({ host: other.host, port: other.port, sni: other.sni, source: other.source })),
+        }
+      : {}),
+    ...(endpoint.certificateArn ? { certificateArn: endpoint.certificateArn } : {}),
+    domainName: endpoint.sni,
+    ...(endpoint.served ? { notAfter: endpoint.served.notAfter } : {}),
+    // Reminders follow the served certificates' soonest expiry; an unreachable endpoint has none to count down.
+    ...(soonest !== undefined && kind !== 'ENDPOINT_UNREACHABLE' ? { daysToExpiry: soonest } : {}),
+  };
 }
 
 /** What this run knows about the endpoints: which it reached, and which accounts (or the user's list) it probed. */
@@ -111,11 +144,13 @@ export interface EndpointCoverage {
  * endpoint this run listed and could not reach proves nothing about a mismatch or an expiry: it stays open.
  */
 export function canResolveEndpointIncident(incident: Incident, coverage: EndpointCoverage, owner: string): boolean {
-  const identity = incident.subject;
-  if (identity === undefined) return false;
-  if (incident.kind === 'ENDPOINT_UNREACHABLE') return coverage.reached.has(identity) || !coverage.listed.has(identity);
-  if (coverage.reached.has(identity)) return true;
-  return coverage.probedOwners.has(owner) && !coverage.listed.has(identity);
+  const identities = incident.endpointIdentities ?? [];
+  if (identities.length === 0) return false;
+  return identities.every((identity) => {
+    if (coverage.reached.has(identity)) return true;
+    if (incident.kind === 'ENDPOINT_UNREACHABLE') return !coverage.listed.has(identity);
+    return coverage.probedOwners.has(owner) && !coverage.listed.has(identity);
+  });
 }
 
 export function endpointCoverage(

@@ -55,6 +55,12 @@ export function endpointFactLines(incident: Incident, stage: NoticeStage): strin
   if (incident.accountId) {
     lines.push(`*Account:* ${accountLabel(incident.accountId, incident.accountName)} · ${inline(incident.region, 30)}`);
   }
+  const others = incident.otherEndpoints ?? [];
+  if (others.length > 0) {
+    const total = (incident.endpointIdentities?.length ?? others.length + 1) - 1;
+    const names = others.map((other) => code(`${other.sni} at ${other.host}:${other.port}`, 200)).join(', ');
+    lines.push(`*Also on:* ${names}${total > others.length ? ` and ${total - others.length} more` : ''}`);
+  }
   if (endpoint === undefined) return lines;
   if (incident.kind === 'ENDPOINT_UNREACHABLE') {
     if (endpoint.error && stage !== 'resolved') {

@@ -165,3 +165,47 @@ describe('names held by several accounts', () => {
     expect(c?.findings).toEqual(['SERVED_MISMATCH']);
   });
 });
+
+describe("one certificate's endpoints", () => {
+  const name = endpoint({ accountId: '111111111111', region: 'eu-west-1' });
+
+  it('page once for the same problem on its load balancer and its name, naming both', () => {
+    const first = run(
+      [],
+      [],
+      [
+        [lb, stale],
+        [name, stale],
+      ],
+    );
+
+    expect(first.incidents).toHaveLength(1);
+    expect(first.incidents[0]?.endpointIdentities).toHaveLength(2);
+    expect(first.notices.map((n) => n.stage)).toEqual(['opened']);
+    expect(JSON.stringify(renderAlert(first.notices[0] as (typeof first.notices)[number]).blocks)).toContain(
+      '*Also on:* `shop.example.com at shop-1.eu-west-1.elb.amazonaws.com:443`',
+    );
+  });
+
+  it('resolve only once every one of them is probed without the problem', () => {
+    const first = run(
+      [],
+      [],
+      [
+        [lb, stale],
+        [name, stale],
+      ],
+    );
+    const half = run(first.endpoints, first.states, [
+      [lb, renewed],
+      [name, down],
+    ]);
+    const all = run(half.endpoints, half.states, [
+      [lb, renewed],
+      [name, renewed],
+    ]);
+
+    expect(half.notices).toEqual([]);
+    expect(all.notices.map((n) => n.stage)).toEqual(['resolved']);
+  });
+});
