@@ -5,8 +5,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { DynamoEndpointStore } from '../aws/endpoint-store';
 import { DigestMarker } from '../aws/store/digest-marker';
+import { DynamoEndpointStore } from '../aws/store/endpoint-store';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { createProbe } from '../net/probe-factory';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { createStsClient } from '../aws/clients';
-import { DynamoEndpointStore } from '../aws/endpoint-store';
+import { DynamoEndpointStore } from '../aws/store/endpoint-store';
 import { RUN_LOG } from '../core/names';
 import { createProbe } from '../net/probe-factory';
 import { parseEvent, type ScanSummary, ScanTargetEventSchema } from '../pipeline/contracts';

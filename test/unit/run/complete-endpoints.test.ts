@@ -4,7 +4,7 @@
  * to read them back costs the run its endpoints, not the run.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryEndpointStore } from '../../../lambdas/aws/endpoint-store';
+import { MemoryEndpointStore } from '../../../lambdas/aws/store/endpoint-store';
 import type { EndpointStore } from '../../../lambdas/core/ports';
 import { assessEndpoint } from '../../../lambdas/core/probe/findings';
 import { advanceEndpoints } from '../../../lambdas/core/probe/history';

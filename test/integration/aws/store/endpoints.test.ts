@@ -3,7 +3,11 @@
  * whole by each probe, all read back by one Query, and bounded under DynamoDB's item size, most serious kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundedEndpoints, DynamoEndpointStore, MAX_ENDPOINT_BYTES } from '../../../../lambdas/aws/endpoint-store';
+import {
+  boundedEndpoints,
+  DynamoEndpointStore,
+  MAX_ENDPOINT_BYTES,
+} from '../../../../lambdas/aws/store/endpoint-store';
 import { FILE_ENDPOINTS_OWNER, type StoredEndpoint } from '../../../../lambdas/core/probe/history';
 import { type Harness, newStore, startHarness } from './harness';
 

@@ -5,15 +5,11 @@
  * then unreachable, then the rest), and the item says how many were left out.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_SCHEMA } from '../core/names';
-import type { EndpointStore } from '../core/ports';
-import type { AccountEndpoints, EndpointChange, StoredEndpoint } from '../core/probe/history';
-import { queryAll } from './store/batch';
-import { StateStoreError } from './store/errors';
-import { ENDPOINTS_PK, ITEM_KINDS } from './store/keys';
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
+import type { EndpointStore } from '../../core/ports';
+import type { AccountEndpoints, EndpointChange, StoredEndpoint } from '../../core/probe/history';
+import { queryAll } from './batch';
+import { StateStoreError } from './errors';
+import { ENDPOINTS_PK, ITEM_KINDS, PK, SK } from './keys';
 
 /** Bytes of endpoint JSON one item keeps, well under DynamoDB's 400 KB with the keys and attributes around it. */
 export const MAX_ENDPOINT_BYTES = 350_000;
