@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { incidentRoutes, parseRoutes, routeRun } from '../../../../lambdas/core/routing';
+import {
+  type AccountRouting,
+  incidentRoutes,
+  parseRoutes,
+  type RoutedCertificate,
+  routeRun,
+} from '../../../../lambdas/core/routing';
 
 const config = parseRoutes(
   {
@@ -14,7 +20,7 @@ const config = parseRoutes(
 const A = '111111111111';
 const B = '222222222222';
 const arn = (account: string, region: string, id: string) => `arn:aws:acm:${region}:${account}:certificate/${id}`;
-const certificates = [
+const certificates: RoutedCertificate[] = [
   { arn: arn(A, 'eu-west-1', 'web'), accountId: A, region: 'eu-west-1', tags: { team: 'web' } },
   { arn: arn(A, 'eu-west-1', 'pay'), accountId: A, region: 'eu-west-1', tags: { team: 'payments' } },
   { arn: arn(A, 'us-east-1', 'typo'), accountId: A, region: 'us-east-1', tags: { team: 'wbe' } },
@@ -25,7 +31,7 @@ const targets = [
   { accountId: A, region: 'us-east-1' },
   { accountId: B, region: 'eu-west-1' },
 ];
-const accounts = new Map([
+const accounts = new Map<string, AccountRouting>([
   [A, { accountId: A, tags: { team: 'payments' } }],
   [B, { accountId: B, tags: {} }],
 ]);
