@@ -99,7 +99,7 @@ function ouRule(map: Record<string, string>, account: AccountRouting | undefined
  * Routes one certificate (or one account, without certificate tags). Pure: the same table and the same tags give
  * the same destination, which is what lets an outbox keyed by destination deliver each message once.
  */
-export function resolveRoute(config: RoutesConfig<unknown>, subject: RoutingSubject): RouteDecision {
+export function resolveRoute(config: RoutesConfig, subject: RoutingSubject): RouteDecision {
   const destinations = Object.keys(config.destinations);
   const problems: RoutingProblem[] = [];
   const account = subject.account;

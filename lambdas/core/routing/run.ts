@@ -35,7 +35,7 @@ export interface RunRouting {
 const targetKeyOf = (accountId: string, region: string) => `${accountId}#${region}`;
 
 export function routeRun(
-  config: RoutesConfig<unknown>,
+  config: RoutesConfig,
   certificates: readonly RoutedCertificate[],
   targets: readonly Pick<TargetResult, 'accountId' | 'region'>[],
   accounts: ReadonlyMap<string, AccountRouting>,

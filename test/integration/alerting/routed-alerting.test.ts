@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { type AlertRouting, flushRouted, runAlerting } from '../../../lambdas/alerting';
 import type { AssessedCertificate, TargetResult } from '../../../lambdas/core/model';
 import type { AlertNotice } from '../../../lambdas/core/notices';
@@ -22,7 +21,7 @@ const ROUTES = parseRoutes(
     default: 'platform',
     rules: [{ certificateTag: 'team' }],
   },
-  z.string(),
+  'secretKey',
   'routes',
 );
 const ACCOUNT = '111111111111';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { parseRoutes, RoutesConfigError } from '../../../../lambdas/core/routing';
 
-const parse = (raw: unknown) => parseRoutes(raw, z.string().url('must be a URL'), 'routes.json');
+const parse = (raw: unknown) => parseRoutes(raw, 'url', 'routes.json');
 
 describe('parseRoutes', () => {
   it('reads the issue example with its defaults', () => {
@@ -35,16 +34,38 @@ describe('parseRoutes', () => {
     ],
     [{ destinations: { 'bad name': 'https://h/a' }, default: 'a' }, 'a destination name is letters'],
     [{ destinations: { a: 'https://h/a' }, default: 'a', teamDigest: true }, 'unknown key(s) teamDigest'],
-    [{ destinations: { a: 'not a url' }, default: 'a' }, 'destinations.a: must be a URL'],
+    [
+      { destinations: { a: 'not a url' }, default: 'a' },
+      'destinations.a: must be an https:// Slack incoming webhook address',
+    ],
   ])('refuses %j naming the problem by its path', (raw, expected) => {
     expect(() => parse(raw)).toThrow(RoutesConfigError);
     expect(() => parse(raw)).toThrow(expected);
   });
 
+  it('takes Slack secret keys, not URLs, for the stack', () => {
+    expect(
+      parseRoutes({ destinations: { web: 'webWebhookUrl' }, default: 'web' }, 'secretKey', 'cdk.json').destinations,
+    ).toEqual({
+      web: 'webWebhookUrl',
+    });
+    expect(() =>
+      parseRoutes(
+        { destinations: { web: 'https://hooks.slack.com/services/T/B/X' }, default: 'web' },
+        'secretKey',
+        'cdk.json',
+      ),
+    ).toThrow('cdk.json: destinations.web: must be a key of the Slack secret');
+  });
+
+  it('says a file that is not an object must be one', () => {
+    expect(() => parse([])).toThrow('routes.json: (top level): must be a JSON object');
+  });
+
   it('never echoes a destination value (a webhook URL is a credential)', () => {
     const secret = 'https://hooks.slack.com/services/T000/B000/SECRETSECRET';
     try {
-      parseRoutes({ destinations: { a: secret }, default: 'a', extra: 1 }, z.string().max(5), 'routes.json');
+      parse({ destinations: { a: secret, b: 'http://example.com/hook' }, default: 'a', extra: 1 });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).not.toContain('SECRETSECRET');

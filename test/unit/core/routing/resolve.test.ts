@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   type AccountRouting,
   describeRoute,
@@ -21,7 +20,7 @@ const config: RoutesConfig = parseRoutes(
     ],
     teamDigests: true,
   },
-  z.string(),
+  'secretKey',
   'test routes',
 );
 
@@ -171,7 +170,7 @@ describe('resolveRoute', () => {
   });
 
   it('uses the default rules owner-slack then team when the table lists none', () => {
-    const defaults = parseRoutes({ destinations: { a: 'x', b: 'y' }, default: 'a' }, z.string(), 'routes');
+    const defaults = parseRoutes({ destinations: { a: 'x', b: 'y' }, default: 'a' }, 'secretKey', 'routes');
     expect(resolveRoute(defaults, { certificateTags: { team: 'b' } }).route).toEqual({
       destination: 'b',
       rule: 'certificateTag:team',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   type AccountRouting,
   incidentRoutes,
@@ -14,7 +13,7 @@ const config = parseRoutes(
     default: 'platform',
     rules: [{ certificateTag: 'team' }, { accountTag: 'team' }],
   },
-  z.string(),
+  'secretKey',
   'routes',
 );
 const A = '111111111111';
