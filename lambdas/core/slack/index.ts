@@ -16,9 +16,9 @@ export {
 export { likelyCoverageCause } from './coverage';
 export { DIGEST_LIST_CAPS, type DigestOptions, IMPORTED_HORIZON_DAYS, renderDigest } from './digest';
 export { renderHeartbeat } from './heartbeat';
-export { fallbackBlock, ROUTING_PROBLEMS_CAP, type RoutingSummary, routeLine, routingBlocks } from './routing';
 export { listBlocks, MAX_LINE_CHARS } from './list';
 export { mrkdwnToPlain, renderPlainText } from './plain-text';
+export { fallbackBlock, ROUTING_PROBLEMS_CAP, type RoutingSummary, routeLine, routingBlocks } from './routing';
 export {
   consoleUrl,
   cutPlainText,
