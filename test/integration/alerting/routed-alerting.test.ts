@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlertRouting, flushRouted, runAlerting } from '../../../lambdas/alerting';
+import { type AlertRouting, flushRouted, runAlerting, runHeartbeat } from '../../../lambdas/alerting';
 import type { AssessedCertificate, TargetResult } from '../../../lambdas/core/model';
 import type { AlertNotice } from '../../../lambdas/core/notices';
 import { incidentRoutes, parseRoutes, routeRun } from '../../../lambdas/core/routing';
@@ -186,6 +186,31 @@ describe('runAlerting with owner routing', () => {
     expect(result.broken).toBe(true);
     expect(receivers.to('payments')).toEqual(['RENEWAL_FAILED#pay#opened@payments']);
     expect(result.pending.map((n) => n.destination).sort()).toEqual(['platform', 'web']);
+  });
+});
+
+describe('the heartbeat with owner routing', () => {
+  it('delivers what a run left pending to the destination it was queued for, not to the alerts webhook', async () => {
+    const { store } = await freshStore(dynamo);
+    const receivers = new Receivers();
+    receivers.modes.set('payments', 'down');
+    const org = organization(1);
+    await runAlerting({ store, send: failSend, now: day(1), ...org, routing: routingFor(org, receivers) });
+    receivers.modes.set('payments', 'up');
+    const heartbeats: string[] = [];
+
+    const beat = await runHeartbeat({
+      store,
+      runs: { latestCompletedRun: async () => ({ completedAt: day(1).toISOString() }) },
+      send: { heartbeat: async (notice) => void heartbeats.push(notice.stage), alert: failSend },
+      now: new Date(day(1).getTime() + 3_600_000),
+      config: { periodHours: 24, graceHours: 6 },
+      routing: { defaultDestination: 'platform', send: receivers.send },
+    });
+
+    expect(beat.alerts?.sent.map((n) => n.id)).toEqual([`RENEWAL_FAILED#${arn('pay')}#opened@payments`]);
+    expect(receivers.to('payments')).toEqual(['RENEWAL_FAILED#pay#opened@payments']);
+    expect(heartbeats).toEqual([]);
   });
 });
 
