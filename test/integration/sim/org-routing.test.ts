@@ -3,8 +3,11 @@ import {
   ListTagsForResourceCommand,
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAccountTags, OrganizationsError, OuAncestry } from '../../../lambdas/aws/organizations';
+import { startRun } from '../../../lambdas/pipeline/start-run';
+import { getWorkList } from '../../../lambdas/pipeline/work-bucket';
 import { readAccountRouting } from '../../../lambdas/scan/account-routing';
 import { parseScenario, type ScenarioInput, type Simulator, startSimulator } from '../../../local/sim';
 import { fixtureScenario, LEGACY, MANAGEMENT, MEMBER, TAGGING_DENIED } from '../../unit/sim/fixture';
@@ -174,5 +177,65 @@ describe('the Organizations routing adapter', () => {
         error.operation === 'Organizations.ListTagsForResource' &&
         error.accountId === '999999999999',
     );
+  });
+});
+
+describe('ListTargets with owner routing', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: parseScenario(routingScenario()) });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('writes each account’s tags and OUs into the work list, which its children read as plain work items', async () => {
+    const s3 = new S3Client({ endpoint: sim.url, region: 'us-east-1', credentials: sim.credentials, maxAttempts: 1 });
+    await s3.send(new CreateBucketCommand({ Bucket: 'work-list' }));
+    const organizations = clients.organizations(sim);
+
+    const started = await startRun(
+      { s3, store: { recordRunStarted: async () => {} }, organizations: () => ({ client: organizations, close() {} }) },
+      {
+        runId: 'run-1',
+        startedAt: '2026-12-01T06:00:00.000Z',
+        bucket: 'work-list',
+        accounts: 'organization',
+        exclude: [],
+        routing: { accountTags: true, ous: true },
+      },
+    );
+    const workList = await getWorkList(s3, 'work-list', started.listing.key);
+
+    const member = workList.find((item) => item.accountId === MEMBER);
+    expect(member?.routing).toEqual({ tags: { team: 'web', ...MANY_TAGS }, ouPath: [WEB, WORKLOADS] });
+    expect(workList.find((item) => item.accountId === LEGACY)?.routing).toEqual({ tags: {}, ouPath: [] });
+  });
+
+  it('reads nothing more from Organizations when no rule needs it', async () => {
+    const s3 = new S3Client({ endpoint: sim.url, region: 'us-east-1', credentials: sim.credentials, maxAttempts: 1 });
+    await s3.send(new CreateBucketCommand({ Bucket: 'work-list-plain' }));
+    const before =
+      sim.counters.total({ operation: 'ListParents' }) + sim.counters.total({ operation: 'ListTagsForResource' });
+
+    const started = await startRun(
+      {
+        s3,
+        store: { recordRunStarted: async () => {} },
+        organizations: () => ({ client: clients.organizations(sim), close() {} }),
+      },
+      {
+        runId: 'run-2',
+        startedAt: '2026-12-01T06:00:00.000Z',
+        bucket: 'work-list-plain',
+        accounts: 'organization',
+        exclude: [],
+      },
+    );
+
+    expect(started.accounts.every((item) => item.routing === undefined)).toBe(true);
+    expect(
+      sim.counters.total({ operation: 'ListParents' }) + sim.counters.total({ operation: 'ListTagsForResource' }),
+    ).toBe(before);
   });
 });
