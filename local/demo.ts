@@ -27,12 +27,11 @@ import {
   deployHub,
   exampleConfig,
   type LocalHub,
-  type PipelineRun,
   receiverWebhooks,
-  runPipeline,
   SLACK_PATHS,
   setSlackWebhooks,
-} from './pipeline-runner';
+} from './pipeline/deploy';
+import { type PipelineRun, runPipeline } from './pipeline/run';
 import {
   type CertRecord,
   generateAccount,
@@ -254,7 +253,6 @@ async function main(): Promise<void> {
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
       ),
       tableName: hub.tableName,
-      needsAttention: () => false,
     });
 
     const accounts = sim.org.accounts();

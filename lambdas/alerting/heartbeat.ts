@@ -15,7 +15,7 @@ import {
 } from './deliver';
 import { type AlertRouting, flushRouted } from './routed';
 
-export interface HeartbeatConfig {
+export interface HeartbeatSchedule {
   /** Hours between scheduled runs. */
   periodHours: number;
   /** Extra hours a run may take before its absence counts. */
@@ -29,7 +29,7 @@ export interface RunHeartbeatInput {
   runs: { latestCompletedRun(): Promise<{ completedAt?: string } | undefined> };
   send: { heartbeat: SendHeartbeat; alert: SendAlert };
   now: Date;
-  config: HeartbeatConfig;
+  config: HeartbeatSchedule;
   /**
    * Owner routing: pending alerts go to the destinations they were queued for (a broken one's to the default), as
    * FinalizeRun sends them; the heartbeat's own messages still go to the alerts webhook (`send.heartbeat`).

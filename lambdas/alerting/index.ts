@@ -8,7 +8,7 @@ export {
   type SendAlert,
   type SendHeartbeat,
 } from './deliver';
-export { type HeartbeatConfig, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
+export { type HeartbeatSchedule, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
 export {
   type AlertRouting,
   flushRouted,

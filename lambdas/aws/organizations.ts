@@ -10,6 +10,8 @@ import {
   ListTagsForResourceCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { isAccountId } from '../core/aws-ids';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** An account to scan. */
@@ -40,7 +42,7 @@ export class OrganizationsError extends AwsAdapterError {
         : `cannot read ${operation === 'Organizations.ListParents' ? 'the OUs above' : 'the tags of'} account ${accountId}`;
     super(`${what} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation,
       likelyCause: likelyCause(code),
@@ -68,7 +70,7 @@ function likelyCause(code: string): string {
  * `State` is the account's lifecycle (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION); the retired
  * `Status` (ACTIVE, SUSPENDED, PENDING_CLOSURE) is read only when a response has no State.
  */
-export function accountState(account: Account): string {
+function accountState(account: Account): string {
   return account.State ?? account.Status ?? 'UNKNOWN';
 }
 
@@ -98,12 +100,10 @@ export async function listOrganizationAccounts(
   return { active: sortById(active), inactive: sortById(inactive) };
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
 /** Accounts given by id (config or command line): checked, de-duplicated, sorted. */
 export function explicitAccounts(ids: readonly string[]): AccountRef[] {
   const unique = [...new Set(ids.map((id) => id.trim()).filter((id) => id.length > 0))];
-  const invalid = unique.filter((id) => !ACCOUNT_ID.test(id));
+  const invalid = unique.filter((id) => !isAccountId(id));
   if (invalid.length > 0) throw new Error(`not an AWS account id (12 digits): ${invalid.join(', ')}`);
   return sortById(unique.map((id) => ({ id })));
 }

@@ -5,9 +5,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { DigestMarker } from '../aws/store/digest-marker';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
-import { DigestMarker } from '../pipeline/digest-marker';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
@@ -24,7 +24,6 @@ const secrets = new SecretsManagerClient({ region: config.region });
 const store = openStateStore(doc, {
   tableName: config.tableName,
   historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
 });
 
 const deps: FinalizeRunDeps = {

@@ -23,7 +23,6 @@ const deps: StartRunDeps = {
   store: openStateStore(createDocumentClient(config.region), {
     tableName: config.tableName,
     historyDays: config.historyDays,
-    expiryDays: config.expiryDays,
   }),
   logger: pipelineLogger(logger),
   organizations: (runId) => {

@@ -5,11 +5,11 @@
  * completion so the pipeline and the CLI route alike; without a routing table none of this runs.
  */
 import type { AlertRouting } from '../alerting';
+import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AssessedCertificate, Certificate, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
 import { type AccountRouting, incidentRoutes, type RoutesConfig, type RunRouting, routeRun } from '../core/routing';
 import { type RoutingSummary, renderAlert, renderDigest } from '../core/slack';
-import type { DigestMarker } from '../pipeline/digest-marker';
 import { SlackWebhookBrokenError } from '../slack';
 import { type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
