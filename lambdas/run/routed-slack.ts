@@ -4,7 +4,7 @@
  * certificates, and the whole organization's in the default destination with who owns what. Kept beside the
  * completion so the pipeline and the CLI route alike; without a routing table none of this runs.
  */
-import type { AlertRouting } from '../alerting';
+import type { AlertRouting, SendRouted } from '../alerting';
 import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AssessedCertificate, Certificate, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
@@ -59,6 +59,26 @@ function notConfigured(destination: string): SlackWebhookBrokenError {
   );
 }
 
+/** The Slack secret keys a stack's table names: what the secret may hold besides the two webhooks. */
+export function destinationKeys(config: RoutesConfig | undefined): string[] {
+  return config === undefined ? [] : [...new Set(Object.values(config.destinations))];
+}
+
+/** Posts one alert to one destination's webhook; a destination without one is broken (its copy falls back). */
+export function routedSender(
+  urls: Record<string, string | undefined>,
+  poster: SlackPosterFactory,
+  ownerTagKey: string,
+): SendRouted {
+  return async (destination, notice, fallbackFrom) => {
+    const url = urls[destination];
+    if (url === undefined) throw notConfigured(destination);
+    await poster(url, 'alerts').post(
+      renderAlert(notice, { ownerTagKey, ...(fallbackFrom !== undefined ? { fallbackFrom } : {}) }),
+    );
+  };
+}
+
 export function alertRouting(
   run: RunRouting,
   urls: Record<string, string | undefined>,
@@ -68,13 +88,7 @@ export function alertRouting(
   return {
     defaultDestination: run.defaultDestination,
     routesOf: (incident) => incidentRoutes(run, incident),
-    send: async (destination, notice, fallbackFrom) => {
-      const url = urls[destination];
-      if (url === undefined) throw notConfigured(destination);
-      await poster(url, 'alerts').post(
-        renderAlert(notice, { ownerTagKey, ...(fallbackFrom !== undefined ? { fallbackFrom } : {}) }),
-      );
-    },
+    send: routedSender(urls, poster, ownerTagKey),
   };
 }
 
