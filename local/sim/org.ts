@@ -147,6 +147,22 @@ export class SimOrganization {
     return this.ous.get(resourceId)?.tags;
   }
 
+  /** Moves an account under another OU or the root (MoveAccount), as an administrator would. */
+  moveAccount(accountId: string, parentId: string): void {
+    const account = this.byId.get(accountId);
+    if (!account) throw new SimStateError(`moveAccount: no account ${accountId}`);
+    if (parentId !== this.rootId && !this.ous.has(parentId)) throw new SimStateError(`moveAccount: no OU ${parentId}`);
+    account.parentId = parentId;
+  }
+
+  /** Adds an OU under another OU or the root (CreateOrganizationalUnit). */
+  addOrganizationalUnit(ou: { id: string; name: string; parentId?: string }): void {
+    if (this.ous.has(ou.id)) throw new SimStateError(`addOrganizationalUnit: ${ou.id} exists`);
+    if (ou.parentId !== undefined && ou.parentId !== this.rootId && !this.ous.has(ou.parentId))
+      throw new SimStateError(`addOrganizationalUnit: no parent ${ou.parentId}`);
+    this.ous.set(ou.id, { ...ou, tags: {} });
+  }
+
   /** Sets an account's tag in Organizations (TagResource), as an administrator would. */
   setAccountTag(accountId: string, key: string, value: string): void {
     const account = this.byId.get(accountId);
