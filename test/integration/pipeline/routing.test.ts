@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import { deployHub, exampleConfig, setSlackWebhooks } from '../../../local/pipeline/deploy';
+import { deployHub, exampleConfig, type LocalHub, setSlackWebhooks } from '../../../local/pipeline/deploy';
+import { invokeHeartbeat } from '../../../local/pipeline/lambda-runtime';
 import { type PipelineRun, runPipeline } from '../../../local/pipeline/run';
 import { parseScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
@@ -32,6 +33,7 @@ describe('the pipeline with owner routing', () => {
   let dynamo: LocalDynamo;
   const receivers: Record<'platform' | 'web' | 'payments', SlackReceiver> = {} as never;
   let run: PipelineRun;
+  let hub: LocalHub;
 
   beforeAll(async () => {
     sim = await startSimulator({
@@ -73,7 +75,7 @@ describe('the pipeline with owner routing', () => {
     for (const name of ['platform', 'web', 'payments'] as const) receivers[name] = await startSlackReceiver();
     receivers.payments.breakWebhook('/hook', 404, 'no_service');
 
-    const hub = await deployHub({ sim, dynamo, config: { ...exampleConfig(), routes: ROUTES }, logLevel: 'ERROR' });
+    hub = await deployHub({ sim, dynamo, config: { ...exampleConfig(), routes: ROUTES }, logLevel: 'ERROR' });
     await setSlackWebhooks(sim, hub, {
       digestWebhookUrl: '',
       alertsWebhookUrl: `${receivers.platform.url}/alerts`,
@@ -120,5 +122,13 @@ describe('the pipeline with owner routing', () => {
       .map((post) => JSON.stringify(post.body))
       .find((t) => t.includes('📬 Routing'));
     expect(digest).toContain('*Broken webhook:* *payments*');
+  });
+
+  it('lets the heartbeat read the secret with the destinations the table names, and deliver what is left pending', async () => {
+    receivers.payments.repairWebhook('/hook');
+
+    const beat = await invokeHeartbeat({ sim, hub, now: new Date(Date.parse(START) + 3_600_000) });
+
+    expect(beat).toMatchObject({ outcome: 'checked', alertsSent: 0, alertsPending: 0 });
   });
 });
