@@ -58,6 +58,7 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
   probeEndpoints: ({ config }) => (config.probe.endpoints.length > 0 ? config.probe.endpoints.join(',') : undefined),
   // Node's own variable: the stack sets none (public endpoints chain to public roots); set on a function by hand.
   extraCaCertificates: () => undefined,
+  routes: ({ config }) => (config.routes === undefined ? undefined : JSON.stringify(config.routes)),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
 };

@@ -60,6 +60,8 @@ export const ENV = {
   probeEndpoints: 'PROBE_ENDPOINTS',
   /** Node's own variable: a PEM file of extra roots, which the probe trusts too. Set on a function by hand. */
   extraCaCertificates: 'NODE_EXTRA_CA_CERTS',
+  /** Owner routing's table (`certMonitor.routes`) as JSON; its destinations are keys of the Slack secret. */
+  routes: 'ROUTES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

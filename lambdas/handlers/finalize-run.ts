@@ -11,6 +11,7 @@ import { nodeDnsResolver } from '../net/dns-resolver';
 import { createProbe } from '../net/probe-factory';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
+import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
@@ -34,7 +35,7 @@ const deps: FinalizeRunDeps = {
   zones: store,
   alerts: openAlertStore(doc, config.tableName),
   digestMarker: new DigestMarker(doc, { tableName: config.tableName, historyDays: config.historyDays }),
-  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  slack: () => readSlackSetup(secrets, config.slackSecretId, destinationKeys(config.routes)),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
@@ -69,6 +70,7 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
       ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
+      ...(config.routes ? { routes: config.routes } : {}),
     });
     addRunMetrics(metrics, result);
     return runSummary(result);

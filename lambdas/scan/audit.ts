@@ -26,6 +26,7 @@ import {
   type TargetSizes,
   type ZoneStore,
 } from '../core/ports';
+import type { AccountRouting } from '../core/routing';
 import { largestAccountsFirst } from '../core/work-order';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
@@ -99,6 +100,8 @@ export interface AuditResult {
   throttles: number;
   /** The hosted zones of the accounts whose zones were listed (the `dns-diagnosis` feature set). */
   zones: AccountZones[];
+  /** Owner routing: each account's tags and OUs in Organizations, when `routing` asked for them. */
+  accountRouting?: Map<string, AccountRouting>;
 }
 
 export async function runAudit(
@@ -188,5 +191,6 @@ export async function runAudit(
     inactiveAccounts: listed.inactiveAccounts,
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
+    ...(listed.routing ? { accountRouting: listed.routing } : {}),
   };
 }
