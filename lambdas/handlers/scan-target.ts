@@ -34,6 +34,7 @@ const deps: ScanChildDeps = {
     ? {
         probe: createProbe(probe),
         probeConcurrency: config.probeConcurrency,
+        probeTimeoutMs: config.probeTimeoutMs,
         endpoints: new DynamoEndpointStore(doc, config.tableName),
       }
     : {}),

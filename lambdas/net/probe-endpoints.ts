@@ -4,6 +4,7 @@
  * and assessed by the probe rules. The order of the answer is the order of the endpoints given.
  */
 import pLimit from 'p-limit';
+import { SKIP_REASONS } from '../core/probe/discovery';
 import { assessEndpoint, skippedResult } from '../core/probe/findings';
 import type { Endpoint, EndpointResult } from '../core/probe/model';
 import { DEFAULT_PROBE_CONCURRENCY, type ProbeEndpoint } from './tls-probe';
@@ -14,6 +15,11 @@ export interface ProbeEndpointsOptions {
   expiryDays: number;
   /** @default DEFAULT_PROBE_CONCURRENCY */
   concurrency?: number;
+  /**
+   * Asked before each probe starts: true when the caller has no time left for one more (a Lambda near its timeout).
+   * The endpoints not started are reported skipped, never as unreachable. Absent: every endpoint is probed.
+   */
+  outOfTime?: () => boolean;
 }
 
 export async function probeEndpoints(
@@ -27,7 +33,11 @@ export async function probeEndpoints(
     endpoints.map((endpoint) =>
       endpoint.skippedReason !== undefined
         ? Promise.resolve(skippedResult(endpoint))
-        : limit(async () => assessEndpoint(endpoint, await probe(endpoint), ctx)),
+        : limit(async () =>
+            opts.outOfTime?.() === true
+              ? skippedResult({ ...endpoint, skippedReason: SKIP_REASONS.outOfTime })
+              : assessEndpoint(endpoint, await probe(endpoint), ctx),
+          ),
     ),
   );
 }

@@ -34,6 +34,8 @@ export interface ScanChildDeps {
   probe?: ProbeEndpoint;
   /** Probes in flight at once in one account. */
   probeConcurrency?: number;
+  /** One probe's timeout, kept in hand when the invocation runs short. */
+  probeTimeoutMs?: number;
   /** Where each account's probed endpoints are kept (the `probe` feature set). */
   endpoints?: EndpointStore;
 }
@@ -83,6 +85,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
               expiryDays: input.expiryDays ?? DEFAULT_EXPIRY_DAYS,
               ...(deps.probe ? { probe: deps.probe } : {}),
               ...(deps.probeConcurrency !== undefined ? { concurrency: deps.probeConcurrency } : {}),
+              ...(deps.probeTimeoutMs !== undefined ? { timeoutMs: deps.probeTimeoutMs } : {}),
             },
           }
         : {}),

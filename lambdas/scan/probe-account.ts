@@ -22,6 +22,10 @@ export interface ProbeAccountOptions {
   expiryDays: number;
   /** Probes in flight at once in this account. */
   concurrency?: number;
+  /** One probe's timeout, to keep that much time in hand. @default DEFAULT_PROBE_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** True when there is no time left to start another probe (the child's Lambda near its timeout). */
+  outOfTime?: () => boolean;
 }
 
 export interface ProbeAccountOutput {
@@ -79,6 +83,7 @@ export async function probeAccount(
     now: opts.now,
     expiryDays: opts.expiryDays,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.outOfTime ? { outOfTime: opts.outOfTime } : {}),
   });
   return { endpoints, results };
 }

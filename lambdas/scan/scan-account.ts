@@ -27,6 +27,7 @@ import {
 } from '../core/model';
 import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
 import { advanceEndpoints } from '../core/probe/history';
+import { DEFAULT_PROBE_TIMEOUT_MS } from '../net/tls-probe';
 import { listAccountZones } from './account-zones';
 import {
   accountDiscoveryClients,
@@ -160,6 +161,9 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
   return { ...summary, ...(listed ? { zones: listed } : {}), ...(probed ? { probe: probed } : {}) };
 }
 
+/** Time kept, besides one probe's timeout, for saving an account's endpoints when its invocation runs short. */
+const PROBE_SAFETY_MARGIN_MS = 30_000;
+
 /** Discovery reads with the account's session; its calls are counted with the account's own (role, regions). */
 async function probeScanned(
   deps: ScanAccountDeps,
@@ -167,8 +171,14 @@ async function probeScanned(
 ): Promise<ProbeAccountOutput> {
   const clients = accountDiscoveryClients(deps.roles, input.account.id, deps.clientConfig, input.calls);
   try {
+    const probe = input.probe as ProbeAccountOptions;
+    const deadline = input.options?.deadlineMs;
+    // A probe started must be able to time out and its results be saved before the invocation ends.
+    const reserveMs =
+      (input.options?.safetyMarginMs ?? PROBE_SAFETY_MARGIN_MS) + (probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
     const probed = await probeAccount(clients, input.certificates, {
-      ...(input.probe as ProbeAccountOptions),
+      ...probe,
+      ...(deadline ? { outOfTime: () => deadline() < reserveMs } : {}),
       now: input.now,
     });
     if (probed.results === undefined) return probed;

@@ -233,6 +233,7 @@ export const SKIP_REASONS = {
   privateApi: 'private API: reachable only through its VPC endpoint',
   lookupFailed: 'the resource could not be read',
   noAddress: 'the name does not resolve in public DNS',
+  outOfTime: "not probed this run: the account's scan had no time left for it (probed again next run)",
 } as const;
 
 /** The endpoints of one load balancer for the certificates that named it. */
