@@ -2,7 +2,7 @@
 export { type BuildReportInput, buildReport } from './build';
 export { type CompareReportsOptions, compareReports, renderChanges } from './compare';
 export { csvField, csvText, renderCsv } from './csv';
-export { escapeHtml, renderHtml } from './html';
+export { escapeHtml, type RenderHtmlOptions, renderHtml } from './html';
 export {
   parseReport,
   type Report,
@@ -14,4 +14,5 @@ export {
   type ReportTarget,
   ReportTargetSchema,
 } from './schema';
+export { REPORT_SECTIONS, type ReportSection } from './sections';
 export { type RenderTableOptions, renderTable, summaryLine, terminalSafe } from './table';
