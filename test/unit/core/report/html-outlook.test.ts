@@ -1,9 +1,9 @@
 import type { HTMLElement } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Certificate } from '../../../../lambdas/core/model';
 import { outlookWeek } from '../../../../lambdas/core/outlook';
 import { buildReport, type Report, type ReportSection, renderHtml } from '../../../../lambdas/core/report';
 import { arnOf, certificate, daysFrom, NOW } from '../certificate-fixture';
+import { spreadReport } from './outlook-sample';
 import { openReport, type ReportPage } from './report-page';
 import { target } from './sample';
 
@@ -11,35 +11,6 @@ let page: ReportPage;
 afterEach(async () => {
   await page?.close();
 });
-
-/** Certificates spread over three accounts, two regions and the next 120 days, of every kind. */
-function spreadCertificates(count: number): Certificate[] {
-  return Array.from({ length: count }, (_, i) => {
-    const accountId = String(111111111111 * (1 + (i % 3)));
-    const region = i % 2 === 0 ? 'eu-west-1' : 'us-east-1';
-    const inUse = i % 4 !== 0;
-    return certificate({
-      arn: arnOf(i, accountId, region),
-      accountId,
-      region,
-      domainName: `c${i}.example.com`,
-      type: i % 5 === 0 ? 'IMPORTED' : 'AMAZON_ISSUED',
-      notAfter: daysFrom(NOW, ((i * 37) % 125) - 5 + 0.5),
-      inUse,
-      inUseBy: inUse ? ['arn:aws:cloudfront::1:distribution/X'] : [],
-      ...(i % 11 === 0 ? { renewalStatus: 'FAILED' as const, renewalStatusReason: 'CAA_ERROR' } : {}),
-    });
-  });
-}
-
-function spreadReport(count = 60): Report {
-  const certificates = spreadCertificates(count);
-  const targets = [...new Set(certificates.map((c) => `${c.accountId}#${c.region}`))].map((key) => {
-    const [accountId = '', region = ''] = key.split('#');
-    return target({ accountId, region, accountName: undefined });
-  });
-  return buildReport({ runId: 'run-outlook', generatedAt: NOW, targets, certificates });
-}
 
 function domainsWhere(report: Report, keep: (cert: Report['certificates'][number]) => boolean): string[] {
   return report.certificates.filter(keep).map((cert) => cert.domainName.split('.example')[0] ?? '');
@@ -123,7 +94,7 @@ describe('the report timeline and grid', () => {
     expect(page.visible()).toEqual(
       domainsWhere(report, (cert) => cert.accountId === '222222222222' && cert.region === 'us-east-1'),
     );
-    expect(page.text('#active')).toBe('Showing 222222222222 us-east-1');
+    expect(page.text('#active')).toBe('Showing staging (222222222222) us-east-1');
   });
 
   it('colours each grid cell by its worst finding and says so in words and a shape', () => {
