@@ -175,6 +175,7 @@ export function accountRegions(
       cell.worst = { ...worst, certificates: 1 };
     } else if (worst.severity === current.severity) {
       current.certificates += 1;
+      if (outranks(worst.code, current.code)) current.code = worst.code;
     }
   }
   return [...cells.values()].sort(compareAccountRegions);
@@ -184,9 +185,21 @@ function worstFinding(cert: OutlookCertificate): { severity: Severity; code: Fin
   let worst: { severity: Severity; code: FindingCode } | undefined;
   for (const code of cert.findings) {
     const severity = findingSeverity(code, cert);
-    if (worst === undefined || SEVERITY_RANK[severity] < SEVERITY_RANK[worst.severity]) worst = { severity, code };
+    const rank = worst === undefined ? 5 : SEVERITY_RANK[worst.severity];
+    if (
+      worst === undefined ||
+      SEVERITY_RANK[severity] < rank ||
+      (severity === worst.severity && outranks(code, worst.code))
+    ) {
+      worst = { severity, code };
+    }
   }
   return worst;
+}
+
+/** Of two findings of one severity, the one to name: a renewal or validation problem says more than a date. */
+function outranks(code: FindingCode, other: FindingCode): boolean {
+  return PROBLEM_FINDINGS.includes(code) && !PROBLEM_FINDINGS.includes(other);
 }
 
 function compareAccountRegions(a: AccountRegion, b: AccountRegion): number {

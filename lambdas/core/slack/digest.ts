@@ -20,6 +20,7 @@ import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { listBlocks } from './list';
+import { outlookText } from './outlook';
 import {
   accountLabel,
   certificateRef,
@@ -90,8 +91,15 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const groups = groupCertificates(input.certificates);
   const coverage = coverageFigures(input.targets);
 
+  const outlook = outlookText({
+    generatedAt: input.generatedAt,
+    certificates: input.certificates,
+    targets: input.targets,
+    where: (cell) => ctx.where(cell),
+  });
   const sections: Block[][] = [
     coverageBlocks(ctx, coverage),
+    outlook === undefined ? [] : [section(outlook)],
     problemBlocks(ctx, groups.problems),
     expiringBlocks(ctx, groups.expiringInUse),
     importedBlocks(ctx, groups.imported),

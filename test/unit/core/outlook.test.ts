@@ -90,4 +90,12 @@ describe('accountRegions', () => {
     expect(cells[3]?.worst).toBeUndefined();
     expect(cells.filter(isHotSpot)).toHaveLength(2);
   });
+
+  it('names a renewal or validation problem over an expiry date of the same severity', () => {
+    const [cell] = accountRegions([
+      cert({ findings: ['EXPIRING'] }),
+      cert({ findings: ['EXPIRING', 'RENEWAL_FAILED'] }),
+    ]);
+    expect(cell?.worst).toEqual({ severity: 'high', code: 'RENEWAL_FAILED', certificates: 2 });
+  });
 });
