@@ -2,6 +2,7 @@ import type { HTMLElement } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outlookWeek } from '../../../../lambdas/core/outlook';
 import { buildReport, type Report, type ReportSection, renderHtml } from '../../../../lambdas/core/report';
+import { ROW_LIMIT } from '../../../../lambdas/core/report/html';
 import { arnOf, certificate, daysFrom, NOW } from '../certificate-fixture';
 import { spreadReport } from './outlook-sample';
 import { openReport, type ReportPage } from './report-page';
@@ -134,6 +135,27 @@ describe('the report timeline and grid', () => {
     const rows = [...page.document.querySelectorAll('#served tr')] as HTMLElement[];
     const shown = rows.filter((row) => !row.hidden);
     expect(shown.map((row) => row.getAttribute('data-target'))).toEqual(['111111111111#eu-west-1']);
+  });
+
+  it('shows the first rows that match, in table order, and all of them on request', () => {
+    const report = spreadReport(ROW_LIMIT + 50);
+    page = openReport(renderHtml(report));
+    const all = report.certificates.length;
+
+    expect(page.visible()).toEqual(domainsWhere(report, () => true).slice(0, ROW_LIMIT));
+    expect(page.text('#shown')).toBe(
+      `${ROW_LIMIT} of ${all} certificates shown (the first ${ROW_LIMIT} of ${all} that match)`,
+    );
+    page.click('#timeline .bar[data-value="4"]');
+    const week = domainsWhere(report, (cert) => outlookWeek(cert.daysToExpiry) === 4);
+    expect(week.length).toBeLessThan(ROW_LIMIT);
+    expect(page.visible()).toEqual(week);
+    expect(page.text('#shown')).toBe(`${week.length} of ${all} certificates shown`);
+    page.click('#clear');
+
+    page.click('#more');
+    expect(page.visible()).toHaveLength(all);
+    expect(page.text('#shown')).toBe(`${all} of ${all} certificates shown`);
   });
 
   it('leaves out a section with nothing to show', () => {
