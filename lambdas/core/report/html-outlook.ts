@@ -207,7 +207,8 @@ export function gridSection(report: Report): string {
     byKey.set(targetValue(cell), cell);
   }
   const shown = accounts.slice(0, GRID_MAX_ACCOUNTS);
-  const head = `<tr><th>Account</th>${regions.map((region) => `<th>${escapeHtml(region)}</th>`).join('')}</tr>`;
+  // A target of region "*" is an account whose scan failed before its regions were known.
+  const head = `<tr><th>Account</th>${regions.map((region) => `<th>${region === '*' ? 'any region' : escapeHtml(region)}</th>`).join('')}</tr>`;
   const rows = shown.map((accountId) => {
     const name = names.get(accountId);
     const label = name ? `${escapeHtml(name)}<br><small>${escapeHtml(accountId)}</small>` : escapeHtml(accountId);
