@@ -26,7 +26,7 @@ beforeAll(async () => {
   const file = join(dir, 'report.html');
   writeFileSync(file, renderHtml(report));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1100, height: 1250 } });
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
   });
