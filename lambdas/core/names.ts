@@ -52,6 +52,8 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
+  /** Owner routing's table (`certMonitor.routes`) as JSON; its destinations are keys of the Slack secret. */
+  routes: 'ROUTES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { createOrganizationsClient, createStsClient } from '../aws/clients';
 import { roleArnCredentials } from '../aws/credentials';
+import { routingNeeds } from '../core/routing/config';
 import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/contracts';
 import { type StartRunDeps, startRun } from '../pipeline/start-run';
 import { openStateStore } from '../wiring/stores';
@@ -46,6 +47,7 @@ export async function handler(event: unknown, context: Context): Promise<RunList
       bucket: config.workBucket,
       accounts: config.accounts,
       exclude: config.excludedAccounts,
+      ...(config.routes ? { routing: routingNeeds(config.routes) } : {}),
     });
     logger.info('work list written', {
       accounts: result.accounts.length,

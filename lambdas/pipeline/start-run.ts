@@ -9,9 +9,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { InactiveAccount } from '../aws/organizations';
 import type { RunStore, TargetSizes } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
+import type { AccountRoutingNeeds } from '../scan/account-routing';
 import { listAccounts } from '../scan/list-accounts';
 import type { ScanLogger } from '../scan/scan-target';
-import type { RunListing, WorkItem } from './contracts';
+import type { RunListing, WorkListItem } from './contracts';
 import { putWorkList, workListKey } from './work-bucket';
 
 export interface StartRunDeps {
@@ -31,12 +32,14 @@ export interface StartRunInput {
   bucket: string;
   accounts: 'organization' | string[];
   exclude: string[];
+  /** Owner routing's account and OU rules: each work item then carries its account's tags and OUs. */
+  routing?: AccountRoutingNeeds;
 }
 
 export interface StartRunResult {
   /** The state machine's payload: where the work list is. */
   listing: RunListing;
-  accounts: WorkItem[];
+  accounts: WorkListItem[];
   inactiveAccounts: InactiveAccount[];
 }
 
@@ -44,7 +47,9 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const { runId, startedAt, bucket } = input;
   await deps.store.recordRunStarted({ runId, startedAt });
 
-  const organizations = input.accounts === 'organization' ? deps.organizations?.(runId) : undefined;
+  const needsOrganizations =
+    input.accounts === 'organization' || input.routing?.accountTags === true || input.routing?.ous === true;
+  const organizations = needsOrganizations ? deps.organizations?.(runId) : undefined;
   let listed: Awaited<ReturnType<typeof listAccounts>>;
   try {
     listed = await listAccounts(organizations ? { organizations: organizations.client } : {}, input);
@@ -56,10 +61,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const ordered = deps.store.certificateCounts
     ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
     : listed.accounts;
-  const accounts = ordered.map((account) => ({
-    accountId: account.id,
-    ...(account.name ? { accountName: account.name } : {}),
-  }));
+  const accounts = ordered.map((account): WorkListItem => {
+    const routing = listed.routing?.get(account.id);
+    const { accountId: _accountId, ...facts } = routing ?? { accountId: account.id };
+    return {
+      accountId: account.id,
+      ...(account.name ? { accountName: account.name } : {}),
+      ...(routing !== undefined ? { routing: facts } : {}),
+    };
+  });
   const key = workListKey(runId);
   await putWorkList(deps.s3, bucket, key, accounts);
   if (listed.inactiveAccounts.length > 0) {
