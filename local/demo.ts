@@ -499,6 +499,10 @@ async function main(): Promise<void> {
     await Promise.all(files.map(([name, body]) => writeFile(join(REPORTS, name), `${body}\n`)));
     section('Files');
     out(`  ${files.map(([name]) => `reports/${name}`).join('\n  ')}`);
+    out(
+      '  reports/demo-report.html opens with the next 90 days as a timeline of expiries by week and an account × region\n' +
+        '  grid coloured by the worst finding: click a bar, a legend entry or a cell to filter the table.',
+    );
     out();
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {

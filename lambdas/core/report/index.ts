@@ -2,7 +2,7 @@
 export { type BuildReportInput, buildReport } from './build';
 export { type CompareReportsOptions, compareReports, renderChanges } from './compare';
 export { csvField, csvText, renderCsv } from './csv';
-export { escapeHtml, renderHtml } from './html';
+export { escapeHtml, type RenderHtmlOptions, renderHtml } from './html';
 export { withRouting } from './routing';
 export {
   parseReport,
@@ -17,4 +17,5 @@ export {
   type ReportTarget,
   ReportTargetSchema,
 } from './schema';
+export { REPORT_SECTIONS, type ReportSection } from './sections';
 export { type RenderTableOptions, renderTable, summaryLine, terminalSafe } from './table';

@@ -21,6 +21,7 @@ import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { endpointDigestBlocks } from './endpoints';
 import { listBlocks } from './list';
+import { outlookText } from './outlook';
 import { type RoutingSummary, routingBlocks, teamDigestContext } from './routing';
 import {
   accountLabel,
@@ -98,6 +99,12 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const groups = groupCertificates(input.certificates);
   const coverage = coverageFigures(input.targets);
 
+  const outlook = outlookText({
+    generatedAt: input.generatedAt,
+    certificates: input.certificates,
+    targets: input.targets,
+    where: (cell) => ctx.where(cell),
+  });
   const lists: Block[][] = opts.summaryOnly
     ? []
     : [
@@ -118,6 +125,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const sections: Block[][] = [
     coverageBlocks(ctx, coverage),
     ...(opts.routing ? [routingBlocks(opts.routing)] : []),
+    outlook === undefined ? [] : [section(outlook)],
     ...lists,
   ].filter((blocks) => blocks.length > 0);
   if (opts.summaryOnly) {

@@ -78,7 +78,7 @@ describe('endpoints in the report', () => {
       buildReport({ runId: 'r1', generatedAt: NOW, targets: [], certificates: [], endpoints: results(true) }),
     );
 
-    expect(html).toContain('<h2>What endpoints serve (4)</h2>');
+    expect(html).toContain('>What endpoints serve (4)</h2>');
     expect(html).toContain('SERVED_MISMATCH');
     expect(html).toContain('internal load balancer');
     expect(html).not.toContain('<script>alert(1)');
