@@ -1,0 +1,40 @@
+/**
+ * What the event path needs from persistence, beside the snapshot and alert stores it shares with the daily run.
+ * lambdas/aws/event-store.ts implements it on the state table.
+ */
+import type { EventTarget } from './classify';
+
+/** A target some event touched since the daily run last listed it. */
+export interface DirtyMark extends EventTarget {
+  /** The earliest event since the mark was last cleared (ISO-8601). */
+  since: string;
+  /** The latest event so far. */
+  lastEventAt: string;
+  /** Events counted into the mark. */
+  events: number;
+}
+
+/** The event path's own pulse: when an event last arrived from the organization, and how many so far. */
+export interface EventPathHealth {
+  lastEventAt?: string;
+  /** When the last event arrived at the hub (its processing time, not its `time`). */
+  lastArrivalAt?: string;
+  received: number;
+}
+
+export interface EventStateStore {
+  /** Adds events to each target's dirty mark (created when absent). */
+  markDirty(marks: readonly DirtyMark[]): Promise<void>;
+  /** Every dirty mark. */
+  loadDirtyMarks(): Promise<DirtyMark[]>;
+  /**
+   * Clears the target's mark when a scan that started at `scannedAt` saw all of it (its latest event happened
+   * before); a mark an event touched meanwhile stays. Returns whether it cleared one.
+   */
+  clearDirtyMark(target: EventTarget, scannedAt: string): Promise<boolean>;
+  /** When the last complete scan of the target started (the snapshot store's target meta), if ever. */
+  lastCompleteScanAt(target: EventTarget): Promise<string | undefined>;
+  /** Counts events that arrived now, whatever they were. */
+  recordArrivals(count: number, latestEventAt: string, arrivedAt: string): Promise<void>;
+  loadHealth(): Promise<EventPathHealth>;
+}
