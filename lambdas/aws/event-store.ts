@@ -1,0 +1,181 @@
+/**
+ * The event path's items on the state table (docs/table.md): one dirty mark per target an event touched since the
+ * daily run last listed it (`DIRTY` partition, one Query reads them all), and the event path's pulse (`EVENTS` /
+ * `HEALTH`). The last complete scan of a target is read from the snapshot store's own target meta item, so "has a
+ * scan already seen this event" is answered by what the scans recorded, not by a second copy of it.
+ *
+ * Every write is an UpdateItem that is safe to repeat or to run concurrently with another batch's: counts are ADDed,
+ * the earliest time is kept with if_not_exists, the latest moves only forward (a condition), and a mark is cleared
+ * only under the condition that no event newer than the scan reached it meanwhile.
+ */
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventTarget } from '../core/events/classify';
+import type { DirtyMark, EventPathHealth, EventStateStore } from '../core/events/store';
+import { TABLE_SCHEMA } from '../core/names';
+import { targetKey } from '../core/work-order';
+import { queryAll } from './store/batch';
+import { isConditionalCheckFailed, StateStoreError } from './store/errors';
+import { isoInstant, TARGETS_PK, targetMetaSk } from './store/keys';
+
+const PK = TABLE_SCHEMA.partitionKey;
+const SK = TABLE_SCHEMA.sortKey;
+
+/** The partition of the dirty marks, one item per target (`<account>#<region>`). */
+export const DIRTY_PK = 'DIRTY';
+/** The event path's health item. */
+export const EVENTS_PK = 'EVENTS';
+export const EVENTS_HEALTH_SK = 'HEALTH';
+export const EVENT_ITEM_KINDS = { dirtyMark: 'dirty-mark', eventHealth: 'event-health' } as const;
+
+export class DynamoEventStore implements EventStateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {
+    if (tableName.trim() === '') throw new RangeError('tableName must not be empty');
+  }
+
+  async markDirty(marks: readonly DirtyMark[]): Promise<void> {
+    await this.guard('markDirty', () => Promise.all(marks.map((mark) => this.markOne(mark))));
+  }
+
+  private async markOne(mark: DirtyMark): Promise<void> {
+    const key = { [PK]: DIRTY_PK, [SK]: targetKey(mark) };
+    const values = {
+      ':kind': EVENT_ITEM_KINDS.dirtyMark,
+      ':account': mark.accountId,
+      ':region': mark.region,
+      ':since': isoInstant(mark.since),
+      ':n': mark.events,
+    };
+    const common = 'kind = :kind, accountId = :account, #region = :region, since = if_not_exists(since, :since)';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${common}, lastEventAt = :last ADD events :n`,
+          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :last',
+          ExpressionAttributeNames: { '#region': 'region' },
+          ExpressionAttributeValues: { ...values, ':last': isoInstant(mark.lastEventAt) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A newer event is already in the mark: count these in without moving its latest time back.
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${common} ADD events :n`,
+          ExpressionAttributeNames: { '#region': 'region' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }
+  }
+
+  async loadDirtyMarks(): Promise<DirtyMark[]> {
+    return this.guard('loadDirtyMarks', async () => {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': DIRTY_PK },
+        ConsistentRead: true,
+      });
+      return items.map((item) => ({
+        accountId: item.accountId as string,
+        region: item.region as string,
+        since: item.since as string,
+        lastEventAt: item.lastEventAt as string,
+        events: Number(item.events ?? 0),
+      }));
+    });
+  }
+
+  async clearDirtyMark(target: EventTarget, scannedAt: string): Promise<boolean> {
+    return this.guard('clearDirtyMark', async () => {
+      try {
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { [PK]: DIRTY_PK, [SK]: targetKey(target) },
+            ConditionExpression: 'lastEventAt < :scanned',
+            ExpressionAttributeValues: { ':scanned': isoInstant(scannedAt) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  async lastCompleteScanAt(target: EventTarget): Promise<string | undefined> {
+    return this.guard('lastCompleteScanAt', async () => {
+      const output = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [PK]: TARGETS_PK, [SK]: targetMetaSk(target.accountId, target.region) },
+          ProjectionExpression: 'lastCompleteScanAt',
+          ConsistentRead: true,
+        }),
+      );
+      const value = output.Item?.lastCompleteScanAt;
+      return typeof value === 'string' ? value : undefined;
+    });
+  }
+
+  async recordArrivals(count: number, latestEventAt: string, arrivedAt: string): Promise<void> {
+    if (count <= 0) return;
+    await this.guard('recordArrivals', async () => {
+      const key = { [PK]: EVENTS_PK, [SK]: EVENTS_HEALTH_SK };
+      const values = { ':kind': EVENT_ITEM_KINDS.eventHealth, ':n': count, ':arrived': isoInstant(arrivedAt) };
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET kind = :kind, lastArrivalAt = :arrived, lastEventAt = :last ADD received :n',
+            ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :last',
+            ExpressionAttributeValues: { ...values, ':last': isoInstant(latestEventAt) },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET kind = :kind, lastArrivalAt = :arrived ADD received :n',
+            ExpressionAttributeValues: values,
+          }),
+        );
+      }
+    });
+  }
+
+  async loadHealth(): Promise<EventPathHealth> {
+    return this.guard('loadHealth', async () => {
+      const output = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { [PK]: EVENTS_PK, [SK]: EVENTS_HEALTH_SK } }),
+      );
+      const item = output.Item ?? {};
+      return {
+        ...(typeof item.lastEventAt === 'string' ? { lastEventAt: item.lastEventAt } : {}),
+        ...(typeof item.lastArrivalAt === 'string' ? { lastArrivalAt: item.lastArrivalAt } : {}),
+        received: Number(item.received ?? 0),
+      };
+    });
+  }
+
+  private async guard<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      throw StateStoreError.from(operation, this.tableName, error);
+    }
+  }
+}
