@@ -96,6 +96,7 @@ export const HANDLERS = {
   scanTarget: 'lambdas/handlers/scan-target.ts',
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
+  events: 'lambdas/handlers/events.ts',
 } as const;
 
 /** Dimensions of the metrics above: Powertools Metrics adds `service` (METRICS.serviceName) to every metric. */

@@ -277,3 +277,51 @@ export type HeartbeatConfig = z.output<typeof heartbeatSchema>;
 export function loadHeartbeatConfig(env: Environment): HeartbeatConfig {
   return load(heartbeatSchema, env);
 }
+
+const eventsSchema = z.pipe(
+  z.object({
+    [AWS_REGION_VARIABLE]: region,
+    [ENV.tableName]: tableName,
+    [ENV.slackSecretArn]: slackSecretArn,
+    [ENV.auditRoleName]: optionalText,
+    [ENV.externalId]: optionalText,
+    [ENV.expiryDays]: expiryDays,
+    [ENV.changeThresholds]: thresholds,
+    [ENV.refreshDays]: wholeNumber(1, 365, DEFAULT_REFRESH_DAYS),
+    [ENV.describeConcurrency]: wholeNumber(1, 10, DEFAULT_DESCRIBE_CONCURRENCY),
+    [ENV.ownerTagKey]: ownerTagKey,
+    [ENV.historyDays]: historyDays,
+    [ENV.features]: commaList('optional feature set names', (name) =>
+      FEATURE_SET_NAMES.some((known) => known === name && known !== CORE_FEATURE_SET),
+    ),
+    [ENV.dnsDiagnosis]: optionalText,
+    [ENV.dnsServers]: dnsServers,
+    [ENV.dnsTimeoutMs]: wholeNumber(100, 10_000, DEFAULT_DNS_TIMEOUT_MS),
+  }),
+  z.transform((env) => ({
+    region: env[AWS_REGION_VARIABLE],
+    tableName: env[ENV.tableName],
+    slackSecretId: env[ENV.slackSecretArn],
+    auditRoleName: env[ENV.auditRoleName] ?? DEFAULT_AUDIT_ROLE_NAME,
+    externalId: env[ENV.externalId],
+    features: env[ENV.features] ?? [],
+    expiryDays: env[ENV.expiryDays],
+    changeThresholds: env[ENV.changeThresholds],
+    refreshDays: env[ENV.refreshDays],
+    describeConcurrency: env[ENV.describeConcurrency],
+    ownerTagKey: env[ENV.ownerTagKey],
+    historyDays: env[ENV.historyDays],
+    dnsDiagnosis: {
+      enabled: env[ENV.dnsDiagnosis] !== 'off',
+      servers: env[ENV.dnsServers],
+      timeoutMs: env[ENV.dnsTimeoutMs],
+    },
+  })),
+);
+
+/** The Events Lambda: the scan's settings (it rescans targets) and the alerting's (it plans and sends alerts). */
+export type EventsConfig = z.output<typeof eventsSchema>;
+
+export function loadEventsConfig(env: Environment): EventsConfig {
+  return load(eventsSchema, env);
+}

@@ -45,6 +45,11 @@ const STORE_METHOD_ACTIONS = {
   loadAllZones: ['dynamodb:Query'],
   /** FinalizeRun's digest marker: claimed with a conditional put, marked sent, deleted when a post fails. */
   digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /**
+   * Event store: dirty marks added (UpdateItem), read (Query), cleared under a condition (DeleteItem); the event
+   * path's pulse updated and read; a target's last complete scan read from its meta item (GetItem).
+   */
+  eventMarks: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
 } as const;
 
 type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
@@ -86,4 +91,21 @@ export const TABLE_ACCESS = {
   ),
   /** runHeartbeat: the last completed run, the heartbeat item, pending alert notices. */
   heartbeat: access(['latestCompletedRun', 'heartbeat', 'loadActiveStates', 'deliverNotices'], true),
+  /**
+   * events: its targets marked dirty and their last complete scan read, each rescanned target loaded and saved,
+   * the hosted zones for the diagnosis, and the alerting of those targets.
+   */
+  events: access(
+    [
+      'eventMarks',
+      'loadTarget',
+      'saveTargetScan',
+      'loadAllZones',
+      'loadActiveStates',
+      'loadStates',
+      'saveStates',
+      'deliverNotices',
+    ],
+    true,
+  ),
 } as const satisfies Record<string, TableAccess>;

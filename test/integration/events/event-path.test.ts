@@ -4,6 +4,7 @@
  * the next daily run. Each test starts its own organization, so none depends on another.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { TABLE_ACCESS } from '../../../lambdas/pipeline/table-access';
 import { arnOf, CERTS, type EventHarness, MEMBER, startEventHarness } from './harness';
 
 const EU = 'eu-west-1';
@@ -240,5 +241,22 @@ describe('the event path', () => {
     expect(batch?.rescanned.map((r) => r.status)).toEqual(['error']);
     expect(batch?.alerts.outcome).toBe('nothing-to-plan');
     expect(alerts).toEqual([]);
+  });
+
+  it('sends only the DynamoDB requests the Events Lambda is granted', async () => {
+    const e = await harness();
+    await e.dailyRun('day-1');
+    const arn = arnOf(EU, CERTS.renewing);
+
+    e.sim.org.failRenewal(arn, 'CAA_ERROR');
+    await e.drain();
+    e.sim.clock.advanceMs(60_000);
+    e.sim.org.renew(arn);
+    e.bus.timePassed(e.sim.clock.nowMs(), e.sim.clock.nowMs() + 86_400_000);
+    await e.drain();
+
+    expect(e.eventPathRequests.size).toBeGreaterThan(3);
+    for (const operation of e.eventPathRequests)
+      expect(TABLE_ACCESS.events.actions, `the event path sends ${operation}`).toContain(`dynamodb:${operation}`);
   });
 });

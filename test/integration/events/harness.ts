@@ -133,6 +133,8 @@ export interface EventHarness {
   dailyRun(runId: string): Promise<Delivered[]>;
   /** Drains the bus into the event use case, `delayMs` of simulated time after the events (their trip to the hub). */
   drain(delayMs?: number): Promise<EventBatchResult[]>;
+  /** DynamoDB operations the event use case sent (not the daily run's). */
+  eventPathRequests: ReadonlySet<string>;
   /** Hands these events to the event use case as one batch. */
   handle(events: readonly OrganizationEvent[]): Promise<EventBatchResult>;
   close(): Promise<void>;
@@ -152,6 +154,15 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
   Object.assign(process.env, sim.env());
   const dynamo = await startDynalite();
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: sim.credentials });
+  const eventPathRequests = new Set<string>();
+  let handling = false;
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (handling) eventPathRequests.add(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'meterEventPath' },
+  );
   const doc = DynamoDBDocumentClient.from(client);
   tables += 1;
   const tableName = `events-${tables}`;
@@ -165,6 +176,7 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
   const alerts: Delivered[] = [];
 
   const handle = async (batch: readonly OrganizationEvent[]) => {
+    handling = true;
     const result = await handleEvents(
       {
         sts,
@@ -187,7 +199,9 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
         expiryDays: 30,
         ownerTagKey: 'owner',
       },
-    );
+    ).finally(() => {
+      handling = false;
+    });
     for (const delivery of result.deliveries)
       alerts.push({ id: delivery.noticeId, stage: delivery.stage, by: 'event' });
     return result;
@@ -236,6 +250,7 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
       return localBus.drain(handle);
     },
     handle,
+    eventPathRequests,
     close: async () => {
       localBus.close();
       sts.destroy();
