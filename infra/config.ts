@@ -15,6 +15,7 @@ import {
   DEFAULT_REFRESH_DAYS,
 } from '../lambdas/core/names';
 import { looksLikeRegion } from '../lambdas/core/regions';
+import { eventsSchema } from './events-config';
 
 /** The cdk.json context key holding the whole configuration. */
 export const CONFIG_CONTEXT_KEY = 'certMonitor';
@@ -304,6 +305,8 @@ const configSchema = z.strictObject({
     .default({ enabled: true, timeoutMs: DEFAULT_DNS_TIMEOUT_MS }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
+  /** The real-time event path (infra/events-config.ts). */
+  events: eventsSchema,
 });
 
 /** The validated configuration, defaults filled in. */
