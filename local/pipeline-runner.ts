@@ -34,22 +34,31 @@ import { buildApp } from '../infra/build-app';
 import { CONFIG_CONTEXT_KEY } from '../infra/config';
 import { NAG_CONTEXT_KEY } from '../infra/nag';
 import { ensureTable } from '../lambdas/aws/table';
+import type { OrganizationEvent } from '../lambdas/core/events/classify';
+import type { EventsSummary } from '../lambdas/handlers/events';
 import type { WorkItem } from '../lambdas/pipeline/contracts';
 import type { LocalDynamo } from './dynalite';
+import { toSqsEvent } from './event-bus';
 import type { Simulator } from './sim';
 import type { SlackReceiver } from './slack-receiver';
 import { settleWithinLimits } from './states-limits';
 import './with-resolvers';
 
-/** The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it). */
+/**
+ * The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it; Events
+ * neither: its queue does, and it exists only when the event path is on).
+ */
 export const FUNCTIONS = {
   ListTargets: 'list-targets',
   ScanTarget: 'scan-target',
   FinalizeRun: 'finalize-run',
   Heartbeat: 'heartbeat',
+  Events: 'events',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
-export type TaskName = Exclude<FunctionName, 'Heartbeat'>;
+export type TaskName = Exclude<FunctionName, 'Heartbeat' | 'Events'>;
+/** Functions only some configurations have. */
+const OPTIONAL_FUNCTIONS: ReadonlySet<FunctionName> = new Set(['Events']);
 
 /** The Slack receiver paths the demo and tests use as the two webhooks. */
 export const SLACK_PATHS = { digest: '/digest', alerts: '/alerts' } as const;
@@ -77,7 +86,9 @@ export interface LocalHub {
   accountId: string;
   /** The state machine definition, intrinsics resolved, exactly as synthesized otherwise. */
   definition: JsonObject;
-  functions: Record<FunctionName, LocalFunction>;
+  functions: Record<Exclude<FunctionName, 'Events'>, LocalFunction> & { Events?: LocalFunction };
+  /** The event queue's ARN, when the event path is on. */
+  eventQueueArn?: string;
   tableName: string;
   bucket: string;
   /** The Slack secret's ARN (what SLACK_SECRET_ARN holds). */
@@ -183,9 +194,10 @@ export async function deployHub(options: DeployOptions): Promise<LocalHub> {
   if (!machine) throw new Error('the hub template has no state machine');
   const definition = JSON.parse(resolve(machine[1].Properties?.DefinitionString) as string) as JsonObject;
 
-  const functions = {} as Record<FunctionName, LocalFunction>;
+  const functions = {} as LocalHub['functions'];
   for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
     const entry = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name}Function`));
+    if (!entry && OPTIONAL_FUNCTIONS.has(name)) continue;
     if (!entry) throw new Error(`the hub template has no ${name} function`);
     const properties = entry[1].Properties ?? {};
     const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
@@ -195,12 +207,14 @@ export async function deployHub(options: DeployOptions): Promise<LocalHub> {
       timeoutSeconds: Number(properties.Timeout ?? 3),
     };
   }
+  const queue = ofType('AWS::SQS::Queue').find(([, resource]) => resource.Properties?.RedrivePolicy !== undefined);
   return {
     stackName: hub.stackName,
     region,
     accountId,
     definition,
     functions,
+    ...(queue ? { eventQueueArn: `arn:aws:sqs:${region}:${accountId}:${hub.stackName}-${queue[0]}` } : {}),
     tableName,
     bucket,
     slackSecretId,
@@ -278,6 +292,14 @@ export function receiverWebhooks(slack: SlackReceiver): { digestWebhookUrl: stri
 
 // ---- the handlers, imported once with their own environment ----
 
+function deployedFunction(hub: LocalHub, name: FunctionName): LocalFunction {
+  const fn = hub.functions[name];
+  if (fn === undefined) {
+    throw new Error(`the hub was deployed without the ${name} function: turn it on (certMonitor.events.enabled)`);
+  }
+  return fn;
+}
+
 const handlers = new Map<FunctionName, Handler>();
 const deployed = new WeakMap<Simulator, Promise<LocalHub>>();
 
@@ -286,7 +308,7 @@ export async function loadHandler(hub: LocalHub, name: FunctionName): Promise<Ha
   const loaded = handlers.get(name);
   if (loaded) return loaded;
   Object.assign(process.env, hub.processEnvironment);
-  const own = hub.functions[name].environment;
+  const own = deployedFunction(hub, name).environment;
   const saved = new Map(Object.keys(own).map((key) => [key, process.env[key]]));
   Object.assign(process.env, own);
   try {
@@ -303,7 +325,7 @@ export async function loadHandler(hub: LocalHub, name: FunctionName): Promise<Ha
 
 /** A Lambda context whose remaining time counts down from the function's timeout. */
 export function lambdaContext(hub: LocalHub, name: FunctionName): Context {
-  const fn = hub.functions[name];
+  const fn = deployedFunction(hub, name);
   const deadline = performance.now() + fn.timeoutSeconds * 1000;
   const functionName = `${hub.stackName}-${fn.logicalId}`;
   return {
@@ -425,7 +447,7 @@ function localDefinition(hub: LocalHub): JsonObject {
   const timeouts = (states: Record<string, JsonObject>) => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Task' && state.TimeoutSeconds === undefined && name in hub.functions) {
-        state.TimeoutSeconds = hub.functions[name as FunctionName].timeoutSeconds;
+        state.TimeoutSeconds = deployedFunction(hub, name as FunctionName).timeoutSeconds;
       }
       const processor = state.ItemProcessor as { States?: Record<string, JsonObject> } | undefined;
       if (processor?.States) timeouts(processor.States);
@@ -556,6 +578,29 @@ export async function invokeHeartbeat(options: { sim: Simulator; hub: LocalHub; 
   const restoreTime = useSimulatedTime((options.now ?? options.sim.clock.now()).getTime());
   try {
     return await handler({}, lambdaContext(options.hub, 'Heartbeat'));
+  } finally {
+    restoreTime();
+  }
+}
+
+/**
+ * One invocation of the Events Lambda at a simulated time, with a batch as its queue's event source mapping hands it
+ * over (each event the body of an SQS message). The hub must have been deployed with the event path on.
+ */
+export async function invokeEvents(options: {
+  sim: Simulator;
+  hub: LocalHub;
+  batch: readonly OrganizationEvent[];
+  now?: Date;
+}): Promise<EventsSummary> {
+  const handler = await loadHandler(options.hub, 'Events');
+  const queueArn = options.hub.eventQueueArn ?? `arn:aws:sqs:${options.hub.region}:${options.hub.accountId}:events`;
+  const restoreTime = useSimulatedTime((options.now ?? options.sim.clock.now()).getTime());
+  try {
+    const output = (await handler(toSqsEvent(options.batch, queueArn), lambdaContext(options.hub, 'Events'))) as {
+      summary: EventsSummary;
+    };
+    return output.summary;
   } finally {
     restoreTime();
   }

@@ -47,7 +47,15 @@ const deps: EventPathDeps = {
     : {}),
 };
 
-export async function handler(event: unknown, context: Context): Promise<SQSBatchResponse & { summary: object }> {
+/** What an invocation returns besides the batch response: the batch in figures, and each alert it delivered. */
+export interface EventsSummary extends Omit<EventBatchResult, 'rescanned'> {
+  rescanned: Array<Pick<EventBatchResult['rescanned'][number], 'accountId' | 'region' | 'status'>>;
+}
+
+export async function handler(
+  event: unknown,
+  context: Context,
+): Promise<SQSBatchResponse & { summary: EventsSummary }> {
   return invocation({ logger }, context, async () => {
     const events = parseSqsEvents(event, (message, fields) => logger.warn(message, fields));
     const result: EventBatchResult = await handleEvents(deps, {

@@ -1,0 +1,82 @@
+/**
+ * The event path as deployed: the hub synthesized with `events.enabled`, the real Events Lambda handler invoked with
+ * SQS batches from the loopback bus, between two runs of the real pipeline. A renewal that fails between the runs
+ * reaches the alerts webhook at once, and the next run does not send it again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
+import { LocalEventBus } from '../../../local/event-bus';
+import { exampleConfig, invokeEvents, type LocalHub, runPipeline, SLACK_PATHS } from '../../../local/pipeline-runner';
+import { type CertRecord, generateScenario, type Simulator, startSimulator } from '../../../local/sim';
+import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+
+const EXTERNAL_ID = String(exampleConfig().externalId);
+
+describe('the Events Lambda between two runs of the pipeline', () => {
+  let sim: Simulator;
+  let dynamo: LocalDynamo;
+  let slack: SlackReceiver;
+  let hub: LocalHub;
+  let bus: LocalEventBus;
+  let failing: CertRecord;
+
+  const alertTexts = () => slack.posts(SLACK_PATHS.alerts).map((post) => JSON.stringify(post.body));
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: generateScenario({
+        seed: 7,
+        accounts: 3,
+        regions: ['us-east-1', 'eu-west-1'],
+        certificatesPerTarget: { min: 2, max: 4 },
+        activeRegionsPerAccount: { min: 2, max: 2 },
+        inactiveAccounts: false,
+        externalId: EXTERNAL_ID,
+      }),
+    });
+    [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
+    const config = { ...exampleConfig(), events: { enabled: true, principalOrgId: sim.org.organizationId } };
+    const day1 = await runPipeline({ sim, dynamo, slack, runId: 'day-1', deploy: { config, logLevel: 'ERROR' } });
+    hub = day1.hub;
+    bus = new LocalEventBus({ org: sim.org });
+    const candidate = sim.org
+      .allCertificates()
+      .find(
+        (record) =>
+          record.certificate.type === 'AMAZON_ISSUED' &&
+          sim.org.statusOf(record.certificate) === 'ISSUED' &&
+          record.certificate.renewal?.status !== 'FAILED' &&
+          record.certificate.inUseBy.length > 0 &&
+          sim.org.account(record.accountId)?.roles.length,
+      );
+    if (!candidate) throw new Error('seed 7 has no certificate whose renewal can fail');
+    failing = candidate;
+  });
+
+  afterAll(async () => {
+    bus?.close();
+    await Promise.all([sim?.close(), dynamo?.close(), slack?.close()]);
+  });
+
+  it('alerts on-call from the event, once, and the next run sends it again to nobody', async () => {
+    const before = alertTexts().length;
+
+    sim.clock.advanceMs(8 * 3_600_000);
+    sim.org.failRenewal(failing.certificate.arn, 'CAA_ERROR');
+    sim.clock.advanceMs(5_000);
+    const summaries = await bus.drain((batch) => invokeEvents({ sim, hub, batch }));
+    const fromEvent = alertTexts().slice(before);
+    sim.clock.advanceDays(1);
+    await runPipeline({ sim, dynamo, slack, runId: 'day-2', hub });
+    const fromDay2 = alertTexts().slice(before + fromEvent.length);
+
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]?.rescanned).toEqual([{ accountId: failing.accountId, region: failing.region, status: 'ok' }]);
+    expect(summaries[0]?.deliveries.map((d) => d.noticeId)).toEqual([
+      `RENEWAL_FAILED#${failing.certificate.arn}#opened`,
+    ]);
+    expect(fromEvent).toHaveLength(1);
+    expect(fromEvent[0]).toContain(failing.certificate.domainName);
+    expect(fromDay2.filter((text) => text.includes(failing.certificate.domainName))).toEqual([]);
+  });
+});
