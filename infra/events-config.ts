@@ -1,12 +1,10 @@
 /**
- * The `certMonitor.events` settings (the real-time event path) and what they resolve to at synth time. Kept apart
- * from config.ts's schema only as a block the schema includes; the checks that span keys (the organization id may
- * come from `organization.principalOrgId`, the regions from `regions.names`) live in resolveEventsConfig, which
- * fails with the key to fix.
+ * The `certMonitor.events` settings (the real-time event path): a block config.ts's schema includes. It imports
+ * nothing from config.ts, so either module can be loaded first; the checks that span keys (the organization id may
+ * come from `organization.principalOrgId`, the regions from `regions.names`) live in events-settings.ts.
  */
 import { z } from 'zod';
 import { looksLikeRegion } from '../lambdas/core/regions';
-import { type CertMonitorConfig, ConfigError } from './config';
 
 /**
  * Regions every account has enabled by default (those launched before March 2019); opt-in regions are enabled per
@@ -61,31 +59,3 @@ export const eventsSchema = z
       .default(DEFAULT_EVENT_BATCHING_WINDOW_SECONDS),
   })
   .default({ enabled: false, batchingWindowSeconds: DEFAULT_EVENT_BATCHING_WINDOW_SECONDS });
-
-export interface EventsSettings {
-  principalOrgId: string;
-  regions: string[];
-  batchingWindowSeconds: number;
-}
-
-/** The event path's settings when it is on, else undefined. */
-export function resolveEventsConfig(config: CertMonitorConfig): EventsSettings | undefined {
-  const events = config.events;
-  if (!events.enabled) return undefined;
-  const principalOrgId = events.principalOrgId ?? config.organization?.principalOrgId;
-  if (principalOrgId === undefined) {
-    throw new ConfigError([
-      {
-        key: 'certMonitor.events.principalOrgId',
-        message:
-          "is required when events are enabled: the hub's event bus accepts events from this organization only " +
-          '(aws organizations describe-organization --query Organization.Id)',
-      },
-    ]);
-  }
-  return {
-    principalOrgId,
-    regions: [...(events.regions ?? config.regions.names ?? DEFAULT_ENABLED_REGIONS)].sort(),
-    batchingWindowSeconds: events.batchingWindowSeconds,
-  };
-}

@@ -18,7 +18,7 @@ import { Pipeline } from './constructs/pipeline';
 import { Schedules } from './constructs/schedules';
 import { StateTable } from './constructs/state-table';
 import { WorkBucket } from './constructs/work-bucket';
-import { resolveEventsConfig } from './events-config';
+import { resolveEventsConfig } from './events-settings';
 import { lambdaSettings } from './lambda-environment';
 import { acknowledgeFinding, arnWildcardFinding } from './nag';
 import {

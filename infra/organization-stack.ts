@@ -14,7 +14,7 @@ import { DEFAULT_FORWARDING_ROLE_NAME, forwardingRoleProperties, forwardingRules
 import type { CertMonitorConfig, OrganizationConfig } from './config';
 import { AuditRoleStackSet, AuditRoleTargets } from './constructs/audit-role-stack-set';
 import { EventForwardingStackSets } from './constructs/event-forwarding-stack-sets';
-import { resolveEventsConfig } from './events-config';
+import { resolveEventsConfig } from './events-settings';
 import { acknowledgeFinding } from './nag';
 import {
   hubEventBusArn,

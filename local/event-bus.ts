@@ -45,6 +45,8 @@ export interface BusStats {
 export class LocalEventBus {
   readonly emitter: SimEventEmitter;
   readonly stats: BusStats = { emitted: 0, notForwarded: 0, lost: 0, duplicated: 0, delivered: 0 };
+  /** Every event forwarded so far, once each (what a test replays to imitate a redelivery). */
+  readonly forwarded: OrganizationEvent[] = [];
   private readonly queue: OrganizationEvent[] = [];
   private readonly rng: Rng;
   private readonly stop: () => void;
@@ -95,6 +97,7 @@ export class LocalEventBus {
         continue;
       }
       this.queue.push(event);
+      this.forwarded.push(event);
       if (this.rng.chance(this.options.duplicateShare ?? 0)) {
         this.stats.duplicated++;
         this.queue.push(structuredClone(event));
