@@ -8,8 +8,13 @@
  * Slack received; the report and the Block Kit messages go to reports/.
  *
  * The organization's public DNS is a DNS server on loopback that FinalizeRun's diagnosis asks: the renewal that fails
- * on day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to add; the renewals
- * already failing or waiting for validation on day 1 each have another planted DNS fault.
+ * between day 1 and day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to
+ * add; the renewals already failing or waiting for validation on day 1 each have another planted DNS fault.
+ *
+ * The event path is on: every change the organization makes emits the ACM and CloudTrail events AWS would send, and
+ * the loopback bus hands them to the deployed Events Lambda in SQS batches. The renewal that fails at 14:00 on day 1
+ * reaches on-call at once ("event → alert in N ms"), the overnight changes are rescanned as they happen, and the day-2
+ * run sends none of those alerts again.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,9 +28,11 @@ import { renderPlainText, type SlackMessage } from '../lambdas/core/slack';
 import { type SimDnsServer, startDnsServer } from './dns/server';
 import { DNS_FAULTS, type DnsFault, simulatedZones } from './dns/zones';
 import { startDynalite } from './dynalite';
+import { LocalEventBus } from './event-bus';
 import {
   deployHub,
   exampleConfig,
+  invokeEvents,
   type LocalHub,
   type PipelineRun,
   receiverWebhooks,
@@ -196,6 +203,34 @@ function pick(sim: Simulator) {
   return { toFail, toRenew, toDelete, imported };
 }
 
+/** Hands what the bus holds to the Events Lambda, batch by batch, and says what came of it. */
+async function deliverEvents(
+  sim: Simulator,
+  env: { slack: SlackReceiver; hub: LocalHub },
+  bus: LocalEventBus,
+): Promise<void> {
+  const alertsBefore = env.slack.posts(SLACK_PATHS.alerts).length;
+  const queued = bus.depth;
+  const summaries = await bus.drain((batch) => invokeEvents({ sim, hub: env.hub, batch }));
+  const rescanned = summaries.flatMap((summary) => summary.rescanned);
+  const dirty = summaries.reduce((sum, summary) => sum + summary.markedDirty, 0);
+  const deliveries = summaries.flatMap((summary) => summary.deliveries);
+  out(
+    `  ${queued} event(s) → the Events Lambda in ${summaries.length} batch(es): ${dirty} account-region(s) marked dirty, ` +
+      `${rescanned.length} rescanned (${rescanned.map((r) => `${r.accountId}/${r.region} ${r.status}`).join(', ') || 'none'})`,
+  );
+  for (const delivery of deliveries) {
+    out(
+      `  event → alert in ${delivery.latencyMs} ms: ${delivery.stage} ${delivery.noticeId.split('#')[0]} (${delivery.accountId}/${delivery.region})`,
+    );
+  }
+  const posted = env.slack
+    .posts(SLACK_PATHS.alerts)
+    .slice(alertsBefore)
+    .map((post) => post.body as SlackMessage);
+  printMessages('Posted to on-call from the events:', posted);
+}
+
 function printMutations(mutations: Mutation[]): void {
   for (const mutation of mutations) {
     out(
@@ -231,6 +266,8 @@ async function main(): Promise<void> {
     // The scan lists each account's Route 53 zones, so the alerts name the zone and account of every record to fix.
     features: ['dns-diagnosis'],
   };
+  // Filled in once the organization exists: its id is what the hub bus's policy names.
+  const events = { enabled: true, principalOrgId: '' };
   const scenario = generateScenario({
     seed: SEED,
     accounts: 10,
@@ -242,6 +279,9 @@ async function main(): Promise<void> {
     hostedZones: true,
   });
   const sim = await startSimulator({ scenario });
+  events.principalOrgId = sim.org.organizationId;
+  config.events = events;
+  const bus = new LocalEventBus({ org: sim.org });
   const faults = initialDnsFaults(sim);
   serveDns(dns, sim, faults);
   const [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
@@ -276,14 +316,36 @@ async function main(): Promise<void> {
     out();
     out(`  (and ${day1.alerts.length} alert(s) to on-call: every problem once, never a daily repeat)`);
 
-    // ---- day 2 ----
-    sim.clock.advanceDays(1);
-    section(`Day 2 · ${sim.clock.toISOString().slice(0, 10)} · the organization changed overnight`);
+    // ---- between day 1 and day 2: real time ----
+    sim.clock.advanceMs(14 * 3_600_000);
+    section(`Day 1 · ${sim.clock.toISOString().slice(11, 16)} UTC · a renewal fails, in real time`);
     const picked = pick(sim);
+    faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
+    serveDns(dns, sim, faults);
+    out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
+    printMutations([sim.org.failRenewal(picked.toFail.certificate.arn, 'CAA_ERROR')]);
+    await deliverEvents(sim, env, bus);
+    out(
+      "  (locally the rescan, the planning and the Slack post; in AWS add EventBridge's delivery to the hub bus and the " +
+        'SQS batching window, 5 s by default)',
+    );
+
+    // ---- day 2 ----
+    const midnight = Math.floor(sim.clock.nowMs() / 86_400_000 + 1) * 86_400_000;
+    const afternoon = sim.clock.nowMs();
+    sim.clock.set(new Date(midnight).toISOString());
+    section(`Day 2 · ${sim.clock.toISOString().slice(0, 10)} · the organization changed overnight`);
+    const notices = bus.timePassed(afternoon, midnight);
+    out(
+      `  00:00 ACM sends ${notices} Approaching Expiration notice(s): they mark account-regions dirty, nobody is paged`,
+    );
+    await deliverEvents(sim, env, bus);
+    sim.clock.set(new Date(midnight + 2 * 3_600_000).toISOString());
+    out();
+    out('  02:00 changes in the organization:');
     const newAccountId = '999900001111';
     const mutations = [
       sim.org.renew(picked.toRenew.certificate.arn),
-      sim.org.failRenewal(picked.toFail.certificate.arn, 'CAA_ERROR'),
       sim.org.deleteCertificate(picked.toDelete.certificate.arn),
       sim.org.reimport(picked.imported.certificate.arn, new Date(sim.clock.nowMs() + 6 * 86_400_000).toISOString()),
       sim.org.addAccount(
@@ -301,14 +363,20 @@ async function main(): Promise<void> {
       ),
     ];
     printMutations(mutations);
-    faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
-    serveDns(dns, sim, faults);
-    out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
+    await deliverEvents(sim, env, bus);
+    sim.clock.set(new Date(midnight + 6 * 3_600_000).toISOString());
+    const expired = bus.timePassed(midnight, sim.clock.nowMs());
+    if (expired > 0) {
+      out();
+      out(`  00:00–06:00 ACM sends ${expired} Expired event(s) for certificates that lapsed:`);
+      await deliverEvents(sim, env, bus);
+    }
     out();
+    out('  06:00 the daily run:');
     const day2 = await runDay(sim, env, 'day-2');
     describeDay(day2);
     printChanges((await store.loadRunResults('day-2')).changes);
-    printMessages('Alerts posted to on-call:', day2.alerts);
+    printMessages("Alerts posted to on-call by the day-2 run (none of the event path's again):", day2.alerts);
 
     // ---- day 3 ----
     sim.clock.advanceDays(1);
@@ -317,6 +385,7 @@ async function main(): Promise<void> {
     serveDns(dns, sim, faults);
     out(`  • DNS: the CAA record that allowed only letsencrypt.org is removed`);
     printMutations([sim.org.renew(picked.toFail.certificate.arn)]);
+    await deliverEvents(sim, env, bus);
     out();
     const day3 = await runDay(sim, env, 'day-3');
     describeDay(day3);
@@ -338,6 +407,7 @@ async function main(): Promise<void> {
     out();
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
+    bus.close();
     await Promise.all([sim.close(), dynamo.close(), slack.close(), dns.close()]);
   }
 }

@@ -113,18 +113,21 @@ export class DynamoEventStore implements EventStateStore {
     });
   }
 
-  async lastCompleteScanAt(target: EventTarget): Promise<string | undefined> {
-    return this.guard('lastCompleteScanAt', async () => {
+  async targetMeta(target: EventTarget): Promise<{ lastCompleteScanAt?: string; accountName?: string }> {
+    return this.guard('targetMeta', async () => {
       const output = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
           Key: { [PK]: TARGETS_PK, [SK]: targetMetaSk(target.accountId, target.region) },
-          ProjectionExpression: 'lastCompleteScanAt',
+          ProjectionExpression: 'lastCompleteScanAt, accountName',
           ConsistentRead: true,
         }),
       );
-      const value = output.Item?.lastCompleteScanAt;
-      return typeof value === 'string' ? value : undefined;
+      const item = output.Item ?? {};
+      return {
+        ...(typeof item.lastCompleteScanAt === 'string' ? { lastCompleteScanAt: item.lastCompleteScanAt } : {}),
+        ...(typeof item.accountName === 'string' ? { accountName: item.accountName } : {}),
+      };
     });
   }
 

@@ -81,7 +81,7 @@ export interface EventDelivery {
   stage: AlertNotice['stage'];
   accountId: string;
   region: string;
-  /** From the earliest event of its target in this batch to the delivery. */
+  /** From the earliest event of its target in this batch that asked for a rescan, to the delivery. */
   latencyMs: number;
 }
 
@@ -147,8 +147,8 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
   );
   for (const event of plan.ignored) log?.info('event ignored', { runId, eventId: event.eventId, what: event.what });
 
-  const { toRescan, seen } = await splitSeen(deps, plan);
-  const rescanned = await rescan(deps, input, runId, now, toRescan);
+  const { toRescan, seen, accountNames } = await splitSeen(deps, plan);
+  const rescanned = await rescan(deps, input, runId, now, toRescan, accountNames);
   const settled = await fromSnapshot(deps, seen);
   const base: Omit<EventBatchResult, 'alerts' | 'deliveries'> = {
     runId,
@@ -195,7 +195,9 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
   });
   const deliveredAt = deps.clock().getTime();
-  const firstEvent = new Map(plan.targets.map((target) => [targetKey(target.target), target.earliestEventAt]));
+  const firstEvent = new Map(
+    plan.targets.map((target) => [targetKey(target.target), target.earliestRescanEventAt ?? target.earliestEventAt]),
+  );
   const deliveries = result.sent.map((notice): EventDelivery => {
     const { accountId, region } = notice.incident;
     const since = firstEvent.get(targetKey({ accountId, region }));
@@ -227,20 +229,27 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
   };
 }
 
-/** Targets whose events a complete scan started since has already seen, and the others. */
+/** Targets whose events a complete scan started since has already seen, the others, and the accounts' names. */
 async function splitSeen(
   deps: EventPathDeps,
   plan: BatchPlan,
-): Promise<{ toRescan: TargetPlan[]; seen: Array<TargetPlan & { scannedAt: string }> }> {
+): Promise<{
+  toRescan: TargetPlan[];
+  seen: Array<TargetPlan & { scannedAt: string }>;
+  accountNames: Map<string, string>;
+}> {
   const toRescan: TargetPlan[] = [];
   const seen: Array<TargetPlan & { scannedAt: string }> = [];
+  const accountNames = new Map<string, string>();
   for (const target of plan.targets) {
     if (target.action !== 'rescan') continue;
-    const scannedAt = await deps.events.lastCompleteScanAt(target.target);
+    const meta = await deps.events.targetMeta(target.target);
+    if (meta.accountName !== undefined) accountNames.set(target.target.accountId, meta.accountName);
+    const scannedAt = meta.lastCompleteScanAt;
     if (scannedAt !== undefined && alreadySeen(target, scannedAt)) seen.push({ ...target, scannedAt });
     else toRescan.push(target);
   }
-  return { toRescan, seen };
+  return { toRescan, seen, accountNames };
 }
 
 async function rescan(
@@ -249,6 +258,7 @@ async function rescan(
   runId: string,
   now: Date,
   targets: readonly TargetPlan[],
+  accountNames: ReadonlyMap<string, string>,
 ): Promise<{ results: TargetResult[]; certificates: Certificate[] }> {
   if (targets.length === 0) return { results: [], certificates: [] };
   const roles = new RoleCredentials({
@@ -272,7 +282,7 @@ async function rescan(
           },
           {
             runId,
-            account: { id: accountId },
+            account: { id: accountId, ...(accountNames.has(accountId) ? { name: accountNames.get(accountId) } : {}) },
             regions: plans.map((plan) => plan.target.region),
             now,
             options: { ...input.options, alsoDescribe: plans.flatMap((plan) => plan.arns) },

@@ -17,8 +17,10 @@ export interface TargetPlan {
   arns: string[];
   /** The latest time one of its events happened (ISO-8601). */
   latestEventAt: string;
-  /** The earliest, for the event-to-alert latency. */
+  /** The earliest (the dirty mark's start). */
   earliestEventAt: string;
+  /** The earliest of those that ask for a rescan, for the event-to-alert latency; absent at `mark-dirty`. */
+  earliestRescanEventAt?: string;
   eventIds: string[];
   /** `what` of its events, without repeats. */
   what: string[];
@@ -66,10 +68,17 @@ export function planBatch(events: readonly ClassifiedEvent[]): BatchPlan {
         earliestEventAt: event.occurredAt,
         eventIds: [event.eventId],
         what: [event.what],
+        ...(event.action === 'rescan' ? { earliestRescanEventAt: event.occurredAt } : {}),
       });
       continue;
     }
-    if (event.action === 'rescan') plan.action = 'rescan';
+    if (event.action === 'rescan') {
+      plan.action = 'rescan';
+      plan.earliestRescanEventAt =
+        plan.earliestRescanEventAt === undefined
+          ? event.occurredAt
+          : earlier(plan.earliestRescanEventAt, event.occurredAt);
+    }
     plan.arns = [...new Set([...plan.arns, ...event.arns])].sort();
     plan.latestEventAt = later(plan.latestEventAt, event.occurredAt);
     plan.earliestEventAt = earlier(plan.earliestEventAt, event.occurredAt);

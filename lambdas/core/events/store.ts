@@ -32,8 +32,11 @@ export interface EventStateStore {
    * before); a mark an event touched meanwhile stays. Returns whether it cleared one.
    */
   clearDirtyMark(target: EventTarget, scannedAt: string): Promise<boolean>;
-  /** When the last complete scan of the target started (the snapshot store's target meta), if ever. */
-  lastCompleteScanAt(target: EventTarget): Promise<string | undefined>;
+  /**
+   * What the snapshot store's target meta says of the target: when its last complete scan started, if ever, and its
+   * account's name as the daily run last listed it (events carry only the id).
+   */
+  targetMeta(target: EventTarget): Promise<{ lastCompleteScanAt?: string; accountName?: string }>;
   /** Counts events that arrived now, whatever they were. */
   recordArrivals(count: number, latestEventAt: string, arrivedAt: string): Promise<void>;
   loadHealth(): Promise<EventPathHealth>;

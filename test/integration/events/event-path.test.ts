@@ -36,6 +36,8 @@ describe('the event path', () => {
     expect(batch?.rescanned.map((r) => [r.accountId, r.region, r.status])).toEqual([[MEMBER, EU, 'ok']]);
     expect(rest.acmCalls()).toBe(rest.acmCalls({ accountId: MEMBER, region: EU }));
     expect(batch?.deliveries[0]?.latencyMs).toBeGreaterThanOrEqual(3_000);
+    const stored = await rest.snapshots.loadTarget({ accountId: MEMBER, region: EU });
+    expect(stored.certificates.find((c) => c.arn === arnOf(EU, CERTS.renewing))?.accountName).toBe('member');
   });
 
   it('sends nothing twice: not for the same events again, nor on the next daily run', async () => {

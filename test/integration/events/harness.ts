@@ -229,7 +229,7 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
       for (const account of sim.org.accounts()) {
         const scan = await scanAccount(
           { roles, clientConfig: CLIENT_CONFIG, store: snapshots },
-          { runId, account: { id: account.id }, regions: 'enabled', now, options: SCAN_OPTIONS },
+          { runId, account: { id: account.id, name: account.name }, regions: 'enabled', now, options: SCAN_OPTIONS },
         );
         targets.push(...scan.results);
       }

@@ -34,9 +34,22 @@ describe('planBatch', () => {
       action: 'rescan',
       arns: ['arn-1', 'arn-2'],
       earliestEventAt: '2026-12-01T14:00:00.000Z',
+      earliestRescanEventAt: '2026-12-01T14:00:00.000Z',
       latestEventAt: '2026-12-01T14:00:03.000Z',
       eventIds: ['a', 'b', 'c'],
       what: ['ACM Certificate Expired', 'acm:DeleteCertificate'],
+    });
+  });
+
+  it('times the latency from the first event that asked for a rescan, not from an earlier expiry notice', () => {
+    const plan = planBatch([
+      event('notice', { action: 'mark-dirty', occurredAt: '2026-12-02T00:00:00.000Z' }),
+      event('failure', { occurredAt: '2026-12-02T02:00:00.000Z' }),
+    ]);
+
+    expect(plan.targets[0]).toMatchObject({
+      earliestEventAt: '2026-12-02T00:00:00.000Z',
+      earliestRescanEventAt: '2026-12-02T02:00:00.000Z',
     });
   });
 
