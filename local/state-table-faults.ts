@@ -19,6 +19,7 @@ import { parseArgs } from '../lambdas/cli/args';
 import { type CliDeps, runAuditCommand } from '../lambdas/cli/run-audit';
 import { isStateTableFailure } from '../lambdas/core/monitor-health';
 import { parseReport, type Report } from '../lambdas/core/report';
+import { defaultSlackPoster } from '../lambdas/wiring/slack';
 import { startDynalite } from './dynalite';
 import {
   type DynamoFaultCounts,
@@ -137,8 +138,7 @@ export async function runFaultWorld(options: FaultRunOptions): Promise<FaultWorl
         dynamo: () => table.client,
         region,
         clock: () => sim.clock.now(),
-        postDigest: async () => undefined,
-        alertIntervalMs: 0,
+        slackPoster: defaultSlackPoster({ minIntervalMs: 0 }),
       };
       const exitCode = await runAuditCommand(parsed.options, { stdout: sink(), stderr: sink() }, deps);
       const report = parseReport(JSON.parse(readFileSync(output, 'utf8')));

@@ -1,6 +1,6 @@
 /**
- * The `audit` command's composition: the same scanner, store, reports, digest and alerting as the deployed
- * pipeline, run once from a laptop or a CI job. Everything from outside (AWS clients, Slack posting, clocks, the
+ * The `audit` command's composition: the same scanner, store and completion (report, alerts, digest, run record:
+ * run/complete-run.ts) as the deployed pipeline, run once from a laptop or a CI job. Everything from outside (AWS clients, Slack posting, clocks, the
  * output streams) comes in through CliDeps and CliIo, so the whole command runs in-process in tests.
  *
  * Exit codes: 0 every target scanned; 2 the report was written but some target failed or a Slack message was not
@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { runAlerting } from '../alerting';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
@@ -19,27 +18,17 @@ import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
 import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
-import {
-  type AccountZones,
-  type DiagnosisEntry,
-  type DnsResolver,
-  diagnoseCertificates,
-  withDiagnoses,
-  zonesForDiagnosis,
-} from '../core/diagnosis';
-import { assess, compareUrgency } from '../core/findings';
-import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
+import type { DnsResolver } from '../core/diagnosis';
+import type { Certificate, Change, TargetResult } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { RunRecord } from '../core/ports';
-import { buildReport, compareReports, renderChanges, summaryLine } from '../core/report';
-import { completedRunRecord } from '../core/run-record';
-import { renderDigest, type SlackMessage } from '../core/slack';
+import { type Report, renderChanges, summaryLine } from '../core/report';
 import { nodeDnsResolver } from '../net/dns-resolver';
-import { alertSender, defaultSlackPoster } from '../pipeline/slack';
-import { openAlertStore, openStateStore } from '../pipeline/stores';
+import { completeRun, type RunLogger } from '../run/complete-run';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
-import { postToWebhook } from '../slack';
+import { defaultSlackPoster, type SlackPosterFactory } from '../wiring/slack';
+import { openAlertStore, openStateStore } from '../wiring/stores';
 import type { CliOptions } from './args';
 import { CliError } from './errors';
 import {
@@ -58,9 +47,6 @@ export interface CliIo {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Posts one Slack message (postToWebhook's contract: throws typed errors that never contain the URL). */
-export type PostMessage = (url: string, message: SlackMessage, label: string) => Promise<unknown>;
-
 export interface CliDeps {
   /** STS with the caller's credentials (the SDK's default chain). */
   sts: STSClient;
@@ -74,10 +60,8 @@ export interface CliDeps {
   clock: () => Date;
   /** Replaces the audit-role clients (tests). */
   openClients?: OpenTargetClients;
-  /** Digest delivery. @default postToWebhook */
-  postDigest: PostMessage;
-  /** Alerts are spaced this far apart, as Slack asks of one webhook. @default 1_000 */
-  alertIntervalMs?: number;
+  /** Posts the digest and the alerts alike (tests record or refuse them here). @default defaultSlackPoster() */
+  slackPoster: SlackPosterFactory;
   /** Log sink for --debug. */
   logger?: ScanLogger;
   /**
@@ -116,7 +100,7 @@ export async function defaultDeps(): Promise<CliDeps & { destroy(): void }> {
       return dynamo;
     },
     clock: () => new Date(),
-    postDigest: (url, message, label) => postToWebhook(url, message, { label }),
+    slackPoster: defaultSlackPoster(),
     dns: (servers) => nodeDnsResolver(servers === undefined ? {} : { servers }),
     destroy: () => {
       sts.destroy();
@@ -174,10 +158,8 @@ interface StateContext {
   tableName: string;
   store: DynamoStateStore;
   alerts: DynamoAlertStore;
-  /** Whether any run had completed against the table before this one. */
-  hadPreviousRun: boolean;
-  /** The failures of the run that completed last against the table (none when there was none). */
-  previousRunFailures: RunRecord['failures'];
+  /** The run that completed last against the table before this one; none: this audit records the baseline. */
+  previousRun: RunRecord | undefined;
 }
 
 async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Date): Promise<StateContext> {
@@ -202,13 +184,11 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     // The attention index judges certificates at the audit's time, as the report does.
     now: () => now,
   });
-  const previous = await store.latestCompletedRun();
   return {
     tableName,
     store,
     alerts: openAlertStore(doc, tableName),
-    hadPreviousRun: previous !== undefined,
-    previousRunFailures: previous?.failures ?? [],
+    previousRun: await store.latestCompletedRun(),
   };
 }
 
@@ -292,31 +272,93 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   const inactive = inactiveAccountsWarning(result);
   if (inactive) warn(io, inactive);
-  // The same diagnosis as the pipeline's FinalizeRun, over the certificates this audit saw.
+  // On-call hears of the whole stored snapshot, and of what a scan read but the state table refused to store, which
+  // is newer than the snapshot; the report and the digest show what this audit read.
+  const snapshot =
+    state && options.alertsWebhookUrl !== undefined
+      ? withNotStored(await state.store.loadAllCertificates(), readButNotStored(result.targets, result.certificates))
+      : undefined;
   const resolver = deps.dns?.(options.dnsServers);
-  const scanned = result.certificates.map((cert) => assess(cert, { now, expiryDays: options.expiryDays }));
   // With a state table, the zones every scan stored (the pipeline's and this audit's); without, this audit's listing.
   const zones = state
-    ? await zonesForDiagnosis(state.store, (error) =>
-        warn(io, `hosted zones cannot be read from ${state.tableName}; fixes name no zone (${oneLine(String(error))})`),
-      )
+    ? state.store
     : options.features?.includes('dns-diagnosis')
-      ? result.zones
+      ? { loadAllZones: async () => result.zones }
       : undefined;
-  const diagnosisOptions = zones === undefined ? {} : { zones };
-  const diagnoses =
-    resolver === undefined ? new Map() : await diagnoseCertificates(scanned, resolver, diagnosisOptions);
-  const report = buildReport({
-    runId,
-    generatedAt: now,
-    targets: result.targets,
-    certificates: result.certificates,
-    expiryDays: options.expiryDays,
-    diagnoses,
-  });
-  let exitCode = report.summary.targetsFailed > 0 ? 2 : 0;
+  const completion = await completeRun(
+    {
+      ...(state ? { runs: state.store, alerts: state.alerts } : {}),
+      slack: async () => ({
+        kind: 'configured',
+        webhooks: {
+          ...(options.slackWebhookUrl !== undefined ? { digestWebhookUrl: options.slackWebhookUrl } : {}),
+          ...(options.alertsWebhookUrl !== undefined ? { alertsWebhookUrl: options.alertsWebhookUrl } : {}),
+        },
+      }),
+      poster: deps.slackPoster,
+      clock: deps.clock,
+      ...(deps.logger ? { logger: debugLogger(deps.logger) } : {}),
+      ...(resolver ? { dns: resolver } : {}),
+      ...(zones ? { zones } : {}),
+    },
+    {
+      runId,
+      startedAt: startedAt.toISOString(),
+      now,
+      expiryDays: options.expiryDays,
+      ownerTagKey: options.ownerTagKey,
+      targets: result.targets,
+      certificates: result.certificates,
+      ...(snapshot ? { snapshot } : {}),
+      changes: state ? result.changes : [],
+      previousRun: state?.previousRun,
+      ...(earlier ? { earlier } : {}),
+      publishReport: async (report, compared) => {
+        await publishReport(options, io, state, report, {
+          ...(earlier && compared ? { compared: { earlier, changes: compared } } : {}),
+          changes: result.changes,
+        });
+        return options.output;
+      },
+    },
+  );
 
-  // The report first: whatever happens to Slack afterwards, it is written.
+  let exitCode = completion.report.summary.targetsFailed > 0 ? 2 : 0;
+  if (completion.diagnosisFailure !== undefined) warn(io, completion.diagnosisFailure);
+  const { alerts } = completion;
+  if (alerts.sent > 0 && io.stderr.isTTY === true) io.stderr.write(`Sent ${alerts.sent} alert(s) to on-call.\n`);
+  if (alerts.failure !== undefined) {
+    const broken = alerts.outcome === 'broken' ? ' The webhook looks broken: replace it.' : '';
+    warn(io, `${alerts.pending} alert(s) not delivered, they are sent on the next run: ${alerts.failure}${broken}`);
+    exitCode = 2;
+  }
+  if (completion.digestFailure !== undefined) {
+    warn(io, `the Slack digest was not delivered: ${completion.digestFailure}`);
+    exitCode = 2;
+  }
+  return exitCode;
+}
+
+/** The --debug log takes the completion's lines too; what it logs as an error the CLI also warns of on its own. */
+function debugLogger(logger: ScanLogger): RunLogger {
+  return {
+    info: (message, fields) => logger.info(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => logger.warn(message, fields),
+  };
+}
+
+/**
+ * The report on stdout or in --output, then the changes: after the table, or on stderr when stdout carries a
+ * machine-readable report. Written before Slack is tried, so it exists whatever Slack does.
+ */
+async function publishReport(
+  options: CliOptions,
+  io: CliIo,
+  state: StateContext | undefined,
+  report: Report,
+  changes: { compared?: { earlier: Report; changes: Change[] }; changes: Change[] },
+): Promise<void> {
   const toStdout = options.output === undefined;
   const color = toStdout && io.stdout.isTTY === true && !io.env?.NO_COLOR;
   const text = renderReport(report, options.format, { color });
@@ -325,118 +367,21 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
     await writeAtomically(options.output as string, text);
     io.stderr.write(`Wrote ${options.output} (${options.format}): ${summaryLine(report)}\n`);
   }
-
-  // Changes go after the table, or to stderr when stdout carries a machine-readable report.
   const changesOut = toStdout && options.format !== 'table' ? io.stderr : io.stdout;
-  let digestChanges: Change[] = [];
-  if (earlier) {
-    const changes = compareReports(earlier, report, { ownerTagKey: options.ownerTagKey });
-    changesOut.write(`\nChanges since ${options.compare} (${earlier.generatedAt}):\n${renderChanges(changes)}`);
-    digestChanges = changes;
-  }
-  if (state) {
-    if (state.hadPreviousRun) {
-      changesOut.write(`\nChanges since the previous run in ${state.tableName}:\n${renderChanges(result.changes)}`);
-      digestChanges = result.changes;
-    } else {
-      changesOut.write(
-        `\nFirst run against ${state.tableName}: ${report.summary.certificates} certificate(s) recorded as the baseline for the next run.\n`,
-      );
-    }
-  }
-
-  if (state && options.alertsWebhookUrl !== undefined) {
-    if (
-      !(await sendAlerts(options, deps, io, state, result.targets, result.certificates, now, {
-        resolver,
-        diagnoses,
-        diagnosisOptions,
-      }))
-    )
-      exitCode = 2;
-  }
-  if (options.slackWebhookUrl !== undefined) {
-    const certificates: AssessedCertificate[] = withDiagnoses(scanned, diagnoses).sort(compareUrgency);
-    const message = renderDigest(
-      {
-        runId,
-        generatedAt: now.toISOString(),
-        expiryDays: options.expiryDays,
-        targets: result.targets,
-        certificates,
-        changes: digestChanges,
-        ...(options.output !== undefined ? { reportLocation: options.output } : {}),
-      },
-      { ownerTagKey: options.ownerTagKey },
+  const { compared } = changes;
+  if (compared) {
+    changesOut.write(
+      `\nChanges since ${options.compare} (${compared.earlier.generatedAt}):\n${renderChanges(compared.changes)}`,
     );
-    try {
-      await deps.postDigest(options.slackWebhookUrl, message, 'digest');
-    } catch (error) {
-      warn(io, `the Slack digest was not delivered: ${awsErrorMessage(error)}`);
-      exitCode = 2;
-    }
   }
-  await state?.store.recordRunCompleted(
-    completedRunRecord({
-      runId,
-      startedAt: startedAt.toISOString(),
-      completedAt: deps.clock(),
-      targets: result.targets,
-      report,
-      changes: result.changes.length,
-    }),
-  );
-  return exitCode;
-}
-
-/**
- * What the pipeline's finalization does for on-call: incidents over the whole stored snapshot, planned against the
- * alert state in the same table, one message per incident stage. Returns false when a message stayed undelivered.
- */
-async function sendAlerts(
-  options: CliOptions,
-  deps: CliDeps,
-  io: CliIo,
-  state: StateContext,
-  targets: TargetResult[],
-  read: readonly Certificate[],
-  now: Date,
-  dns: {
-    resolver: DnsResolver | undefined;
-    diagnoses: ReadonlyMap<string, DiagnosisEntry[]>;
-    diagnosisOptions: { zones?: readonly AccountZones[] };
-  },
-): Promise<boolean> {
-  const poster = defaultSlackPoster(deps.alertIntervalMs !== undefined ? { minIntervalMs: deps.alertIntervalMs } : {});
-  // What a scan read but the state table refused to store is newer than the snapshot: on-call hears of it now.
-  const notStored = readButNotStored(targets, read);
-  const stored = withNotStored(await state.store.loadAllCertificates(), notStored).map((cert) =>
-    assess(cert, { now, expiryDays: options.expiryDays }),
-  );
-  // Stored certificates of accounts this audit did not scan need theirs too; the scanned ones have it already.
-  const others = stored.filter((cert) => !dns.diagnoses.has(cert.arn));
-  const more =
-    dns.resolver === undefined ? new Map() : await diagnoseCertificates(others, dns.resolver, dns.diagnosisOptions);
-  const certificates = withDiagnoses(stored, new Map([...dns.diagnoses, ...more]));
-  const outcome = await runAlerting({
-    store: state.alerts,
-    send: alertSender(poster(options.alertsWebhookUrl as string, 'alerts'), options.ownerTagKey),
-    certificates,
-    targets,
-    now,
-    config: { ownerTagKey: options.ownerTagKey },
-    previousRunFailures: state.previousRunFailures,
-  });
-  if (outcome.sent.length > 0 && io.stderr.isTTY === true) {
-    io.stderr.write(`Sent ${outcome.sent.length} alert(s) to on-call.\n`);
+  if (state === undefined) return;
+  if (state.previousRun !== undefined) {
+    changesOut.write(`\nChanges since the previous run in ${state.tableName}:\n${renderChanges(changes.changes)}`);
+  } else {
+    changesOut.write(
+      `\nFirst run against ${state.tableName}: ${report.summary.certificates} certificate(s) recorded as the baseline for the next run.\n`,
+    );
   }
-  if (outcome.failure === undefined) return true;
-  const broken = outcome.broken ? ' The webhook looks broken: replace it.' : '';
-  warn(
-    io,
-    `${outcome.pending.length} alert(s) not delivered, they are sent on the next run: ${outcome.failure.message}${broken}`,
-  );
-  return false;
 }
 
 /** The certificates read in targets whose scan the state table could not store. */

@@ -36,10 +36,10 @@ import { isStateTableFailure } from '../core/monitor-health';
 import type { AlertNotice } from '../core/notices';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
 import { targetKey } from '../core/work-order';
-import type { PipelineLogger } from '../pipeline/finalize-run';
-import { alertSender, type SlackPosterFactory, type SlackSetup } from '../pipeline/slack';
+import type { RunLogger } from '../run/complete-run';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanOptions } from '../scan/scan-target';
+import { alertSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 import { scopedAlertStore } from './scoped-alerts';
 
 /** Accounts rescanned at once by one batch (each with its own role session and per-region quotas). */
@@ -57,7 +57,7 @@ export interface EventPathDeps {
   slack: () => Promise<SlackSetup>;
   poster: SlackPosterFactory;
   clock: () => Date;
-  logger?: PipelineLogger;
+  logger?: RunLogger;
   /** Where the DNS diagnosis asks; absent: alerts from events carry no diagnosis (the next daily run adds it). */
   dns?: DnsResolver;
   zones?: Pick<ZoneStore, 'loadAllZones'>;

@@ -11,8 +11,8 @@ import { DynamoEventStore } from '../aws/event-store';
 import { type EventBatchResult, type EventPathDeps, handleEvents } from '../events/handle-events';
 import { parseSqsEvents } from '../events/sqs';
 import { nodeDnsResolver } from '../net/dns-resolver';
-import { defaultSlackPoster, readSlackSetup } from '../pipeline/slack';
-import { openAlertStore, openStateStore } from '../pipeline/stores';
+import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
+import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadEventsConfig } from './config';
 import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 

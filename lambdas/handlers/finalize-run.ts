@@ -8,9 +8,9 @@ import type { Context } from 'aws-lambda';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { DigestMarker } from '../pipeline/digest-marker';
-import { type FinalizeRunDeps, finalizeRun, type SlackStep } from '../pipeline/finalize-run';
-import { defaultSlackPoster, readSlackSetup } from '../pipeline/slack';
-import { openAlertStore, openStateStore } from '../pipeline/stores';
+import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
+import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
+import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
 import { addRunMetrics } from './metrics';
 import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
@@ -47,21 +47,6 @@ const deps: FinalizeRunDeps = {
     : {}),
 };
 
-/** The execution's output: the run in figures, never its certificates. */
-export interface FinalizeRunSummary {
-  runId: string;
-  targets: number;
-  targetsFailed: number;
-  certificates: number;
-  changes: number;
-  /** `s3://` location of the HTML report, for the CLI (`aws s3 cp`). */
-  report: string;
-  /** The page a person opens in a browser: what the digest links to. */
-  reportUrl: string;
-  digest: SlackStep;
-  alerts: { outcome: SlackStep; queued: number; sent: number; pending: number };
-}
-
 export async function handler(event: unknown, context: Context): Promise<FinalizeRunSummary> {
   return invocation({ logger, metrics }, context, async () => {
     const { runId, startedAt, listing } = parseEvent(FinalizeRunEventSchema, event, 'FinalizeRun');
@@ -75,16 +60,6 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
     });
     addRunMetrics(metrics, result);
-    return {
-      runId,
-      targets: result.run.targets,
-      targetsFailed: result.run.targetsFailed,
-      certificates: result.run.certificates,
-      changes: result.run.changes,
-      report: result.report.s3Uri,
-      reportUrl: result.report.location,
-      digest: result.digest,
-      alerts: result.alerts,
-    };
+    return runSummary(result);
   });
 }

@@ -8,7 +8,7 @@ import { createOrganizationsClient, createStsClient } from '../aws/clients';
 import { roleArnCredentials } from '../aws/credentials';
 import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/contracts';
 import { type StartRunDeps, startRun } from '../pipeline/start-run';
-import { openStateStore } from '../pipeline/stores';
+import { openStateStore } from '../wiring/stores';
 import { loadListTargetsConfig } from './config';
 import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 

@@ -9,7 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createStateTableClient } from '../aws/store/client';
 import { METRICS } from '../core/names';
-import type { PipelineLogger } from '../pipeline/finalize-run';
+import type { RunLogger } from '../run/complete-run';
 
 export function createLogger(): Logger {
   return new Logger({ serviceName: METRICS.serviceName });
@@ -25,7 +25,7 @@ export function createDocumentClient(region: string): DynamoDBDocumentClient {
 }
 
 /** The use cases' logger interface over Powertools (which takes its extra keys as a rest parameter). */
-export function pipelineLogger(logger: Logger): PipelineLogger {
+export function pipelineLogger(logger: Logger): RunLogger {
   const extra = (fields?: Record<string, unknown>) => (fields === undefined ? [] : [fields]);
   return {
     info: (message, fields) => logger.info(message, ...extra(fields)),

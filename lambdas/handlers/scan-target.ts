@@ -9,7 +9,7 @@ import { createStsClient } from '../aws/clients';
 import { RUN_LOG } from '../core/names';
 import { parseEvent, type ScanSummary, ScanTargetEventSchema } from '../pipeline/contracts';
 import { type ScanChildDeps, scanChild } from '../pipeline/scan-child';
-import { openStateStore } from '../pipeline/stores';
+import { openStateStore } from '../wiring/stores';
 import { loadScanTargetConfig } from './config';
 import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 

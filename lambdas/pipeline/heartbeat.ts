@@ -6,8 +6,8 @@
 import { type RunHeartbeatResult, runHeartbeat } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import type { RunStore } from '../core/ports';
-import type { PipelineLogger } from './finalize-run';
-import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from './slack';
+import type { RunLogger } from '../run/complete-run';
+import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
 export interface HeartbeatDeps {
   alerts: AlertStore;
@@ -15,7 +15,7 @@ export interface HeartbeatDeps {
   slack: () => Promise<SlackSetup>;
   poster: SlackPosterFactory;
   clock: () => Date;
-  logger?: PipelineLogger;
+  logger?: RunLogger;
 }
 
 export interface HeartbeatInput {

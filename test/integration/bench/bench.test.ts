@@ -3,7 +3,7 @@
  * the cost model (p4) on what they measured, and the deployed bundles (p3). Figures are not asserted (timings are
  * the machine's), only that every part measures something real and adds up.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runP3 } from '../../../bench/bundles';
 import { costModel, DAYS_PER_MONTH, HEARTBEATS_PER_MONTH, type StackFacts } from '../../../bench/cost';
 import { BENCH_REGIONS } from '../../../bench/org';
@@ -15,11 +15,13 @@ import type { Mutation } from '../../../local/sim';
 const TINY = { accounts: 3, perActiveTarget: { min: 2, max: 5 }, activeRegionsPerAccount: { min: 1, max: 2 } };
 
 describe('bench steady state (p2) and cost model (p4)', () => {
+  // One measured run for the file: each test reads it and none depends on another having run.
   let run: SteadyStateRun;
-
-  it('runs a first scan and a churned day through the pipeline and meters every step', async () => {
+  beforeAll(async () => {
     run = await runSteadyState({ shape: TINY, churnDays: 1, churnFraction: 0.5, seed: 3, latencyMs: 0 });
+  }, 120_000);
 
+  it('runs a first scan and a churned day through the pipeline and meters every step', () => {
     expect(run.days).toHaveLength(2);
     const [first, next] = run.days;
     const targets = TINY.accounts * BENCH_REGIONS.length;
@@ -43,7 +45,7 @@ describe('bench steady state (p2) and cost model (p4)', () => {
 
   it('prices a month from those measures, every item adding up to the total', () => {
     const usage = run.days[1]?.usage;
-    if (!usage) throw new Error('the steady-state test did not run');
+    if (!usage) throw new Error('the steady-state run measured no churned day');
     const stack: StackFacts = {
       memoryMb: { ListTargets: 512, ScanTarget: 1024, FinalizeRun: 1024, Heartbeat: 256 },
       alarms: 8,

@@ -62,10 +62,12 @@ function deps(posted: SlackMessage[] = [], postFails = false): CliDeps {
     region: 'us-east-1',
     clock: () => NOW,
     openClients,
-    postDigest: async (_url, message) => {
-      if (postFails) throw new SlackWebhookBrokenError(404, 'no_service', 'https://hooks.slack.com/***', 'digest');
-      posted.push(message);
-    },
+    slackPoster: (_url, label) => ({
+      post: async (message) => {
+        if (postFails) throw new SlackWebhookBrokenError(404, 'no_service', 'https://hooks.slack.com/***', label);
+        posted.push(message);
+      },
+    }),
   };
 }
 
@@ -162,8 +164,33 @@ describe('runAuditCommand', () => {
     );
   });
 
-  it('posts the digest naming the report file, and exits 2 with a warning when Slack refuses it', async () => {
+  it('posts the digest naming the report file it wrote', async () => {
+    const output = join(work, 'digest-report.json');
     const posted: SlackMessage[] = [];
+    const options = cli([
+      '--accounts',
+      '111111111111',
+      '--regions',
+      'us-east-1',
+      '--output',
+      output,
+      '--slack-webhook-url',
+      'https://hooks.slack.com/services/T/B/SECRET',
+    ]);
+
+    const code = await runAuditCommand(options, { stdout: new Recorder(), stderr: new Recorder() }, deps(posted));
+
+    expect(code).toBe(0);
+    expect(posted).toHaveLength(1);
+    const context = posted[0]?.blocks?.at(-1) as { type: string; elements: Array<{ text: string }> } | undefined;
+    expect(context?.type).toBe('context');
+    expect(context?.elements[0]?.text).toContain(` · full report: ${output}`);
+    expect(JSON.stringify(posted[0])).toContain('c1.example.com');
+    const written = JSON.parse(readFileSync(output, 'utf8')) as { certificates: Array<{ domainName: string }> };
+    expect(written.certificates.map((cert) => cert.domainName).sort()).toEqual(['c1.example.com', 'c2.example.com']);
+  });
+
+  it('exits 2 with a warning that never shows the webhook when Slack refuses the digest', async () => {
     const options = cli([
       '--accounts',
       '111111111111',
@@ -174,11 +201,9 @@ describe('runAuditCommand', () => {
     ]);
     const stderr = new Recorder();
 
-    expect(await runAuditCommand(options, { stdout: new Recorder(), stderr: new Recorder() }, deps(posted))).toBe(0);
-    expect(posted).toHaveLength(1);
-    expect(JSON.stringify(posted[0])).toContain('c1.example.com');
+    const code = await runAuditCommand(options, { stdout: new Recorder(), stderr }, deps([], true));
 
-    expect(await runAuditCommand(options, { stdout: new Recorder(), stderr }, deps([], true))).toBe(2);
+    expect(code).toBe(2);
     expect(stderr.text).toMatch(/^Warning: the Slack digest was not delivered: Slack digest webhook .* no_service/);
     expect(stderr.text).not.toContain('SECRET');
   });

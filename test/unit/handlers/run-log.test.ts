@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DASHBOARD_FIELDS } from '../../../infra/constructs/dashboard';
 import { type Certificate, FINDING_CODES } from '../../../lambdas/core/model';
 import { RUN_LOG } from '../../../lambdas/core/names';
-import { type FinalizeRunDeps, finalizeRun, type PipelineLogger } from '../../../lambdas/pipeline/finalize-run';
+import { type FinalizeRunDeps, finalizeRun } from '../../../lambdas/pipeline/finalize-run';
+import type { RunLogger } from '../../../lambdas/run/complete-run';
 import { inMemoryFinalizeDeps, TARGET } from '../pipeline/finalize-fixture';
 
 function certificate(arn: string, notAfter: string): Certificate {
@@ -30,7 +31,7 @@ function certificate(arn: string, notAfter: string): Certificate {
 function deps(lines: Array<{ message: string; fields?: Record<string, unknown> }>): FinalizeRunDeps {
   const record = (message: string, fields?: Record<string, unknown>) =>
     lines.push({ message, ...(fields ? { fields } : {}) });
-  const logger: PipelineLogger = { info: record, warn: record, error: record };
+  const logger: RunLogger = { info: record, warn: record, error: record };
   return inMemoryFinalizeDeps({
     certificates: [certificate('a', '2026-12-05T00:00:00.000Z'), certificate('b', '2027-05-01T00:00:00.000Z')],
     overrides: { logger },

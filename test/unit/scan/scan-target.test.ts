@@ -49,6 +49,33 @@ function summary(n: number, extra: Partial<CertificateSummary> = {}): Certificat
   };
 }
 
+/**
+ * Certificate n as a complete scan at `now` stored it (summary(n), described, no tags): written out rather than made
+ * by running scanTarget, so a test of the second scan does not rest on the first being right.
+ */
+function described(n: number, extra: Partial<Certificate> = {}): Certificate {
+  return {
+    accountId: target.accountId,
+    accountName: 'prod',
+    region: target.region,
+    arn: arn(n),
+    domainName: `c${n}.example.com`,
+    subjectAlternativeNames: [],
+    type: 'AMAZON_ISSUED',
+    status: 'ISSUED',
+    keyAlgorithm: 'RSA_2048',
+    notBefore: '2026-10-01T00:00:00.000Z',
+    notAfter: '2027-04-17T23:59:59.000Z',
+    renewalEligibility: 'ELIGIBLE',
+    inUse: true,
+    inUseBy: ['arn:aws:cloudfront::1:d/X'],
+    tags: {},
+    issuer: 'Amazon',
+    describedAt: now.toISOString(),
+    ...extra,
+  };
+}
+
 function describes(): string[] {
   return acm.commandCalls(DescribeCertificateCommand).map((call) => call.args[0].input.CertificateArn ?? '');
 }
@@ -102,9 +129,7 @@ describe('scanTarget', () => {
 
   it('describes on a second scan only what needs it and keeps the stored detail of the rest', async () => {
     const store = new MemoryStore();
-    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2)] });
-    await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
-    acm.resetHistory();
+    store.seed(target, [described(1), described(2)], now.toISOString());
     acm
       .on(ListCertificatesCommand)
       .resolves({ CertificateSummaryList: [summary(1), summary(2, { InUse: false }), summary(3)] });
@@ -123,12 +148,7 @@ describe('scanTarget', () => {
 
   it('reads tags only of the certificates it describes; the others keep their stored tags', async () => {
     const store = new MemoryStore();
-    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2)] });
-    acm
-      .on(ListTagsForCertificateCommand, { CertificateArn: arn(1) })
-      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] });
-    await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
-    acm.resetHistory();
+    store.seed(target, [described(1, { tags: { owner: 'team-a' } }), described(2)], now.toISOString());
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1), summary(2, { InUse: false })] });
     acm
       .on(ListTagsForCertificateCommand, { CertificateArn: arn(2) })
@@ -143,11 +163,7 @@ describe('scanTarget', () => {
 
   it('keeps the stored tags and is partial when a tag read fails', async () => {
     const store = new MemoryStore();
-    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1)] });
-    acm
-      .on(ListTagsForCertificateCommand, { CertificateArn: arn(1) })
-      .resolves({ Tags: [{ Key: 'owner', Value: 'team-a' }] });
-    await scanTarget({ openClients, store }, { runId: 'r1', target, now, options });
+    store.seed(target, [described(1, { tags: { owner: 'team-a' } })], now.toISOString());
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1, { InUse: false })] });
     acm
       .on(ListTagsForCertificateCommand)
@@ -256,7 +272,7 @@ describe('scanTarget', () => {
 
   it('is an error when the role cannot be assumed, and saves nothing over the stored snapshot', async () => {
     const store = new MemoryStore();
-    const stored = { ...(await listOne()), tags: {} };
+    const stored = described(1);
     store.seed(target, [stored], '2026-11-26T06:00:00.000Z');
     const refused: OpenTargetClients = async () => {
       throw new AssumeRoleError(
@@ -358,12 +374,3 @@ describe('scanTarget when the monitor’s own table fails', () => {
     expect(store.saves[0]).toMatchObject({ certificates: [], changes: [] });
   });
 });
-
-async function listOne(): Promise<Certificate> {
-  acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [summary(1)] });
-  const { certificates } = await scanTarget({ openClients }, { runId: 'r0', target, now, options });
-  acm.reset();
-  const [certificate] = certificates;
-  if (!certificate) throw new Error('no certificate listed');
-  return certificate;
-}

@@ -1,4 +1,7 @@
-/** The state and alert stores on the single table, as every Lambda of the pipeline opens them. */
+/**
+ * The state and alert stores on the single table, opened one way by every Lambda of the pipeline and by the CLI's
+ * --state-table, so both read and write the same items the same way. Wiring, not a use case: it only composes adapters.
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../aws/alert-store';
 import { DynamoStateStore } from '../aws/state-store';

@@ -1,6 +1,7 @@
 /**
- * The pipeline's Slack side: which webhooks the secret configures, and the senders the alerting use cases take
- * (render with the core renderers, post through one paced SlackDelivery per webhook).
+ * The Slack side of a run, shared by the Lambdas and the CLI: which webhooks the secret configures, and the senders
+ * the alerting use cases take (render with the core renderers, post through one paced SlackDelivery per webhook).
+ * Wiring, not a use case: it only composes the Slack adapter with core renderers.
  */
 
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
