@@ -34,6 +34,7 @@ export function lambdaSettings(config: CertMonitorConfig, organizationRoleArn?: 
   if (config.dnsDiagnosis.timeoutMs !== DEFAULT_DNS_TIMEOUT_MS)
     settings[ENV.dnsTimeoutMs] = String(config.dnsDiagnosis.timeoutMs);
   if (config.features.length > 0) settings[ENV.features] = config.features.join(',');
+  if (config.events.enabled) settings[ENV.events] = 'on';
   if (organizationRoleArn) settings[ENV.organizationRoleArn] = organizationRoleArn;
   if (config.accounts.ids) settings[ENV.accounts] = config.accounts.ids.join(',');
   if (config.accounts.exclude) settings[ENV.excludedAccounts] = config.accounts.exclude.join(',');

@@ -8,14 +8,21 @@
  * the earliest time is kept with if_not_exists, the latest moves only forward (a condition), and a mark is cleared
  * only under the condition that no event newer than the scan reached it meanwhile.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EventTarget } from '../core/events/classify';
 import type { DirtyMark, EventPathHealth, EventStateStore } from '../core/events/store';
+import type { Change } from '../core/model';
 import { TABLE_SCHEMA } from '../core/names';
 import { targetKey } from '../core/work-order';
 import { queryAll } from './store/batch';
 import { isConditionalCheckFailed, StateStoreError } from './store/errors';
-import { isoInstant, TARGETS_PK, targetMetaSk } from './store/keys';
+import { expiresAtEpoch, isoInstant, TARGETS_PK, targetMetaSk } from './store/keys';
 
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;
@@ -25,7 +32,15 @@ export const DIRTY_PK = 'DIRTY';
 /** The event path's health item. */
 export const EVENTS_PK = 'EVENTS';
 export const EVENTS_HEALTH_SK = 'HEALTH';
-export const EVENT_ITEM_KINDS = { dirtyMark: 'dirty-mark', eventHealth: 'event-health' } as const;
+/** The changes one event batch's rescans found: `CHANGES#<scannedAt>#<runId>`, so a Query reads them by time. */
+export const EVENT_CHANGES_SK_PREFIX = 'CHANGES#';
+/** Event changes are read by the next daily run; kept this long so a stopped schedule does not lose them. */
+export const EVENT_CHANGES_DAYS = 30;
+export const EVENT_ITEM_KINDS = {
+  dirtyMark: 'dirty-mark',
+  eventHealth: 'event-health',
+  eventChanges: 'event-changes',
+} as const;
 
 export class DynamoEventStore implements EventStateStore {
   constructor(
@@ -171,6 +186,46 @@ export class DynamoEventStore implements EventStateStore {
         ...(typeof item.lastArrivalAt === 'string' ? { lastArrivalAt: item.lastArrivalAt } : {}),
         received: Number(item.received ?? 0),
       };
+    });
+  }
+
+  async recordChanges(runId: string, scannedAt: string, changes: readonly Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.guard('recordChanges', async () => {
+      const at = isoInstant(scannedAt);
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [PK]: EVENTS_PK,
+            [SK]: `${EVENT_CHANGES_SK_PREFIX}${at}#${runId}`,
+            kind: EVENT_ITEM_KINDS.eventChanges,
+            runId,
+            scannedAt: at,
+            changes: [...changes],
+            [TABLE_SCHEMA.ttlAttribute]: expiresAtEpoch(at, EVENT_CHANGES_DAYS),
+          },
+        }),
+      );
+    });
+  }
+
+  async changesBetween(from: string | undefined, to: string): Promise<Change[]> {
+    return this.guard('changesBetween', async () => {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        // Keys are `CHANGES#<ISO time>#<run id>`: an ISO time sorts as time, and '#' before every digit, so the
+        // range [from, to) is `CHANGES#<from>` up to, not including, `CHANGES#<to>`.
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: {
+          ':pk': EVENTS_PK,
+          ':from': `${EVENT_CHANGES_SK_PREFIX}${from === undefined ? '' : isoInstant(from)}`,
+          ':to': `${EVENT_CHANGES_SK_PREFIX}${isoInstant(to)}`,
+        },
+        ConsistentRead: true,
+      });
+      return items.flatMap((item) => (item.changes ?? []) as Change[]);
     });
   }
 

@@ -52,6 +52,8 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
+  /** `on` when the real-time event path is deployed (`certMonitor.events.enabled`); absent: it is not. */
+  events: 'EVENTS',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

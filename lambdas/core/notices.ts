@@ -2,6 +2,7 @@
  * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
  * Block Kit; the engine never formats text for a channel.
  */
+import type { EventPathVerdict } from './events/health';
 import type {
   AssessedCertificate,
   CertificateType,
@@ -95,4 +96,6 @@ export interface DigestInput {
    * baseline instead of being listed as new.
    */
   firstRun?: boolean;
+  /** The real-time event path, when it is on: how many of `changes` its rescans found, and whether it looks alive. */
+  eventPath?: { changesFromEvents: number; verdict: EventPathVerdict };
 }

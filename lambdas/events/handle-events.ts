@@ -31,7 +31,13 @@ import { classifyEvent, type EventTarget, type OrganizationEvent } from '../core
 import { alreadySeen, type BatchPlan, planBatch, rescansByAccount, type TargetPlan } from '../core/events/plan';
 import type { EventStateStore } from '../core/events/store';
 import { assess } from '../core/findings';
-import { type AssessedCertificate, type Certificate, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
+import {
+  type AssessedCertificate,
+  type Certificate,
+  type Change,
+  type TargetResult,
+  WHOLE_ACCOUNT,
+} from '../core/model';
 import { isStateTableFailure } from '../core/monitor-health';
 import type { AlertNotice } from '../core/notices';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
@@ -149,6 +155,7 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
 
   const { toRescan, seen, accountNames } = await splitSeen(deps, plan);
   const rescanned = await rescan(deps, input, runId, now, toRescan, accountNames);
+  if (rescanned.changes.length > 0) await deps.events.recordChanges(runId, now.toISOString(), rescanned.changes);
   const settled = await fromSnapshot(deps, seen);
   const base: Omit<EventBatchResult, 'alerts' | 'deliveries'> = {
     runId,
@@ -259,8 +266,8 @@ async function rescan(
   now: Date,
   targets: readonly TargetPlan[],
   accountNames: ReadonlyMap<string, string>,
-): Promise<{ results: TargetResult[]; certificates: Certificate[] }> {
-  if (targets.length === 0) return { results: [], certificates: [] };
+): Promise<{ results: TargetResult[]; certificates: Certificate[]; changes: Change[] }> {
+  if (targets.length === 0) return { results: [], certificates: [], changes: [] };
   const roles = new RoleCredentials({
     sts: deps.sts,
     roleName: input.roleName,
@@ -302,7 +309,11 @@ async function rescan(
       certificateCount: result.certificateCount,
     });
   }
-  return { results, certificates: scans.flatMap((scan) => scan.certificates) };
+  return {
+    results,
+    certificates: scans.flatMap((scan) => scan.certificates),
+    changes: scans.flatMap((scan) => scan.changes),
+  };
 }
 
 /**

@@ -227,11 +227,14 @@ const finalizeRunSchema = z.pipe(
     [ENV.dnsDiagnosis]: optionalText,
     [ENV.dnsServers]: dnsServers,
     [ENV.dnsTimeoutMs]: wholeNumber(100, 10_000, DEFAULT_DNS_TIMEOUT_MS),
+    [ENV.events]: optionalText,
   }),
   z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     workBucket: env[ENV.workBucket],
+    /** The event path is deployed: its changes join the digest and its silence is judged. */
+    events: env[ENV.events] === 'on',
     slackSecretId: env[ENV.slackSecretArn],
     expiryDays: env[ENV.expiryDays],
     ownerTagKey: env[ENV.ownerTagKey],

@@ -5,6 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { DynamoEventStore } from '../aws/event-store';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { DigestMarker } from '../pipeline/digest-marker';
@@ -37,6 +38,7 @@ const deps: FinalizeRunDeps = {
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
+  ...(config.events ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({

@@ -47,9 +47,12 @@ const STORE_METHOD_ACTIONS = {
   digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /**
    * Event store: dirty marks added (UpdateItem), read (Query), cleared under a condition (DeleteItem); the event
-   * path's pulse updated and read; a target's last complete scan read from its meta item (GetItem).
+   * path's pulse updated and read; a target's last complete scan read from its meta item (GetItem); the changes a
+   * batch's rescans found put (PutItem).
    */
-  eventMarks: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+  eventMarks: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** Event store, read by FinalizeRun: the event path's pulse (GetItem) and the changes its rescans found (Query). */
+  eventRecord: ['dynamodb:GetItem', 'dynamodb:Query'],
 } as const;
 
 type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
@@ -86,6 +89,7 @@ export const TABLE_ACCESS = {
       'saveStates',
       'deliverNotices',
       'digestMarker',
+      'eventRecord',
     ],
     true,
   ),

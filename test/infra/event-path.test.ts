@@ -117,6 +117,13 @@ describe('the hub side', () => {
     expect(JSON.stringify(statements)).toContain('secretsmanager:GetSecretValue');
   });
 
+  it('tells FinalizeRun the event path is on, so its digest reads the event changes and judges the silence', () => {
+    hub.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Aggregates a run'),
+      Environment: { Variables: Match.objectLike({ EVENTS: 'on' }) },
+    });
+  });
+
   it('outputs the bus ARN the forwarding templates take', () => {
     hub.hasOutput('EventBusArn', {});
   });

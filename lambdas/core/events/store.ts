@@ -2,6 +2,7 @@
  * What the event path needs from persistence, beside the snapshot and alert stores it shares with the daily run.
  * lambdas/aws/event-store.ts implements it on the state table.
  */
+import type { Change } from '../model';
 import type { EventTarget } from './classify';
 
 /** A target some event touched since the daily run last listed it. */
@@ -40,4 +41,17 @@ export interface EventStateStore {
   /** Counts events that arrived now, whatever they were. */
   recordArrivals(count: number, latestEventAt: string, arrivedAt: string): Promise<void>;
   loadHealth(): Promise<EventPathHealth>;
+  /**
+   * Keeps the changes a batch's rescans found, under the batch's run id and scan time: the daily run's scans no
+   * longer see them (the snapshot already holds them), so its digest reads them from here.
+   */
+  recordChanges(runId: string, scannedAt: string, changes: readonly Change[]): Promise<void>;
+  /**
+   * The changes event rescans found that started at or after `from` and before `to`, oldest first: a daily run reads
+   * those since the previous run started, so each change shows in exactly one digest.
+   */
+  changesBetween(from: string | undefined, to: string): Promise<Change[]>;
 }
+
+/** What the end of a daily run reads of the event path. */
+export type EventPathRecord = Pick<EventStateStore, 'loadHealth' | 'changesBetween'>;

@@ -91,10 +91,13 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
 
   const sections: Block[][] = [
     coverageBlocks(ctx, coverage),
+    eventPathBlocks(input),
     problemBlocks(ctx, groups.problems),
     expiringBlocks(ctx, groups.expiringInUse),
     importedBlocks(ctx, groups.imported),
-    input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
+    input.firstRun
+      ? baselineBlocks(input.certificates.length)
+      : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
     neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
     unusedBlocks(ctx, groups.unused),
   ].filter((blocks) => blocks.length > 0);
@@ -350,10 +353,22 @@ function baselineBlocks(certificates: number): Block[] {
   ];
 }
 
-function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
+/**
+ * The event path's dead man, under coverage: a path that stopped delivering leaves alerts to the daily run, and
+ * nothing else would say so. Said only when it looks broken; a working or quiet path adds nothing.
+ */
+function eventPathBlocks(input: DigestInput): Block[] {
+  const verdict = input.eventPath?.verdict;
+  if (verdict?.status !== 'looks-broken') return [];
+  return [section(`*Real-time events*\n⚠️ *The event path looks broken*: ${inline(verdict.message, 600)}`)];
+}
+
+function changeBlocks(ctx: DigestContext, changes: readonly Change[], fromEvents: number): Block[] {
   if (changes.length === 0) return [];
   const byType = countBy(changes, (change) => change.type);
-  const counts = [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ');
+  const counts =
+    [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ') +
+    (fromEvents > 0 ? ` _(${formatCount(fromEvents)} seen in real time, from events)_` : '');
   const listed = LISTED_CHANGES.flatMap((type) => changes.filter((change) => change.type === type));
   const lines = LISTED_CHANGES.flatMap((type) =>
     changes

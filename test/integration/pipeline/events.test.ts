@@ -79,4 +79,11 @@ describe('the Events Lambda between two runs of the pipeline', () => {
     expect(fromEvent[0]).toContain(failing.certificate.domainName);
     expect(fromDay2.filter((text) => text.includes(failing.certificate.domainName))).toEqual([]);
   });
+
+  it("lists in the next digest the changes the event rescans found, which that run's own scans no longer see", () => {
+    const digest = JSON.stringify(slack.posts(SLACK_PATHS.digest).at(-1)?.body);
+
+    expect(digest).toContain('renewal status changed');
+    expect(digest).toContain('seen in real time, from events');
+  });
 });
