@@ -7,6 +7,7 @@
 import { DEFAULT_DNS_TIMEOUT_MS, parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { ENV } from '../lambdas/core/names';
 import { type CertMonitorConfig, ConfigError } from './config';
+import { resolveEventsConfig } from './events-settings';
 
 /** Lambda rejects a function whose variables exceed 4 KB in total; keep room for the resource names. */
 const SETTINGS_MAX_BYTES = 3_000;
@@ -34,7 +35,8 @@ export function lambdaSettings(config: CertMonitorConfig, organizationRoleArn?: 
   if (config.dnsDiagnosis.timeoutMs !== DEFAULT_DNS_TIMEOUT_MS)
     settings[ENV.dnsTimeoutMs] = String(config.dnsDiagnosis.timeoutMs);
   if (config.features.length > 0) settings[ENV.features] = config.features.join(',');
-  if (config.events.enabled) settings[ENV.events] = 'on';
+  const events = resolveEventsConfig(config);
+  if (events) settings[ENV.events] = events.regions.join(',');
   if (organizationRoleArn) settings[ENV.organizationRoleArn] = organizationRoleArn;
   if (config.accounts.ids) settings[ENV.accounts] = config.accounts.ids.join(',');
   if (config.accounts.exclude) settings[ENV.excludedAccounts] = config.accounts.exclude.join(',');

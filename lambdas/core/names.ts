@@ -52,7 +52,10 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
-  /** `on` when the real-time event path is deployed (`certMonitor.events.enabled`); absent: it is not. */
+  /**
+   * The regions whose events are forwarded, comma-separated, when the real-time event path is deployed
+   * (`certMonitor.events`); absent: it is not.
+   */
   events: 'EVENTS',
 } as const;
 

@@ -16,6 +16,7 @@ export interface CompletedRun {
 }
 
 export function completedRunRecord(run: CompletedRun): RunRecord {
+  const skippedClean = run.targets.filter((target) => target.skippedClean !== undefined).length;
   return {
     runId: run.runId,
     startedAt: run.startedAt,
@@ -28,6 +29,7 @@ export function completedRunRecord(run: CompletedRun): RunRecord {
     // Region '*' marks an account that could not be scanned at all: not a region.
     regions: new Set(run.targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
     changes: run.changes,
+    ...(skippedClean > 0 ? { skippedClean } : {}),
     failures: run.targets
       .filter((target) => target.status !== 'ok')
       .map((target) => ({

@@ -153,11 +153,14 @@ const listTargetsSchema = z.pipe(
     [ENV.excludedAccounts]: accountIds,
     [ENV.expiryDays]: expiryDays,
     [ENV.historyDays]: historyDays,
+    [ENV.events]: regionNames,
   }),
   z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     workBucket: env[ENV.workBucket],
+    /** The regions the event path watches: their empty, unmarked targets may be left unlisted for a few days. */
+    eventRegions: env[ENV.events],
     organizationRoleArn: env[ENV.organizationRoleArn],
     accounts: env[ENV.accounts] ?? ('organization' as const),
     excludedAccounts: env[ENV.excludedAccounts] ?? [],
@@ -227,14 +230,14 @@ const finalizeRunSchema = z.pipe(
     [ENV.dnsDiagnosis]: optionalText,
     [ENV.dnsServers]: dnsServers,
     [ENV.dnsTimeoutMs]: wholeNumber(100, 10_000, DEFAULT_DNS_TIMEOUT_MS),
-    [ENV.events]: optionalText,
+    [ENV.events]: regionNames,
   }),
   z.transform((env) => ({
     region: env[AWS_REGION_VARIABLE],
     tableName: env[ENV.tableName],
     workBucket: env[ENV.workBucket],
     /** The event path is deployed: its changes join the digest and its silence is judged. */
-    events: env[ENV.events] === 'on',
+    events: env[ENV.events] !== undefined,
     slackSecretId: env[ENV.slackSecretArn],
     expiryDays: env[ENV.expiryDays],
     ownerTagKey: env[ENV.ownerTagKey],

@@ -28,8 +28,15 @@ const runId = z
 
 const accountId = z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit account id' }));
 
-/** One item of the work list: an account, whose regions its own Map child finds and scans. */
-export const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
+/**
+ * One item of the work list: an account, whose regions its own Map child finds and scans, except those the run
+ * leaves unlisted as clean (no certificate at their last listing, no event since: core/events/skip.ts).
+ */
+export const WorkItemSchema = z.object({
+  accountId,
+  accountName: z.optional(z.string()),
+  skip: z.optional(z.array(z.object({ region: z.string(), lastListedAt: isoTime }))),
+});
 export type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** ListTargets' input: the execution's name and start time. */

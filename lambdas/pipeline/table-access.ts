@@ -51,8 +51,13 @@ const STORE_METHOD_ACTIONS = {
    * batch's rescans found put (PutItem).
    */
   eventMarks: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-  /** Event store, read by FinalizeRun: the event path's pulse (GetItem) and the changes its rescans found (Query). */
-  eventRecord: ['dynamodb:GetItem', 'dynamodb:Query'],
+  /**
+   * Event store, read by FinalizeRun: the event path's pulse (GetItem), the changes its rescans found and the dirty
+   * marks (Query), the marks this run's scans saw cleared under a condition (DeleteItem).
+   */
+  eventRecord: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** ListTargets, with the event path on: every target's meta and the dirty marks (one Query each). */
+  cleanTargets: ['dynamodb:Query'],
 } as const;
 
 type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
@@ -71,7 +76,7 @@ function access(methods: readonly StoreMethod[], queriesIndex: boolean): TableAc
 /** Per Lambda of the hub, what it does on the state table. */
 export const TABLE_ACCESS = {
   /** startRun: the stored sizes (largest account first) and the run record. */
-  listTargets: access(['certificateCounts', 'recordRunStarted'], false),
+  listTargets: access(['certificateCounts', 'recordRunStarted', 'cleanTargets'], false),
   /** scanChild: each region's stored target loaded and its scan saved (a whole-account failure saved too). */
   scanTarget: access(['loadTarget', 'saveTargetScan', 'saveAccountZones'], false),
   /** finalizeRun: results, unfinished regions saved, the inventory, alerts, the digest marker, the run record. */

@@ -117,10 +117,10 @@ describe('the hub side', () => {
     expect(JSON.stringify(statements)).toContain('secretsmanager:GetSecretValue');
   });
 
-  it('tells FinalizeRun the event path is on, so its digest reads the event changes and judges the silence', () => {
+  it('tells FinalizeRun and ListTargets which regions the event path watches', () => {
     hub.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Aggregates a run'),
-      Environment: { Variables: Match.objectLike({ EVENTS: 'on' }) },
+      Environment: { Variables: Match.objectLike({ EVENTS: Match.stringLikeRegexp('(^|,)eu-west-1(,|$)') }) },
     });
   });
 

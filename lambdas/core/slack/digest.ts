@@ -90,7 +90,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const coverage = coverageFigures(input.targets);
 
   const sections: Block[][] = [
-    coverageBlocks(ctx, coverage),
+    [...coverageBlocks(ctx, coverage), ...skippedCleanBlocks(input.targets, input.generatedAt)],
     eventPathBlocks(input),
     problemBlocks(ctx, groups.problems),
     expiringBlocks(ctx, groups.expiringInUse),
@@ -349,6 +349,24 @@ function baselineBlocks(certificates: number): Block[] {
   return [
     section(
       `🔄 *First run*\n${formatCount(certificates)} certificate(s) recorded as the baseline; from the next run on, this section lists what changed.`,
+    ),
+  ];
+}
+
+/**
+ * Under coverage: the targets the run left unlisted because the event path watches them, and how old their last
+ * listing is, so "all scanned" never hides that some were taken on trust for a few days.
+ */
+function skippedCleanBlocks(targets: readonly TargetResult[], generatedAt: string): Block[] {
+  const listed = targets.flatMap((target) =>
+    target.skippedClean ? [Date.parse(target.skippedClean.lastListedAt)] : [],
+  );
+  if (listed.length === 0) return [];
+  const oldest = Math.min(...listed);
+  const days = Math.max(0, Math.floor((Date.parse(generatedAt) - oldest) / 86_400_000));
+  return [
+    context(
+      `${formatCount(listed.length)} of them left unlisted as clean: no certificate at their last listing (the oldest ${plural(days, 'day')} ago) and no event from them since`,
     ),
   ];
 }

@@ -3,7 +3,11 @@
  * SQS batches from the loopback bus, between two runs of the real pipeline. A renewal that fails between the runs
  * reaches the alerts webhook at once, and the next run does not send it again.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import type { TargetResult } from '../../../lambdas/core/model';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { LocalEventBus } from '../../../local/event-bus';
 import { exampleConfig, invokeEvents, type LocalHub, runPipeline, SLACK_PATHS } from '../../../local/pipeline-runner';
@@ -19,6 +23,7 @@ describe('the Events Lambda between two runs of the pipeline', () => {
   let hub: LocalHub;
   let bus: LocalEventBus;
   let failing: CertRecord;
+  let day1Targets: TargetResult[];
 
   const alertTexts = () => slack.posts(SLACK_PATHS.alerts).map((post) => JSON.stringify(post.body));
 
@@ -27,7 +32,8 @@ describe('the Events Lambda between two runs of the pipeline', () => {
       scenario: generateScenario({
         seed: 7,
         accounts: 3,
-        regions: ['us-east-1', 'eu-west-1'],
+        // Two of the four regions of each account hold certificates; the other two are empty.
+        regions: ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'],
         certificatesPerTarget: { min: 2, max: 4 },
         activeRegionsPerAccount: { min: 2, max: 2 },
         inactiveAccounts: false,
@@ -38,6 +44,15 @@ describe('the Events Lambda between two runs of the pipeline', () => {
     const config = { ...exampleConfig(), events: { enabled: true, principalOrgId: sim.org.organizationId } };
     const day1 = await runPipeline({ sim, dynamo, slack, runId: 'day-1', deploy: { config, logLevel: 'ERROR' } });
     hub = day1.hub;
+    day1Targets = await new DynamoStateStore({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+      ),
+      tableName: hub.tableName,
+      needsAttention: () => false,
+    })
+      .loadRunResults('day-1')
+      .then((results) => results.targets);
     bus = new LocalEventBus({ org: sim.org });
     const candidate = sim.org
       .allCertificates()
@@ -85,5 +100,26 @@ describe('the Events Lambda between two runs of the pipeline', () => {
 
     expect(digest).toContain('renewal status changed');
     expect(digest).toContain('seen in real time, from events');
+  });
+
+  it('leaves most empty, unmarked regions unlisted the next day, and says so in the record and the digest', async () => {
+    const store = new DynamoStateStore({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+      ),
+      tableName: hub.tableName,
+      needsAttention: () => false,
+    });
+    const day2 = await store.latestCompletedRun();
+    const day2Targets = (await store.loadRunResults('day-2')).targets;
+    const empty = day1Targets.filter((target) => target.status === 'ok' && target.certificateCount === 0);
+
+    expect(empty.length).toBeGreaterThan(3);
+    expect(day2?.runId).toBe('day-2');
+    expect(day2?.skippedClean).toBeGreaterThan(0);
+    // Skipped regions are reported, not scanned: they have no result of their own in the run.
+    expect(day2Targets.length).toBe((day2?.targets ?? 0) - (day2?.skippedClean ?? 0));
+    expect(day2?.failures).toEqual([]);
+    expect(JSON.stringify(slack.posts(SLACK_PATHS.digest).at(-1)?.body)).toContain('left unlisted as clean');
   });
 });
