@@ -24,7 +24,7 @@ import { ensureTable } from '../lambdas/aws/table';
 import type { OrganizationEvent } from '../lambdas/core/events/classify';
 import { assess } from '../lambdas/core/findings';
 import type { TargetResult } from '../lambdas/core/model';
-import { targetKey } from '../lambdas/core/work-order';
+import { targetKey } from '../lambdas/core/model';
 import { handleEvents } from '../lambdas/events/handle-events';
 import { scanAccount } from '../lambdas/scan/scan-account';
 import { alertSender, defaultSlackPoster, type SlackPosterFactory } from '../lambdas/wiring/slack';
@@ -121,7 +121,7 @@ export async function runP6(options: P6Options = {}): Promise<P6Result> {
     const restart = () => {
       base = { sim: sim.clock.nowMs(), real: performance.now() };
     };
-    const snapshots = new DynamoStateStore({ client: doc, tableName, needsAttention: () => false, now: clock });
+    const snapshots = new DynamoStateStore({ client: doc, tableName, clock });
     const alerts = new DynamoAlertStore(doc, { tableName });
     const events = new DynamoEventStore(doc, tableName);
     const url = `${slack.url}/alerts`;
@@ -147,7 +147,7 @@ export async function runP6(options: P6Options = {}): Promise<P6Result> {
         roleName: ROLE_NAME,
         externalId: BENCH_EXTERNAL_ID,
         runId,
-        now: () => clock().getTime(),
+        clock,
       });
       const targets: TargetResult[] = [];
       for (const account of sim.org.accounts()) {

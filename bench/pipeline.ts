@@ -10,10 +10,10 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import pLimit from 'p-limit';
 import type { CertMonitorConfig } from '../infra/config';
 import type { DynamoStateStore } from '../lambdas/aws/state-store';
+import { DigestMarker } from '../lambdas/aws/store/digest-marker';
 import { ensureTable } from '../lambdas/aws/table';
 import type { Change } from '../lambdas/core/model';
 import type { ScanSummary } from '../lambdas/pipeline/contracts';
-import { DigestMarker } from '../lambdas/pipeline/digest-marker';
 import { type FinalizeRunResult, finalizeRun } from '../lambdas/pipeline/finalize-run';
 import { heartbeat } from '../lambdas/pipeline/heartbeat';
 import { scanChild } from '../lambdas/pipeline/scan-child';
@@ -92,8 +92,7 @@ export class LocalPipeline {
     const store = openStateStore(dynamo.doc, {
       tableName: BENCH_TABLE,
       historyDays: config.historyDays,
-      expiryDays: config.expiryDays,
-      now: () => bench.now,
+      clock: () => bench.now,
     });
     meter.reset();
     return new LocalPipeline(bench, config, meter, dynamo, s3, secrets, slack, store);

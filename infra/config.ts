@@ -7,14 +7,19 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../lambdas/aws/permissions';
-import { DEFAULT_DNS_TIMEOUT_MS, parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import {
-  DEFAULT_AUDIT_ROLE_NAME,
-  DEFAULT_CHANGE_THRESHOLDS,
-  DEFAULT_EXPIRY_DAYS,
-  DEFAULT_REFRESH_DAYS,
-} from '../lambdas/core/names';
+  ACCOUNT_ID_PATTERN,
+  ACCOUNT_ID_RULE,
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
+  ROLE_ARN_PATTERN,
+  ROLE_ARN_RULE,
+  ROLE_NAME_PATTERN,
+  ROLE_NAME_RULE,
+} from '../lambdas/core/aws-ids';
+import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { looksLikeRegion } from '../lambdas/core/regions';
+import { SETTINGS } from '../lambdas/core/settings';
 import { eventsSchema } from './events-config';
 
 /** The cdk.json context key holding the whole configuration. */
@@ -48,8 +53,8 @@ function hint(wrong: string) {
   };
 }
 
-const ACCOUNT_ID_HINT = 'must be a 12-digit AWS account id written as a string, e.g. "111111111111"';
-const accountId = z.string(hint(ACCOUNT_ID_HINT)).regex(/^\d{12}$/, ACCOUNT_ID_HINT);
+const ACCOUNT_ID_HINT = `must be ${ACCOUNT_ID_RULE}, written as a string`;
+const accountId = z.string(hint(ACCOUNT_ID_HINT)).regex(ACCOUNT_ID_PATTERN, ACCOUNT_ID_HINT);
 
 const REGION_HINT = 'must be an AWS region name such as "eu-west-1"';
 const region = z.string(hint(REGION_HINT)).refine(looksLikeRegion, REGION_HINT);
@@ -58,6 +63,10 @@ const wholeNumber = (min: number, max: number, what: string) => {
   const wrong = `must be a whole number of ${what} from ${min} to ${max}`;
   return z.number(hint(wrong)).int(wrong).min(min, wrong).max(max, wrong);
 };
+
+/** A whole-number setting of the Lambdas, with the range and default SETTINGS gives it. */
+const numberSetting = (setting: { min: number; max: number; unit: string; default: number }) =>
+  wholeNumber(setting.min, setting.max, setting.unit).default(setting.default);
 
 const uniqueList = <T extends z.ZodType>(item: T, what: string) =>
   z
@@ -89,11 +98,8 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-// Role, secret and tag names as IAM, Secrets Manager and ACM accept them.
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+// Secret names as Secrets Manager accepts them.
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
-const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
 
@@ -104,7 +110,7 @@ const scheduleSchema = z.strictObject({
    * Hours between two runs of the cron. The heartbeat and the run-completed alarm wait this long (plus the
    * grace) before they call the monitor stopped; set it when the cron is not daily.
    */
-  periodHours: wholeNumber(1, 168, 'hours').default(24),
+  periodHours: numberSetting(SETTINGS.schedulePeriodHours),
 });
 
 const accountsSchema = z
@@ -155,7 +161,10 @@ const regionsSchema = z
   });
 
 const thresholdsSchema = z
-  .array(wholeNumber(1, 3650, 'days'), hint('must be a list of whole days, largest first, e.g. [30, 14, 7, 3, 1]'))
+  .array(
+    wholeNumber(SETTINGS.changeThresholds.min, SETTINGS.changeThresholds.max, 'days'),
+    hint('must be a list of whole days, largest first, e.g. [30, 14, 7, 3, 1]'),
+  )
   .min(1, 'must list at least one threshold')
   .refine(
     (days) => days.every((d, i) => i === 0 || d < (days[i - 1] as number)),
@@ -210,31 +219,30 @@ const configSchema = z.strictObject({
     { accountId, region },
     hint('must be an object like { "accountId": "222222222222", "region": "eu-west-1" }'),
   ),
-  schedule: scheduleSchema.default({ cron: 'cron(0 6 * * ? *)', timezone: 'UTC', periodHours: 24 }),
+  schedule: scheduleSchema.default({
+    cron: 'cron(0 6 * * ? *)',
+    timezone: 'UTC',
+    periodHours: SETTINGS.schedulePeriodHours.default,
+  }),
   accounts: accountsSchema.default({ source: 'organization' }),
   regions: regionsSchema.default({ source: 'enabled' }),
   auditRoleName: z
     .string(hint('must be an IAM role name'))
-    .regex(ROLE_NAME, 'must be an IAM role name: 1-64 characters from letters, digits and +=,.@_-')
-    .default(DEFAULT_AUDIT_ROLE_NAME),
+    .regex(ROLE_NAME_PATTERN, `must be ${ROLE_NAME_RULE}`)
+    .default(SETTINGS.auditRoleName.default),
   externalId: z
-    .string(
-      hint(
-        'set it to a random string of 2-1224 characters from letters, digits and +=,.@:/_- (e.g. `openssl rand -hex 16`); every audit role checks it',
-      ),
-    )
-    .regex(EXTERNAL_ID, 'must be 2-1224 characters from letters, digits and +=,.@:/_- (e.g. `openssl rand -hex 16`)'),
-  expiryDays: wholeNumber(1, 3650, 'days').default(DEFAULT_EXPIRY_DAYS),
-  changeThresholds: thresholdsSchema.default([...DEFAULT_CHANGE_THRESHOLDS]),
-  refreshDays: wholeNumber(1, 365, 'days').default(DEFAULT_REFRESH_DAYS),
+    .string(hint(`set it to a random string of ${EXTERNAL_ID_RULE}; every audit role checks it`))
+    .regex(EXTERNAL_ID_PATTERN, `must be ${EXTERNAL_ID_RULE}`),
+  expiryDays: numberSetting(SETTINGS.expiryDays),
+  changeThresholds: thresholdsSchema.default([...SETTINGS.changeThresholds.default]),
+  refreshDays: numberSetting(SETTINGS.refreshDays),
   /**
    * Distributed Map children running at once, each its own Lambda scanning one account: enough that a first run of
    * an organization of up to 100 accounts starts every account at once (its largest is unknown), and 900 of
    * Lambda's default 1,000 concurrent executions stay free.
    */
   maxConcurrency: wholeNumber(1, 10_000, 'child executions').default(100),
-  /** DescribeCertificate calls in flight per target; ACM allows 10 per second per account and region. */
-  describeConcurrency: wholeNumber(1, 10, 'calls').default(5),
+  describeConcurrency: numberSetting(SETTINGS.describeConcurrency),
   slackSecretName: z
     .string(hint('must be a Secrets Manager secret name'))
     .regex(SECRET_NAME, 'must be a Secrets Manager secret name: 1-512 characters from letters, digits and /_+=.@-')
@@ -242,18 +250,20 @@ const configSchema = z.strictObject({
   /** The one role, besides the Lambdas that post to Slack, allowed to read the webhook URLs back (e.g. an admin's). */
   slackSecretAdminRoleArn: z
     .string(hint('must be an IAM role ARN'))
-    .regex(ROLE_ARN, 'must be an IAM role ARN, e.g. "arn:aws:iam::222222222222:role/platform-admin"')
+    .regex(ROLE_ARN_PATTERN, `must be ${ROLE_ARN_RULE}`)
     .optional(),
   ownerTagKey: z
     .string(hint('must be a tag key'))
-    .min(1, 'must be a tag key of 1-128 characters')
-    .max(128, 'must be a tag key of 1-128 characters')
-    .default('owner'),
-  heartbeat: z.strictObject({ graceHours: wholeNumber(1, 168, 'hours').default(6) }).default({ graceHours: 6 }),
+    .min(1, `must be a tag key of 1-${SETTINGS.ownerTagKey.maxLength} characters`)
+    .max(SETTINGS.ownerTagKey.maxLength, `must be a tag key of 1-${SETTINGS.ownerTagKey.maxLength} characters`)
+    .default(SETTINGS.ownerTagKey.default),
+  heartbeat: z
+    .strictObject({ graceHours: numberSetting(SETTINGS.heartbeatGraceHours) })
+    .default({ graceHours: SETTINGS.heartbeatGraceHours.default }),
   alarmEmail: z.email('must be an e-mail address, e.g. "oncall@example.com"').optional(),
   organizationRoleArn: z
     .string(hint('must be an IAM role ARN'))
-    .regex(ROLE_ARN, 'must be an IAM role ARN, e.g. "arn:aws:iam::111111111111:role/cert-monitor-organization-read"')
+    .regex(ROLE_ARN_PATTERN, `must be ${ROLE_ARN_RULE}`)
     .optional(),
   logRetentionDays: z
     .number(hint('must be a number of days'))
@@ -262,7 +272,7 @@ const configSchema = z.strictObject({
       `must be a retention CloudWatch Logs accepts: one of ${RETENTION_DAYS.join(', ')}`,
     )
     .default(90),
-  historyDays: wholeNumber(1, 3650, 'days').default(90),
+  historyDays: numberSetting(SETTINGS.historyDays),
   /**
    * Optional feature sets, each adding its read actions to the audit role (the core certificate scan is always on).
    */
@@ -300,9 +310,9 @@ const configSchema = z.strictObject({
           }
         })
         .optional(),
-      timeoutMs: wholeNumber(100, 10_000, 'milliseconds').default(DEFAULT_DNS_TIMEOUT_MS),
+      timeoutMs: numberSetting(SETTINGS.dnsTimeoutMs),
     })
-    .default({ enabled: true, timeoutMs: DEFAULT_DNS_TIMEOUT_MS }),
+    .default({ enabled: true, timeoutMs: SETTINGS.dnsTimeoutMs.default }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
   /** The real-time event path (infra/events-config.ts). */

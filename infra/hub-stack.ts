@@ -7,7 +7,7 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV } from '../lambdas/core/names';
+import type { LambdaName } from '../lambdas/core/settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
 import type { CertMonitorConfig } from './config';
 import { Alerting } from './constructs/alerting';
@@ -134,17 +134,19 @@ export class HubStack extends Stack {
   }
 
   private createFunctions(config: CertMonitorConfig): HubStack['functions'] {
-    const settings = lambdaSettings(config, this.organizationRoleArn(config));
+    const resources = {
+      tableName: this.table.table.tableName,
+      workBucket: this.workBucket.bucket.bucketName,
+      slackSecretId: this.alerting.slackSecret.secretArn,
+    };
+    const environment = (fn: LambdaName) => lambdaSettings(fn, config, resources, this.organizationRoleArn(config));
     const logRetention = config.logRetentionDays as RetentionDays;
-    const tableName = { [ENV.tableName]: this.table.table.tableName };
-    const workBucket = { [ENV.workBucket]: this.workBucket.bucket.bucketName };
-    const slackSecret = { [ENV.slackSecretArn]: this.alerting.slackSecret.secretArn };
     const region = config.hub.region;
 
     const listTargets = new MonitorFunction(this, 'ListTargets', {
       handler: 'listTargets',
       description: 'Lists the accounts of a run and writes the work list to S3',
-      environment: { ...settings, ...tableName, ...workBucket },
+      environment: environment('listTargets'),
       logRetention,
       timeout: Duration.minutes(5),
       roleName: listTargetsRoleName(region),
@@ -153,7 +155,7 @@ export class HubStack extends Stack {
       handler: 'scanTarget',
       description:
         'Scans the ACM certificates of one account, its regions side by side, and stores snapshots and changes',
-      environment: { ...settings, ...tableName },
+      environment: environment('scanTarget'),
       logRetention,
       memorySize: 1024,
       // EXPRESS children end after 5 minutes; the handler stops describing early using the context's remaining time.
@@ -163,7 +165,7 @@ export class HubStack extends Stack {
     const finalizeRun = new MonitorFunction(this, 'FinalizeRun', {
       handler: 'finalizeRun',
       description: 'Aggregates a run, alerts on-call, posts the digest and records the run as complete',
-      environment: { ...settings, ...tableName, ...workBucket, ...slackSecret },
+      environment: environment('finalizeRun'),
       logRetention,
       memorySize: 1024,
       timeout: Duration.minutes(10),
@@ -171,7 +173,7 @@ export class HubStack extends Stack {
     const heartbeat = new MonitorFunction(this, 'Heartbeat', {
       handler: 'heartbeat',
       description: 'Alerts when no run completed within the schedule period plus the grace',
-      environment: { ...settings, ...tableName, ...slackSecret },
+      environment: environment('heartbeat'),
       logRetention,
       memorySize: 256,
       timeout: Duration.minutes(1),
@@ -182,7 +184,7 @@ export class HubStack extends Stack {
       ? new MonitorFunction(this, 'Events', {
           handler: 'events',
           description: 'Rescans the account-region an organization event came from and alerts on-call at once',
-          environment: { ...settings, ...tableName, ...slackSecret },
+          environment: environment('events'),
           logRetention,
           memorySize: 1024,
           timeout: EVENTS_TIMEOUT,

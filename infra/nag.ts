@@ -18,7 +18,7 @@ export function acknowledgeFinding(scope: IConstruct, id: string, reason: string
   Validations.of(scope).acknowledge({ id, reason });
 }
 
-export function nagEnabled(app: App): boolean {
+function nagEnabled(app: App): boolean {
   const value = app.node.tryGetContext(NAG_CONTEXT_KEY);
   return value !== false && value !== 'false';
 }

@@ -32,14 +32,13 @@ import { LocalEventBus } from './event-bus';
 import {
   deployHub,
   exampleConfig,
-  invokeEvents,
   type LocalHub,
-  type PipelineRun,
   receiverWebhooks,
-  runPipeline,
   SLACK_PATHS,
   setSlackWebhooks,
-} from './pipeline-runner';
+} from './pipeline/deploy';
+import { invokeEvents } from './pipeline/lambda-runtime';
+import { type PipelineRun, runPipeline } from './pipeline/run';
 import {
   type CertRecord,
   generateAccount,
@@ -294,7 +293,6 @@ async function main(): Promise<void> {
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
       ),
       tableName: hub.tableName,
-      needsAttention: () => false,
     });
 
     const accounts = sim.org.accounts();

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Rng } from './sim/rng';
 
 /** The item operations DynamoDB counts as writes (write capacity). */
-export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
+const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'PutItem',
   'UpdateItem',
   'DeleteItem',
@@ -21,13 +21,7 @@ export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'TransactWriteItems',
 ]);
 /** The item operations DynamoDB counts as reads (read capacity). */
-export const READ_OPERATIONS: ReadonlySet<string> = new Set([
-  'GetItem',
-  'BatchGetItem',
-  'Query',
-  'Scan',
-  'TransactGetItems',
-]);
+const READ_OPERATIONS: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
 export interface DynamoFaultRates {
   /** Share of write calls answered with a throttling error (nothing written). */

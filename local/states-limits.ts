@@ -44,7 +44,7 @@ interface StateDefinition {
   Iterator?: { States?: Record<string, StateDefinition> };
 }
 
-export function payloadBytes(value: unknown): number {
+function payloadBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
 }
 

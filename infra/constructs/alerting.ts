@@ -34,7 +34,7 @@ export interface AlertingProps {
 }
 
 /** A metric the Lambdas emit through Powertools (which adds the `service` dimension). */
-export function monitorMetric(metricName: string, props: { statistic: string; period: Duration }): Metric {
+function monitorMetric(metricName: string, props: { statistic: string; period: Duration }): Metric {
   return new Metric({
     namespace: METRICS.namespace,
     metricName,

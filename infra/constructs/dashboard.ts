@@ -24,7 +24,7 @@ import type { TargetScannedLine } from '../../lambdas/pipeline/contracts';
 import type { RunFigures } from '../../lambdas/pipeline/finalize-run';
 
 /** The functions whose log lines the dashboard queries. */
-export const DASHBOARD_LOG_SOURCES = { runCompleted: 'FinalizeRun', targetScanned: 'ScanTarget' } as const;
+const DASHBOARD_LOG_SOURCES = { runCompleted: 'FinalizeRun', targetScanned: 'ScanTarget' } as const;
 
 /** A function with the log group it writes to (a `Function` or `NodejsFunction` has one). */
 export type LoggingFunction = IFunction & { readonly logGroup: ILogGroup };

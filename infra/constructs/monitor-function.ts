@@ -13,7 +13,7 @@ import { HANDLERS, METRICS } from '../../lambdas/core/names';
 import { REPO_ROOT } from '../paths';
 
 /** The newest Node.js runtime this aws-cdk-lib knows; set explicitly because the construct's default is old. */
-export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 /**
  * ESM output so ESM-only dependencies (p-limit) bundle as they are; the banner gives the bundled CommonJS

@@ -43,7 +43,13 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { FinalizeRunEvent, RunListing, ScanTargetEvent, StartRunEvent } from '../../lambdas/pipeline/contracts';
+import type {
+  FailedScanRecord,
+  FinalizeRunEvent,
+  RunListing,
+  ScanTargetEvent,
+  StartRunEvent,
+} from '../../lambdas/pipeline/contracts';
 import { MAP_RESULTS_PREFIX } from '../../lambdas/pipeline/work-bucket';
 import { acknowledgeFinding, arnWildcardFinding } from '../nag';
 
@@ -71,8 +77,13 @@ const FINALIZE_RUN_PAYLOAD: Paths<FinalizeRunEvent> = {
 };
 const LISTING_BUCKET: keyof RunListing = 'bucket';
 const LISTING_KEY: keyof RunListing = 'key';
-/** What the ScanFailed state keeps of a child that threw: the account is the work item. */
-const FAILED_ACCOUNT: keyof ScanTargetEvent = 'account';
+/** What the ScanFailed state keeps of a child that threw: the work item (the ScanTarget event's), the run, the error. */
+const SCAN_FAILED_RECORD: Paths<FailedScanRecord> = {
+  account: JsonPath.objectAt(`$.${'account' satisfies keyof ScanTargetEvent}`),
+  runId: JsonPath.stringAt(`$.${'runId' satisfies keyof ScanTargetEvent}`),
+  status: 'failed' satisfies FailedScanRecord['status'],
+  error: JsonPath.objectAt('$.error'),
+};
 
 /** Errors of the Lambda service itself (not of the handler), safe to retry. */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -131,12 +142,7 @@ export class Pipeline extends Construct {
     // on even where the tolerated failure percentage is not honoured (local runners).
     const scanFailed = new Pass(this, 'ScanFailed', {
       comment: 'The scan threw; FinalizeRun reports this account as a scan that did not complete',
-      parameters: {
-        [FAILED_ACCOUNT]: JsonPath.objectAt(`$.${FAILED_ACCOUNT}`),
-        runId: JsonPath.stringAt('$.runId'),
-        status: 'failed',
-        error: JsonPath.objectAt('$.error'),
-      },
+      parameters: SCAN_FAILED_RECORD,
     });
     const scanTarget = new LambdaInvoke(this, 'ScanTarget', {
       lambdaFunction: props.scanTarget,

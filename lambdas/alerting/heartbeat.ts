@@ -14,7 +14,7 @@ import {
   type SendHeartbeat,
 } from './deliver';
 
-export interface HeartbeatConfig {
+export interface HeartbeatSchedule {
   /** Hours between scheduled runs. */
   periodHours: number;
   /** Extra hours a run may take before its absence counts. */
@@ -28,7 +28,7 @@ export interface RunHeartbeatInput {
   runs: { latestCompletedRun(): Promise<{ completedAt?: string } | undefined> };
   send: { heartbeat: SendHeartbeat; alert: SendAlert };
   now: Date;
-  config: HeartbeatConfig;
+  config: HeartbeatSchedule;
 }
 
 export interface RunHeartbeatResult {

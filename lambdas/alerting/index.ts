@@ -8,5 +8,5 @@ export {
   type SendAlert,
   type SendHeartbeat,
 } from './deliver';
-export { type HeartbeatConfig, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
+export { type HeartbeatSchedule, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
 export { type AlertingConfig, type RunAlertingInput, type RunAlertingResult, runAlerting } from './run-alerting';

@@ -14,6 +14,7 @@ import {
   type ListCertificatesCommandOutput,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
+import { adapterCause } from '../core/failures';
 import {
   type Certificate,
   type CertificateStatus,
@@ -28,20 +29,13 @@ import {
   type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
-import {
-  AwsAdapterError,
-  awsErrorCode,
-  awsErrorMessage,
-  isAccessDenied,
-  isInvalidToken,
-  LIKELY_CAUSES,
-} from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
 export const ACM_ACTIONS = ['acm:ListCertificates', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'] as const;
 
 /** The most ListCertificates returns a page. */
-export const LIST_PAGE_SIZE = 1000;
+const LIST_PAGE_SIZE = 1000;
 
 export class AcmError extends AwsAdapterError {
   readonly arn?: string;
@@ -55,7 +49,7 @@ export class AcmError extends AwsAdapterError {
         region: target.region,
         code,
         operation,
-        likelyCause: likelyCause(code, operation),
+        likelyCause: adapterCause(code, `acm:${operation.split('.')[1]}`, awsErrorMessage(error)),
         cause: error,
       },
     );
@@ -63,14 +57,8 @@ export class AcmError extends AwsAdapterError {
   }
 }
 
-function likelyCause(code: string, operation: string): string | undefined {
-  if (isAccessDenied(code)) return LIKELY_CAUSES.accessDenied(`acm:${operation.split('.')[1]}`);
-  if (isInvalidToken(code)) return LIKELY_CAUSES.invalidToken;
-  return undefined;
-}
-
 /** The request of one ListCertificates page: every key type, every key-pair origin, the largest page. */
-export function listCertificatesInput(nextToken?: string): ListCertificatesCommandInput {
+function listCertificatesInput(nextToken?: string): ListCertificatesCommandInput {
   return {
     Includes: { keyTypes: [...KEY_ALGORITHMS] },
     CertificateKeyPairOrigins: [...KEY_PAIR_ORIGINS],
@@ -102,7 +90,7 @@ export async function listCertificates(client: ACMClient, target: Target): Promi
   return [...byArn.values()];
 }
 
-export function fromSummary(target: Target, summary: CertificateSummary): Certificate | undefined {
+function fromSummary(target: Target, summary: CertificateSummary): Certificate | undefined {
   if (!summary.CertificateArn) return undefined;
   return {
     accountId: target.accountId,
@@ -149,7 +137,7 @@ export async function describeCertificate(
   return withDetail(certificate, detail, describedAt);
 }
 
-export function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
+function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
   const {
     issuer: _issuer,
     renewalStatus: _renewalStatus,

@@ -20,27 +20,23 @@
  * holds this write's own token (`writeId` on every state write, `token` on a lease), the write is done.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HeartbeatState } from '../core/alerting/heartbeat';
 import { type AlertState, isActive, type QueuedNotice } from '../core/alerting/planner';
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import { toPlain } from '../core/canonical';
 import { TABLE_SCHEMA } from '../core/names';
+import type { Item } from './store/batch';
+import { isConditionalCheckFailed } from './store/errors';
+import { TableOperations, type TableOptions } from './store/table';
 
 export const ALERT_STATE_SK = 'STATE';
-/** Partition of active alert states in the attention index (certificates use another partition of it). */
-export const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
-export const HEARTBEAT_PK = 'HEARTBEAT';
-export const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;
-export const DEFAULT_LEASE_SECONDS = 300;
-export const DEFAULT_RESOLVED_RETENTION_DAYS = 30;
+/** Partition of active alert states in the attention index. */
+const ACTIVE_ALERTS_GSI_PK = 'ALERTS';
+const HEARTBEAT_PK = 'HEARTBEAT';
+const ALERT_ITEM_KINDS = { alertState: 'alert-state', heartbeatState: 'heartbeat-state' } as const;
+const DEFAULT_LEASE_SECONDS = 300;
+const DEFAULT_RESOLVED_RETENTION_DAYS = 30;
 
 export function alertStatePk(incidentKey: string): string {
   return `ALERT#${incidentKey}`;
@@ -52,6 +48,10 @@ export interface DynamoAlertStoreOptions {
   leaseSeconds?: number;
   /** How long an inactive state is kept (TTL). @default DEFAULT_RESOLVED_RETENTION_DAYS */
   resolvedRetentionDays?: number;
+  /** BatchGetItem calls per 100 states before keys DynamoDB leaves unprocessed fail the read. @default 8 */
+  maxBatchAttempts?: TableOptions['maxBatchAttempts'];
+  /** How resends of unprocessed keys wait. @default setTimeout */
+  sleep?: TableOptions['sleep'];
 }
 
 interface Lease {
@@ -79,19 +79,6 @@ interface HeartbeatItem {
 
 /** Conditional writes retried on a fresh read before giving up. */
 const MAX_ATTEMPTS = 8;
-const BATCH_GET_LIMIT = 100;
-
-/** DynamoDB rejects `undefined`; a JSON round trip drops it (and the states are JSON by design). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 function withoutVersion<T extends { version: number }>(value: T): Omit<T, 'version'> {
   const { version: _version, ...rest } = value;
@@ -100,6 +87,7 @@ function withoutVersion<T extends { version: number }>(value: T): Omit<T, 'versi
 
 export class DynamoAlertStore implements AlertStore {
   private readonly tableName: string;
+  private readonly table: TableOperations;
   private readonly leaseMs: number;
   private readonly retentionDays: number;
 
@@ -108,48 +96,33 @@ export class DynamoAlertStore implements AlertStore {
     options: DynamoAlertStoreOptions,
   ) {
     this.tableName = options.tableName;
+    this.table = new TableOperations({
+      client: doc,
+      tableName: options.tableName,
+      ...(options.maxBatchAttempts !== undefined ? { maxBatchAttempts: options.maxBatchAttempts } : {}),
+      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    });
     this.leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     this.retentionDays = options.resolvedRetentionDays ?? DEFAULT_RESOLVED_RETENTION_DAYS;
   }
 
   async loadActiveStates(): Promise<AlertState[]> {
     const { attentionIndex } = TABLE_SCHEMA;
-    const keys: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: attentionIndex.name,
-          KeyConditionExpression: '#gpk = :gpk',
-          ExpressionAttributeNames: { '#gpk': attentionIndex.partitionKey, '#gsk': attentionIndex.sortKey },
-          ExpressionAttributeValues: { ':gpk': ACTIVE_ALERTS_GSI_PK },
-          ProjectionExpression: '#gsk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) keys.push(String(item[attentionIndex.sortKey]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const entries = await this.table.query({
+      IndexName: attentionIndex.name,
+      KeyConditionExpression: '#gpk = :gpk',
+      ExpressionAttributeNames: { '#gpk': attentionIndex.partitionKey, '#gsk': attentionIndex.sortKey },
+      ExpressionAttributeValues: { ':gpk': ACTIVE_ALERTS_GSI_PK },
+      ProjectionExpression: '#gsk',
+    });
+    const keys = entries.map((item) => String(item[attentionIndex.sortKey]));
     return (await this.loadStates(keys)).filter(isActive);
   }
 
   async loadStates(incidentKeys: readonly string[]): Promise<AlertState[]> {
-    const unique = [...new Set(incidentKeys)];
-    const states: AlertState[] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((key) => ({ pk: alertStatePk(key), sk: ALERT_STATE_SK }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const result = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) states.push(toState(item as AlertItem));
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
+    const keys: Item[] = [...new Set(incidentKeys)].map((key) => ({ pk: alertStatePk(key), sk: ALERT_STATE_SK }));
+    const { items } = await this.table.guard('loadStates', () => this.table.batchGet(keys, 'loadStates'));
+    const states = items.map((item) => toState(item as unknown as AlertItem));
     return states.sort((a, b) => (a.incidentKey < b.incidentKey ? -1 : a.incidentKey > b.incidentKey ? 1 : 0));
   }
 
@@ -161,7 +134,7 @@ export class DynamoAlertStore implements AlertStore {
       try {
         await this.writeState(next, state.version, now, { keepLease: true, writeId });
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
         const stored = await this.getAlertItem(state.incidentKey);
         if (stored?.writeId !== writeId) throw new AlertStateConflictError(state.incidentKey, state.version);
       }
@@ -181,21 +154,7 @@ export class DynamoAlertStore implements AlertStore {
         until: new Date(now.getTime() + this.leaseMs).toISOString(),
         token: randomUUID(),
       };
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
-            UpdateExpression: 'SET #lease = :lease, #version = :next',
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
-            ExpressionAttributeValues: { ':lease': lease, ':next': item.version + 1, ':expected': item.version },
-          }),
-        );
-        return notice;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      if (await this.table.conditionally(() => this.writeLease(incidentKey, item.version, lease))) return notice;
       const after = await this.getAlertItem(incidentKey);
       if (after?.lease?.token === lease.token) return notice;
     }
@@ -215,16 +174,7 @@ export class DynamoAlertStore implements AlertStore {
   async releaseNotice(incidentKey: string, noticeId: string): Promise<void> {
     await this.retryOnConflict(incidentKey, async (item) => {
       if (item.lease?.noticeId !== noticeId) return;
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
-          UpdateExpression: 'SET #version = :next REMOVE #lease',
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
-          ExpressionAttributeValues: { ':next': item.version + 1, ':expected': item.version },
-        }),
-      );
+      await this.writeLease(incidentKey, item.version);
     });
   }
 
@@ -239,7 +189,7 @@ export class DynamoAlertStore implements AlertStore {
     try {
       await this.putHeartbeat(next, state.version, writeId);
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       if ((await this.getHeartbeatItem())?.writeId !== writeId) {
         throw new AlertStateConflictError(HEARTBEAT_PK, state.version);
       }
@@ -256,10 +206,28 @@ export class DynamoAlertStore implements AlertStore {
         await this.putHeartbeat({ ...item.state, pending, version: item.version + 1 }, item.version);
         return;
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     throw new AlertStateConflictError(HEARTBEAT_PK, -1);
+  }
+
+  /** Sets the notice lease (or, without one, removes it), conditional on the version read; bumps the version. */
+  private async writeLease(incidentKey: string, version: number, lease?: Lease): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
+        UpdateExpression: lease ? 'SET #lease = :lease, #version = :next' : 'SET #version = :next REMOVE #lease',
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#lease': 'lease', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ...(lease ? { ':lease': lease } : {}),
+          ':next': version + 1,
+          ':expected': version,
+        },
+      }),
+    );
   }
 
   /** Writes a whole alert state, conditional on the stored version, keeping the index and TTL in step with it. */
@@ -280,7 +248,7 @@ export class DynamoAlertStore implements AlertStore {
       '#ttl': ttlAttribute,
     };
     const values: Record<string, unknown> = {
-      ':state': plain(withoutVersion(next)),
+      ':state': toPlain(withoutVersion(next)),
       ':next': next.version,
       ':kind': ALERT_ITEM_KINDS.alertState,
       ':writeId': writeId,
@@ -329,34 +297,21 @@ export class DynamoAlertStore implements AlertStore {
         await change(item);
         return;
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     throw new AlertStateConflictError(incidentKey, -1);
   }
 
   private async getAlertItem(incidentKey: string): Promise<(AlertItem & { state: AlertState }) | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK },
-        ConsistentRead: true,
-      }),
-    );
-    if (result.Item === undefined) return undefined;
-    const item = result.Item as AlertItem;
+    const stored = await this.table.get({ pk: alertStatePk(incidentKey), sk: ALERT_STATE_SK });
+    if (stored === undefined) return undefined;
+    const item = stored as unknown as AlertItem;
     return { ...item, state: toState(item) };
   }
 
   private async getHeartbeatItem(): Promise<HeartbeatItem | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: HEARTBEAT_PK, sk: ALERT_STATE_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item as HeartbeatItem | undefined;
+    return (await this.table.get({ pk: HEARTBEAT_PK, sk: ALERT_STATE_SK })) as HeartbeatItem | undefined;
   }
 
   private async putHeartbeat(next: HeartbeatState, expectedVersion: number, writeId = randomUUID()): Promise<void> {
@@ -366,7 +321,7 @@ export class DynamoAlertStore implements AlertStore {
       kind: ALERT_ITEM_KINDS.heartbeatState,
       version: next.version,
       writeId,
-      state: plain(withoutVersion(next)),
+      state: toPlain(withoutVersion(next)),
     };
     await this.doc.send(
       new PutCommand({

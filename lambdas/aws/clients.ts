@@ -9,18 +9,11 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
+import { awsErrorKind } from '../core/failures';
 import type { Target } from '../core/model';
-import type { RoleCredentials } from './credentials';
+import type { CallCounter } from './call-counter';
+import type { AwsCredentials, CredentialsProvider, RoleCredentials } from './credentials';
 import { ROUTE53_REGION } from './route53';
-
-/** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-export type CredentialsProvider = () => Promise<AwsCredentials>;
 
 export type RetryMode = 'standard' | 'adaptive';
 
@@ -33,8 +26,8 @@ export type RetryMode = 'standard' | 'adaptive';
  * set far above the quota (30/s against 10/s), standard lost 157 of 411 describes after 6 attempts, adaptive none.
  * At a pace under the quota both behave the same.
  */
-export const DEFAULT_MAX_ATTEMPTS = 6;
-export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
+const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
 export interface ClientConfig {
   region: string;
@@ -48,39 +41,6 @@ export interface ClientConfig {
   calls?: CallCounter;
 }
 
-/** HTTP attempts by `Service.Operation` and how many of them were throttled. */
-export class CallCounter {
-  readonly calls: Record<string, number> = {};
-  readonly throttled: Record<string, number> = {};
-
-  record(operation: string, throttled: boolean): void {
-    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
-    if (throttled) this.throttled[operation] = (this.throttled[operation] ?? 0) + 1;
-  }
-
-  /** Adds calls made elsewhere (e.g. an AssumeRole answered for this target by a shared client). */
-  add(operation: string, count = 1): void {
-    this.calls[operation] = (this.calls[operation] ?? 0) + count;
-  }
-
-  get total(): number {
-    return sum(this.calls);
-  }
-
-  get throttles(): number {
-    return sum(this.throttled);
-  }
-
-  /** `{ 'ACM.ListCertificates': 3, ... }` for TargetResult.apiCalls, keys sorted for stable output. */
-  snapshot(): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.calls).sort(([a], [b]) => a.localeCompare(b)));
-  }
-}
-
-function sum(record: Record<string, number>): number {
-  return Object.values(record).reduce((total, n) => total + n, 0);
-}
-
 /** Short service names used in `Service.Operation` keys, by SDK client class name. */
 const SERVICE_NAMES: Record<string, string> = {
   ACMClient: 'ACM',
@@ -91,24 +51,13 @@ const SERVICE_NAMES: Record<string, string> = {
 };
 
 /** The SDK's own throttling classification (status 429, a throttling error name, or a modeled throttling trait). */
-export function isThrottlingError(error: unknown): boolean {
+function isThrottlingError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
-  return e.$metadata?.httpStatusCode === 429 || THROTTLING_ERROR_NAMES.has(e.name) || e.$retryable?.throttling === true;
+  return (
+    e.$metadata?.httpStatusCode === 429 || awsErrorKind(e.name) === 'throttled' || e.$retryable?.throttling === true
+  );
 }
-
-const THROTTLING_ERROR_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ThrottledException',
-  'LimitExceededException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-]);
 
 interface CountableClient {
   middlewareStack: {
@@ -126,7 +75,7 @@ interface CountableClient {
  * Records every answered attempt of every call the client makes. Placed in the finalizeRequest step at low priority,
  * it sits inside the SDK's retry loop, so a call retried twice counts three times and each throttled answer is seen.
  */
-export function countCalls<C>(client: C, counter: CallCounter): C {
+function countCalls<C>(client: C, counter: CallCounter): C {
   (client as unknown as CountableClient).middlewareStack.add(
     (next, context) => async (args) => {
       const service =

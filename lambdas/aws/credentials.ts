@@ -5,15 +5,27 @@
  * parallel) share one AssumeRole call.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { awsErrorKind } from '../core/failures';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { ROLE_SESSION_PREFIX } from '../core/names';
 import { iamRoleArn, partitionOfArn, partitionOfRegion } from '../core/partition';
-import type { AwsCredentials, CallCounter, CredentialsProvider } from './clients';
+import { type Clock, systemClock } from '../core/ports';
+import type { CallCounter } from './call-counter';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 import type { PolicyDocument } from './permissions';
 
+/** Static or refreshable AWS credentials (structurally the SDK's AwsCredentialIdentity and its provider). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
 /** Credentials closer than this to expiry are renewed before use. */
-export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
-export const ROLE_SESSION_SECONDS = 3600;
+const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
+const ROLE_SESSION_SECONDS = 3600;
 const SESSION_NAME_MAX = 64;
 /** The most plaintext characters AssumeRole takes in `Policy`. */
 export const SESSION_POLICY_MAX_CHARS = 2048;
@@ -29,7 +41,7 @@ export function roleSessionName(runId: string): string {
   return `${prefix}${id.length > room ? id.slice(id.length - room) : id}`;
 }
 
-export function auditRoleArn(accountId: string, roleName: string, partition: string): string {
+function auditRoleArn(accountId: string, roleName: string, partition: string): string {
   return iamRoleArn(partition, accountId, roleName);
 }
 
@@ -40,7 +52,7 @@ export class AssumeRoleError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot assume ${roleArn} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'STS.AssumeRole',
       likelyCause: likelyAssumeRoleCause(code),
@@ -50,7 +62,10 @@ export class AssumeRoleError extends AwsAdapterError {
   }
 }
 
+/** AssumeRole is the hub's own call: an expired or unknown token there is the hub's, not the member account's. */
 function likelyAssumeRoleCause(code: string): string {
+  const kind = awsErrorKind(code);
+  if (kind === 'expiredCredentials' || kind === 'notEnabled') return "the hub's own credentials are expired or invalid";
   switch (code) {
     case 'AccessDenied':
     case 'AccessDeniedException':
@@ -62,11 +77,6 @@ function likelyAssumeRoleCause(code: string): string {
       return "STS refused the session policy this function passes; it is built from the adapters' declared actions (lambdas/aws/permissions.ts)";
     case 'RegionDisabledException':
       return 'STS is not activated in the hub region for this account; activate the regional STS endpoint or use another region';
-    case 'ExpiredToken':
-    case 'ExpiredTokenException':
-    case 'InvalidClientTokenId':
-    case 'UnrecognizedClientException':
-      return "the hub's own credentials are expired or invalid";
     default:
       return 'see the AWS error message';
   }
@@ -88,7 +98,7 @@ export interface RoleCredentialsOptions {
    * @default - the session has every permission of the role
    */
   sessionPolicy?: PolicyDocument;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** The audit role's credentials for every account of a run, cached per account. */
@@ -146,7 +156,7 @@ export class RoleCredentials {
 
   private nearExpiry(credentials: AwsCredentials): boolean {
     if (!credentials.expiration) return false;
-    const now = this.options.now?.() ?? Date.now();
+    const now = (this.options.clock ?? systemClock)().getTime();
     return credentials.expiration.getTime() - now < (this.options.refreshMarginMs ?? CREDENTIALS_REFRESH_MARGIN_MS);
   }
 

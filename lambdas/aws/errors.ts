@@ -5,7 +5,7 @@
 
 export interface AdapterErrorDetails {
   accountId: string;
-  /** `'*'` when the error concerns the whole account (AssumeRole, ListRegions). */
+  /** WHOLE_ACCOUNT when the error concerns the whole account (AssumeRole, ListRegions). */
   region: string;
   /** The AWS error code (`AccessDenied`, `ThrottlingException`, ...), or a name of ours when AWS gave none. */
   code: string;
@@ -36,45 +36,18 @@ export class AwsAdapterError extends Error {
 
 /**
  * The AWS error code of an adapter error, of an SDK error (its `name`), or of a Node network error
- * (`ECONNREFUSED`, ...).
+ * (`ECONNREFUSED`, ...); `fallback` for a plain error that carries no code (a bug, not an answer of AWS).
  */
-export function awsErrorCode(error: unknown): string {
+export function awsErrorCode(error: unknown, fallback = 'UnknownError'): string {
   if (error instanceof AwsAdapterError) return error.code;
   if (error instanceof Error) {
     const networkCode = (error as Error & { code?: unknown }).code;
-    if (error.name === 'Error' && typeof networkCode === 'string') return networkCode;
-    return error.name || 'UnknownError';
+    if (error.name === 'Error') return typeof networkCode === 'string' ? networkCode : fallback;
+    return error.name || fallback;
   }
-  return 'UnknownError';
+  return fallback;
 }
 
 export function awsErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** The request was refused for lack of permission (service-specific spellings of the same thing). */
-export function isAccessDenied(code: string): boolean {
-  return code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation';
-}
-
-/**
- * The region rejected the credentials: what an opt-in region that is not enabled answers (the token is not valid
- * there), and also what a revoked session answers.
- */
-export function isInvalidToken(code: string): boolean {
-  return (
-    code === 'UnrecognizedClientException' ||
-    code === 'InvalidClientTokenId' ||
-    code === 'InvalidToken' ||
-    code === 'AuthFailure' ||
-    code === 'ExpiredTokenException' ||
-    code === 'ExpiredToken'
-  );
-}
-
-export const LIKELY_CAUSES = {
-  invalidToken:
-    'the region is probably not enabled in this account (opt-in region), or the session was revoked; enable the region or exclude it',
-  accessDenied: (action: string) =>
-    `the audit role does not allow ${action}, or a service control policy denies it; redeploy the audit role StackSet and check SCPs`,
-} as const;

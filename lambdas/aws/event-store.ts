@@ -18,8 +18,8 @@ import {
 import type { EventTarget } from '../core/events/classify';
 import type { DirtyMark, EventPathHealth, EventStateStore } from '../core/events/store';
 import type { Change } from '../core/model';
+import { targetKey } from '../core/model';
 import { TABLE_SCHEMA } from '../core/names';
-import { targetKey } from '../core/work-order';
 import { queryAll } from './store/batch';
 import { isConditionalCheckFailed, StateStoreError } from './store/errors';
 import { expiresAtEpoch, isoInstant, TARGETS_PK, targetMetaSk } from './store/keys';

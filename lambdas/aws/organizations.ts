@@ -8,6 +8,8 @@ import {
   type ListAccountsCommandOutput,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { isAccountId } from '../core/aws-ids';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** An account to scan. */
@@ -26,7 +28,7 @@ export class OrganizationsError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the organization's accounts (${code}: ${awsErrorMessage(error)})`, {
       accountId: '*',
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Organizations.ListAccounts',
       likelyCause: likelyCause(code),
@@ -51,7 +53,7 @@ function likelyCause(code: string): string {
  * `State` is the account's lifecycle (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION); the retired
  * `Status` (ACTIVE, SUSPENDED, PENDING_CLOSURE) is read only when a response has no State.
  */
-export function accountState(account: Account): string {
+function accountState(account: Account): string {
   return account.State ?? account.Status ?? 'UNKNOWN';
 }
 
@@ -81,12 +83,10 @@ export async function listOrganizationAccounts(
   return { active: sortById(active), inactive: sortById(inactive) };
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
 /** Accounts given by id (config or command line): checked, de-duplicated, sorted. */
 export function explicitAccounts(ids: readonly string[]): AccountRef[] {
   const unique = [...new Set(ids.map((id) => id.trim()).filter((id) => id.length > 0))];
-  const invalid = unique.filter((id) => !ACCOUNT_ID.test(id));
+  const invalid = unique.filter((id) => !isAccountId(id));
   if (invalid.length > 0) throw new Error(`not an AWS account id (12 digits): ${invalid.join(', ')}`);
   return sortById(unique.map((id) => ({ id })));
 }

@@ -4,6 +4,7 @@
  * throttling and retries. Quotas are per account and region, so each target gets its own limiters.
  */
 import pLimit from 'p-limit';
+import { type Clock, systemClock } from '../core/ports';
 
 /**
  * DescribeCertificate and ListTagsForCertificate allow 10 calls/s per account-region, a quota shared with every other
@@ -17,8 +18,6 @@ export const DEFAULT_DESCRIBE_RATE_PER_SECOND = 8;
  * 2 + 8 = 10 calls in any one second, ACM's quota, however the quota's window is counted.
  */
 export const DEFAULT_DESCRIBE_BURST = 2;
-/** Enough calls in flight to reach the rate with a few hundred ms of latency, few enough to stay polite. */
-export const DEFAULT_DESCRIBE_CONCURRENCY = 5;
 
 export interface RateLimiterOptions {
   /** Calls in flight at most. */
@@ -36,7 +35,7 @@ export interface RateLimiterOptions {
    * RateLimiterClosedError (how a scan stops starting calls when its time budget runs out).
    */
   isOpen?: () => boolean;
-  now?: () => number;
+  clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -62,7 +61,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!(options.concurrency >= 1)) throw new Error(`concurrency must be at least 1, got ${options.concurrency}`);
   const interval = 1000 / options.ratePerSecond;
   const burst = Math.max(1, options.burst ?? 1);
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock().getTime();
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const limit = pLimit(Math.floor(options.concurrency));
   let nextStart = Number.NEGATIVE_INFINITY;

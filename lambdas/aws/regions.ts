@@ -4,8 +4,10 @@
  * enabled list is the default.
  */
 import { type AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import { adapterCause } from '../core/failures';
+import { WHOLE_ACCOUNT } from '../core/model';
 import { looksLikeRegion } from '../core/regions';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
 export const ACCOUNT_ACTIONS = ['account:ListRegions'] as const;
@@ -15,12 +17,10 @@ export class RegionsError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the enabled regions of ${accountId} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Account.ListRegions',
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied('account:ListRegions')
-        : 'see the AWS error message',
+      likelyCause: adapterCause(code, 'account:ListRegions', awsErrorMessage(error)),
       cause: error,
     });
   }

@@ -9,7 +9,9 @@ import {
   type ListHostedZonesCommandOutput,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, LIKELY_CAUSES } from './errors';
+import { adapterCause } from '../core/failures';
+import { WHOLE_ACCOUNT } from '../core/model';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter (the `dns-diagnosis` feature set). */
 export const ROUTE53_ACTIONS = ['route53:ListHostedZones'] as const;
@@ -31,12 +33,10 @@ export class HostedZonesError extends AwsAdapterError {
     const code = awsErrorCode(error);
     super(`cannot list the Route 53 hosted zones of ${accountId} (${code}: ${awsErrorMessage(error)})`, {
       accountId,
-      region: '*',
+      region: WHOLE_ACCOUNT,
       code,
       operation: 'Route53.ListHostedZones',
-      likelyCause: isAccessDenied(code)
-        ? LIKELY_CAUSES.accessDenied('route53:ListHostedZones')
-        : 'see the AWS error message',
+      likelyCause: adapterCause(code, 'route53:ListHostedZones', awsErrorMessage(error)),
       cause: error,
     });
   }

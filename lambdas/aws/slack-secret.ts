@@ -7,6 +7,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { SLACK_SECRET_PLACEHOLDER } from '../core/names';
+import { type Clock, systemClock } from '../core/ports';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
 
 export interface SlackWebhooks {
@@ -20,7 +21,7 @@ export interface LoadSlackWebhooksOptions {
   /** How long a value read from Secrets Manager is reused. @default 300_000 (5 minutes) */
   maxAgeMs?: number;
   /** Clock, for tests. */
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** The Slack secret is missing, unreadable or malformed. */
@@ -68,7 +69,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-export function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
+function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
   let json: unknown;
   try {
     json = JSON.parse(secretString);
@@ -119,7 +120,8 @@ export async function loadSlackWebhooks(
   secretId: string,
   options: LoadSlackWebhooksOptions = {},
 ): Promise<SlackWebhooks> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock().getTime();
   const maxAgeMs = options.maxAgeMs ?? 300_000;
   let entries = cache.get(client);
   if (entries === undefined) {

@@ -7,30 +7,36 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { CORE_FEATURE_SET, FEATURE_SET_NAMES } from '../aws/permissions';
 import { DEFAULT_DESCRIBE_RATE_PER_SECOND } from '../aws/rate-limit';
-import { DEFAULT_OWNER_TAG_KEY } from '../core/changes';
+import {
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
+  isAccountId,
+  ROLE_PATH_AND_NAME_PATTERN,
+  ROLE_PATH_AND_NAME_RULE,
+} from '../core/aws-ids';
 import { parseDnsServers } from '../core/diagnosis/servers';
-import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
+import { SETTINGS } from '../core/settings';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../scan/audit';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Environment variables the command reads (the command-line options win over them). */
-export const CLI_ENV = {
+const CLI_ENV = {
   slackWebhookUrl: 'SLACK_WEBHOOK_URL',
   alertsWebhookUrl: 'SLACK_ALERTS_WEBHOOK_URL',
 } as const;
 
-export const MAX_CONCURRENCY = 64;
-export const MAX_EXPIRY_DAYS = 3650;
-export const MAX_DESCRIBE_RATE = 100;
+const MAX_CONCURRENCY = 64;
+const MAX_EXPIRY_DAYS = SETTINGS.expiryDays.max;
+const MAX_DESCRIBE_RATE = 100;
 
 export interface CliOptions {
   /** Explicit account ids, or every ACTIVE account of the organization. */
   accounts: 'organization' | string[];
-  excludeAccounts: string[];
+  excludedAccounts: string[];
   /** Explicit regions, or each account's enabled regions. */
   regions: 'enabled' | string[];
   roleName: string;
@@ -92,171 +98,6 @@ Exit codes:
   1  nothing useful was done: bad usage, no credentials, unreadable --compare, unwritable --output
 `;
 
-/** An option whose help ends with its default, shown as the user would type or read it. */
-function option(flags: string, description: string, shownDefault?: string, value?: string): Option {
-  const opt = new Option(flags, shownDefault === undefined ? description : `${description} (default: ${shownDefault})`);
-  return value === undefined ? opt : opt.default(value);
-}
-
-function buildProgram(): Command {
-  return new Command('audit')
-    .description(
-      'One-shot audit of every ACM certificate across AWS accounts and regions: a report by urgency, ' +
-        'optional comparison with an earlier report, Slack digest, and state shared with the deployed monitor.',
-    )
-    .addOption(
-      option(
-        '--accounts <ids>',
-        'comma-separated 12-digit account ids, e.g. 111111111111,222222222222',
-        'every ACTIVE account of the organization; needs management or delegated-admin credentials',
-      ),
-    )
-    .addOption(option('--exclude-accounts <ids>', 'accounts to leave out, e.g. 333333333333', 'none'))
-    .addOption(
-      option(
-        '--regions <names>',
-        'comma-separated region names, e.g. us-east-1,eu-west-1',
-        "each account's enabled regions",
-      ),
-    )
-    .addOption(
-      option(
-        '--allow-unknown-regions',
-        'accept region names newer than this version if they look like one, e.g. --regions xx-east-9',
-        'off',
-      ),
-    )
-    .addOption(
-      option(
-        '--role-name <name>',
-        'read-only audit role assumed in each account, e.g. AuditRole',
-        DEFAULT_AUDIT_ROLE_NAME,
-        DEFAULT_AUDIT_ROLE_NAME,
-      ),
-    )
-    .addOption(option('--external-id <id>', 'ExternalId the audit role requires, e.g. my-org-audit', 'none'))
-    .addOption(
-      option(
-        '--expiry-days <n>',
-        'flag certificates expiring within this many days, e.g. 45',
-        String(DEFAULT_EXPIRY_DAYS),
-        String(DEFAULT_EXPIRY_DAYS),
-      ),
-    )
-    .addOption(
-      option(
-        '--format <format>',
-        `report format: ${REPORT_FORMATS.join(', ')}; e.g. --format json`,
-        'table, or what the --output file name ends with (.json, .csv, .html)',
-        'table',
-      ),
-    )
-    .addOption(option('--output <file>', 'write the report to this file (atomically), e.g. report.html', 'stdout'))
-    .addOption(
-      option(
-        '--compare <earlier.json>',
-        'show what changed since an earlier JSON report, e.g. --compare yesterday.json',
-        'no comparison',
-      ),
-    )
-    .addOption(
-      option(
-        '--slack-webhook-url <url>',
-        'post the digest to this Slack incoming webhook, e.g. https://hooks.slack.com/services/...',
-        `$${CLI_ENV.slackWebhookUrl}, else no digest`,
-      ),
-    )
-    .addOption(
-      option(
-        '--concurrency <n>',
-        `accounts scanned at once (each account's regions side by side), 1 to ${MAX_CONCURRENCY}; e.g. 4`,
-        String(DEFAULT_ACCOUNT_CONCURRENCY),
-        String(DEFAULT_ACCOUNT_CONCURRENCY),
-      ),
-    )
-    .addOption(
-      option(
-        '--describe-rate <n>',
-        `DescribeCertificate calls per second per account and region, 1 to ${MAX_DESCRIBE_RATE} (ACM's quota is 10; ` +
-          'raise it only where the quota was raised), e.g. 5',
-        String(DEFAULT_DESCRIBE_RATE_PER_SECOND),
-        String(DEFAULT_DESCRIBE_RATE_PER_SECOND),
-      ),
-    )
-    .addOption(
-      option(
-        '--state-table <name>',
-        'DynamoDB table shared with the deployed monitor, created when missing: changes since the previous run, ' +
-          'run records the heartbeat sees; e.g. cert-monitor-state',
-        'no state',
-      ),
-    )
-    .addOption(
-      option(
-        '--alerts-webhook-url <url>',
-        'alert on-call through this Slack webhook, once per incident (needs --state-table), e.g. https://hooks.slack.com/services/...',
-        `$${CLI_ENV.alertsWebhookUrl}, else no alerts`,
-      ),
-    )
-    .addOption(
-      option(
-        '--owner-tag-key <key>',
-        'tag naming the owner of a certificate, e.g. team',
-        DEFAULT_OWNER_TAG_KEY,
-        DEFAULT_OWNER_TAG_KEY,
-      ),
-    )
-    .addOption(
-      option(
-        '--as-of <time>',
-        'compute days to expiry and findings as of this ISO-8601 time, e.g. 2026-12-24T00:00:00Z',
-        'now',
-      ),
-    )
-    .addOption(
-      option(
-        '--dns-server <servers>',
-        'resolve every name through these name servers (HOST:PORT[,HOST:PORT]) instead of the system’s, e.g. 127.0.0.1:5353',
-        "the system's resolver",
-      ),
-    )
-    .addOption(
-      option(
-        '--features <sets>',
-        "optional feature sets to run, as certMonitor.features names them, e.g. dns-diagnosis (lists each account's Route 53 zones; the audit role must grant route53:ListHostedZones)",
-        'none',
-      ),
-    )
-    .addOption(option('--debug', 'print stack traces of unexpected errors, e.g. --debug', 'off'))
-    .helpOption('-h, --help', 'show this help')
-    .allowExcessArguments(false)
-    .addHelpText('after', EXAMPLES);
-}
-
-/** Every option's flag, by its Commander attribute name (for error messages). */
-const FLAGS: Record<string, string> = {
-  accounts: '--accounts',
-  excludeAccounts: '--exclude-accounts',
-  regions: '--regions',
-  roleName: '--role-name',
-  externalId: '--external-id',
-  expiryDays: '--expiry-days',
-  format: '--format',
-  output: '--output',
-  compare: '--compare',
-  slackWebhookUrl: `--slack-webhook-url (or ${CLI_ENV.slackWebhookUrl})`,
-  alertsWebhookUrl: `--alerts-webhook-url (or ${CLI_ENV.alertsWebhookUrl})`,
-  concurrency: '--concurrency',
-  describeRate: '--describe-rate',
-  stateTable: '--state-table',
-  ownerTagKey: '--owner-tag-key',
-  asOf: '--as-of',
-  dnsServer: '--dns-server',
-  features: '--features',
-};
-
-const ACCOUNT_ID = /^\d{12}$/;
-
 function list(value: string): string[] {
   return [...new Set(value.split(',').map((item) => item.trim()))].filter((item) => item.length > 0);
 }
@@ -266,7 +107,7 @@ const accountList = z
   .transform(list)
   .superRefine((ids, ctx) => {
     if (ids.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one 12-digit account id' });
-    const bad = ids.filter((id) => !ACCOUNT_ID.test(id));
+    const bad = ids.filter((id) => !isAccountId(id));
     if (bad.length > 0) {
       ctx.addIssue({ code: 'custom', message: `not a 12-digit AWS account id: ${bad.join(', ')}` });
     }
@@ -288,66 +129,224 @@ function integer(min: number, max: number, unit: string) {
 /** A webhook address: never echoed in messages (it is a credential). */
 const webhookUrl = z.string().refine(isAllowedWebhookUrl, WEBHOOK_URL_RULE);
 
-const RawSchema = z.object({
-  accounts: accountList.optional(),
-  excludeAccounts: accountList.optional(),
-  regions: z.string().optional(),
-  allowUnknownRegions: z.boolean().optional(),
-  roleName: z
-    .string()
-    .regex(
-      /^(\/[\w+=,.@-]+)*\/?[\w+=,.@-]{1,64}$/,
-      'an IAM role name is 1-64 characters of letters, digits and +=,.@_- (optionally after a /path/)',
-    ),
-  externalId: z
-    .string()
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'an ExternalId is 2-1224 characters of letters, digits and +=,.@:/_-')
-    .optional(),
-  expiryDays: integer(1, MAX_EXPIRY_DAYS, 'days'),
-  format: z.enum(REPORT_FORMATS, { error: `must be one of ${REPORT_FORMATS.join(', ')}` }),
-  output: z.string().min(1, 'give a file name').optional(),
-  compare: z.string().min(1, 'give the path of an earlier JSON report').optional(),
-  slackWebhookUrl: webhookUrl.optional(),
-  alertsWebhookUrl: webhookUrl.optional(),
-  concurrency: integer(1, MAX_CONCURRENCY, 'accounts'),
-  describeRate: integer(1, MAX_DESCRIBE_RATE, 'calls per second'),
-  stateTable: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
-    .optional(),
-  ownerTagKey: z.string().min(1).max(128, 'a tag key is at most 128 characters'),
-  asOf: z
-    .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 time, e.g. 2026-12-24T00:00:00Z')
-    .transform((value) => new Date(Date.parse(value)))
-    .optional(),
-  dnsServer: z
-    .string()
-    .transform((value, ctx) => {
-      try {
-        return parseDnsServers(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    })
-    .optional(),
-  features: z
-    .string()
-    .transform(list)
-    .superRefine((names, ctx) => {
-      const optional = FEATURE_SET_NAMES.filter((name) => name !== CORE_FEATURE_SET);
-      const unknown = names.filter((name) => !optional.includes(name as (typeof optional)[number]));
-      if (unknown.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `not an optional feature set: ${unknown.join(', ')}; known: ${optional.join(', ')}`,
-        });
-      }
-    })
-    .optional(),
-  debug: z.boolean().optional(),
-});
+const onOff = z.boolean().optional();
+
+interface OptionSpec {
+  readonly flags: string;
+  /** What it does, ending with an example (`e.g. ...`). */
+  readonly description: string;
+  /** The default as the user reads it in --help. */
+  readonly shownDefault: string;
+  /** The value used when the option is absent; absent: the option is unset. */
+  readonly default?: string;
+  /** Also the name used in error messages, when it differs from the flag. */
+  readonly name?: string;
+  readonly schema: z.ZodType;
+}
+
+const spec = <S extends z.ZodType>(option: OptionSpec & { schema: S }) => option;
+
+/**
+ * Every option, declared once: its flag, help, default and check. The order is the order of --help. Commander only
+ * tokenises (it is given no defaults, so it cannot print one a second time); the defaults are applied here.
+ */
+const OPTIONS = {
+  accounts: spec({
+    flags: '--accounts <ids>',
+    description: 'comma-separated 12-digit account ids, e.g. 111111111111,222222222222',
+    shownDefault: 'every ACTIVE account of the organization; needs management or delegated-admin credentials',
+    schema: accountList.optional(),
+  }),
+  excludeAccounts: spec({
+    flags: '--exclude-accounts <ids>',
+    description: 'accounts to leave out, e.g. 333333333333',
+    shownDefault: 'none',
+    schema: accountList.optional(),
+  }),
+  regions: spec({
+    flags: '--regions <names>',
+    description: 'comma-separated region names, e.g. us-east-1,eu-west-1',
+    shownDefault: "each account's enabled regions",
+    schema: z.string().optional(),
+  }),
+  allowUnknownRegions: spec({
+    flags: '--allow-unknown-regions',
+    description: 'accept region names newer than this version if they look like one, e.g. --regions xx-east-9',
+    shownDefault: 'off',
+    schema: onOff,
+  }),
+  roleName: spec({
+    flags: '--role-name <name>',
+    description: 'read-only audit role assumed in each account, e.g. AuditRole',
+    shownDefault: SETTINGS.auditRoleName.default,
+    default: SETTINGS.auditRoleName.default,
+    schema: z.string().regex(ROLE_PATH_AND_NAME_PATTERN, ROLE_PATH_AND_NAME_RULE),
+  }),
+  externalId: spec({
+    flags: '--external-id <id>',
+    description: 'ExternalId the audit role requires, e.g. my-org-audit',
+    shownDefault: 'none',
+    schema: z.string().regex(EXTERNAL_ID_PATTERN, `an ExternalId is ${EXTERNAL_ID_RULE}`).optional(),
+  }),
+  expiryDays: spec({
+    flags: '--expiry-days <n>',
+    description: 'flag certificates expiring within this many days, e.g. 45',
+    shownDefault: String(SETTINGS.expiryDays.default),
+    default: String(SETTINGS.expiryDays.default),
+    schema: integer(SETTINGS.expiryDays.min, MAX_EXPIRY_DAYS, 'days'),
+  }),
+  format: spec({
+    flags: '--format <format>',
+    description: `report format: ${REPORT_FORMATS.join(', ')}; e.g. --format json`,
+    shownDefault: 'table, or what the --output file name ends with (.json, .csv, .html)',
+    default: 'table',
+    schema: z.enum(REPORT_FORMATS, { error: `must be one of ${REPORT_FORMATS.join(', ')}` }),
+  }),
+  output: spec({
+    flags: '--output <file>',
+    description: 'write the report to this file (atomically), e.g. report.html',
+    shownDefault: 'stdout',
+    schema: z.string().min(1, 'give a file name').optional(),
+  }),
+  compare: spec({
+    flags: '--compare <earlier.json>',
+    description: 'show what changed since an earlier JSON report, e.g. --compare yesterday.json',
+    shownDefault: 'no comparison',
+    schema: z.string().min(1, 'give the path of an earlier JSON report').optional(),
+  }),
+  slackWebhookUrl: spec({
+    flags: '--slack-webhook-url <url>',
+    description: 'post the digest to this Slack incoming webhook, e.g. https://hooks.slack.com/services/...',
+    shownDefault: `$${CLI_ENV.slackWebhookUrl}, else no digest`,
+    name: `--slack-webhook-url (or ${CLI_ENV.slackWebhookUrl})`,
+    schema: webhookUrl.optional(),
+  }),
+  concurrency: spec({
+    flags: '--concurrency <n>',
+    description: `accounts scanned at once (each account's regions side by side), 1 to ${MAX_CONCURRENCY}; e.g. 4`,
+    shownDefault: String(DEFAULT_ACCOUNT_CONCURRENCY),
+    default: String(DEFAULT_ACCOUNT_CONCURRENCY),
+    schema: integer(1, MAX_CONCURRENCY, 'accounts'),
+  }),
+  describeRate: spec({
+    flags: '--describe-rate <n>',
+    description:
+      `DescribeCertificate calls per second per account and region, 1 to ${MAX_DESCRIBE_RATE} (ACM's quota is 10; ` +
+      'raise it only where the quota was raised), e.g. 5',
+    shownDefault: String(DEFAULT_DESCRIBE_RATE_PER_SECOND),
+    default: String(DEFAULT_DESCRIBE_RATE_PER_SECOND),
+    schema: integer(1, MAX_DESCRIBE_RATE, 'calls per second'),
+  }),
+  stateTable: spec({
+    flags: '--state-table <name>',
+    description:
+      'DynamoDB table shared with the deployed monitor, created when missing: changes since the previous run, ' +
+      'run records the heartbeat sees; e.g. cert-monitor-state',
+    shownDefault: 'no state',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
+      .optional(),
+  }),
+  alertsWebhookUrl: spec({
+    flags: '--alerts-webhook-url <url>',
+    description:
+      'alert on-call through this Slack webhook, once per incident (needs --state-table), e.g. https://hooks.slack.com/services/...',
+    shownDefault: `$${CLI_ENV.alertsWebhookUrl}, else no alerts`,
+    name: `--alerts-webhook-url (or ${CLI_ENV.alertsWebhookUrl})`,
+    schema: webhookUrl.optional(),
+  }),
+  ownerTagKey: spec({
+    flags: '--owner-tag-key <key>',
+    description: 'tag naming the owner of a certificate, e.g. team',
+    shownDefault: SETTINGS.ownerTagKey.default,
+    default: SETTINGS.ownerTagKey.default,
+    schema: z
+      .string()
+      .min(1)
+      .max(SETTINGS.ownerTagKey.maxLength, `a tag key is at most ${SETTINGS.ownerTagKey.maxLength} characters`),
+  }),
+  asOf: spec({
+    flags: '--as-of <time>',
+    description: 'compute days to expiry and findings as of this ISO-8601 time, e.g. 2026-12-24T00:00:00Z',
+    shownDefault: 'now',
+    schema: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 time, e.g. 2026-12-24T00:00:00Z')
+      .transform((value) => new Date(Date.parse(value)))
+      .optional(),
+  }),
+  dnsServer: spec({
+    flags: '--dns-server <servers>',
+    description:
+      'resolve every name through these name servers (HOST:PORT[,HOST:PORT]) instead of the system’s, e.g. 127.0.0.1:5353',
+    shownDefault: "the system's resolver",
+    schema: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseDnsServers(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  }),
+  features: spec({
+    flags: '--features <sets>',
+    description:
+      "optional feature sets to run, as certMonitor.features names them, e.g. dns-diagnosis (lists each account's Route 53 zones; the audit role must grant route53:ListHostedZones)",
+    shownDefault: 'none',
+    schema: z
+      .string()
+      .transform(list)
+      .superRefine((names, ctx) => {
+        const optional = FEATURE_SET_NAMES.filter((name) => name !== CORE_FEATURE_SET);
+        const unknown = names.filter((name) => !optional.includes(name as (typeof optional)[number]));
+        if (unknown.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `not an optional feature set: ${unknown.join(', ')}; known: ${optional.join(', ')}`,
+          });
+        }
+      })
+      .optional(),
+  }),
+  debug: spec({
+    flags: '--debug',
+    description: 'print stack traces of unexpected errors, e.g. --debug',
+    shownDefault: 'off',
+    schema: onOff,
+  }),
+};
+
+type OptionKey = keyof typeof OPTIONS;
+const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
+
+function buildProgram(): Command {
+  const program = new Command('audit').description(
+    'One-shot audit of every ACM certificate across AWS accounts and regions: a report by urgency, ' +
+      'optional comparison with an earlier report, Slack digest, and state shared with the deployed monitor.',
+  );
+  for (const key of OPTION_KEYS) {
+    const { flags, description, shownDefault } = OPTIONS[key];
+    program.addOption(new Option(flags, `${description} (default: ${shownDefault})`));
+  }
+  return program.helpOption('-h, --help', 'show this help').allowExcessArguments(false).addHelpText('after', EXAMPLES);
+}
+
+const RawSchema = z.object(
+  Object.fromEntries(OPTION_KEYS.map((key) => [key, OPTIONS[key].schema])) as {
+    [K in OptionKey]: (typeof OPTIONS)[K]['schema'];
+  },
+);
+
+/** The option's name in error messages. */
+function flagOf(key: string): string {
+  const option = OPTIONS[key as OptionKey] as OptionSpec | undefined;
+  return option ? (option.name ?? option.flags.split(' ')[0] ?? key) : key;
+}
 
 /** Levenshtein distance, to suggest the region a typo meant. */
 function distance(a: string, b: string): number {
@@ -447,7 +446,14 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
   const raw = program.opts<Record<string, unknown>>();
   const fromCli = (key: string) => program.getOptionValueSource(key) === 'cli';
   const warnings: string[] = [];
+  const defaults = Object.fromEntries(
+    OPTION_KEYS.flatMap((key) => {
+      const value = (OPTIONS[key] as OptionSpec).default;
+      return value === undefined ? [] : [[key, value]];
+    }),
+  );
   const input = {
+    ...defaults,
     ...raw,
     slackWebhookUrl: nonEmpty(raw.slackWebhookUrl as string | undefined) ?? nonEmpty(env[CLI_ENV.slackWebhookUrl]),
     alertsWebhookUrl: nonEmpty(raw.alertsWebhookUrl as string | undefined) ?? nonEmpty(env[CLI_ENV.alertsWebhookUrl]),
@@ -456,7 +462,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? '');
-    return { kind: 'error', message: `${FLAGS[key] ?? key}: ${issue?.message ?? 'invalid value'}` };
+    return { kind: 'error', message: `${flagOf(key)}: ${issue?.message ?? 'invalid value'}` };
   }
   const value = parsed.data;
 
@@ -485,7 +491,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
   const format = fromCli('format') ? value.format : (inferFormat(value.output) ?? value.format);
   const options: CliOptions = {
     accounts: value.accounts ?? 'organization',
-    excludeAccounts: value.excludeAccounts ?? [],
+    excludedAccounts: value.excludeAccounts ?? [],
     regions,
     roleName: value.roleName,
     expiryDays: value.expiryDays,
@@ -505,7 +511,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
   };
   if (Array.isArray(options.accounts)) {
-    const excluded = new Set(options.excludeAccounts);
+    const excluded = new Set(options.excludedAccounts);
     if (options.accounts.every((id) => excluded.has(id))) {
       return { kind: 'error', message: '--exclude-accounts leaves no account of --accounts to scan' };
     }

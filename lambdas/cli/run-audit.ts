@@ -12,18 +12,19 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
-import { awsErrorCode, awsErrorMessage, isInvalidToken } from '../aws/errors';
+import { awsErrorCode, awsErrorMessage } from '../aws/errors';
 import { DynamoEventStore } from '../aws/event-store';
 import { OrganizationsError } from '../aws/organizations';
-import { DEFAULT_DESCRIBE_CONCURRENCY } from '../aws/rate-limit';
-import { DEFAULT_HISTORY_DAYS, type DynamoStateStore } from '../aws/state-store';
+import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { ensureTable } from '../aws/table';
 import type { DnsResolver } from '../core/diagnosis';
-import type { Certificate, Change, TargetResult } from '../core/model';
+import { refusesFurtherCalls } from '../core/failures';
+import { type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
-import type { RunRecord } from '../core/ports';
+import type { Clock, RunRecord } from '../core/ports';
 import { type Report, renderChanges, summaryLine } from '../core/report';
+import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { completeRun, type RunLogger } from '../run/complete-run';
 import { type AuditResult, runAudit } from '../scan/audit';
@@ -58,7 +59,7 @@ export interface CliDeps {
   /** Region of the hub clients (STS, Organizations) and of the table. */
   region: string;
   /** Wall clock: run ids, run records. */
-  clock: () => Date;
+  clock: Clock;
   /** Replaces the audit-role clients (tests). */
   openClients?: OpenTargetClients;
   /** Posts the digest and the alerts alike (tests record or refuse them here). @default defaultSlackPoster() */
@@ -125,7 +126,7 @@ export async function checkCredentials(sts: STSClient): Promise<string> {
     if (code === 'CredentialsProviderError' || /could not load credentials/i.test(awsErrorMessage(error))) {
       throw new CliError(`no AWS credentials found: ${CREDENTIALS_HINT}`);
     }
-    if (isInvalidToken(code) || code === 'SignatureDoesNotMatch' || code === 'AccessDenied') {
+    if (refusesFurtherCalls(code) || code === 'SignatureDoesNotMatch') {
       throw new CliError(
         `AWS rejected the credentials (${code}: ${oneLine(awsErrorMessage(error))}); refresh them (e.g. \`aws sso login\`) or ${CREDENTIALS_HINT}`,
       );
@@ -186,9 +187,8 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
   const store = openStateStore(doc, {
     tableName,
     historyDays: DEFAULT_HISTORY_DAYS,
-    expiryDays: options.expiryDays,
-    // The attention index judges certificates at the audit's time, as the report does.
-    now: () => now,
+    // A run completes at the audit's time, as the report is computed.
+    clock: () => now,
   });
   const events = new DynamoEventStore(doc, tableName);
   const [previousRun, eventHealth] = await Promise.all([store.latestCompletedRun(), events.loadHealth()]);
@@ -244,7 +244,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       },
       {
         accounts: options.accounts,
-        exclude: options.excludeAccounts,
+        exclude: options.excludedAccounts,
         regions: options.regions,
         roleName: options.roleName,
         ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
@@ -396,6 +396,6 @@ async function publishReport(
 
 /** The certificates read in targets whose scan the state table could not store. */
 function readButNotStored(targets: readonly TargetResult[], read: readonly Certificate[]): Certificate[] {
-  const failed = new Set(targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`));
-  return failed.size === 0 ? [] : read.filter((cert) => failed.has(`${cert.accountId}#${cert.region}`));
+  const failed = new Set(targets.filter(isStateTableFailure).map(targetKey));
+  return failed.size === 0 ? [] : read.filter((cert) => failed.has(targetKey(cert)));
 }

@@ -7,6 +7,7 @@ import { daysToExpiry } from './findings';
 import type { Certificate, Change, ChangeType } from './model';
 import { CHANGE_TYPES } from './model';
 import { DEFAULT_CHANGE_THRESHOLDS } from './names';
+import { DEFAULT_OWNER_TAG_KEY } from './settings';
 
 export interface DetectChangesOptions {
   /** True only when the current scan listed every certificate of the target; otherwise nothing is REMOVED. */
@@ -19,8 +20,6 @@ export interface DetectChangesOptions {
   /** The tag whose value names the owner. @default 'owner' */
   ownerTagKey?: string;
 }
-
-export const DEFAULT_OWNER_TAG_KEY = 'owner';
 
 const NONE = '(none)';
 

@@ -8,7 +8,7 @@ import { daysToExpiry } from './findings';
 import { type Certificate, normalizeKeyAlgorithm, renewedByAcm } from './model';
 import { DEFAULT_REFRESH_DAYS, RENEWAL_WINDOW_DAYS } from './names';
 
-export const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
+const DESCRIBE_REASONS = ['new', 'summary-changed', 'renewal-window', 'not-issued', 'refresh'] as const;
 export type DescribeReason = (typeof DESCRIBE_REASONS)[number];
 
 export interface DescribePolicyOptions {
@@ -79,7 +79,7 @@ function sameValue(field: string, a: unknown, b: unknown): boolean {
 }
 
 /** The summary fields that differ between the listed certificate and the stored one. */
-export function changedSummaryFields(current: Certificate, stored: Certificate): (typeof SUMMARY_FIELDS)[number][] {
+function changedSummaryFields(current: Certificate, stored: Certificate): (typeof SUMMARY_FIELDS)[number][] {
   return SUMMARY_FIELDS.filter((field) => !sameValue(field, current[field], stored[field]));
 }
 

@@ -30,7 +30,7 @@ export interface FindingRule {
 }
 
 /** Most severe first. */
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 const DAY_MS = 86_400_000;
 
@@ -181,7 +181,7 @@ export function findingSeverity(code: FindingCode, cert: Pick<Certificate, 'inUs
 }
 
 /** 0 for critical up to 4 for info; 5 for "no finding at all". */
-export function severityRank(severity: Severity | undefined): number {
+function severityRank(severity: Severity | undefined): number {
   return severity === undefined ? SEVERITIES.length : SEVERITIES.indexOf(severity);
 }
 

@@ -4,6 +4,7 @@
  * JSON, DynamoDB and Step Functions payloads unchanged.
  */
 import type { DiagnosisEntry } from './diagnosis/model';
+import { likelyCauseOf } from './failures';
 
 /** Re-exported so a certificate's diagnosis type is reached from the model like the rest of its fields. */
 export type { DiagnosisEntry };
@@ -60,11 +61,7 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
  * Statuses of a request that never became a certificate: still waiting for validation (ACM tries for 72 hours,
  * then sets VALIDATION_TIMED_OUT), timed out, or failed. Nothing can use it and it has no expiry to lapse.
  */
-export const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = [
-  'PENDING_VALIDATION',
-  'VALIDATION_TIMED_OUT',
-  'FAILED',
-];
+const NEVER_ISSUED_STATUSES: readonly CertificateStatus[] = ['PENDING_VALIDATION', 'VALIDATION_TIMED_OUT', 'FAILED'];
 
 /** How long ACM tries to validate a new request before it sets VALIDATION_TIMED_OUT. */
 export const VALIDATION_TIMEOUT_HOURS = 72;
@@ -86,9 +83,6 @@ export interface ValidationRecord {
   value: string;
 }
 
-/** The region written on a result that covers a whole account (its role or its regions could not be read). */
-export const WHOLE_ACCOUNT = '*';
-
 /** How ACM validates the domains of an Amazon-issued certificate (`DomainValidation.ValidationMethod`). */
 export const VALIDATION_METHODS = ['DNS', 'EMAIL', 'HTTP'] as const;
 export type ValidationMethod = (typeof VALIDATION_METHODS)[number];
@@ -105,6 +99,34 @@ export interface Target {
   accountId: string;
   accountName?: string;
   region: string;
+}
+
+/** The region written on a result that covers a whole account (its role or its regions could not be read). */
+export const WHOLE_ACCOUNT = '*';
+
+export function isWholeAccount(target: Pick<Target, 'region'>): boolean {
+  return target.region === WHOLE_ACCOUNT;
+}
+
+/**
+ * How many regions some targets cover: each distinct region once, and a whole-account result (an account that could
+ * not be scanned at all) not as a region.
+ */
+export function countRegions(targets: ReadonlyArray<Pick<Target, 'region'>>): number {
+  return new Set(targets.filter((target) => !isWholeAccount(target)).map((target) => target.region)).size;
+}
+
+/**
+ * The one key of a target (or of the whole account) in maps and sets: `accountId#region`. An account id is 12 digits
+ * and a region name has no `#`, so the key splits back without ambiguity (parseTargetKey).
+ */
+export function targetKey(target: Pick<Target, 'accountId' | 'region'>): string {
+  return `${target.accountId}#${target.region}`;
+}
+
+export function parseTargetKey(key: string): Pick<Target, 'accountId' | 'region'> {
+  const at = key.indexOf('#');
+  return at < 0 ? { accountId: key, region: '' } : { accountId: key.slice(0, at), region: key.slice(at + 1) };
 }
 
 /**
@@ -163,6 +185,11 @@ export interface TargetResult {
   status: TargetStatus;
   errorCode?: string;
   errorMessage?: string;
+  /**
+   * What most likely caused `errorCode` and what to check, written where the error was caught (the adapter knows
+   * which call failed and what AWS said); the digest, the report and the coverage-gap alert show it as is.
+   */
+  likelyCause?: string;
   certificateCount: number;
   /** AWS calls made for this target, by `Service.Operation` (e.g. `ACM.DescribeCertificate`). */
   apiCalls: Record<string, number>;
@@ -199,7 +226,7 @@ export function skippedCleanTarget(
  */
 export function failedTarget(
   target: Pick<Target, 'accountId' | 'accountName' | 'region'>,
-  failure: { code: string; message: string },
+  failure: { code: string; message: string; likelyCause?: string },
   at: { startedAt: string; durationMs?: number; apiCalls?: Record<string, number> },
 ): TargetResult {
   return {
@@ -209,6 +236,7 @@ export function failedTarget(
     status: 'error',
     errorCode: failure.code,
     errorMessage: failure.message,
+    likelyCause: failure.likelyCause ?? likelyCauseOf(failure.code),
     certificateCount: 0,
     apiCalls: at.apiCalls ?? {},
     durationMs: at.durationMs ?? 0,

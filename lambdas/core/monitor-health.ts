@@ -5,22 +5,17 @@
  * are still reported (marked "not stored"), and on-call hears about the table only when the trouble persists,
  * through the monitor-health incident (the alerts channel the heartbeat speaks in), not once per account.
  */
+import { likelyCauseOf, STATE_STORE_ERROR_NAME, STATE_TABLE_FAILED } from './failures';
 import type { TargetResult } from './model';
 import type { Incident } from './notices';
 
-/** The error code of a target whose scan read ACM but could not read or store its state in the monitor's table. */
-export const STATE_TABLE_FAILED = 'MonitorStateTableFailed';
-
-/** What a state store throws (lambdas/aws/store/errors.ts), should it reach a target result unclassified. */
-const STATE_STORE_ERROR_NAME = 'StateStoreError';
-
 /** On-call is told when more than this many targets of one run hit the state table's trouble (or two runs in a row did). */
-export const DEFAULT_STATE_TABLE_ALERT_TARGETS = 3;
+const DEFAULT_STATE_TABLE_ALERT_TARGETS = 3;
 
 export const MONITOR_STATE_TABLE_KEY = 'MONITOR_STATE_TABLE#state-table';
 
 /** Stands in for the account and region of an incident that belongs to the monitor, not to a member account. */
-export const MONITOR_SCOPE = '*';
+const MONITOR_SCOPE = '*';
 
 /** Whether a target failed because of the monitor's own state table rather than anything in its account. */
 export function isStateTableFailure(target: Pick<TargetResult, 'errorCode'>): boolean {
@@ -49,6 +44,7 @@ export function stateTableFailure(
     ...result,
     status: 'partial',
     errorCode: STATE_TABLE_FAILED,
+    likelyCause: likelyCauseOf(STATE_TABLE_FAILED),
     errorMessage: `${what}. Nothing is wrong in this account${earlier}`,
   };
 }

@@ -37,7 +37,7 @@ export const ENV = {
   changeThresholds: 'CHANGE_THRESHOLDS',
   refreshDays: 'REFRESH_DAYS',
   describeConcurrency: 'DESCRIBE_CONCURRENCY',
-  slackSecretArn: 'SLACK_SECRET_ARN',
+  slackSecretId: 'SLACK_SECRET_ARN',
   ownerTagKey: 'OWNER_TAG_KEY',
   schedulePeriodHours: 'SCHEDULE_PERIOD_HOURS',
   heartbeatGraceHours: 'HEARTBEAT_GRACE_HOURS',
@@ -64,7 +64,7 @@ export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  /** Sparse index of certificates that need attention (only items carrying gsi1pk are in it). */
+  /** Sparse index of the active alert states (only items carrying gsi1pk are in it): no Scan to find them. */
   attentionIndex: { name: 'attention', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 

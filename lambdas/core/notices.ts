@@ -40,6 +40,8 @@ export interface Incident {
   /** Renewal failure reason, or the coverage gap's error message. */
   reason?: string;
   errorCode?: string;
+  /** A coverage gap's likely cause, as its target result carries it. */
+  likelyCause?: string;
   /** How the certificate validates: decides the advice of validation and renewal alerts. */
   validationMethod?: ValidationMethod;
   /** PENDING_VALIDATION: the DNS records to create. */

@@ -4,7 +4,7 @@
  * console link to console.aws.amazon.com does not open there. One place decides both.
  */
 
-export const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'] as const;
+const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'] as const;
 export type Partition = (typeof PARTITIONS)[number];
 
 /** The partition a region belongs to; a region this code does not know is taken as the commercial one. */
@@ -30,7 +30,7 @@ export function iamRoleArn(partition: Partition | string, accountId: string, rol
  * The console's origin for a region: the commercial console has one host per region, GovCloud and China one host
  * for the partition (the region goes in the query string of every link).
  */
-export function consoleOrigin(region: string): string {
+function consoleOrigin(region: string): string {
   switch (partitionOfRegion(region)) {
     case 'aws-us-gov':
       return 'https://console.amazonaws-us-gov.com';

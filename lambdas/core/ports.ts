@@ -2,6 +2,16 @@
  * What the use cases need from the outside world, as interfaces. Adapters in lambdas/aws implement them;
  * tests may pass in-memory versions.
  */
+
+/**
+ * The one clock type: what time it is now. Code that reads the time takes a Clock (tests pass a fixed or stepped
+ * one); a value named `now` is always a moment (`Date`), never a function.
+ */
+export type Clock = () => Date;
+
+/** The system clock. */
+export const systemClock: Clock = () => new Date();
+
 import type { AccountZones } from './diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult } from './model';
 
@@ -71,8 +81,6 @@ export interface RunStore {
   loadRunResults(runId: string): Promise<{ targets: TargetResult[]; changes: Change[]; notStored?: Certificate[] }>;
   /** Current certificates of every target (paged internally). */
   loadAllCertificates(): Promise<Certificate[]>;
-  /** Certificates that need attention, from the sparse index (no table scan). */
-  loadAttentionCertificates(): Promise<Certificate[]>;
 }
 
 /** How many certificates each target held at its last scan, keyed by `targetKey` (work-order.ts). */

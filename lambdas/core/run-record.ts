@@ -2,7 +2,7 @@
  * The record of a completed run, built the same way by the pipeline's FinalizeRun and by a CLI audit against a
  * state table, so the heartbeat and the digest read one shape whoever ran.
  */
-import type { TargetResult } from './model';
+import { countRegions, type TargetResult } from './model';
 import type { RunRecord } from './ports';
 import type { Report } from './report';
 
@@ -26,8 +26,7 @@ export function completedRunRecord(run: CompletedRun): RunRecord {
     targetsFailed: run.report.summary.targetsFailed,
     certificates: run.report.summary.certificates,
     accounts: run.report.summary.accounts,
-    // Region '*' marks an account that could not be scanned at all: not a region.
-    regions: new Set(run.targets.filter((t) => t.region !== '*').map((t) => t.region)).size,
+    regions: countRegions(run.targets),
     changes: run.changes,
     ...(skippedClean > 0 ? { skippedClean } : {}),
     failures: run.targets

@@ -4,11 +4,7 @@
  * a thousand small ones. Sizes come from the previous scan; an account never scanned has an unknown size and goes
  * first too (a newly joined account may be the biggest of all).
  */
-import type { Target } from './model';
-
-export function targetKey(target: Pick<Target, 'accountId' | 'region'>): string {
-  return `${target.accountId}#${target.region}`;
-}
+import { parseTargetKey } from './model';
 
 /**
  * Accounts in the order their scans should start: an account's regions are scanned side by side, so it lasts as long
@@ -20,7 +16,7 @@ export function largestAccountsFirst<A extends { id: string }>(
 ): A[] {
   const largest = new Map<string, number>();
   for (const [key, count] of certificateCounts) {
-    const accountId = key.slice(0, key.indexOf('#'));
+    const { accountId } = parseTargetKey(key);
     largest.set(accountId, Math.max(largest.get(accountId) ?? 0, count));
   }
   const size = (account: A) => largest.get(account.id) ?? Number.POSITIVE_INFINITY;

@@ -36,12 +36,12 @@ import {
   type Certificate,
   type Change,
   type TargetResult,
+  targetKey,
   WHOLE_ACCOUNT,
 } from '../core/model';
 import { isStateTableFailure } from '../core/monitor-health';
 import type { AlertNotice } from '../core/notices';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
-import { targetKey } from '../core/work-order';
 import type { RunLogger } from '../run/complete-run';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanOptions } from '../scan/scan-target';
@@ -274,7 +274,7 @@ async function rescan(
     runId,
     sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
-    now: () => deps.clock().getTime(),
+    clock: deps.clock,
   });
   const limit = pLimit(EVENT_RESCAN_ACCOUNT_CONCURRENCY);
   const scans = await Promise.all(

@@ -9,8 +9,8 @@
 import type { AlertState } from '../core/alerting/planner';
 import type { AlertStore } from '../core/alerting/store';
 import type { EventTarget } from '../core/events/classify';
+import { targetKey } from '../core/model';
 import type { IncidentKind } from '../core/notices';
-import { targetKey } from '../core/work-order';
 
 /** Incident kinds an event rescan may open, remind of or resolve. */
 export const EVENT_PATH_INCIDENT_KINDS: readonly IncidentKind[] = [

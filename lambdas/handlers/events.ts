@@ -20,11 +20,7 @@ const config = loadEventsConfig(process.env);
 const logger = createLogger();
 const doc = createDocumentClient(config.region);
 const secrets = new SecretsManagerClient({ region: config.region });
-const store = openStateStore(doc, {
-  tableName: config.tableName,
-  historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
-});
+const store = openStateStore(doc, { tableName: config.tableName, historyDays: config.historyDays });
 
 const deps: EventPathDeps = {
   sts: createStsClient({ region: config.region }),

@@ -6,9 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { DynamoEventStore } from '../aws/event-store';
+import { DigestMarker } from '../aws/store/digest-marker';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
-import { DigestMarker } from '../pipeline/digest-marker';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
@@ -25,7 +25,6 @@ const secrets = new SecretsManagerClient({ region: config.region });
 const store = openStateStore(doc, {
   tableName: config.tableName,
   historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
 });
 
 const deps: FinalizeRunDeps = {
@@ -38,7 +37,7 @@ const deps: FinalizeRunDeps = {
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
-  ...(config.events ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
+  ...(config.eventRegions ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({

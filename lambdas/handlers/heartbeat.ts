@@ -4,7 +4,6 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_EXPIRY_DAYS } from '../core/names';
 import { type HeartbeatDeps, heartbeat } from '../pipeline/heartbeat';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
@@ -24,7 +23,6 @@ const deps: HeartbeatDeps = {
   runs: openStateStore(doc, {
     tableName: config.tableName,
     historyDays: config.historyDays,
-    expiryDays: DEFAULT_EXPIRY_DAYS,
   }),
   slack: () => readSlackSetup(secrets, config.slackSecretId),
   poster: defaultSlackPoster(),

@@ -24,7 +24,6 @@ const doc = createDocumentClient(config.region);
 const store = openStateStore(doc, {
   tableName: config.tableName,
   historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
 });
 const eventRegions = config.eventRegions ? new Set(config.eventRegions) : undefined;
 const events = new DynamoEventStore(doc, config.tableName);
@@ -36,7 +35,7 @@ const deps: StartRunDeps = {
   ...(eventRegions
     ? {
         cleanTargets: async (now: Date) =>
-          cleanTargetsToSkip(await store.listTargets(), await events.loadDirtyMarks(), {
+          cleanTargetsToSkip(await store.listTargetMetas(), await events.loadDirtyMarks(), {
             now,
             forwarded: (target) => eventRegions.has(target.region),
           }),

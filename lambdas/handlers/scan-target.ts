@@ -19,7 +19,6 @@ const logger = createLogger();
 const store = openStateStore(createDocumentClient(config.region), {
   tableName: config.tableName,
   historyDays: config.historyDays,
-  expiryDays: config.expiryDays,
 });
 const deps: ScanChildDeps = {
   sts: createStsClient({ region: config.region }),

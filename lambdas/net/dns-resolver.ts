@@ -7,7 +7,7 @@
 import { Resolver } from 'node:dns/promises';
 import type { CaaRecord, DnsAnswer, DnsResolver } from '../core/diagnosis';
 
-import { DEFAULT_DNS_TIMEOUT_MS } from '../core/diagnosis/servers';
+import { DEFAULT_DNS_TIMEOUT_MS } from '../core/settings';
 
 export { DnsServerListError, parseDnsServers } from '../core/diagnosis/servers';
 

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import englishMessages from 'zod/v4/locales/en.js';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../core/aws-ids';
 
 /**
  * zod/mini loads no locale, so every message it writes itself would read "Invalid input". Full zod installs the
@@ -26,13 +27,13 @@ const runId = z
     z.regex(/^[^/\s]+$/, { error: 'must be an execution name without slashes or spaces' }),
   );
 
-const accountId = z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit account id' }));
+const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, { error: `must be ${ACCOUNT_ID_RULE}` }));
 
 /**
  * One item of the work list: an account, whose regions its own Map child finds and scans, except those the run
  * leaves unlisted as clean (no certificate at their last listing, no event since: core/events/skip.ts).
  */
-export const WorkItemSchema = z.object({
+const WorkItemSchema = z.object({
   accountId,
   accountName: z.optional(z.string()),
   skip: z.optional(z.array(z.object({ region: z.string(), lastListedAt: isoTime }))),
@@ -44,7 +45,7 @@ export const StartRunEventSchema = z.object({ runId, startedAt: isoTime });
 export type StartRunEvent = z.infer<typeof StartRunEventSchema>;
 
 /** ListTargets' output (`$.listing`): where the work list is, never the list itself (payloads are ≤ 256 KiB). */
-export const RunListingSchema = z.object({
+const RunListingSchema = z.object({
   runId,
   startedAt: isoTime,
   bucket: z.string().check(z.minLength(1)),
@@ -95,6 +96,18 @@ export interface ScanSummary {
   /** Calls AWS answered with a throttling error. */
   throttles: number;
   durationMs: number;
+}
+
+/**
+ * What the ScanFailed state writes among the children's results for a child that threw after its retries: its work
+ * item, the run and Step Functions' error object (`Error`, `Cause`). FinalizeRun does not read it (it finds the
+ * account missing from the store); people do, in the execution's history and the results in the work bucket.
+ */
+export interface FailedScanRecord {
+  account: WorkItem;
+  runId: string;
+  status: 'failed';
+  error: unknown;
 }
 
 /** The event does not have the shape the state machine is supposed to send. */

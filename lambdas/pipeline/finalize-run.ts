@@ -10,14 +10,18 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AlertingConfig } from '../alerting';
+import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
 import type { EventPathRecord, EventStateStore } from '../core/events/store';
+import { SCAN_DID_NOT_COMPLETE } from '../core/failures';
 import {
   type AssessedCertificate,
   type FindingCode,
   failedTarget,
+  parseTargetKey,
   skippedCleanTarget,
   type TargetResult,
+  targetKey,
   WHOLE_ACCOUNT,
 } from '../core/model';
 import { withNotStored } from '../core/monitor-health';
@@ -25,14 +29,9 @@ import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
-import { targetKey } from '../core/work-order';
 import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
 import type { RunListing, WorkItem } from './contracts';
-import type { DigestMarker } from './digest-marker';
 import { getWorkList, putText, reportKeys } from './work-bucket';
-
-/** The error code of a target the work list named but no child recorded (it crashed, timed out or was lost). */
-export const SCAN_DID_NOT_COMPLETE = 'ScanDidNotComplete';
 
 /** The completion's dependencies, each required where the pipeline always has it, plus the work bucket. */
 export interface FinalizeRunDeps extends Omit<CompleteRunDeps, 'runs' | 'alerts' | 'digestMarker'> {
@@ -237,7 +236,7 @@ export function unfinishedTargets(
   const accountsRecorded = new Set(results.map((result) => result.accountId));
   const knownRegions = new Map<string, string[]>();
   for (const key of knownTargets.keys()) {
-    const [accountId = '', region = ''] = key.split('#');
+    const { accountId, region } = parseTargetKey(key);
     if (region !== WHOLE_ACCOUNT) knownRegions.set(accountId, [...(knownRegions.get(accountId) ?? []), region]);
   }
   const unfinished = (item: WorkItem, region: string): TargetResult =>

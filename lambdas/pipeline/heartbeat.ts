@@ -5,7 +5,7 @@
  */
 import { type RunHeartbeatResult, runHeartbeat } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
-import type { RunStore } from '../core/ports';
+import type { Clock, RunStore } from '../core/ports';
 import type { RunLogger } from '../run/complete-run';
 import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
@@ -14,7 +14,7 @@ export interface HeartbeatDeps {
   runs: Pick<RunStore, 'latestCompletedRun'>;
   slack: () => Promise<SlackSetup>;
   poster: SlackPosterFactory;
-  clock: () => Date;
+  clock: Clock;
   logger?: RunLogger;
 }
 

@@ -8,9 +8,9 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
-import { WHOLE_ACCOUNT } from '../core/model';
+import { isWholeAccount } from '../core/model';
 import { RUN_LOG } from '../core/names';
-import type { SnapshotStore, ZoneStore } from '../core/ports';
+import type { Clock, SnapshotStore, ZoneStore } from '../core/ports';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
@@ -25,7 +25,7 @@ export interface ScanChildDeps {
   clientConfig: Omit<ClientConfig, 'credentials' | 'calls'>;
   logger?: ScanLogger;
   /** The clock the role sessions' expiry is read against. @default the system clock */
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export interface ScanChildInput {
@@ -51,7 +51,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
     runId,
     sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
-    ...(deps.clock ? { now: () => (deps.clock as () => Date)().getTime() } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
   const scan = await scanAccount(
     {
@@ -85,7 +85,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
   );
   const statuses: Record<string, number> = {};
   for (const result of scan.results) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
-  const whole = scan.results.find((result) => result.region === WHOLE_ACCOUNT);
+  const whole = scan.results.find(isWholeAccount);
   return {
     runId,
     accountId: account.accountId,

@@ -7,7 +7,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { awsErrorCode, awsErrorMessage } from '../aws/errors';
 import { type WorkItem, WorkListSchema } from './contracts';
 
-export function runPrefix(runId: string): string {
+function runPrefix(runId: string): string {
   return `runs/${runId}/`;
 }
 

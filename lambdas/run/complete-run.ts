@@ -7,6 +7,7 @@
  * Slack trouble never fails the run: it is logged and returned, the caller reports it (a metric, a CLI warning).
  */
 import { type AlertingConfig, runAlerting } from '../alerting';
+import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
 import {
   type DiagnosisEntry,
@@ -20,11 +21,10 @@ import type { EventPathRecord } from '../core/events/store';
 import { assess } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
-import type { RunRecord, RunStore, ZoneStore } from '../core/ports';
+import type { Clock, RunRecord, RunStore, ZoneStore } from '../core/ports';
 import { buildReport, compareReports, type Report } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
-import type { DigestMarker } from '../pipeline/digest-marker';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
@@ -50,7 +50,7 @@ export interface CompleteRunDeps {
   slack: () => Promise<SlackSetup>;
   /** One poster factory for the digest and the alerts alike. */
   poster: SlackPosterFactory;
-  clock: () => Date;
+  clock: Clock;
   logger?: RunLogger;
   /**
    * Where the DNS diagnosis of failed validations and renewals asks its questions; absent: no diagnosis. Public DNS

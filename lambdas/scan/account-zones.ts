@@ -5,9 +5,10 @@
  * are the scan's job, and the zones stored by an earlier run stay as they were.
  */
 
-import { type CallCounter, type ClientConfig, createRoute53Client } from '../aws/clients';
+import type { CallCounter } from '../aws/call-counter';
+import { type ClientConfig, createRoute53Client } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
-import { AwsAdapterError } from '../aws/errors';
+import { awsErrorCode, awsErrorMessage } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';
 import { listPublicHostedZones } from '../aws/route53';
 import type { AccountZones } from '../core/diagnosis/zones';
@@ -45,8 +46,8 @@ export async function listAccountZones(
     deps.logger?.warn('hosted zones cannot be listed; the zones stored earlier are kept', {
       runId,
       accountId: account.id,
-      errorCode: error instanceof AwsAdapterError ? error.code : error instanceof Error ? error.name : 'Unknown',
-      errorMessage: error instanceof Error ? error.message : String(error),
+      errorCode: awsErrorCode(error),
+      errorMessage: awsErrorMessage(error),
     });
     return undefined;
   } finally {

@@ -16,8 +16,8 @@ import { RoleCredentials } from '../aws/credentials';
 import type { InactiveAccount } from '../aws/organizations';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
-import { type Certificate, type Change, type TargetResult, WHOLE_ACCOUNT } from '../core/model';
-import type { SnapshotStore, TargetSizes, ZoneStore } from '../core/ports';
+import { type Certificate, type Change, isWholeAccount, type TargetResult } from '../core/model';
+import { type Clock, type SnapshotStore, systemClock, type TargetSizes, type ZoneStore } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
 import { type ScanAccountOutput, scanAccount } from './scan-account';
@@ -42,7 +42,7 @@ export interface AuditDeps {
   /** Replaces the audit-role clients of each region (tests, or credentials obtained another way). */
   openClients?: OpenTargetClients;
   /** The clock the audit's time and credentials expiry are read from. @default the system clock */
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export interface AuditOptions extends ListAccountsInput {
@@ -86,13 +86,13 @@ export async function runAudit(
   options: AuditOptions,
   onProgress?: (progress: AuditProgress) => void,
 ): Promise<AuditResult> {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const now = options.now ?? clock();
   const roles = new RoleCredentials({
     sts: deps.sts,
     roleName: options.roleName,
     runId: options.runId,
-    now: () => clock().getTime(),
+    clock,
     // The CLI scans accounts as the ScanTarget Lambda does, so its sessions hold the same actions.
     sessionPolicy: sessionPolicy('scanTarget', options.features),
     ...(options.externalId ? { externalId: options.externalId } : {}),
@@ -160,8 +160,4 @@ export async function runAudit(
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
   };
-}
-
-function isWholeAccount(target: TargetResult): boolean {
-  return target.region === WHOLE_ACCOUNT;
 }

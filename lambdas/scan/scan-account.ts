@@ -9,18 +9,14 @@
  * others go on. Every result is saved before this returns, and only a complete region scan removes certificates.
  */
 import pLimit from 'p-limit';
-import {
-  auditRoleClients,
-  CallCounter,
-  type ClientConfig,
-  createAccountClient,
-  type OpenTargetClients,
-} from '../aws/clients';
+import { CallCounter } from '../aws/call-counter';
+import { auditRoleClients, type ClientConfig, createAccountClient, type OpenTargetClients } from '../aws/clients';
 import type { RoleCredentials } from '../aws/credentials';
-import { AwsAdapterError } from '../aws/errors';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from '../aws/errors';
 import type { AccountRef } from '../aws/organizations';
 import { explicitRegions, listEnabledRegions } from '../aws/regions';
 import type { AccountZones } from '../core/diagnosis/zones';
+import { SCAN_FAILED } from '../core/failures';
 import {
   type Certificate,
   type Change,
@@ -37,7 +33,7 @@ import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } f
  * Regions of one account scanned at once. Every region has its own quota, so all of them can go together; the bound
  * only caps sockets when an explicit list names many regions.
  */
-export const DEFAULT_REGION_CONCURRENCY = 20;
+const DEFAULT_REGION_CONCURRENCY = 20;
 
 export interface ScanAccountDeps {
   /** Audit-role sessions, one per account for the whole scan (the session name carries the run id). */
@@ -104,7 +100,7 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
     if (!(error instanceof AwsAdapterError)) throw error;
     const result = failedTarget(
       { accountId: account.id, ...named, region: WHOLE_ACCOUNT },
-      { code: error.code, message: error.message },
+      { code: error.code, message: error.message, ...(error.likelyCause ? { likelyCause: error.likelyCause } : {}) },
       { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock), apiCalls: calls.snapshot() },
     );
     deps.logger?.warn('account cannot be scanned', {
@@ -202,10 +198,7 @@ async function scanRegion(
   } catch (error) {
     const result = failedTarget(
       target,
-      {
-        code: error instanceof Error && error.name !== 'Error' ? error.name : 'ScanFailed',
-        message: error instanceof Error ? error.message : String(error),
-      },
+      { code: awsErrorCode(error, SCAN_FAILED), message: awsErrorMessage(error) },
       { startedAt: now.toISOString(), durationMs: Math.round(performance.now() - clock) },
     );
     deps.logger?.warn('region scan failed unexpectedly', {

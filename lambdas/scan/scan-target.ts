@@ -19,26 +19,34 @@
  */
 
 import { describeCertificate, listCertificates, listCertificateTags } from '../aws/acm';
-import { CallCounter, type OpenTargetClients, type TargetClients } from '../aws/clients';
-import { AwsAdapterError, awsErrorCode, awsErrorMessage, isAccessDenied, isInvalidToken } from '../aws/errors';
+import { CallCounter } from '../aws/call-counter';
+import type { OpenTargetClients, TargetClients } from '../aws/clients';
+import { AwsAdapterError, awsErrorCode, awsErrorMessage } from '../aws/errors';
 import {
   createRateLimiter,
   DEFAULT_DESCRIBE_BURST,
-  DEFAULT_DESCRIBE_CONCURRENCY,
   DEFAULT_DESCRIBE_RATE_PER_SECOND,
   RateLimiterClosedError,
 } from '../aws/rate-limit';
 import { StateStoreError } from '../aws/state-store';
 import { detectChanges } from '../core/changes';
 import { mergeWithStored, needsDescribe } from '../core/describe-policy';
-import type { Certificate, Change, Target, TargetResult, TargetStatus } from '../core/model';
+import { likelyCauseOf, refusesFurtherCalls, TIME_BUDGET_EXHAUSTED } from '../core/failures';
+import {
+  type Certificate,
+  type Change,
+  failedTarget,
+  type Target,
+  type TargetResult,
+  type TargetStatus,
+} from '../core/model';
 import { stateTableFailure } from '../core/monitor-health';
 import { DEFAULT_CHANGE_THRESHOLDS, DEFAULT_REFRESH_DAYS } from '../core/names';
 import type { SnapshotStore, StoredTarget } from '../core/ports';
+import { DEFAULT_DESCRIBE_CONCURRENCY } from '../core/settings';
 
 /** Stop starting describes when less than this is left: in-flight calls, tags, the diff and the save still need time. */
-export const DEFAULT_SAFETY_MARGIN_MS = 30_000;
-export const TIME_BUDGET_EXHAUSTED = 'TimeBudgetExhausted';
+const DEFAULT_SAFETY_MARGIN_MS = 30_000;
 
 export interface ScanOptions {
   describeConcurrency: number;
@@ -138,19 +146,31 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     status: TargetStatus,
     certificates: Certificate[],
     changes: Change[],
-    problem?: { code: string; message: string },
+    problem?: { code: string; message: string; likelyCause?: string },
   ): Promise<ScanTargetOutput> => {
-    const result: TargetResult = {
-      accountId: target.accountId,
-      ...(target.accountName ? { accountName: target.accountName } : {}),
-      region: target.region,
-      status,
-      ...(problem ? { errorCode: problem.code, errorMessage: problem.message } : {}),
-      certificateCount: certificates.length,
-      apiCalls: calls.snapshot(),
-      durationMs: Math.round(performance.now() - clock),
+    const at = {
       startedAt: now.toISOString(),
+      durationMs: Math.round(performance.now() - clock),
+      apiCalls: calls.snapshot(),
     };
+    const result: TargetResult =
+      status === 'error' && problem
+        ? failedTarget(target, problem, at)
+        : {
+            accountId: target.accountId,
+            ...(target.accountName ? { accountName: target.accountName } : {}),
+            region: target.region,
+            status,
+            ...(problem
+              ? {
+                  errorCode: problem.code,
+                  errorMessage: problem.message,
+                  likelyCause: problem.likelyCause ?? likelyCauseOf(problem.code),
+                }
+              : {}),
+            certificateCount: certificates.length,
+            ...at,
+          };
     if (readFailure !== undefined) return monitorFailure(result, certificates, [], 'read', readFailure);
     try {
       await deps.store?.saveTargetScan({ runId, scannedAt: now.toISOString(), result, certificates, changes });
@@ -193,8 +213,12 @@ export async function scanTarget(deps: ScanTargetDeps, input: ScanTargetInput): 
     }
     return { result, certificates, changes, throttles: calls.throttles };
   };
-  const failed = (error: unknown) =>
-    finish('error', [], [], { code: awsErrorCode(error), message: awsErrorMessage(error) });
+  const failed = (error: AwsAdapterError) =>
+    finish('error', [], [], {
+      code: error.code,
+      message: error.message,
+      ...(error.likelyCause ? { likelyCause: error.likelyCause } : {}),
+    });
 
   // Loaded while the role is assumed and the certificates listed; a store that cannot be read fails the scan
   // (a diff against nothing would announce every certificate as new).
@@ -356,7 +380,7 @@ function pacedCalls(context: StepContext, operation: string) {
           call().catch((error: unknown) => {
             // Flagged before the slot is released, so no queued call starts after a refusal.
             const code = awsErrorCode(error);
-            if (isAccessDenied(code) || isInvalidToken(code)) refused = true;
+            if (refusesFurtherCalls(code)) refused = true;
             throw error;
           }),
         );
@@ -368,7 +392,7 @@ function pacedCalls(context: StepContext, operation: string) {
         }
         const code = awsErrorCode(error);
         if (code === 'ResourceNotFoundException') return DELETED;
-        if (isAccessDenied(code) || isInvalidToken(code)) {
+        if (refusesFurtherCalls(code)) {
           context.logger?.warn(`${operation} refused, no more of these calls for this target`, {
             ...context.log,
             errorCode: code,

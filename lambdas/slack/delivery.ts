@@ -11,6 +11,7 @@ import {
   IncomingWebhookHTTPError,
   IncomingWebhookRequestError,
 } from '@slack/webhook';
+import { type Clock, systemClock } from '../core/ports';
 import type { SlackMessage } from '../core/slack';
 import { isAllowedWebhookUrl } from '../core/slack/webhook-url';
 import { maskWebhookUrl, SlackDeliveryError, SlackWebhookBrokenError } from './errors';
@@ -30,7 +31,7 @@ export interface DeliveryOptions {
   label?: string;
 }
 
-export interface DeliveryResult {
+export interface WebhookPostResult {
   /** Attempts it took, 1 when the first post was taken. */
   attempts: number;
   /** Time spent waiting between attempts. */
@@ -99,7 +100,7 @@ export async function postToWebhook(
   url: string,
   message: SlackMessage,
   opts: DeliveryOptions = {},
-): Promise<DeliveryResult> {
+): Promise<WebhookPostResult> {
   const masked = maskWebhookUrl(url);
   if (!isAllowedWebhookUrl(url)) throw new SlackWebhookBrokenError(0, 'invalid_url', masked, opts.label);
   const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? DEFAULTS.maxAttempts));
@@ -148,7 +149,7 @@ export interface SlackDeliveryOptions extends DeliveryOptions {
   /** Slack takes about one message a second per webhook; posts through one SlackDelivery are spaced this far apart. @default 1_000 */
   minIntervalMs?: number;
   /** Clock, for tests. */
-  now?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -172,14 +173,15 @@ export class SlackDelivery {
     return maskWebhookUrl(this.url);
   }
 
-  post(message: SlackMessage): Promise<DeliveryResult> {
+  post(message: SlackMessage): Promise<WebhookPostResult> {
     const run = this.queue.then(() => this.postNow(message));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async postNow(message: SlackMessage): Promise<DeliveryResult> {
-    const now = this.options.now ?? Date.now;
+  private async postNow(message: SlackMessage): Promise<WebhookPostResult> {
+    const clock = this.options.clock ?? systemClock;
+    const now = () => clock().getTime();
     const sleep = this.options.sleep ?? realSleep;
     const interval = this.options.minIntervalMs ?? 1_000;
     if (this.lastPostAt !== undefined) {

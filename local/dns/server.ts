@@ -43,7 +43,7 @@ const TTL = 60;
 const norm = (name: string) => name.replace(/\.+$/, '').toLowerCase();
 
 /** What the server answers to one question: pure, so it can be read without the wire. */
-export function answerQuestion(
+function answerQuestion(
   data: SimDnsData,
   qname: string,
   qtype: SimDnsType,

@@ -18,7 +18,7 @@ export const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 /** Organizations' retired `Status` field; scenarios may carry only this to exercise the State → Status fallback. */
-export const LEGACY_ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+const LEGACY_ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
 export type LegacyAccountStatus = (typeof LEGACY_ACCOUNT_STATUSES)[number];
 
 /** ACM `FailureReason` values (issuance and renewal failures). */
@@ -43,7 +43,7 @@ export const FAILURE_REASONS = [
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
-export const REVOCATION_REASONS = [
+const REVOCATION_REASONS = [
   'UNSPECIFIED',
   'KEY_COMPROMISE',
   'CA_COMPROMISE',

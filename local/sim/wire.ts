@@ -62,7 +62,7 @@ export async function readBody(req: IncomingMessage, limit = 4 * 1024 * 1024): P
 }
 
 /** JSON protocols: timestamps as epoch seconds, undefined fields dropped. */
-export function toJson(value: unknown): unknown {
+function toJson(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toJson);
   if (value && typeof value === 'object') {
@@ -78,7 +78,7 @@ function escapeXml(text: string): string {
 }
 
 /** Query protocol: nested elements, lists as `<member>`, timestamps as ISO-8601. */
-export function toXml(value: unknown): string {
+function toXml(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item) => `<member>${toXml(item)}</member>`).join('');
   if (value && typeof value === 'object') {

@@ -3,6 +3,7 @@ import { buildApp } from '../../infra/build-app';
 import { ConfigError, parseConfig } from '../../infra/config';
 import { lambdaSettings } from '../../infra/lambda-environment';
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CHANGE_THRESHOLDS, ENV } from '../../lambdas/core/names';
+import type { LambdaName } from '../../lambdas/core/settings';
 import { EXTERNAL_ID, minimalConfig, testApp } from './fixtures';
 
 function problemOf(raw: unknown): ConfigError {
@@ -212,28 +213,54 @@ describe('buildApp', () => {
 });
 
 describe('lambdaSettings', () => {
+  const RESOURCES = { tableName: 'state', workBucket: 'work', slackSecretId: 'cert-monitor/slack' };
+
   it('writes lists comma-separated and numbers in decimal, leaving unset options out', () => {
     const settings = lambdaSettings(
+      'scanTarget',
       parseConfig(minimalConfig({ regions: { source: 'list', names: ['us-east-1', 'eu-west-1'] } })),
+      RESOURCES,
     );
 
     expect(settings[ENV.regions]).toBe('us-east-1,eu-west-1');
     expect(settings[ENV.changeThresholds]).toBe('30,14,7,3,1');
-    expect(settings[ENV.expiryDays]).toBe('30');
-    expect(settings).not.toHaveProperty(ENV.accounts);
-    expect(settings).not.toHaveProperty(ENV.organizationRoleArn);
+    expect(settings[ENV.refreshDays]).toBe('7');
+    expect(settings).not.toHaveProperty(ENV.excludedAccounts);
+  });
+
+  it('gives each Lambda only the settings it reads: the ExternalId only to ScanTarget', () => {
+    const config = parseConfig(minimalConfig({ accounts: { source: 'organization', exclude: ['333333333333'] } }));
+    const names = (fn: LambdaName) => Object.keys(lambdaSettings(fn, config, RESOURCES)).sort();
+
+    expect(names('scanTarget')).toContain(ENV.externalId);
+    for (const fn of ['listTargets', 'finalizeRun', 'heartbeat'] as const) {
+      expect(names(fn)).not.toContain(ENV.externalId);
+    }
+    expect(names('listTargets')).toEqual([ENV.excludedAccounts, ENV.historyDays, ENV.tableName, ENV.workBucket].sort());
+    expect(names('heartbeat')).toEqual(
+      [
+        ENV.heartbeatGraceHours,
+        ENV.historyDays,
+        ENV.ownerTagKey,
+        ENV.schedulePeriodHours,
+        ENV.slackSecretId,
+        ENV.tableName,
+      ].sort(),
+    );
   });
 
   it('refuses an account list too long for the Lambda environment', () => {
     const ids = Array.from({ length: 300 }, (_, i) => String(100_000_000_000 + i));
     const config = parseConfig(minimalConfig({ accounts: { source: 'list', ids } }));
 
-    expect(() => lambdaSettings(config)).toThrow(/certMonitor\.accounts\.ids: makes the Lambda environment/);
+    expect(() => lambdaSettings('listTargets', config, RESOURCES)).toThrow(
+      /certMonitor\.accounts\.ids: makes the Lambda environment/,
+    );
   });
 
   it('passes the optional feature sets on, so ScanTarget lists hosted zones only when dns-diagnosis is on', () => {
-    const on = lambdaSettings(parseConfig(minimalConfig({ features: ['dns-diagnosis'] })));
-    const off = lambdaSettings(parseConfig(minimalConfig()));
+    const on = lambdaSettings('scanTarget', parseConfig(minimalConfig({ features: ['dns-diagnosis'] })), RESOURCES);
+    const off = lambdaSettings('scanTarget', parseConfig(minimalConfig()), RESOURCES);
 
     expect(on[ENV.features]).toBe('dns-diagnosis');
     expect(off).not.toHaveProperty(ENV.features);

@@ -36,6 +36,16 @@ function lambdaEnvironments(template: Template): Record<string, unknown>[] {
   return Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables);
 }
 
+/** Each hub function's variables, by the start of its logical id (ListTargets, ScanTarget, ...). */
+function lambdaEnvironmentsByFunction(template: Template): Record<string, Record<string, unknown>> {
+  const byName: Record<string, Record<string, unknown>> = {};
+  for (const [id, resource] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    const name = ['ListTargets', 'ScanTarget', 'FinalizeRun', 'Heartbeat'].find((prefix) => id.startsWith(prefix));
+    if (name) byName[name] = resource.Properties.Environment.Variables;
+  }
+  return byName;
+}
+
 describe('HubStack', () => {
   let hub: Template;
 
@@ -461,18 +471,38 @@ describe('HubStack', () => {
         expect(variables).toMatchObject({
           POWERTOOLS_SERVICE_NAME: METRICS.serviceName,
           POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
-          [ENV.externalId]: EXTERNAL_ID,
           [ENV.tableName]: { Ref: expect.stringMatching(/^StateTable/) },
         });
       }
     });
 
+    it('give the ExternalId to ScanTarget alone, the one function that assumes the audit role', () => {
+      const environments = lambdaEnvironmentsByFunction(hub);
+
+      expect(environments.ScanTarget).toMatchObject({ [ENV.externalId]: EXTERNAL_ID });
+      for (const name of ['ListTargets', 'FinalizeRun', 'Heartbeat']) {
+        expect(environments[name], name).toBeDefined();
+        expect(environments[name], name).not.toHaveProperty(ENV.externalId);
+      }
+    });
+
+    it('give each function only the settings it reads', () => {
+      const environments = lambdaEnvironmentsByFunction(hub);
+
+      expect(environments.Heartbeat).not.toHaveProperty(ENV.workBucket);
+      expect(environments.Heartbeat).toHaveProperty(ENV.heartbeatGraceHours);
+      expect(environments.ScanTarget).not.toHaveProperty(ENV.slackSecretId);
+      expect(environments.ScanTarget).not.toHaveProperty(ENV.heartbeatGraceHours);
+      expect(environments.ListTargets).toHaveProperty(ENV.workBucket);
+      expect(environments.FinalizeRun).not.toHaveProperty(ENV.auditRoleName);
+    });
+
     it('pass the Slack secret by ARN to the functions that post to Slack', () => {
-      const withSecret = lambdaEnvironments(hub).filter((v) => ENV.slackSecretArn in v);
+      const withSecret = lambdaEnvironments(hub).filter((v) => ENV.slackSecretId in v);
 
       expect(withSecret).toHaveLength(2);
       for (const variables of withSecret) {
-        expect(variables[ENV.slackSecretArn]).toEqual({ Ref: expect.stringMatching(/^AlertingSlackSecret/) });
+        expect(variables[ENV.slackSecretId]).toEqual({ Ref: expect.stringMatching(/^AlertingSlackSecret/) });
       }
     });
   });

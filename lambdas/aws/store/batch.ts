@@ -16,9 +16,9 @@ import pLimit from 'p-limit';
 import { isRetryableStoreError, StateStoreError } from './errors';
 
 /** BatchWriteItem's limit on requests per call. */
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_LIMIT = 25;
 /** BatchGetItem's limit on keys per call. */
-export const BATCH_GET_LIMIT = 100;
+const BATCH_GET_LIMIT = 100;
 
 export type Item = Record<string, unknown>;
 export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -64,9 +64,44 @@ export async function batchWriteAll(
 }
 
 /**
- * Which of the keys exist, read 100 per BatchGetItem call with only the key attributes projected. Returns each
- * existing key as `keyString(key)`.
+ * The items of the keys that exist, read 100 per consistent BatchGetItem call; keys DynamoDB leaves unprocessed are
+ * resent with backoff, at most `maxAttempts` calls per chunk. `projection` reads only those attributes.
  */
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Item[],
+  options: BatchOptions,
+  projection?: readonly string[],
+): Promise<{ items: Item[]; stats: BatchStats }> {
+  const stats: BatchStats = { calls: 0, retries: 0 };
+  const items: Item[] = [];
+  const limit = pLimit(options.concurrency);
+  const projected = projection
+    ? {
+        ProjectionExpression: projection.map((_, index) => `#p${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(projection.map((name, index) => [`#p${index}`, name])),
+      }
+    : {};
+  await Promise.all(
+    chunked(keys, BATCH_GET_LIMIT).map((chunk) =>
+      limit(() =>
+        untilProcessed(chunk, options, stats, tableName, 'BatchGetItem', async (pending) => {
+          const output = await client.send(
+            new BatchGetCommand({
+              RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projected } },
+            }),
+          );
+          items.push(...((output.Responses?.[tableName] ?? []) as Item[]));
+          return (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+        }),
+      ),
+    ),
+  );
+  return { items, stats };
+}
+
+/** Which of the keys exist (only the key attributes are read). Returns each existing key as `keyString(key)`. */
 export async function existingKeys(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -74,33 +109,8 @@ export async function existingKeys(
   keyNames: readonly [string, string],
   options: BatchOptions,
 ): Promise<{ found: Set<string>; stats: BatchStats }> {
-  const stats: BatchStats = { calls: 0, retries: 0 };
-  const found = new Set<string>();
-  const limit = pLimit(options.concurrency);
-  const [pk, sk] = keyNames;
-  await Promise.all(
-    chunked(keys, BATCH_GET_LIMIT).map((chunk) =>
-      limit(() =>
-        untilProcessed(chunk, options, stats, tableName, 'BatchGetItem', async (pending) => {
-          const output = await client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [tableName]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ProjectionExpression: '#pk, #sk',
-                  ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-                },
-              },
-            }),
-          );
-          for (const item of output.Responses?.[tableName] ?? []) found.add(keyString(item, keyNames));
-          return (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
-        }),
-      ),
-    ),
-  );
-  return { found, stats };
+  const { items, stats } = await batchGetAll(client, tableName, keys, options, keyNames);
+  return { found: new Set(items.map((item) => keyString(item, keyNames))), stats };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsCredentials, CredentialsProvider } from '../clients';
+import type { AwsCredentials, CredentialsProvider } from '../credentials';
 import { type StateTableRetryOptions, StateTableRetryStrategy } from './retry';
 
 export interface StateTableClientConfig {

@@ -1,4 +1,5 @@
 /** The state store's one error type: which operation failed, on which table, and the AWS error code behind it. */
+import { awsErrorKind } from '../../core/failures';
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
   /** The AWS error name (e.g. `ResourceNotFoundException`), or the store's own code for its own failures. */
@@ -36,15 +37,8 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-const RETRYABLE_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+/** DynamoDB's 5xx answers; throttling and network failures are classified with every other AWS code. */
+const SERVER_ERROR_NAMES = new Set(['InternalServerError', 'ServiceUnavailable']);
 
 /**
  * A failure of the table that a later attempt may not meet: throttling, a 5xx, a lost connection. A conditional
@@ -55,10 +49,13 @@ export function isRetryableStoreError(error: unknown): boolean {
   const e = error as Error & { code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const status = e.$metadata?.httpStatusCode;
   return (
-    RETRYABLE_NAMES.has(e.name) ||
+    SERVER_ERROR_NAMES.has(e.name) ||
+    awsErrorKind(e.name) === 'throttled' ||
+    e.name === 'TimeoutError' ||
     e.$retryable !== undefined ||
     status === 429 ||
     (status !== undefined && status >= 500) ||
-    (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+    // A name that does not resolve is a wrong endpoint, not a passing failure: sending again gets the same answer.
+    (typeof e.code === 'string' && awsErrorKind(e.code) === 'network' && e.code !== 'ENOTFOUND')
   );
 }

@@ -44,14 +44,14 @@ export function runPk(runId: string): string {
 }
 
 export const RUN_RECORD_SK = 'RUN';
-export const RUN_TARGET_SK_PREFIX = 'TARGET#';
-export const CHANGE_SK_PREFIX = 'CHANGE#';
+const RUN_TARGET_SK_PREFIX = 'TARGET#';
+const CHANGE_SK_PREFIX = 'CHANGE#';
 
 export function runTargetSk(accountId: string, region: string): string {
   return `${RUN_TARGET_SK_PREFIX}${accountId}#${region}`;
 }
 
-export const NOT_STORED_SK_PREFIX = 'NOTSTORED#';
+const NOT_STORED_SK_PREFIX = 'NOTSTORED#';
 
 /** The certificates one target's scan read in a run but could not store in the snapshot. */
 export function notStoredSk(accountId: string, region: string): string {
@@ -91,17 +91,6 @@ export function historyPk(arn: string): string {
 
 export function historySk(runId: string): string {
   return `RUN#${runId}`;
-}
-
-/** The single partition of the sparse attention index. */
-export const ATTENTION_PK = 'ATTENTION';
-
-/**
- * Attention index sort key: notAfter first so a Query reads soonest expiry first. A certificate without notAfter
- * (pending validation, failed issuance) sorts before every date: it needs action now, not at some expiry.
- */
-export function attentionSk(notAfter: string | undefined, arn: string): string {
-  return `${notAfter === undefined ? '' : isoInstant(notAfter)}#${arn}`;
 }
 
 /** ISO-8601 in one fixed form (`toISOString`), so keys built from differently written times still sort by time. */

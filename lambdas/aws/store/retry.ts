@@ -14,9 +14,9 @@
  */
 
 /** Attempts of one DynamoDB call (the first included). */
-export const STATE_TABLE_MAX_ATTEMPTS = 10;
-export const STATE_TABLE_BASE_DELAY_MS = 25;
-export const STATE_TABLE_MAX_DELAY_MS = 5_000;
+const STATE_TABLE_MAX_ATTEMPTS = 10;
+const STATE_TABLE_BASE_DELAY_MS = 25;
+const STATE_TABLE_MAX_DELAY_MS = 5_000;
 
 /** The SDK's classification of a failed attempt (`RetryErrorType` in @smithy/types). */
 type RetryErrorType = 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';

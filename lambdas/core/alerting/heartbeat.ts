@@ -7,7 +7,7 @@
  */
 import type { HeartbeatNotice } from '../notices';
 
-export const DEFAULT_HEARTBEAT_REMINDER_HOURS = 24;
+const DEFAULT_HEARTBEAT_REMINDER_HOURS = 24;
 
 const HOUR_MS = 3_600_000;
 
@@ -30,7 +30,7 @@ export interface HeartbeatState {
   version: number;
 }
 
-export interface HeartbeatInput {
+export interface HeartbeatDecisionInput {
   now: Date;
   /** When the newest run completed (ISO-8601); absent when none ever did. */
   lastCompletedAt?: string;
@@ -47,7 +47,7 @@ export interface HeartbeatDecision {
   state: HeartbeatState;
 }
 
-export function decideHeartbeat(input: HeartbeatInput): HeartbeatDecision {
+export function decideHeartbeat(input: HeartbeatDecisionInput): HeartbeatDecision {
   const nowIso = input.now.toISOString();
   const nowMs = input.now.getTime();
   const current: HeartbeatState = input.state ?? { firstSeenAt: nowIso, stale: false, pending: [], version: 0 };

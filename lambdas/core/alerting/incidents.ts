@@ -22,12 +22,12 @@ import type { AssessedCertificate, DiagnosisEntry, TargetResult } from '../model
 import { isStateTableFailure, type StateTableHealthOptions, stateTableIncident } from '../monitor-health';
 import { RENEWAL_WINDOW_DAYS } from '../names';
 import type { Incident, IncidentKind } from '../notices';
+import { DEFAULT_OWNER_TAG_KEY } from '../settings';
 
 /** EXPIRING_IN_USE opens at or below this many days to expiry (ACM renews managed certificates well before). */
 export const DEFAULT_EXPIRING_DAYS = 7;
 /** Imported certificates never renew by themselves: someone must import a new one, so they open earlier. */
 export const DEFAULT_IMPORTED_EXPIRING_DAYS = 14;
-export const DEFAULT_OWNER_TAG_KEY = 'owner';
 /** Diagnosis entries an incident keeps (an alert shows as many). */
 export const INCIDENT_DIAGNOSIS_CAP = 10;
 
@@ -153,6 +153,7 @@ function coverageGap(target: TargetResult): Incident {
   if (target.accountName !== undefined) incident.accountName = target.accountName;
   if (target.errorCode !== undefined) incident.errorCode = target.errorCode;
   if (target.errorMessage !== undefined) incident.reason = target.errorMessage;
+  if (target.likelyCause !== undefined) incident.likelyCause = target.likelyCause;
   return incident;
 }
 

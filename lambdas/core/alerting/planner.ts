@@ -18,9 +18,10 @@
  * Notices are queued on their state (`pending`, the outbox) and leave it only once delivered. A newer reminder of
  * the same episode replaces an undelivered older one (the older one says less); nothing else is ever dropped.
  */
-import { type AssessedCertificate, type TargetResult, WHOLE_ACCOUNT } from '../model';
+
+import { sameJson } from '../canonical';
+import { type AssessedCertificate, isWholeAccount, type TargetResult, targetKey } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
-import { sameJson } from './canonical';
 
 /** Days-to-expiry thresholds that trigger a reminder. */
 export const DEFAULT_REMINDER_THRESHOLDS: readonly number[] = [7, 3, 1];
@@ -82,10 +83,6 @@ export function isActive(state: Pick<AlertState, 'status' | 'pending'>): boolean
   return state.status === 'open' || state.pending.length > 0;
 }
 
-function targetKey(accountId: string, region: string): string {
-  return `${accountId}#${region}`;
-}
-
 /** Where this run's scans got: each target's status, and the accounts reached in at least one region. */
 interface Coverage {
   statusByTarget: ReadonlyMap<string, TargetResult['status']>;
@@ -94,7 +91,7 @@ interface Coverage {
 
 function coverageOf(targets: readonly TargetResult[]): Coverage {
   return {
-    statusByTarget: new Map(targets.map((t) => [targetKey(t.accountId, t.region), t.status])),
+    statusByTarget: new Map(targets.map((t) => [targetKey(t), t.status])),
     reachedAccounts: new Set(targets.filter((t) => t.status !== 'error').map((t) => t.accountId)),
   };
 }
@@ -106,11 +103,11 @@ function canResolve(state: AlertState, coverage: Coverage): boolean {
   if (state.kind === 'COVERAGE_GAP') {
     // A whole-account gap (region '*': the role could not be assumed) has no target of its own once the account is
     // healthy: its regions come back one by one. Reaching the account in any region closes it.
-    if (region === WHOLE_ACCOUNT) return coverage.reachedAccounts.has(accountId);
-    const status = coverage.statusByTarget.get(targetKey(accountId, region));
+    if (isWholeAccount({ region })) return coverage.reachedAccounts.has(accountId);
+    const status = coverage.statusByTarget.get(targetKey({ accountId, region }));
     return status === 'ok' || status === 'partial';
   }
-  return coverage.statusByTarget.get(targetKey(accountId, region)) === 'ok';
+  return coverage.statusByTarget.get(targetKey({ accountId, region })) === 'ok';
 }
 
 function crossedThresholds(thresholds: readonly number[], days: number | undefined): number[] {

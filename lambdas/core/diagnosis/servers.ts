@@ -5,9 +5,6 @@
  */
 import { isIP } from 'node:net';
 
-/** Milliseconds one DNS lookup waits per try: public resolvers answer in tens of milliseconds or not at all. */
-export const DEFAULT_DNS_TIMEOUT_MS = 3_000;
-
 export class DnsServerListError extends Error {
   override readonly name = 'DnsServerListError';
 }

@@ -5,7 +5,7 @@
  * deduplicated by id, grouped by target, and a target is rescanned only when a scan that started after its latest
  * event has not already seen everything the events announce.
  */
-import { targetKey } from '../work-order';
+import { targetKey } from '../model';
 import type { ClassifiedEvent, EventTarget } from './classify';
 
 /** One target's share of a batch. */

@@ -11,7 +11,7 @@
  *   listings do not all fall on one day).
  */
 import { arnHash, dayNumber } from '../describe-policy';
-import { targetKey } from '../work-order';
+import { targetKey } from '../model';
 import type { EventTarget } from './classify';
 import type { DirtyMark } from './store';
 

@@ -1,6 +1,6 @@
 import { assess, compareUrgency } from '../findings';
 import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, TargetResult } from '../model';
-import { FINDING_CODES } from '../model';
+import { countRegions, FINDING_CODES, targetKey } from '../model';
 import { isStateTableFailure } from '../monitor-health';
 import { DEFAULT_EXPIRY_DAYS } from '../names';
 import type { Report, ReportCertificate, ReportTarget } from './schema';
@@ -65,6 +65,7 @@ function toReportTarget(target: TargetResult): ReportTarget {
     status: target.status,
     errorCode: target.errorCode,
     errorMessage: target.errorMessage,
+    likelyCause: target.likelyCause,
     certificateCount: target.certificateCount,
   });
 }
@@ -94,23 +95,19 @@ export function buildReport(input: BuildReportInput): Report {
   for (const cert of assessed) for (const code of cert.findings) byFinding[code] += 1;
 
   const targets = input.targets.map(toReportTarget).sort(compareTargets);
-  const notStored = new Set(
-    input.targets.filter(isStateTableFailure).map((target) => `${target.accountId}#${target.region}`),
-  );
+  const notStored = new Set(input.targets.filter(isStateTableFailure).map(targetKey));
   const accounts = new Set([...targets, ...assessed].map((item) => item.accountId));
-  // '*' stands for every region of an account that could not be scanned at all, not for a region.
-  const regions = new Set([...targets, ...assessed].map((item) => item.region).filter((region) => region !== '*'));
 
   return {
     schemaVersion: 1,
     generatedAt: input.generatedAt.toISOString(),
     runId: input.runId,
     targets,
-    certificates: assessed.map((cert) => toReportCertificate(cert, notStored.has(`${cert.accountId}#${cert.region}`))),
+    certificates: assessed.map((cert) => toReportCertificate(cert, notStored.has(targetKey(cert)))),
     summary: {
       certificates: assessed.length,
       accounts: accounts.size,
-      regions: regions.size,
+      regions: countRegions([...targets, ...assessed]),
       targetsFailed: targets.filter((target) => target.status !== 'ok').length,
       byFinding,
     },

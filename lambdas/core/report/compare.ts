@@ -1,7 +1,8 @@
 /** What changed between two saved reports, with the same rules as the daily pipeline. */
-import { compareChanges, DEFAULT_OWNER_TAG_KEY, detectChanges } from '../changes';
+import { compareChanges, detectChanges } from '../changes';
 import type { Certificate, Change, ChangeType } from '../model';
-import { CHANGE_TYPES } from '../model';
+import { CHANGE_TYPES, targetKey } from '../model';
+import { DEFAULT_OWNER_TAG_KEY } from '../settings';
 import type { Report, ReportCertificate } from './schema';
 import { terminalSafe } from './table';
 
@@ -19,10 +20,6 @@ export interface CompareReportsOptions {
 function toCertificate(cert: ReportCertificate, describedAt: string): Certificate {
   const { daysToExpiry: _days, findings: _findings, ...rest } = cert;
   return { ...rest, describedAt };
-}
-
-function targetKey(item: { accountId: string; region: string }): string {
-  return `${item.accountId}\u0000${item.region}`;
 }
 
 function groupByTarget(report: Report): Map<string, Certificate[]> {

@@ -99,7 +99,7 @@ const SCRIPT = `
  * through certificate data (were escaping ever to miss a case) would not run. The hash covers the exact text between
  * <script> and </script>.
  */
-export const SCRIPT_HASH = `'sha256-${createHash('sha256').update(SCRIPT, 'utf8').digest('base64')}'`;
+const SCRIPT_HASH = `'sha256-${createHash('sha256').update(SCRIPT, 'utf8').digest('base64')}'`;
 
 const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'unsafe-inline'; script-src ${SCRIPT_HASH}`;
 

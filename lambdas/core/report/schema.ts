@@ -27,6 +27,8 @@ export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
     status: z.enum(['ok', 'error', 'partial']),
     errorCode: z.string().optional(),
     errorMessage: z.string().optional(),
+    /** Added within schemaVersion 1: absent from reports written before it. */
+    likelyCause: z.string().optional(),
     certificateCount: z.number().int().nonnegative(),
   }),
 );
@@ -66,7 +68,7 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
 );
 
 /** One conclusion of the DNS diagnosis (lambdas/core/diagnosis): fields added to schema 1, so all optional. */
-export const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
+const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     domain: z.string(),
     code: z.enum(DIAGNOSIS_CODES),
@@ -80,7 +82,7 @@ export const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
 
 const count = () => z.number().int().nonnegative();
 
-export const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
+const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     certificates: count(),
     accounts: count(),

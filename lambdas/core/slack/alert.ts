@@ -2,11 +2,11 @@
  * One actionable Slack message per alert notice: what broke, where, who owns it and what to do, with the console
  * link and (for validation) the exact DNS records to create.
  */
+import { likelyCauseFor } from '../failures';
 import type { ValidationRecord } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
 import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName } from '../validation-advice';
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
-import { likelyCoverageCause } from './coverage';
 import { diagnosisBlocks } from './diagnosis';
 import { listBlocks } from './list';
 import {
@@ -121,7 +121,7 @@ function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): 
   if (incident.kind === 'COVERAGE_GAP') {
     lines.push(`*Error:* ${code(incident.errorCode ?? 'unknown error', 80)}`);
     if (incident.reason) lines.push(`*Message:* ${code(incident.reason, MAX_REASON)}`);
-    if (stage !== 'resolved') lines.push(`*Likely cause:* ${likelyCoverageCause(incident.errorCode, incident.reason)}`);
+    if (stage !== 'resolved') lines.push(`*Likely cause:* ${likelyCauseFor(incident)}`);
     return lines;
   }
   const date = isoDate(incident.notAfter);

@@ -10,7 +10,7 @@ import { listBlocks } from './list';
 import { code, inline } from './text';
 
 /** Domains shown with their problems before "+N more". */
-export const DIAGNOSIS_CAP = 10;
+const DIAGNOSIS_CAP = 10;
 const MAX_DETAIL = 600;
 /**
  * A fix can carry a whole `aws route53 change-resource-record-sets` command (two DNS names of up to 253 characters

@@ -5,10 +5,12 @@
  */
 
 import { diagnosisHeadline } from '../diagnosis';
+import { likelyCauseFor } from '../failures';
 import {
   type AssessedCertificate,
   type Change,
   type ChangeType,
+  countRegions,
   type FindingCode,
   isNeverIssued,
   type TargetResult,
@@ -17,7 +19,6 @@ import {
 import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
-import { likelyCoverageCause } from './coverage';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -246,8 +247,7 @@ function coverageFigures(targets: readonly TargetResult[]): CoverageFigures {
   return {
     targets: targets.length,
     accounts: new Set(targets.map((t) => t.accountId)).size,
-    // '*' stands for every region of an account that could not be scanned at all, not for a region.
-    regions: new Set(targets.map((t) => t.region).filter((region) => region !== '*')).size,
+    regions: countRegions(targets),
     failed: bad('error'),
     partial: bad('partial'),
   };
@@ -284,7 +284,7 @@ function coverageBlocks(ctx: DigestContext, figures: CoverageFigures): Block[] {
   const items = incomplete.slice(0, DIGEST_LIST_CAPS.failedTargets).map((target) => {
     const what = target.status === 'partial' ? ' (partly scanned)' : '';
     const message = target.errorMessage ? ` ${inline(target.errorMessage, MAX_ERROR_MESSAGE)}` : '';
-    return `• ${ctx.where(target)}${what} — ${code(target.errorCode ?? 'unknown error', 60)}${message}\n    _likely: ${likelyCoverageCause(target.errorCode, target.errorMessage)}_`;
+    return `• ${ctx.where(target)}${what} — ${code(target.errorCode ?? 'unknown error', 60)}${message}\n    _likely: ${likelyCauseFor(target)}_`;
   });
   return ctx.list(title, items, incomplete.length);
 }

@@ -13,7 +13,6 @@ export {
   SLACK_LIMITS,
   type SlackMessage,
 } from './blocks';
-export { likelyCoverageCause } from './coverage';
 export { DIGEST_LIST_CAPS, type DigestOptions, IMPORTED_HORIZON_DAYS, renderDigest } from './digest';
 export { renderHeartbeat } from './heartbeat';
 export { listBlocks, MAX_LINE_CHARS } from './list';

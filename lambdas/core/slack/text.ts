@@ -59,7 +59,7 @@ export function cutPlainText(text: string, max: number): string {
 }
 
 /** One line of AWS-sourced text: control characters and line breaks become spaces, so a tag cannot add lines. */
-export function singleLine(raw: string): string {
+function singleLine(raw: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   return raw.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
@@ -159,7 +159,7 @@ export function consoleUrl(arn: string, region: string): string | undefined {
 }
 
 /** A Slack link; `label` must already be escaped. */
-export function slackLink(url: string, label: string): string {
+function slackLink(url: string, label: string): string {
   return `<${url}|${label}>`;
 }
 

@@ -91,7 +91,7 @@ function summary(certificate: ScenarioCertificate, ctx: HandlerContext) {
  * ACM's answers spell key algorithms with a hyphen (`RSA-2048`, `EC-prime256v1`) where its API model and the
  * `Includes.keyTypes` filter use an underscore; scenarios keep the filter's spelling.
  */
-export function wireKeyAlgorithm(keyAlgorithm: string): string {
+function wireKeyAlgorithm(keyAlgorithm: string): string {
   return keyAlgorithm.replace(/^(RSA|EC)_/, '$1-');
 }
 

@@ -274,7 +274,6 @@ describe('audit CLI', () => {
       const store = new DynamoStateStore({
         client: DynamoDBDocumentClient.from(client),
         tableName: 'cli-state',
-        needsAttention: () => false,
       });
       const latest = await store.latestCompletedRun();
       expect(latest).toMatchObject({ status: 'completed', targets: 1, targetsFailed: 0, certificates: 4, changes: 0 });

@@ -4,7 +4,7 @@
  * the simulator through the environment), each with its own simulator, dynalite, proxy and Slack receiver.
  */
 import { describe, expect, it } from 'vitest';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import {
   compareWorlds,
   type FaultRunOptions,

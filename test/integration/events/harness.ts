@@ -168,7 +168,7 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
   const tableName = `events-${tables}`;
   await ensureTable(client, tableName);
   const clock = () => sim.clock.now();
-  const snapshots = new DynamoStateStore({ client: doc, tableName, needsAttention: () => false, now: clock });
+  const snapshots = new DynamoStateStore({ client: doc, tableName, clock });
   const alertStore = new DynamoAlertStore(doc, { tableName });
   const events = new DynamoEventStore(doc, tableName);
   const sts = createStsClient(CLIENT_CONFIG);
@@ -223,7 +223,7 @@ export async function startEventHarness(bus: Omit<LocalEventBusOptions, 'org'> =
         roleName: ROLE_NAME,
         externalId: EXTERNAL_ID,
         runId,
-        now: () => sim.clock.nowMs(),
+        clock,
       });
       const targets: TargetResult[] = [];
       for (const account of sim.org.accounts()) {

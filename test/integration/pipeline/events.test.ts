@@ -10,7 +10,9 @@ import { DynamoStateStore } from '../../../lambdas/aws/state-store';
 import type { TargetResult } from '../../../lambdas/core/model';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { LocalEventBus } from '../../../local/event-bus';
-import { exampleConfig, invokeEvents, type LocalHub, runPipeline, SLACK_PATHS } from '../../../local/pipeline-runner';
+import { exampleConfig, type LocalHub, SLACK_PATHS } from '../../../local/pipeline/deploy';
+import { invokeEvents } from '../../../local/pipeline/lambda-runtime';
+import { runPipeline } from '../../../local/pipeline/run';
 import { type CertRecord, generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 
@@ -49,7 +51,6 @@ describe('the Events Lambda between two runs of the pipeline', () => {
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
       ),
       tableName: hub.tableName,
-      needsAttention: () => false,
     })
       .loadRunResults('day-1')
       .then((results) => results.targets);
@@ -108,7 +109,6 @@ describe('the Events Lambda between two runs of the pipeline', () => {
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
       ),
       tableName: hub.tableName,
-      needsAttention: () => false,
     });
     const day2 = await store.latestCompletedRun();
     const day2Targets = (await store.loadRunResults('day-2')).targets;

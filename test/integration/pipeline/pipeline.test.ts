@@ -6,20 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../../lambdas/aws/state-store';
+import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/core/failures';
 import { SLACK_SECRET_PLACEHOLDER } from '../../../lambdas/core/names';
 import { parseReport } from '../../../lambdas/core/report';
 import type { WorkItem } from '../../../lambdas/pipeline/contracts';
-import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/pipeline/finalize-run';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import {
-  exampleConfig,
-  invokeHeartbeat,
-  type LocalHub,
-  type PipelineRun,
-  runPipeline,
-  SLACK_PATHS,
-  setSlackWebhooks,
-} from '../../../local/pipeline-runner';
+import { exampleConfig, type LocalHub, SLACK_PATHS, setSlackWebhooks } from '../../../local/pipeline/deploy';
+import { invokeHeartbeat } from '../../../local/pipeline/lambda-runtime';
+import { type PipelineRun, runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 
@@ -62,7 +56,7 @@ describe('the pipeline on loopback', () => {
     const doc = DynamoDBDocumentClient.from(
       new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
     );
-    store = new DynamoStateStore({ client: doc, tableName: hub.tableName, needsAttention: () => false });
+    store = new DynamoStateStore({ client: doc, tableName: hub.tableName });
   });
 
   afterAll(async () => {
@@ -138,7 +132,7 @@ describe('the pipeline on loopback', () => {
   it('finishes a run whose child throws, and reports that account as a scan that did not complete', async () => {
     sim.clock.advanceDays(1);
     const crashed = day1.accounts.find((account) => account.accountId !== denied)!;
-    const crashedTargets = (await store.listTargets()).filter((t) => t.accountId === crashed.accountId);
+    const crashedTargets = (await store.listTargetMetas()).filter((t) => t.accountId === crashed.accountId);
     const before = await Promise.all(crashedTargets.map(async (t) => (await store.loadTarget(t)).certificates.length));
     const sizes = await store.certificateCounts();
     const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;

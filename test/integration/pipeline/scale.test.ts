@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import { exampleConfig, type PipelineRun, runPipeline } from '../../../local/pipeline-runner';
+import { exampleConfig } from '../../../local/pipeline/deploy';
+import { type PipelineRun, runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { STATES_PAYLOAD_LIMIT } from '../../../local/states-limits';
 

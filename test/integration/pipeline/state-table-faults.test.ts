@@ -8,11 +8,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../../lambdas/aws/table';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import { parseReport } from '../../../lambdas/core/report';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dynamo-fault-proxy';
-import { exampleConfig, type LocalHub, runPipeline } from '../../../local/pipeline-runner';
+import { exampleConfig, type LocalHub } from '../../../local/pipeline/deploy';
+import { runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { compareWorlds, type FaultDay, type FaultWorld, noticeIdOf } from '../../../local/state-table-faults';

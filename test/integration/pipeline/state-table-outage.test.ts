@@ -5,11 +5,12 @@
  * monitor-health message, resolved the next day when the table works again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import { parseReport, type Report } from '../../../lambdas/core/report';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../../local/dynamo-fault-proxy';
-import { exampleConfig, type LocalHub, runPipeline } from '../../../local/pipeline-runner';
+import { exampleConfig, type LocalHub } from '../../../local/pipeline/deploy';
+import { runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { importExpiringCertificate, noticeIdOf } from '../../../local/state-table-faults';

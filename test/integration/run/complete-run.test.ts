@@ -13,7 +13,8 @@ import { defaultDeps, runAuditCommand } from '../../../lambdas/cli/run-audit';
 import type { RunRecord } from '../../../lambdas/core/ports';
 import type { SlackMessage } from '../../../lambdas/core/slack';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
-import { exampleConfig, type PipelineRun, runPipeline, SLACK_PATHS } from '../../../local/pipeline-runner';
+import { exampleConfig, SLACK_PATHS } from '../../../local/pipeline/deploy';
+import { type PipelineRun, runPipeline } from '../../../local/pipeline/run';
 import { generateScenario, type Simulator, startSimulator } from '../../../local/sim';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { teamAccount } from '../cli/harness';
@@ -136,7 +137,6 @@ describe('completing a run', () => {
       return await new DynamoStateStore({
         client: DynamoDBDocumentClient.from(client),
         tableName,
-        needsAttention: () => false,
       }).latestCompletedRun();
     } finally {
       client.destroy();

@@ -3,7 +3,8 @@
  * `NextMarker`, private zones left out, ids and names as the diagnosis uses them, and a refusal as a typed error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallCounter, createRoute53Client } from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
+import { createRoute53Client } from '../../../lambdas/aws/clients';
 import { HostedZonesError, listPublicHostedZones } from '../../../lambdas/aws/route53';
 import type { AccountZones } from '../../../lambdas/core/diagnosis';
 import type { ZoneStore } from '../../../lambdas/core/ports';

@@ -4,8 +4,8 @@
  * would reach AWS.
  */
 import type { ACMClient } from '@aws-sdk/client-acm';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
 import {
-  CallCounter,
   type ClientConfig,
   createAcmClient,
   createOrganizationsClient,
@@ -49,7 +49,7 @@ export async function startScanHarness(
     roleName: ROLE_NAME,
     externalId: EXTERNAL_ID,
     runId: 'scan-tests',
-    now: () => sim.clock.nowMs(),
+    clock: () => new Date(sim.clock.nowMs()),
   });
   return {
     sim,

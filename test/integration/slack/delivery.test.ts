@@ -198,7 +198,7 @@ describe('SlackDelivery', () => {
     let clock = 10_000;
     const waits: number[] = [];
     const delivery = new SlackDelivery(url, {
-      now: () => clock,
+      clock: () => new Date(clock),
       sleep: async (ms) => {
         waits.push(ms);
         clock += ms;

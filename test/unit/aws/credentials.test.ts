@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CallCounter } from '../../../lambdas/aws/clients';
+import { CallCounter } from '../../../lambdas/aws/call-counter';
 import {
   AssumeRoleError,
   RoleCredentials,
@@ -108,7 +108,7 @@ describe('RoleCredentials', () => {
       .on(AssumeRoleCommand)
       .resolvesOnce(issued('k1', now + 10 * 60_000))
       .resolvesOnce(issued('k2', now + HOUR));
-    const roles = new RoleCredentials({ sts: client, roleName: 'R', runId: 'r1', now: () => now });
+    const roles = new RoleCredentials({ sts: client, roleName: 'R', runId: 'r1', clock: () => new Date(now) });
 
     expect((await roles.get('111111111111')).accessKeyId).toBe('k1');
     now += 6 * 60_000;

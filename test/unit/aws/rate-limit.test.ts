@@ -10,7 +10,7 @@ import {
 function virtualClock() {
   let time = 0;
   return {
-    now: () => time,
+    clock: () => new Date(time),
     sleep: async (ms: number) => {
       time += ms;
     },
@@ -23,7 +23,7 @@ describe('createRateLimiter', () => {
     const limiter = createRateLimiter({ concurrency: 1, ratePerSecond: 10, ...clock });
     const starts: number[] = [];
 
-    for (let i = 0; i < 5; i++) await limiter.run(async () => starts.push(clock.now()));
+    for (let i = 0; i < 5; i++) await limiter.run(async () => starts.push(clock.clock().getTime()));
 
     expect(starts).toEqual([0, 100, 200, 300, 400]);
   });
@@ -33,7 +33,7 @@ describe('createRateLimiter', () => {
     const limiter = createRateLimiter({ concurrency: 1, ratePerSecond: 10, burst: 3, ...clock });
     const starts: number[] = [];
 
-    for (let i = 0; i < 5; i++) await limiter.run(async () => starts.push(clock.now()));
+    for (let i = 0; i < 5; i++) await limiter.run(async () => starts.push(clock.clock().getTime()));
 
     expect(starts).toEqual([0, 0, 0, 100, 200]);
   });
@@ -46,7 +46,7 @@ describe('createRateLimiter', () => {
         concurrency: 1,
         ratePerSecond: DEFAULT_DESCRIBE_RATE_PER_SECOND,
         burst,
-        now: () => time,
+        clock: () => new Date(time),
         sleep: async (ms) => {
           time += ms;
         },
@@ -98,7 +98,7 @@ describe('createRateLimiter', () => {
     const refused = await limiter.run(async () => 'second').catch((e: unknown) => e);
 
     expect(refused).toBeInstanceOf(RateLimiterClosedError);
-    expect(clock.now()).toBe(0);
+    expect(clock.clock().getTime()).toBe(0);
   });
 
   it('rejects a rate that is not positive', () => {

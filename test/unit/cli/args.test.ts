@@ -22,7 +22,7 @@ describe('parseArgs', () => {
     it('audits the whole organization in enabled regions with the default role, table to stdout', () => {
       expect(options([])).toEqual({
         accounts: 'organization',
-        excludeAccounts: [],
+        excludedAccounts: [],
         regions: 'enabled',
         roleName: DEFAULT_AUDIT_ROLE_NAME,
         expiryDays: DEFAULT_EXPIRY_DAYS,
@@ -73,7 +73,7 @@ describe('parseArgs', () => {
         ]),
       ).toEqual({
         accounts: ['111111111111', '222222222222'],
-        excludeAccounts: ['333333333333'],
+        excludedAccounts: ['333333333333'],
         regions: ['eu-west-1', 'us-east-1'],
         roleName: 'AuditRole',
         externalId: 'org-audit',
@@ -317,6 +317,10 @@ describe('parseArgs', () => {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
       }
       expect(result.text).toContain('(default: CertAuditReadOnly)');
+      // Commander is given no defaults of its own, so no entry names its default a second time.
+      for (const entry of entries) {
+        expect(entry.replace(/\s+/g, ' ').match(/\(default: /g), entry).toHaveLength(1);
+      }
       expect(result.text).toContain('SLACK_ALERTS_WEBHOOK_URL');
       expect(result.text).toMatch(/Exit codes:/);
     });

@@ -14,7 +14,6 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OpenTargetClients } from '../../../lambdas/aws/clients';
-import { DEFAULT_DESCRIBE_CONCURRENCY } from '../../../lambdas/aws/rate-limit';
 import { type CliOptions, parseArgs } from '../../../lambdas/cli/args';
 import { CliError } from '../../../lambdas/cli/errors';
 import {
@@ -24,6 +23,7 @@ import {
   newRunId,
   runAuditCommand,
 } from '../../../lambdas/cli/run-audit';
+import { DEFAULT_DESCRIBE_CONCURRENCY } from '../../../lambdas/core/settings';
 import type { SlackMessage } from '../../../lambdas/core/slack';
 import { SlackWebhookBrokenError } from '../../../lambdas/slack';
 import { daysFrom } from '../core/certificate-fixture';

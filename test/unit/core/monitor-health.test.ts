@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { detectIncidents } from '../../../lambdas/core/alerting/incidents';
 import { planAlerts } from '../../../lambdas/core/alerting/planner';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import type { TargetResult } from '../../../lambdas/core/model';
-import {
-  MONITOR_STATE_TABLE_KEY,
-  STATE_TABLE_FAILED,
-  stateTableFailure,
-  stateTableIncident,
-} from '../../../lambdas/core/monitor-health';
+import { MONITOR_STATE_TABLE_KEY, stateTableFailure, stateTableIncident } from '../../../lambdas/core/monitor-health';
 import { buildReport, parseReport, renderTable } from '../../../lambdas/core/report';
 import { renderAlert } from '../../../lambdas/core/slack';
 import { day, target } from './alerting/fixtures';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { largestAccountsFirst, targetKey } from '../../../lambdas/core/work-order';
+import { targetKey } from '../../../lambdas/core/model';
+import { largestAccountsFirst } from '../../../lambdas/core/work-order';
 
 const count = (accountId: string, region: string, n: number): [string, number] => [targetKey({ accountId, region }), n];
 

@@ -2,26 +2,33 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../infra/config';
 import { lambdaSettings } from '../../../infra/lambda-environment';
+import { HandlerConfigError } from '../../../lambdas/config/environment';
 import { DEFAULT_CHANGE_THRESHOLDS, ENV } from '../../../lambdas/core/names';
+import { LAMBDA_NAMES, type LambdaName } from '../../../lambdas/core/settings';
 import {
-  HandlerConfigError,
   loadFinalizeRunConfig,
   loadHeartbeatConfig,
   loadListTargetsConfig,
   loadScanTargetConfig,
 } from '../../../lambdas/handlers/config';
 
-/** What the hub stack gives every function, from the example cdk.json, plus the resource names. */
-function stackEnvironment(): Record<string, string> {
+/**
+ * What the hub stack gives a function (every function when none is named), from the example cdk.json, plus the
+ * region the Lambda runtime sets.
+ */
+function stackEnvironment(fn?: LambdaName): Record<string, string> {
   const cdkJson = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'));
   const config = parseConfig(cdkJson.context.certMonitor);
-  return {
-    ...lambdaSettings(config, 'arn:aws:iam::111111111111:role/cert-monitor-organization-read'),
-    AWS_REGION: 'eu-west-1',
-    [ENV.tableName]: 'cert-monitor-state',
-    [ENV.workBucket]: 'cert-monitor-work',
-    [ENV.slackSecretArn]: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
+  const resources = {
+    tableName: 'cert-monitor-state',
+    workBucket: 'cert-monitor-work',
+    slackSecretId: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
   };
+  const organizationRoleArn = 'arn:aws:iam::111111111111:role/cert-monitor-organization-read';
+  const settings = (fn ? [fn] : LAMBDA_NAMES).map((name) =>
+    lambdaSettings(name, config, resources, organizationRoleArn),
+  );
+  return Object.assign({ AWS_REGION: 'eu-west-1' }, ...settings);
 }
 
 function without(env: Record<string, string>, name: string): Record<string, string> {
@@ -41,12 +48,10 @@ function configError(load: () => unknown): HandlerConfigError {
 
 describe('handler configuration', () => {
   it('reads everything the hub stack sets for each function', () => {
-    const env = stackEnvironment();
-
-    const list = loadListTargetsConfig(env);
-    const scan = loadScanTargetConfig(env);
-    const finalize = loadFinalizeRunConfig(env);
-    const heartbeat = loadHeartbeatConfig(env);
+    const list = loadListTargetsConfig(stackEnvironment('listTargets'));
+    const scan = loadScanTargetConfig(stackEnvironment('scanTarget'));
+    const finalize = loadFinalizeRunConfig(stackEnvironment('finalizeRun'));
+    const heartbeat = loadHeartbeatConfig(stackEnvironment('heartbeat'));
 
     expect(list).toMatchObject({
       region: 'eu-west-1',
@@ -63,7 +68,7 @@ describe('handler configuration', () => {
       changeThresholds: [...DEFAULT_CHANGE_THRESHOLDS],
       describeConcurrency: 5,
     });
-    expect(finalize.slackSecretId).toBe(env[ENV.slackSecretArn]);
+    expect(finalize.slackSecretId).toBe(stackEnvironment('finalizeRun')[ENV.slackSecretId]);
     expect(heartbeat).toMatchObject({ schedulePeriodHours: 24, heartbeatGraceHours: 6, ownerTagKey: 'owner' });
   });
 
@@ -71,9 +76,8 @@ describe('handler configuration', () => {
     ['ListTargets', loadListTargetsConfig, ENV.workBucket],
     ['ListTargets', loadListTargetsConfig, ENV.tableName],
     ['ScanTarget', loadScanTargetConfig, ENV.tableName],
-    ['FinalizeRun', loadFinalizeRunConfig, ENV.slackSecretArn],
-    ['FinalizeRun', loadFinalizeRunConfig, ENV.workBucket],
-    ['Heartbeat', loadHeartbeatConfig, ENV.slackSecretArn],
+    ['FinalizeRun', loadFinalizeRunConfig, ENV.slackSecretId],
+    ['Heartbeat', loadHeartbeatConfig, ENV.slackSecretId],
     ['Heartbeat', loadHeartbeatConfig, 'AWS_REGION'],
   ] as const)('%s fails naming %s when it is missing', (_name, load, variable) => {
     const error = configError(() => load(without(stackEnvironment(), variable)));
@@ -90,9 +94,12 @@ describe('handler configuration', () => {
   });
 
   it.each([
-    [ENV.expiryDays, 'thirty', /whole number from 1 to 3650, got "thirty"/],
+    [ENV.historyDays, 'thirty', /whole number from 1 to 3650, got "thirty"/],
+    [ENV.refreshDays, '0', /whole number from 1 to 365, got "0"/],
     [ENV.describeConcurrency, '50', /whole number from 1 to 10, got "50"/],
     [ENV.changeThresholds, '30,x,7', /comma-separated whole days/],
+    [ENV.externalId, 'x', /2-1224 characters/],
+    [ENV.auditRoleName, 'Audit Role', /IAM role name/],
   ])('fails naming %s when it holds %s', (variable, value, message) => {
     const error = configError(() => loadScanTargetConfig({ ...stackEnvironment(), [variable]: value }));
 
@@ -145,7 +152,7 @@ describe('handler configuration', () => {
     const minimal = {
       AWS_REGION: 'eu-west-1',
       [ENV.tableName]: 'state',
-      [ENV.slackSecretArn]: 'cert-monitor/slack',
+      [ENV.slackSecretId]: 'cert-monitor/slack',
       [ENV.workBucket]: 'work',
     };
 
@@ -164,8 +171,8 @@ describe('handler modules', () => {
   it.each([
     ['list-targets', ENV.workBucket],
     ['scan-target', ENV.tableName],
-    ['finalize-run', ENV.slackSecretArn],
-    ['heartbeat', ENV.slackSecretArn],
+    ['finalize-run', ENV.slackSecretId],
+    ['heartbeat', ENV.slackSecretId],
   ])('%s fails its cold start naming %s when it is missing', async (file, variable) => {
     for (const [name, value] of Object.entries(stackEnvironment())) vi.stubEnv(name, value);
     vi.stubEnv(variable, undefined);

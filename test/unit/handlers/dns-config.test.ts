@@ -2,24 +2,32 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../infra/config';
 import { lambdaSettings } from '../../../infra/lambda-environment';
+import { HandlerConfigError } from '../../../lambdas/config/environment';
 import { ENV } from '../../../lambdas/core/names';
-import { HandlerConfigError, loadFinalizeRunConfig } from '../../../lambdas/handlers/config';
+import { loadFinalizeRunConfig } from '../../../lambdas/handlers/config';
 import { minimalConfig } from '../../infra/fixtures';
 
 const RESOURCES = {
-  AWS_REGION: 'eu-west-1',
-  [ENV.tableName]: 'cert-monitor-state',
-  [ENV.workBucket]: 'cert-monitor-work',
-  [ENV.slackSecretArn]: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
+  tableName: 'cert-monitor-state',
+  workBucket: 'cert-monitor-work',
+  slackSecretId: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:cert-monitor/slack-AbCdEf',
 };
 
+/** FinalizeRun's environment as the hub stack sets it (the runtime adds the region). */
+function finalizeEnvironment(overrides: Record<string, unknown> = {}) {
+  return {
+    ...lambdaSettings('finalizeRun', parseConfig(minimalConfig(overrides)), RESOURCES),
+    AWS_REGION: 'eu-west-1',
+  };
+}
+
 function finalizeConfig(overrides: Record<string, unknown>) {
-  return loadFinalizeRunConfig({ ...lambdaSettings(parseConfig(minimalConfig(overrides))), ...RESOURCES });
+  return loadFinalizeRunConfig(finalizeEnvironment(overrides));
 }
 
 describe('dnsDiagnosis configuration', () => {
   it('is on by default and asks the Lambda’s own resolver (public DNS outside a VPC)', () => {
-    const settings = lambdaSettings(parseConfig(minimalConfig()));
+    const settings = finalizeEnvironment();
     expect(settings).not.toHaveProperty(ENV.dnsServers);
     expect(finalizeConfig({}).dnsDiagnosis).toEqual({ enabled: true, servers: undefined, timeoutMs: 3_000 });
   });
@@ -38,7 +46,7 @@ describe('dnsDiagnosis configuration', () => {
   });
 
   it('refuses a malformed server list in the environment, naming the variable', () => {
-    const env = { ...lambdaSettings(parseConfig(minimalConfig())), ...RESOURCES, [ENV.dnsServers]: '127.0.0.1:0' };
+    const env = { ...finalizeEnvironment(), [ENV.dnsServers]: '127.0.0.1:0' };
     expect(() => loadFinalizeRunConfig(env)).toThrow(HandlerConfigError);
     expect(() => loadFinalizeRunConfig(env)).toThrow(/DNS_SERVERS/);
   });

@@ -4,10 +4,10 @@
  * touched), and every object FinalizeRun writes kept in `objects`.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DigestMarker } from '../../../lambdas/aws/store/digest-marker';
 import type { AlertStore } from '../../../lambdas/core/alerting/store';
 import type { Certificate, Target, TargetResult } from '../../../lambdas/core/model';
 import type { RunRecord } from '../../../lambdas/core/ports';
-import type { DigestMarker } from '../../../lambdas/pipeline/digest-marker';
 import type { FinalizeRunDeps } from '../../../lambdas/pipeline/finalize-run';
 
 export const NOW = new Date('2026-12-01T06:05:00.000Z');
@@ -45,7 +45,6 @@ export function inMemoryFinalizeDeps(options: {
       latestCompletedRun: async () => completed,
       loadRunResults: async () => ({ targets: [result], changes: [] }),
       loadAllCertificates: async () => options.certificates,
-      loadAttentionCertificates: async () => [],
       saveTargetScan: async () => {},
       certificateCounts: async () => new Map(),
     },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SCAN_DID_NOT_COMPLETE } from '../../../lambdas/core/failures';
 import type { TargetResult } from '../../../lambdas/core/model';
-import { targetKey } from '../../../lambdas/core/work-order';
-import { SCAN_DID_NOT_COMPLETE, unfinishedTargets } from '../../../lambdas/pipeline/finalize-run';
+import { targetKey } from '../../../lambdas/core/model';
+import { unfinishedTargets } from '../../../lambdas/pipeline/finalize-run';
 
 const STARTED = '2026-12-01T06:00:00.000Z';
 const ok = (accountId: string, region: string): TargetResult => ({

@@ -12,8 +12,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { OpenTargetClients } from '../../../lambdas/aws/clients';
 import { AssumeRoleError } from '../../../lambdas/aws/credentials';
 import { StateStoreError } from '../../../lambdas/aws/state-store';
+import { STATE_TABLE_FAILED } from '../../../lambdas/core/failures';
 import type { Certificate, Target } from '../../../lambdas/core/model';
-import { STATE_TABLE_FAILED } from '../../../lambdas/core/monitor-health';
 import { type ScanOptions, scanTarget } from '../../../lambdas/scan/scan-target';
 import { MemoryStore } from './memory-store';
 
@@ -240,6 +240,7 @@ describe('scanTarget', () => {
     );
 
     expect(result).toMatchObject({ status: 'partial', errorCode: 'AccessDeniedException' });
+    expect(result.likelyCause).toMatch(/audit role lacks a permission/);
     expect(describes()).toHaveLength(1);
     expect(certificates).toHaveLength(6);
   });
@@ -289,9 +290,28 @@ describe('scanTarget', () => {
 
     expect(result).toMatchObject({ status: 'error', errorCode: 'AccessDenied', certificateCount: 0 });
     expect(result.errorMessage).toMatch(/trust policy/);
+    expect(result.likelyCause).toMatch(/^the audit role is missing in this account/);
     expect(certificates).toEqual([]);
     expect(store.saves[0]).toMatchObject({ certificates: [], changes: [], result: { status: 'error' } });
     expect(store.certificatesOf(target).map((c) => c.arn)).toEqual([stored.arn]);
+  });
+
+  it('stops describing after an expired session too, and says the session expired', async () => {
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [1, 2, 3].map((n) => summary(n)) });
+    acm.on(DescribeCertificateCommand).rejects(
+      Object.assign(new Error('The security token included in the request is expired'), {
+        name: 'ExpiredTokenException',
+      }),
+    );
+
+    const { result } = await scanTarget(
+      { openClients },
+      { runId: 'r1', target, now, options: { ...options, describeConcurrency: 1 } },
+    );
+
+    expect(result).toMatchObject({ status: 'partial', errorCode: 'ExpiredTokenException' });
+    expect(result.likelyCause).toMatch(/session expired/);
+    expect(describes()).toHaveLength(1);
   });
 
   it('is an error when the certificates cannot be listed', async () => {
@@ -302,6 +322,7 @@ describe('scanTarget', () => {
     const { result } = await scanTarget({ openClients }, { runId: 'r1', target, now, options });
 
     expect(result).toMatchObject({ status: 'error', errorCode: 'UnrecognizedClientException' });
+    expect(result.likelyCause).toMatch(/region is probably not enabled/);
     expect(describes()).toEqual([]);
   });
 });

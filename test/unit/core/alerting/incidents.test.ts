@@ -105,9 +105,15 @@ describe('detectIncidents', () => {
     expect(detectIncidents([cert], [], { now }).map((i) => i.kind)).toEqual(['RENEWAL_FAILED']);
   });
 
-  it('opens a COVERAGE_GAP per failed target with its error, not for partial or ok ones', () => {
+  it('opens a COVERAGE_GAP per failed target with its error and likely cause, not for partial or ok ones', () => {
     const targets = [
-      target({ accountId: '222222222222', status: 'error', errorCode: 'AccessDenied', errorMessage: 'role missing' }),
+      target({
+        accountId: '222222222222',
+        status: 'error',
+        errorCode: 'AccessDenied',
+        errorMessage: 'role missing',
+        likelyCause: 'the StackSet is not deployed there',
+      }),
       target({ accountId: '333333333333', status: 'partial' }),
       target(),
     ];
@@ -122,6 +128,7 @@ describe('detectIncidents', () => {
         region: 'eu-west-1',
         errorCode: 'AccessDenied',
         reason: 'role missing',
+        likelyCause: 'the StackSet is not deployed there',
       },
     ]);
   });

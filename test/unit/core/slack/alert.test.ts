@@ -148,7 +148,7 @@ describe('renderAlert', () => {
     expect(text).toContain('import-certificate --certificate-arn');
   });
 
-  it('explains a coverage gap with the error code and the likely cause', () => {
+  it('explains a coverage gap with the error code and the likely cause its target carried', () => {
     const message = renderAlert(
       notice({
         kind: 'COVERAGE_GAP',
@@ -156,6 +156,8 @@ describe('renderAlert', () => {
         domainName: undefined,
         errorCode: 'AccessDenied',
         reason: 'User is not authorized to perform: sts:AssumeRole',
+        likelyCause:
+          'the audit role is missing in this account (StackSet not deployed there yet), its trust policy does not name the hub, the ExternalId does not match, or a service control policy denies sts:AssumeRole',
       }),
     );
     const text = body(message);

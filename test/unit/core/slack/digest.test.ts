@@ -4,6 +4,9 @@ import { DIGEST_LIST_CAPS, renderDigest, renderPlainText } from '../../../../lam
 import { bigDigest, cert, certificateId, change, target } from './fixtures';
 import { allTexts, expectSafeMarkup, expectWithinSlackLimits } from './limits';
 
+const ASSUME_ROLE_CAUSE =
+  'the audit role is missing in this account (StackSet not deployed there yet), its trust policy does not name the hub, the ExternalId does not match, or a service control policy denies sts:AssumeRole';
+
 function smallDigest(overrides: Partial<DigestInput> = {}): DigestInput {
   return {
     runId: 'run-1',
@@ -15,6 +18,8 @@ function smallDigest(overrides: Partial<DigestInput> = {}): DigestInput {
         status: 'error',
         errorCode: 'AccessDenied',
         errorMessage: 'not authorized to perform: sts:AssumeRole',
+        // Written by the adapter that caught the refusal (AssumeRoleError), not guessed from the message.
+        likelyCause: ASSUME_ROLE_CAUSE,
       }),
     ],
     certificates: [
@@ -75,7 +80,7 @@ describe('renderDigest', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it('names failed targets with the account name next to the id, the error code and the likely cause', () => {
+  it('names failed targets with the account name next to the id, the error code and the likely cause they carry', () => {
     const coverage = sectionTexts(smallDigest())[0] ?? '';
 
     expect(coverage).toContain('1 of 2 targets scanned · 1 failed');
