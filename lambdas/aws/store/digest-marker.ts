@@ -9,17 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_SCHEMA } from '../../core/names';
-import { expiresAtEpoch, runPk } from './keys';
+import { expiresAtEpoch, PK, runPk, SK, TTL } from './keys';
 import { TableOperations } from './table';
 
 const DIGEST_MARKER_SK = 'DIGEST';
 const DIGEST_MARKER_KIND = 'digest-marker';
 const DEFAULT_DIGEST_LEASE_SECONDS = 300;
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
-const TTL = TABLE_SCHEMA.ttlAttribute;
 
 /** `claimed`: post it now. `sent`: an earlier attempt posted it. `held`: another attempt is posting it right now. */
 export type DigestClaim = { outcome: 'claimed'; claimId: string } | { outcome: 'sent' } | { outcome: 'held' };

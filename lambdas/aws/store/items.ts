@@ -7,29 +7,27 @@
 import { canonicalJson, toPlain } from '../../core/canonical';
 import type { AccountZones } from '../../core/diagnosis/zones';
 import type { Certificate, Change, TargetResult, TargetStatus } from '../../core/model';
-import { TABLE_SCHEMA } from '../../core/names';
 import type { RunRecord } from '../../core/ports';
 import type { Item } from './batch';
 import {
   certificateSk,
   completedRunSk,
+  GSI,
   historyPk,
   historySk,
   ITEM_KINDS,
   isoInstant,
+  PK,
   RUN_RECORD_SK,
   RUNS_PK,
   runPk,
+  SK,
   TARGETS_PK,
+  TTL,
   targetMetaSk,
   targetPk,
   ZONES_PK,
 } from './keys';
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
-const TTL = TABLE_SCHEMA.ttlAttribute;
-const GSI = TABLE_SCHEMA.attentionIndex;
 
 /**
  * A run record's failure list is kept to this many characters of JSON: an item holds at most 400 KB and a run over

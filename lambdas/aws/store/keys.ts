@@ -3,6 +3,13 @@
  * Alert state lives in the same table under `ALERT#…`, `ALERTS` and `HEARTBEAT`; nothing here starts with those.
  */
 import type { Change } from '../../core/model';
+import { TABLE_SCHEMA } from '../../core/names';
+
+/** The table's attribute names, as every item and request spells them. */
+export const PK = TABLE_SCHEMA.partitionKey;
+export const SK = TABLE_SCHEMA.sortKey;
+export const TTL = TABLE_SCHEMA.ttlAttribute;
+export const GSI = TABLE_SCHEMA.attentionIndex;
 
 /** Item kinds, stored in every item's `kind` attribute so a console reader can tell them apart. */
 export const ITEM_KINDS = {

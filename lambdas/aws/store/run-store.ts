@@ -4,14 +4,10 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Certificate, Change, TargetResult } from '../../core/model';
-import { TABLE_SCHEMA } from '../../core/names';
 import type { Clock, RunRecord, RunStore } from '../../core/ports';
 import { isoTime, runCompletedItem, runIndexItem, runRecordKey, runStartedItem, toRunResults } from './items';
-import { COMPLETED_SK_PREFIX, expiresAtEpoch, RUNS_PK, runPk } from './keys';
+import { COMPLETED_SK_PREFIX, expiresAtEpoch, PK, RUNS_PK, runPk, SK } from './keys';
 import type { TableOperations } from './table';
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
 
 export interface RunStoreOptions {
   historyDays: number;

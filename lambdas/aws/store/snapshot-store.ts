@@ -11,7 +11,6 @@ import pLimit from 'p-limit';
 import { toPlain } from '../../core/canonical';
 import type { Certificate, Target } from '../../core/model';
 import { targetKey } from '../../core/model';
-import { TABLE_SCHEMA } from '../../core/names';
 import type { SnapshotStore, StoredTarget, TargetScan, TargetSizes } from '../../core/ports';
 import type { BatchStats, Item, WriteRequest } from './batch';
 import {
@@ -38,14 +37,13 @@ import {
   historyPk,
   ITEM_KINDS,
   notStoredSk,
+  PK,
   runTargetSk,
+  SK,
   TARGETS_PK,
   targetPk,
 } from './keys';
 import { putRequest, type TableOperations } from './table';
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
 
 /** What one save wrote, skipped and read: for logs, metrics and capacity estimates. */
 export interface SaveStats {

@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { canonicalJson } from '../../core/canonical';
-import { TABLE_SCHEMA } from '../../core/names';
 import {
   type BatchOptions,
   type BatchStats,
@@ -28,9 +27,7 @@ import {
   type WriteRequest,
 } from './batch';
 import { isConditionalCheckFailed, StateStoreError } from './errors';
-
-const PK = TABLE_SCHEMA.partitionKey;
-const SK = TABLE_SCHEMA.sortKey;
+import { PK, SK } from './keys';
 
 const DEFAULT_STORE_CONCURRENCY = 16;
 const DEFAULT_MAX_BATCH_ATTEMPTS = 8;

@@ -231,17 +231,13 @@ function validationBlocks(incident: Incident): Block[] {
       `*What to do*\nCreate ${records.length === 1 ? 'this DNS record' : `these ${records.length} DNS records`} in the zone of each domain. ACM validates within minutes of seeing ${records.length === 1 ? 'it' : 'them'}; keep ${records.length === 1 ? 'it' : 'them'} in place so future renewals succeed.`,
     ),
   );
-  const { shown } = truncateList(records, ALERT_LIST_CAPS.validationRecords);
-  const lines = shown.map(
-    (record) =>
-      `• for ${code(record.domainName, MAX_DOMAIN)}\n    Name: ${code(record.name, 260)}\n    Type: ${code(record.type, 20)}\n    Value: ${code(record.value, 260)}`,
-  );
   blocks.push(
-    ...listBlocks('*DNS records to create*', lines, {
-      total: records.length,
-      budget: 5_000,
-      elsewhere: 'see the certificate in the console',
-    }),
+    ...validationList(
+      '*DNS records to create*',
+      records,
+      (record) =>
+        `• for ${code(record.domainName, MAX_DOMAIN)}\n    Name: ${code(record.name, 260)}\n    Type: ${code(record.type, 20)}\n    Value: ${code(record.value, 260)}`,
+    ),
   );
   return blocks;
 }
@@ -255,19 +251,25 @@ function httpValidationBlocks(incident: Incident): Block[] {
   const redirects = incident.httpRedirects ?? [];
   const blocks: Block[] = [section(`*What to do*\n${escapeAdvice(VALIDATION_FIX.HTTP)}`)];
   if (redirects.length === 0) return blocks;
-  const { shown } = truncateList(redirects, ALERT_LIST_CAPS.validationRecords);
-  const lines = shown.map(
-    (redirect) =>
-      `• for ${code(redirect.domainName, MAX_DOMAIN)}\n    Redirect from: ${code(redirect.redirectFrom, 400)}\n    To: ${code(redirect.redirectTo, 400)}`,
-  );
   blocks.push(
-    ...listBlocks('*Redirects to serve*', lines, {
-      total: redirects.length,
-      budget: 5_000,
-      elsewhere: 'see the certificate in the console',
-    }),
+    ...validationList(
+      '*Redirects to serve*',
+      redirects,
+      (redirect) =>
+        `• for ${code(redirect.domainName, MAX_DOMAIN)}\n    Redirect from: ${code(redirect.redirectFrom, 400)}\n    To: ${code(redirect.redirectTo, 400)}`,
+    ),
   );
   return blocks;
+}
+
+/** What the owner must publish for validation (records or redirects), capped like every list of an alert. */
+function validationList<T>(title: string, items: readonly T[], line: (item: T) => string): Block[] {
+  const { shown } = truncateList(items, ALERT_LIST_CAPS.validationRecords);
+  return listBlocks(title, shown.map(line), {
+    total: items.length,
+    budget: 5_000,
+    elsewhere: 'see the certificate in the console',
+  });
 }
 
 /** A wildcard and its apex share one validation record; show it once. */
