@@ -19,6 +19,7 @@ import {
 } from '../lambdas/core/aws-ids';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { looksLikeRegion } from '../lambdas/core/regions';
+import { parseRoutes, RoutesConfigError } from '../lambdas/core/routing/config';
 import { SETTINGS } from '../lambdas/core/settings';
 import { eventsSchema } from './events-config';
 
@@ -317,6 +318,23 @@ const configSchema = z.strictObject({
   organization: organizationSchema.optional(),
   /** The real-time event path (infra/events-config.ts). */
   events: eventsSchema,
+  /**
+   * Owner routing (lambdas/core/routing): the `--routes FILE` object, with the keys of the Slack secret holding each
+   * destination's webhook URL instead of the URLs, which never go into config or the Lambdas' environment.
+   */
+  routes: z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      try {
+        return parseRoutes(raw, 'secretKey', 'certMonitor.routes');
+      } catch (error) {
+        if (!(error instanceof RoutesConfigError)) throw error;
+        for (const message of error.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** The validated configuration, defaults filled in. */

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ORGANIZATIONS_LIST_ACTIONS, ORGANIZATIONS_ROUTING_ACTIONS } from '../lambdas/aws/organizations';
 import type { LambdaName } from '../lambdas/core/settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
 import type { CertMonitorConfig } from './config';
@@ -296,12 +297,18 @@ export class HubStack extends Stack {
       return;
     }
     role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+      new PolicyStatement({ sid: 'ListAccounts', actions: [...ORGANIZATIONS_LIST_ACTIONS], resources: ['*'] }),
+    );
+    // Owner routing reads each account's tags and the OUs above it where the accounts are listed. Granted with the
+    // listing whether or not a routing table is configured: turning routing on then needs no IAM change, and both
+    // only read what ListAccounts' caller may already see.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'ReadAccountRouting', actions: [...ORGANIZATIONS_ROUTING_ACTIONS], resources: ['*'] }),
     );
     acknowledgeFinding(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      'organizations:ListAccounts does not support resource-level permissions; it is the only action granted on "*".',
+      'organizations:ListAccounts does not support resource-level permissions; ListTagsForResource and ListParents read every account of the organization, whose ids are only known once listed. These read-only actions are the only ones granted on "*".',
     );
   }
 }

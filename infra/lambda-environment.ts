@@ -52,6 +52,7 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
     config.dnsDiagnosis.servers ? parseDnsServers(config.dnsDiagnosis.servers.join(',')).join(',') : undefined,
   dnsTimeoutMs: ({ config }) =>
     config.dnsDiagnosis.timeoutMs === SETTINGS.dnsTimeoutMs.default ? undefined : String(config.dnsDiagnosis.timeoutMs),
+  routes: ({ config }) => (config.routes === undefined ? undefined : JSON.stringify(config.routes)),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
   eventRegions: ({ config }) => resolveEventsConfig(config)?.regions.join(','),

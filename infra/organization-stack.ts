@@ -9,6 +9,7 @@ import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnRule } from 'aws-cdk-lib/aws-events';
 import { ArnPrincipal, CfnRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { ORGANIZATIONS_LIST_ACTIONS, ORGANIZATIONS_ROUTING_ACTIONS } from '../lambdas/aws/organizations';
 import { auditRoleProperties, auditRoleTrustCondition } from '../stacksets/audit-role';
 import { DEFAULT_FORWARDING_ROLE_NAME, forwardingRoleProperties, forwardingRules } from '../stacksets/event-forwarding';
 import type { CertMonitorConfig, OrganizationConfig } from './config';
@@ -131,12 +132,21 @@ export class OrganizationStack extends Stack {
         ),
       });
       this.organizationReadRole.addToPolicy(
-        new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+        new PolicyStatement({ sid: 'ListAccounts', actions: [...ORGANIZATIONS_LIST_ACTIONS], resources: ['*'] }),
+      );
+      // Owner routing's reads (account tags, OU ancestry), granted here once: this stack lives in the management
+      // account, and turning routing on in the hub must not need a deployment there.
+      this.organizationReadRole.addToPolicy(
+        new PolicyStatement({
+          sid: 'ReadAccountRouting',
+          actions: [...ORGANIZATIONS_ROUTING_ACTIONS],
+          resources: ['*'],
+        }),
       );
       acknowledgeFinding(
         this.organizationReadRole,
         'AwsSolutions-IAM5[Resource::*]',
-        'organizations:ListAccounts does not support resource-level permissions.',
+        'organizations:ListAccounts does not support resource-level permissions; ListTagsForResource and ListParents read every account of the organization, whose ids are only known once listed.',
       );
       new CfnOutput(this, 'OrganizationReadRoleArn', { value: this.organizationReadRole.roleArn });
     }

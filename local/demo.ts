@@ -15,6 +15,10 @@
  * the loopback bus hands them to the deployed Events Lambda in SQS batches. The renewal that fails at 14:00 on day 1
  * reaches on-call at once ("event → alert in N ms"), the overnight changes are rescanned as they happen, and the day-2
  * run sends none of those alerts again.
+ *
+ * Alerts and digests are routed to their owners (certMonitor.routes): the payments team owns the accounts tagged
+ * team=payments in Organizations, the storefront team every account below the Workloads OU, and the platform team
+ * (the default destination) what nobody owns. Each destination is its own local Slack receiver.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,6 +57,23 @@ import { type SlackReceiver, startSlackReceiver } from './slack-receiver';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SEED = 20261201;
+/** The OUs of the demo organization: Storefront below Workloads; the routing table maps Workloads to storefront. */
+const WORKLOADS_OU = 'ou-demo-workloads';
+const STOREFRONT_OU = 'ou-demo-storefront';
+const TEAMS = ['payments', 'storefront'] as const;
+type Team = (typeof TEAMS)[number];
+/** Owner routing as the stack takes it: destinations are keys of the Slack secret, never URLs. */
+const ROUTES = {
+  destinations: { platform: 'platformWebhookUrl', payments: 'paymentsWebhookUrl', storefront: 'storefrontWebhookUrl' },
+  default: 'platform',
+  rules: [
+    { certificateTag: 'owner-slack' },
+    { certificateTag: 'team' },
+    { accountTag: 'team' },
+    { ou: { [WORKLOADS_OU]: 'storefront' } },
+  ],
+  teamDigests: true,
+};
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
 const REPORTS = join(REPO_ROOT, 'reports');
 const WIDTH = 100;
@@ -84,17 +105,25 @@ interface Day {
   acmThrottled: number;
   digests: SlackMessage[];
   alerts: SlackMessage[];
+  /** What each team's channel received: its alerts and its team digest. */
+  teams: Record<Team, SlackMessage[]>;
 }
 
 async function runDay(
   sim: Simulator,
-  env: { dynamo: Awaited<ReturnType<typeof startDynalite>>; slack: SlackReceiver; hub: LocalHub },
+  env: {
+    dynamo: Awaited<ReturnType<typeof startDynalite>>;
+    slack: SlackReceiver;
+    teams: Record<Team, SlackReceiver>;
+    hub: LocalHub;
+  },
   runId: string,
 ): Promise<Day> {
   const acmBefore = acmCalls(sim);
   const throttledBefore = sim.counters.throttled({ service: 'ACM' });
   const digestsBefore = env.slack.posts(SLACK_PATHS.digest).length;
   const alertsBefore = env.slack.posts(SLACK_PATHS.alerts).length;
+  const teamsBefore = Object.fromEntries(TEAMS.map((team) => [team, env.teams[team].posts().length]));
   const run = await runPipeline({ sim, dynamo: env.dynamo, runId, hub: env.hub });
   const messages = (path: string, from: number) =>
     env.slack
@@ -102,6 +131,15 @@ async function runDay(
       .slice(from)
       .map((post) => post.body as SlackMessage);
   return {
+    teams: Object.fromEntries(
+      TEAMS.map((team) => [
+        team,
+        env.teams[team]
+          .posts()
+          .slice(teamsBefore[team])
+          .map((post) => post.body as SlackMessage),
+      ]),
+    ) as Record<Team, SlackMessage[]>,
     run,
     acmCalls: Object.fromEntries(
       Object.entries(acmCalls(sim)).map(([operation, count]) => [operation, count - (acmBefore[operation] ?? 0)]),
@@ -142,6 +180,33 @@ function printMessages(title: string, messages: SlackMessage[]): void {
     if (index > 0) out('  │');
     out(indent(renderPlainText(message)));
   }
+}
+
+/** What each team's channel received: its alerts in full, its team digest by its first lines. */
+function printTeams(day: Day): void {
+  for (const team of TEAMS) {
+    const messages = day.teams[team];
+    const digests = messages.filter((message) => /certificate digest/i.test(message.text ?? ''));
+    const alerts = messages.filter((message) => !digests.includes(message));
+    printMessages(`Routed to the ${team} team's channel (${alerts.length} alert(s)):`, alerts);
+    for (const digest of digests) {
+      out(indent(renderPlainText(digest).split('\n').slice(0, 3).join('\n'), '  │ '));
+      out('  │ …');
+    }
+  }
+}
+
+/** The routing section of the organization's digest: who owns what, and the tag values that named nobody. */
+function printRouting(day: Day): void {
+  const [digest] = day.digests;
+  if (digest === undefined) return;
+  const lines = renderPlainText(digest).split('\n');
+  const start = lines.findIndex((line) => line.startsWith('📬 Routing'));
+  if (start < 0) return;
+  const end = lines.findIndex((line, index) => index > start && line.startsWith('────'));
+  out();
+  out("  Routing, as the organization's digest in the platform channel shows it:");
+  out(indent(lines.slice(start, end < 0 ? undefined : end).join('\n')));
 }
 
 function printChanges(changes: Change[]): void {
@@ -265,8 +330,6 @@ async function main(): Promise<void> {
     // The scan lists each account's Route 53 zones, so the alerts name the zone and account of every record to fix.
     features: ['dns-diagnosis'],
   };
-  // Filled in once the organization exists: its id is what the hub bus's policy names.
-  const events = { enabled: true, principalOrgId: '' };
   const scenario = generateScenario({
     seed: SEED,
     accounts: 10,
@@ -277,17 +340,33 @@ async function main(): Promise<void> {
     externalId: String(config.externalId),
     hostedZones: true,
   });
+  config.routes = ROUTES;
+  scenario.organizationalUnits = [
+    { id: WORKLOADS_OU, name: 'Workloads', tags: {} },
+    { id: STOREFRONT_OU, name: 'Storefront', parentId: WORKLOADS_OU, tags: {} },
+  ];
   const sim = await startSimulator({ scenario });
-  events.principalOrgId = sim.org.organizationId;
-  config.events = events;
+  // The hub bus's policy names the organization: its id is known once the simulated organization exists.
+  config.events = { enabled: true, principalOrgId: sim.org.organizationId };
   const bus = new LocalEventBus({ org: sim.org });
   const faults = initialDnsFaults(sim);
   serveDns(dns, sim, faults);
-  const [dynamo, slack] = await Promise.all([startDynalite(), startSlackReceiver()]);
+  const [dynamo, slack, payments, storefront] = await Promise.all([
+    startDynalite(),
+    startSlackReceiver(),
+    startSlackReceiver(),
+    startSlackReceiver(),
+  ]);
   try {
     const hub = await deployHub({ sim, dynamo, config, logLevel: 'SILENT' });
-    await setSlackWebhooks(sim, hub, receiverWebhooks(slack));
-    const env = { dynamo, slack, hub };
+    // One receiver per destination; the platform team's (the default) is the one the digest and heartbeat use too.
+    await setSlackWebhooks(sim, hub, {
+      ...receiverWebhooks(slack),
+      platformWebhookUrl: `${slack.url}${SLACK_PATHS.alerts}`,
+      paymentsWebhookUrl: `${payments.url}/team`,
+      storefrontWebhookUrl: `${storefront.url}/team`,
+    });
+    const env = { dynamo, slack, teams: { payments, storefront }, hub };
     const store = new DynamoStateStore({
       client: DynamoDBDocumentClient.from(
         new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
@@ -305,6 +384,15 @@ async function main(): Promise<void> {
     );
     out(`  ACM quotas as in AWS (DescribeCertificate 10/s, ListCertificates 8/s per account and region)`);
     out(`  Hub stack ${hub.stackName} synthesized from infra/; Step Functions definition run with the real handlers`);
+    const members = active.filter((account) => account.id !== sim.org.managementAccountId && account.roles.length > 0);
+    const [paymentsAccount, storefrontAccount] = members;
+    if (!paymentsAccount || !storefrontAccount) throw new Error(`seed ${SEED} lacks two member accounts to route`);
+    sim.org.setAccountTag(paymentsAccount.id, 'team', 'payments');
+    sim.org.moveAccount(storefrontAccount.id, STOREFRONT_OU);
+    out(
+      `  Owner routing: account ${paymentsAccount.name} is tagged team=payments in Organizations, ${storefrontAccount.name} ` +
+        'sits in Workloads/Storefront (routed to storefront); what nobody owns goes to platform. One Slack receiver each.',
+    );
 
     // ---- day 1 ----
     section(`Day 1 · ${sim.clock.toISOString().slice(0, 10)} · first run`);
@@ -312,7 +400,12 @@ async function main(): Promise<void> {
     describeDay(day1);
     printMessages('The digest posted to Slack:', day1.digests);
     out();
-    out(`  (and ${day1.alerts.length} alert(s) to on-call: every problem once, never a daily repeat)`);
+    const teamAlerts = (team: Team) =>
+      day1.teams[team].filter((message) => !/certificate digest/i.test(message.text ?? '')).length;
+    out(
+      `  (and alerts to on-call, every problem once, to its owner, never a daily repeat: ${day1.alerts.length} to platform ` +
+        `(what nobody owns), ${teamAlerts('payments')} to payments, ${teamAlerts('storefront')} to storefront; each team also got its own digest)`,
+    );
 
     // ---- between day 1 and day 2: real time ----
     sim.clock.advanceMs(14 * 3_600_000);
@@ -361,20 +454,25 @@ async function main(): Promise<void> {
       ),
     ];
     printMutations(mutations);
+    // Ownership changes too: payments takes over the account whose renewal fails, the imported certificate's account
+    // joins Workloads, and someone tags a certificate with a team name that is not a destination.
+    sim.org.setAccountTag(picked.toFail.accountId, 'team', 'payments');
+    sim.org.moveAccount(picked.imported.accountId, WORKLOADS_OU);
+    const typo = sim.org.setTag(picked.toRenew.certificate.arn, 'team', 'Payments');
+    out(
+      `  • Organizations: account ${picked.toFail.accountId} tagged team=payments; ${picked.imported.accountId} moved into Workloads`,
+    );
+    printMutations([typo]);
     await deliverEvents(sim, env, bus);
     sim.clock.set(new Date(midnight + 6 * 3_600_000).toISOString());
-    const expired = bus.timePassed(midnight, sim.clock.nowMs());
-    if (expired > 0) {
-      out();
-      out(`  00:00–06:00 ACM sends ${expired} Expired event(s) for certificates that lapsed:`);
-      await deliverEvents(sim, env, bus);
-    }
     out();
-    out('  06:00 the daily run:');
+    out("  06:00 the daily run (it sends none of the event path's alerts again):");
     const day2 = await runDay(sim, env, 'day-2');
     describeDay(day2);
     printChanges((await store.loadRunResults('day-2')).changes);
-    printMessages("Alerts posted to on-call by the day-2 run (none of the event path's again):", day2.alerts);
+    printMessages("Posted to the platform team's channel (the default: what nobody owns):", day2.alerts);
+    printTeams(day2);
+    printRouting(day2);
 
     // ---- day 3 ----
     sim.clock.advanceDays(1);
@@ -387,7 +485,8 @@ async function main(): Promise<void> {
     out();
     const day3 = await runDay(sim, env, 'day-3');
     describeDay(day3);
-    printMessages('Posted to on-call:', day3.alerts);
+    printMessages("Posted to the platform team's channel:", day3.alerts);
+    printTeams(day3);
 
     // ---- files ----
     await mkdir(REPORTS, { recursive: true });
@@ -406,7 +505,7 @@ async function main(): Promise<void> {
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
     bus.close();
-    await Promise.all([sim.close(), dynamo.close(), slack.close(), dns.close()]);
+    await Promise.all([sim.close(), dynamo.close(), slack.close(), payments.close(), storefront.close(), dns.close()]);
   }
 }
 

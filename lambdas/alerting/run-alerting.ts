@@ -8,8 +8,9 @@ import { type DetectOptions, detectIncidents } from '../core/alerting/incidents'
 import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting/planner';
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
 import type { AssessedCertificate, TargetResult } from '../core/model';
-import type { Incident } from '../core/notices';
+import type { AlertNotice, Incident } from '../core/notices';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
+import { type AlertRouting, flushRouted, routePlan, withRoutes } from './routed';
 
 export interface AlertingConfig extends Omit<DetectOptions, 'now' | 'previousRunFailures'> {
   /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
@@ -27,13 +28,19 @@ export interface RunAlertingInput {
   config?: AlertingConfig;
   /** The previous completed run's failures: the monitor's own trouble alerts when it repeats. */
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
+  /** Owner routing: each incident's notices go to its owners' destinations (then `send` is not used). */
+  routing?: AlertRouting;
 }
 
 export interface RunAlertingResult extends DeliveryResult {
   /** Incidents present in this run. */
   incidents: Incident[];
-  /** Notices this run queued (delivered now or left pending). */
+  /** Notices this run queued (delivered now or left pending); with routing, one per destination. */
   queued: QueuedNotice[];
+  /** With routing: destinations whose webhook is broken (their messages went to the default one). */
+  brokenDestinations?: string[];
+  /** With routing: messages the default destination received for a broken one. */
+  fellBack?: AlertNotice[];
 }
 
 /** Plans made against states someone changed meanwhile are redone from a fresh read this many times. */
@@ -42,21 +49,24 @@ const MAX_PLAN_ATTEMPTS = 5;
 export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
   const { store, send, now, config = {} } = input;
   const { reminderThresholds, ...detectOptions } = config;
-  const incidents = detectIncidents(input.certificates, input.targets, {
+  const detected = detectIncidents(input.certificates, input.targets, {
     ...detectOptions,
     now,
     ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
   });
+  const { routing } = input;
+  const incidents = routing === undefined ? detected : withRoutes(detected, routing);
 
   let queued: QueuedNotice[] = [];
   for (let attempt = 1; ; attempt++) {
     const states = await loadRelevantStates(store, incidents);
-    const plan = planAlerts(states, incidents, {
+    const planned = planAlerts(states, incidents, {
       now,
       targets: input.targets,
       certificates: input.certificates,
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
     });
+    const plan = routing === undefined ? planned : routePlan(planned, routing.defaultDestination);
     try {
       await store.saveStates(plan.states, now);
       queued = plan.notices;
@@ -66,6 +76,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
     }
   }
 
+  if (routing !== undefined) return { ...(await flushRouted({ store, now, routing })), incidents, queued };
   const delivery = await flushPending({ store, send, now });
   return { ...delivery, incidents, queued };
 }

@@ -60,6 +60,8 @@ export interface CliOptions {
   dnsServers?: string[];
   /** Optional feature sets to run, as `certMonitor.features` names them (`dns-diagnosis`). */
   features?: string[];
+  /** Owner routing's table: a JSON file, read and checked before the scan (run-audit.ts). */
+  routes?: string;
   debug: boolean;
 }
 
@@ -247,6 +249,14 @@ const OPTIONS = {
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
       .optional(),
+  }),
+  routes: spec({
+    flags: '--routes <file>',
+    description:
+      "send each certificate's alerts to its owner's Slack webhook and each team its own digest, by the routing " +
+      'table in this JSON file (destinations, default, rules, teamDigests; see docs/cli.md), e.g. routes.json',
+    shownDefault: 'no routing: alerts to --alerts-webhook-url, one digest',
+    schema: z.string().min(1, 'give the path of a routing table (JSON)').optional(),
   }),
   alertsWebhookUrl: spec({
     flags: '--alerts-webhook-url <url>',
@@ -509,6 +519,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.asOf !== undefined ? { asOf: value.asOf } : {}),
     ...(value.dnsServer !== undefined ? { dnsServers: value.dnsServer } : {}),
     ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
+    ...(value.routes !== undefined ? { routes: value.routes } : {}),
   };
   if (Array.isArray(options.accounts)) {
     const excluded = new Set(options.excludedAccounts);

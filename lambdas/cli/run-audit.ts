@@ -24,9 +24,11 @@ import { type Certificate, type Change, type TargetResult, targetKey } from '../
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
 import type { Clock, RunRecord } from '../core/ports';
 import { type Report, renderChanges, summaryLine } from '../core/report';
+import { routingNeeds } from '../core/routing';
 import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { nodeDnsResolver } from '../net/dns-resolver';
-import { completeRun, type RunLogger } from '../run/complete-run';
+import { completeRun, type RunCompletion, type RunLogger } from '../run/complete-run';
+import { urlsFromTable } from '../run/routed-slack';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
 import { defaultSlackPoster, type SlackPosterFactory } from '../wiring/slack';
@@ -38,6 +40,7 @@ import {
   type OutputStream,
   progressView,
   readEarlierReport,
+  readRoutesFile,
   renderReport,
   writeAtomically,
 } from './output';
@@ -223,6 +226,13 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   // Everything that can be checked before a long scan is checked first.
   const earlier = options.compare !== undefined ? await readEarlierReport(options.compare) : undefined;
+  const routes = options.routes !== undefined ? await readRoutesFile(options.routes) : undefined;
+  const routing = routes === undefined ? undefined : routingNeeds(routes);
+  const readsOrganizations =
+    options.accounts === 'organization' || routing?.accountTags === true || routing?.ous === true;
+  if (routes !== undefined && options.alertsWebhookUrl !== undefined) {
+    warn(io, "--alerts-webhook-url is not used with --routes: each alert goes to its certificate's destination");
+  }
   if (options.output !== undefined) await checkWritable(options.output);
   const caller = await checkCredentials(deps.sts);
   const progress = progressView(io.stderr);
@@ -237,7 +247,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       {
         sts: deps.sts,
         clientConfig: { region: deps.region },
-        ...(options.accounts === 'organization' ? { organizations: deps.organizations() } : {}),
+        ...(readsOrganizations ? { organizations: deps.organizations() } : {}),
         ...(state ? { store: state.store } : {}),
         ...(deps.openClients ? { openClients: deps.openClients } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
@@ -251,6 +261,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         runId,
         now,
         accountConcurrency: options.concurrency,
+        ...(routing ? { routing } : {}),
         ...(options.features ? { features: options.features } : {}),
         scan: {
           ownerTagKey: options.ownerTagKey,
@@ -284,7 +295,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   // On-call hears of the whole stored snapshot, and of what a scan read but the state table refused to store, which
   // is newer than the snapshot; the report and the digest show what this audit read.
   const snapshot =
-    state && options.alertsWebhookUrl !== undefined
+    state && (options.alertsWebhookUrl !== undefined || routes !== undefined)
       ? withNotStored(await state.store.loadAllCertificates(), readButNotStored(result.targets, result.certificates))
       : undefined;
   const resolver = deps.dns?.(options.dnsServers);
@@ -323,6 +334,9 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       changes: state ? result.changes : [],
       previousRun: state?.previousRun,
       ...(earlier ? { earlier } : {}),
+      ...(routes
+        ? { routing: { config: routes, accounts: result.accountRouting ?? new Map(), urls: urlsFromTable(routes) } }
+        : {}),
       publishReport: async (report, compared) => {
         await publishReport(options, io, state, report, {
           ...(earlier && compared ? { compared: { earlier, changes: compared } } : {}),
@@ -345,6 +359,40 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   if (completion.digestFailure !== undefined) {
     warn(io, `the Slack digest was not delivered: ${completion.digestFailure}`);
     exitCode = 2;
+  }
+  if (completion.routing !== undefined) exitCode = Math.max(exitCode, routingWarnings(io, completion));
+  return exitCode;
+}
+
+/** What went wrong routing: broken destinations (exit code 2), team digests not delivered, values that named none. */
+function routingWarnings(io: CliIo, completion: RunCompletion): number {
+  const routing = completion.routing;
+  if (routing === undefined) return 0;
+  let exitCode = 0;
+  if (routing.brokenDestinations.length > 0) {
+    const fellBack =
+      routing.fellBack > 0 ? `; ${routing.fellBack} alert(s) went to the default destination instead` : '';
+    warn(
+      io,
+      `broken Slack webhook for destination(s) ${routing.brokenDestinations.join(', ')}${fellBack}: replace it in --routes`,
+    );
+    exitCode = 2;
+  }
+  const undelivered = Object.entries(routing.teamDigests).filter(([, outcome]) => outcome === 'failed');
+  if (undelivered.length > 0) {
+    warn(io, `team digest not delivered to ${undelivered.map(([destination]) => destination).join(', ')}`);
+    exitCode = 2;
+  }
+  const problems = completion.report.routingProblems ?? [];
+  if (problems.length > 0) {
+    const shown = problems
+      .slice(0, 5)
+      .map((p) => `${p.rule}=${JSON.stringify(p.value)} (${p.reason})`)
+      .join('; ');
+    warn(
+      io,
+      `${problems.length} tag value(s) named no destination and fell through: ${shown}${problems.length > 5 ? '; ...' : ''}; every one is in the JSON report's routingProblems`,
+    );
   }
   return exitCode;
 }

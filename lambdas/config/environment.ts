@@ -17,6 +17,7 @@ import {
 } from '../core/aws-ids';
 import { parseDnsServers } from '../core/diagnosis/servers';
 import { looksLikeRegion } from '../core/regions';
+import { parseRoutes, type RoutesConfig, RoutesConfigError } from '../core/routing/config';
 import {
   type LambdaName,
   SETTINGS,
@@ -53,7 +54,9 @@ type ValueOf<S> = S extends { kind: 'resource' }
           ? boolean
           : S extends { kind: 'list' | 'dnsServers' }
             ? string[] | undefined
-            : string | undefined;
+            : S extends { kind: 'routes' }
+              ? RoutesConfig | undefined
+              : string | undefined;
 
 export type SettingsOf<F extends LambdaName> = { [K in SettingKeysOf<F>]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -152,6 +155,23 @@ function parserOf(setting: Setting, key: SettingKey) {
           return parseDnsServers(text);
         } catch (error) {
           return fail((error as Error).message);
+        }
+      });
+    case 'routes':
+      return fromText((text, fail) => {
+        if (text === undefined) return undefined;
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          return fail(`must be JSON: ${setting.what}`);
+        }
+        try {
+          return parseRoutes(json, 'secretKey', 'the routing table');
+        } catch (error) {
+          if (error instanceof RoutesConfigError)
+            return fail(`is not a usable routing table: ${error.problems.join('; ')}`);
+          throw error;
         }
       });
   }

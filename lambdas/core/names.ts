@@ -57,6 +57,8 @@ export const ENV = {
    * (`certMonitor.events`); absent: it is not.
    */
   events: 'EVENTS',
+  /** Owner routing's table (`certMonitor.routes`) as JSON; its destinations are keys of the Slack secret. */
+  routes: 'ROUTES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */

@@ -13,6 +13,7 @@ import type {
   ValidationMethod,
   ValidationRecord,
 } from './model';
+import type { Route } from './routing/resolve';
 
 export const INCIDENT_KINDS = [
   'RENEWAL_FAILED',
@@ -58,6 +59,11 @@ export interface Incident {
   diagnosis?: DiagnosisEntry[];
   /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
   diagnosisOmitted?: number;
+  /**
+   * Where its messages go when owner routing is on, each destination once (core/routing): kept with the incident so
+   * its "resolved" message reaches the same teams as its "opened" one, even once the certificate is gone.
+   */
+  routes?: Route[];
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';
@@ -70,6 +76,10 @@ export interface AlertNotice {
   /** Reminder: the days-to-expiry threshold that triggered it. */
   threshold?: number;
   openedAt: string;
+  /** With owner routing: the destination this copy of the notice is for (one copy per destination). */
+  destination?: string;
+  /** With owner routing: why it goes there ("routed by tag team=web", "no owner"). */
+  route?: Route;
 }
 
 export type HeartbeatStage = 'stale' | 'reminder' | 'recovered';

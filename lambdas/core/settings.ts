@@ -39,7 +39,8 @@ interface SettingBase {
  * - `days`: comma-separated whole days from min to max, sorted largest first; absent: `default`;
  * - `pattern`: one value matching `pattern`, else absent;
  * - `switch`: `off` turns the feature off, anything else (or nothing) leaves it on;
- * - `dnsServers`: `HOST:PORT,HOST:PORT`.
+ * - `dnsServers`: `HOST:PORT,HOST:PORT`;
+ * - `routes`: owner routing's table as JSON, destinations naming keys of the Slack secret; absent: no routing.
  */
 export type Setting =
   | (SettingBase & { readonly kind: 'resource' })
@@ -60,7 +61,8 @@ export type Setting =
     })
   | (SettingBase & { readonly kind: 'pattern'; readonly pattern: 'roleArn' | 'externalId' | 'httpUrl' })
   | (SettingBase & { readonly kind: 'switch' })
-  | (SettingBase & { readonly kind: 'dnsServers' });
+  | (SettingBase & { readonly kind: 'dnsServers' })
+  | (SettingBase & { readonly kind: 'routes' });
 
 export const SETTINGS = {
   region: { env: AWS_REGION_VARIABLE, kind: 'resource', what: 'the hub region, e.g. eu-west-1', readBy: LAMBDA_NAMES },
@@ -216,6 +218,13 @@ export const SETTINGS = {
     unit: 'milliseconds',
     what: 'how long a DNS lookup of the diagnosis waits per try',
     readBy: ['finalizeRun', 'events'],
+  },
+  routes: {
+    env: ENV.routes,
+    kind: 'routes',
+    what: 'the owner routing table (JSON; its destinations are keys of the Slack secret)',
+    // ListTargets reads what its account and OU rules need, FinalizeRun routes, the heartbeat delivers what is left.
+    readBy: ['listTargets', 'finalizeRun', 'heartbeat', 'events'],
   },
   schedulePeriodHours: {
     env: ENV.schedulePeriodHours,

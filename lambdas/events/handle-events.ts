@@ -79,6 +79,12 @@ export interface EventPathInput {
   expiryDays: number;
   ownerTagKey: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
+  /**
+   * With owner routing, its default destination: the event path sends to it when no alerts webhook is set. It does
+   * not route by owner (account and OU rules need the Organizations reads of a run); the next daily run tells each
+   * owner it has not told yet.
+   */
+  defaultDestination?: string;
 }
 
 /** One alert delivered because of this batch, and how long after its target's first event it went out. */
@@ -187,7 +193,11 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
   );
 
   const slack = await deps.slack();
-  const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
+  const url =
+    slack.kind === 'configured'
+      ? (slack.webhooks.alertsWebhookUrl ??
+        (input.defaultDestination === undefined ? undefined : slack.webhooks.destinations?.[input.defaultDestination]))
+      : undefined;
   if (url === undefined) {
     const outcome = slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured';
     log?.warn('event batch: Slack alerts webhook unavailable, nothing planned', { runId, outcome });

@@ -11,6 +11,7 @@ import { DynamoEventStore } from '../aws/event-store';
 import { type EventBatchResult, type EventPathDeps, handleEvents } from '../events/handle-events';
 import { parseSqsEvents } from '../events/sqs';
 import { nodeDnsResolver } from '../net/dns-resolver';
+import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadEventsConfig } from './config';
@@ -29,7 +30,8 @@ const deps: EventPathDeps = {
   zones: store,
   alerts: openAlertStore(doc, config.tableName),
   events: new DynamoEventStore(doc, config.tableName),
-  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  // With owner routing the secret also holds the destinations' webhooks: read with their keys, or it reads as malformed.
+  slack: () => readSlackSetup(secrets, config.slackSecretId, destinationKeys(config.routes)),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
@@ -68,6 +70,7 @@ export async function handler(
       },
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
+      ...(config.routes ? { defaultDestination: config.routes.default } : {}),
     });
     const { rescanned, deliveries, ...figures } = result;
     logger.info('event batch handled', {

@@ -10,6 +10,7 @@ import { DigestMarker } from '../aws/store/digest-marker';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
+import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
@@ -33,7 +34,7 @@ const deps: FinalizeRunDeps = {
   zones: store,
   alerts: openAlertStore(doc, config.tableName),
   digestMarker: new DigestMarker(doc, { tableName: config.tableName, historyDays: config.historyDays }),
-  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  slack: () => readSlackSetup(secrets, config.slackSecretId, destinationKeys(config.routes)),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
@@ -59,6 +60,7 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
       ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
+      ...(config.routes ? { routes: config.routes } : {}),
     });
     addRunMetrics(metrics, result);
     return runSummary(result);

@@ -8,6 +8,7 @@ import { createOrganizationsClient, createStsClient } from '../aws/clients';
 import { roleArnCredentials } from '../aws/credentials';
 import { DynamoEventStore } from '../aws/event-store';
 import { cleanTargetsToSkip } from '../core/events/skip';
+import { routingNeeds } from '../core/routing/config';
 import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/contracts';
 import { type StartRunDeps, startRun } from '../pipeline/start-run';
 import { openStateStore } from '../wiring/stores';
@@ -62,6 +63,7 @@ export async function handler(event: unknown, context: Context): Promise<RunList
       bucket: config.workBucket,
       accounts: config.accounts,
       exclude: config.excludedAccounts,
+      ...(config.routes ? { routing: routingNeeds(config.routes) } : {}),
     });
     logger.info('work list written', {
       accounts: result.accounts.length,

@@ -29,8 +29,10 @@ import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
+import type { AccountRouting, RoutesConfig } from '../core/routing';
 import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
-import type { RunListing, WorkItem } from './contracts';
+import { type CompletionRouting, urlsFromSecret } from '../run/routed-slack';
+import type { RunListing, WorkItem, WorkListItem } from './contracts';
 import { getWorkList, putText, reportKeys } from './work-bucket';
 
 /** The completion's dependencies, each required where the pipeline always has it, plus the work bucket. */
@@ -52,6 +54,8 @@ export interface FinalizeRunInput {
   /** Where the bucket's `runs/` objects are served over http(s); absent: the digest links to the S3 console page. */
   reportBaseUrl?: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
+  /** Owner routing's table, its destinations keys of the Slack secret; absent: one alerts webhook and one digest. */
+  routes?: RoutesConfig;
 }
 
 export interface FinalizeRunResult {
@@ -69,6 +73,8 @@ export interface FinalizeRunResult {
   /** How alerting went, in figures (why it stopped is in the log). */
   alerts: Omit<RunCompletion['alerts'], 'failure'>;
   figures: RunFigures;
+  /** With owner routing: destinations whose webhook is broken (they raise the broken-webhook alarm too). */
+  brokenDestinations?: string[];
 }
 
 /** The run in figures, as its "run completed" log line carries them for the dashboard. */
@@ -154,6 +160,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     certificates,
     changes: stored.changes,
     previousRun,
+    ...(input.routes ? { routing: completionRouting(input.routes, workList) } : {}),
     publishReport: async (report) => {
       await Promise.all([
         putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),
@@ -173,13 +180,24 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   // The dashboard's Logs Insights widgets read the run's figures from this line (RUN_LOG).
   log?.info(RUN_LOG.runCompleted, { runId, ...figures, report: s3Uri, digest, alerts: alerts.outcome });
 
+  const broken = completion.routing?.brokenDestinations ?? [];
   return {
     run,
     report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location, s3Uri },
     digest,
     alerts,
     figures,
+    ...(broken.length > 0 ? { brokenDestinations: broken } : {}),
   };
+}
+
+/** The routing of a run from its work list: ListTargets read each account's tags and OUs into it. */
+function completionRouting(config: RoutesConfig, workList: readonly WorkListItem[]): CompletionRouting {
+  const accounts = new Map<string, AccountRouting>();
+  for (const item of workList) {
+    if (item.routing !== undefined) accounts.set(item.accountId, { accountId: item.accountId, ...item.routing });
+  }
+  return { config, accounts, urls: urlsFromSecret(config) };
 }
 
 /**

@@ -10,9 +10,10 @@ import type { InactiveAccount } from '../aws/organizations';
 import type { SkippedTarget } from '../core/events/skip';
 import type { RunStore, TargetSizes } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
+import type { AccountRoutingNeeds } from '../scan/account-routing';
 import { listAccounts } from '../scan/list-accounts';
 import type { ScanLogger } from '../scan/scan-target';
-import type { RunListing, WorkItem } from './contracts';
+import type { RunListing, WorkListItem } from './contracts';
 import { putWorkList, workListKey } from './work-bucket';
 
 export interface StartRunDeps {
@@ -37,12 +38,14 @@ export interface StartRunInput {
   bucket: string;
   accounts: 'organization' | string[];
   exclude: string[];
+  /** Owner routing's account and OU rules: each work item then carries its account's tags and OUs. */
+  routing?: AccountRoutingNeeds;
 }
 
 export interface StartRunResult {
   /** The state machine's payload: where the work list is. */
   listing: RunListing;
-  accounts: WorkItem[];
+  accounts: WorkListItem[];
   inactiveAccounts: InactiveAccount[];
 }
 
@@ -50,7 +53,9 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const { runId, startedAt, bucket } = input;
   await deps.store.recordRunStarted({ runId, startedAt });
 
-  const organizations = input.accounts === 'organization' ? deps.organizations?.(runId) : undefined;
+  const needsOrganizations =
+    input.accounts === 'organization' || input.routing?.accountTags === true || input.routing?.ous === true;
+  const organizations = needsOrganizations ? deps.organizations?.(runId) : undefined;
   let listed: Awaited<ReturnType<typeof listAccounts>>;
   try {
     listed = await listAccounts(organizations ? { organizations: organizations.client } : {}, input);
@@ -69,12 +74,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     list.push({ region: target.region, lastListedAt: target.lastListedAt });
     skipByAccount.set(target.accountId, list);
   }
-  const accounts: WorkItem[] = ordered.map((account) => {
+  const accounts = ordered.map((account): WorkListItem => {
+    const routing = listed.routing?.get(account.id);
+    const { accountId: _accountId, ...facts } = routing ?? { accountId: account.id };
     const skip = skipByAccount.get(account.id);
     return {
       accountId: account.id,
       ...(account.name ? { accountName: account.name } : {}),
       ...(skip ? { skip: skip.sort((a, b) => (a.region < b.region ? -1 : 1)) } : {}),
+      ...(routing !== undefined ? { routing: facts } : {}),
     };
   });
   if (clean.length > 0) deps.logger?.info('account-regions left unlisted as clean', { runId, targets: clean.length });

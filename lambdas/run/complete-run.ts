@@ -22,10 +22,19 @@ import { assess } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
 import type { Clock, RunRecord, RunStore, ZoneStore } from '../core/ports';
-import { buildReport, compareReports, type Report } from '../core/report';
+import { buildReport, compareReports, type Report, withRouting } from '../core/report';
+import type { RunRouting } from '../core/routing';
 import { completedRunRecord } from '../core/run-record';
-import { renderDigest } from '../core/slack';
+import { type DigestOptions, renderDigest } from '../core/slack';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
+import {
+  alertRouting,
+  type CompletionRouting,
+  postTeamDigests,
+  routeCompletion,
+  routingSummary,
+  type TeamDigestsResult,
+} from './routed-slack';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
 export interface RunLogger {
@@ -97,6 +106,11 @@ export interface CompleteRunInput {
    * where the digest points to it. `compared` holds the changes since `earlier`, when one was given.
    */
   publishReport(report: Report, compared: Change[] | undefined): Promise<string | undefined>;
+  /**
+   * Owner routing (issue F): each certificate's alerts go to its owner's destination, each team gets its digest, the
+   * report says who owns what. Absent: one alerts webhook and one digest, as before.
+   */
+  routing?: CompletionRouting;
 }
 
 export interface RunCompletion {
@@ -118,6 +132,13 @@ export interface RunCompletion {
     /** Why delivery stopped, when it did; the rest stays pending for the next run or heartbeat. */
     failure?: string;
   };
+  /** With owner routing: the destinations whose webhook is broken, and how each team's digest went. */
+  routing?: {
+    brokenDestinations: string[];
+    teamDigests: TeamDigestsResult['outcomes'];
+    /** Alerts the default destination received for a broken one. */
+    fellBack: number;
+  };
 }
 
 export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput): Promise<RunCompletion> {
@@ -130,7 +151,11 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // that call for a diagnosis are only known once the certificates are assessed, a failed scan's certificates still
   // need theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const { diagnoses, failure: diagnosisFailure } = await diagnose(deps, runId, [...shown, ...others]);
-  const report = buildReport({
+  const routed =
+    input.routing === undefined
+      ? undefined
+      : routeCompletion(input.routing, [...input.certificates, ...others], input.targets);
+  const built = buildReport({
     runId,
     generatedAt: now,
     targets: input.targets,
@@ -138,29 +163,42 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     expiryDays,
     diagnoses,
   });
+  const report = routed === undefined ? built : withRouting(built, routed);
   const compared = input.earlier
     ? compareReports(input.earlier, report, { ownerTagKey: input.ownerTagKey })
     : undefined;
   const reportLocation = await input.publishReport(report, compared);
 
   const slack = await deps.slack();
+  const urls = input.routing?.urls(slack) ?? {};
   if (slack.kind === 'unreadable') {
     deps.logger?.error('Slack secret unreadable: no digest and no alerts this run', {
       runId,
       error: slack.error.message,
     });
-  } else if (!slack.webhooks.alertsWebhookUrl && !slack.webhooks.digestWebhookUrl) {
+  } else if (
+    !slack.webhooks.alertsWebhookUrl &&
+    !slack.webhooks.digestWebhookUrl &&
+    !Object.values(urls).some((url) => url !== undefined)
+  ) {
     deps.logger?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
   }
 
   // A retried completion may find its own run completed already: that is not the previous run.
   const previous = input.previousRun?.runId === runId ? undefined : input.previousRun;
   const assessed = withDiagnoses(input.snapshot === undefined ? shown : input.snapshot.map(judge), diagnoses);
-  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? []);
+  const { fellBack, brokenDestinations, ...alerts } =
+    routed === undefined
+      ? {
+          ...(await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [])),
+          fellBack: 0,
+          brokenDestinations: [],
+        }
+      : await alertOwners(deps, input, slack, assessed, previous?.failures ?? [], routed, urls);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
   const events = await eventPathReport(deps, input, previous);
   const changes = previous === undefined && compared !== undefined ? compared : input.changes;
-  const digest = await postDigest(deps, input, slack, {
+  const digestInput: DigestInput = {
     runId,
     generatedAt: now.toISOString(),
     expiryDays,
@@ -172,7 +210,28 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     ...(events === undefined
       ? {}
       : { eventPath: { changesFromEvents: events.changes.length, verdict: events.verdict } }),
-  });
+  };
+  let routingResult: RunCompletion['routing'];
+  let digest: Awaited<ReturnType<typeof postDigest>>;
+  if (routed === undefined || input.routing === undefined || slack.kind === 'unreadable') {
+    digest = await postDigest(deps, input, slack, digestInput);
+  } else {
+    const teams = input.routing.config.teamDigests
+      ? await postTeamDigests(deps, { runId, digest: digestInput, run: routed, urls, ownerTagKey: input.ownerTagKey })
+      : { outcomes: {}, broken: [], failures: [] };
+    const broken = [...new Set([...brokenDestinations, ...teams.broken])].sort();
+    // `--slack-webhook-url` (the secret's digest webhook) keeps the organization's digest; else the default's.
+    const organizationUrl = slack.webhooks.digestWebhookUrl ?? urls[routed.defaultDestination];
+    digest = await postDigest(deps, input, slack, digestInput, {
+      url: organizationUrl,
+      options: {
+        routing: routingSummary(routed, shown, broken),
+        summaryOnly: input.routing.config.organizationDigest === 'summary',
+      },
+    });
+    routingResult = { brokenDestinations: broken, teamDigests: teams.outcomes, fellBack };
+    for (const failure of teams.failures) deps.logger?.error('team digest not delivered', { runId, error: failure });
+  }
 
   const run = completedRunRecord({
     runId,
@@ -190,6 +249,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     ...(diagnosisFailure !== undefined ? { diagnosisFailure } : {}),
     ...digest,
     alerts,
+    ...(routingResult !== undefined ? { routing: routingResult } : {}),
   };
 }
 
@@ -286,15 +346,63 @@ async function alertOnCall(
   return { outcome: result.broken ? 'broken' : 'failed', ...counts, failure: result.failure.message };
 }
 
+/** On-call alerts with owner routing: each destination's copies to its own webhook, a broken one's to the default. */
+async function alertOwners(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+  slack: SlackSetup,
+  assessed: AssessedCertificate[],
+  previousRunFailures: RunRecord['failures'],
+  routed: RunRouting,
+  urls: Record<string, string | undefined>,
+): Promise<RunCompletion['alerts'] & { fellBack: number; brokenDestinations: string[] }> {
+  if (slack.kind === 'unreadable' || deps.alerts === undefined) {
+    const outcome = slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured';
+    return { outcome, queued: 0, sent: 0, pending: 0, fellBack: 0, brokenDestinations: [] };
+  }
+  const result = await runAlerting({
+    store: deps.alerts,
+    // Not used with routing: every copy goes through the routing's sender.
+    send: async () => {},
+    certificates: assessed,
+    targets: input.targets,
+    now: input.now,
+    config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+    previousRunFailures,
+    routing: alertRouting(routed, urls, deps.poster, input.ownerTagKey),
+  });
+  const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
+  const routing = { fellBack: result.fellBack?.length ?? 0, brokenDestinations: result.brokenDestinations ?? [] };
+  if (routing.brokenDestinations.length > 0) {
+    deps.logger?.error('destination webhook broken: its alerts went to the default destination', {
+      runId: input.runId,
+      destinations: routing.brokenDestinations,
+      fellBack: routing.fellBack,
+    });
+  }
+  if (!result.failure) return { outcome: result.broken ? 'broken' : 'sent', ...counts, ...routing };
+  deps.logger?.error(
+    'alert delivery stopped for a destination; its alerts stay pending for the next run or heartbeat',
+    {
+      runId: input.runId,
+      broken: result.broken === true,
+      error: result.failure.message,
+      pending: result.pending.length,
+    },
+  );
+  return { outcome: result.broken ? 'broken' : 'failed', ...counts, ...routing, failure: result.failure.message };
+}
+
 async function postDigest(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
   slack: SlackSetup,
   digest: DigestInput,
+  routed?: { url: string | undefined; options: Omit<DigestOptions, 'ownerTagKey'> },
 ): Promise<{ digest: SlackStep; digestFailure?: string }> {
   const { runId } = input;
   if (slack.kind === 'unreadable') return { digest: 'secret-unreadable' };
-  const url = slack.webhooks.digestWebhookUrl;
+  const url = routed === undefined ? slack.webhooks.digestWebhookUrl : routed.url;
   if (url === undefined) return { digest: 'not-configured' };
   const claim = deps.digestMarker ? await deps.digestMarker.claim(runId, deps.clock()) : undefined;
   if (claim?.outcome === 'sent') {
@@ -306,7 +414,7 @@ async function postDigest(
     return { digest: 'in-progress' };
   }
   try {
-    await deps.poster(url, 'digest').post(renderDigest(digest, { ownerTagKey: input.ownerTagKey }));
+    await deps.poster(url, 'digest').post(renderDigest(digest, { ...routed?.options, ownerTagKey: input.ownerTagKey }));
   } catch (error) {
     if (claim) await deps.digestMarker?.release(runId, claim.claimId);
     deps.logger?.error('digest not delivered', { runId, error: messageOf(error) });

@@ -18,6 +18,7 @@ import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
 import { type Certificate, type Change, isWholeAccount, type TargetResult } from '../core/model';
 import { type Clock, type SnapshotStore, systemClock, type TargetSizes, type ZoneStore } from '../core/ports';
+import type { AccountRouting } from '../core/routing';
 import { largestAccountsFirst } from '../core/work-order';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
 import { type ScanAccountOutput, scanAccount } from './scan-account';
@@ -79,6 +80,8 @@ export interface AuditResult {
   throttles: number;
   /** The hosted zones of the accounts whose zones were listed (the `dns-diagnosis` feature set). */
   zones: AccountZones[];
+  /** Owner routing: each account's tags and OUs in Organizations, when `routing` asked for them. */
+  accountRouting?: Map<string, AccountRouting>;
 }
 
 export async function runAudit(
@@ -159,5 +162,6 @@ export async function runAudit(
     inactiveAccounts: listed.inactiveAccounts,
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
+    ...(listed.routing ? { accountRouting: listed.routing } : {}),
   };
 }

@@ -243,11 +243,14 @@ function resolveIntrinsics(value: unknown, refs: Record<string, string>, region:
   );
 }
 
-/** Stores the Slack webhooks in the hub's secret, as an operator does after deploying. */
+/**
+ * Stores the Slack webhooks in the hub's secret, as an operator does after deploying; owner routing's destinations
+ * go in beside them, under the keys `certMonitor.routes` names.
+ */
 export async function setSlackWebhooks(
   sim: Simulator,
   hub: LocalHub,
-  webhooks: { digestWebhookUrl: string; alertsWebhookUrl: string },
+  webhooks: { digestWebhookUrl: string; alertsWebhookUrl: string } & Record<string, string>,
 ): Promise<void> {
   const client = new SecretsManagerClient({ region: hub.region, endpoint: sim.url, credentials: sim.credentials });
   try {

@@ -22,6 +22,7 @@ import {
   type ScenarioCertificate,
   type ScenarioCertificateInput,
   type ScenarioDomainValidation,
+  type ScenarioOrganizationalUnit,
   type ScenarioRegion,
   type ScenarioRole,
 } from './scenario';
@@ -48,6 +49,10 @@ export interface SimAccount {
   disabledRegions: string[];
   roles: ScenarioRole[];
   taggingApiDenied: boolean;
+  /** Tags in Organizations; absent: none. */
+  tags?: Record<string, string> | undefined;
+  /** The OU or root directly holding the account; absent: the root. */
+  parentId?: string | undefined;
   /** Route 53 hosted zones, in creation order (Route 53 is global: no region). */
   hostedZones: Array<{ id: string; name: string; privateZone: boolean }>;
   /** region → certificates in creation order. */
@@ -115,6 +120,8 @@ export interface ChurnOptions {
 export class SimOrganization {
   readonly managementAccountId: string;
   readonly organizationId: string;
+  readonly rootId: string;
+  private readonly ous = new Map<string, ScenarioOrganizationalUnit>();
   private readonly accountList: SimAccount[] = [];
   private readonly byId = new Map<string, SimAccount>();
   private readonly byArn = new Map<string, CertRecord>();
@@ -128,6 +135,8 @@ export class SimOrganization {
     this.managementAccountId = scenario.managementAccountId;
     this.organizationId =
       scenario.organizationId ?? `o-${hashSeed(scenario.managementAccountId).toString(36).padEnd(10, '0')}`;
+    this.rootId = scenario.rootId ?? `r-${hashSeed(this.organizationId).toString(36).slice(0, 4).padEnd(4, '0')}`;
+    for (const ou of structuredClone(scenario.organizationalUnits ?? [])) this.ous.set(ou.id, ou);
     for (const account of structuredClone(scenario.accounts)) this.insertAccount(account);
   }
 
@@ -135,6 +144,45 @@ export class SimOrganization {
   observe(observer: MutationObserver): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
+  }
+
+  /** The OU or root directly holding an account or OU (Organizations allows one parent); undefined if unknown. */
+  parentOf(childId: string): { id: string; type: 'ROOT' | 'ORGANIZATIONAL_UNIT' } | undefined {
+    const parentId = this.byId.get(childId)?.parentId ?? this.ous.get(childId)?.parentId;
+    if (!this.byId.has(childId) && !this.ous.has(childId)) return undefined;
+    if (parentId === undefined || parentId === this.rootId) return { id: this.rootId, type: 'ROOT' };
+    return { id: parentId, type: 'ORGANIZATIONAL_UNIT' };
+  }
+
+  /** The Organizations tags of an account, OU or the root; undefined when no such resource exists. */
+  organizationTags(resourceId: string): Record<string, string> | undefined {
+    if (resourceId === this.rootId) return {};
+    const account = this.byId.get(resourceId);
+    if (account) return account.tags ?? {};
+    return this.ous.get(resourceId)?.tags;
+  }
+
+  /** Moves an account under another OU or the root (MoveAccount), as an administrator would. */
+  moveAccount(accountId: string, parentId: string): void {
+    const account = this.byId.get(accountId);
+    if (!account) throw new SimStateError(`moveAccount: no account ${accountId}`);
+    if (parentId !== this.rootId && !this.ous.has(parentId)) throw new SimStateError(`moveAccount: no OU ${parentId}`);
+    account.parentId = parentId;
+  }
+
+  /** Adds an OU under another OU or the root (CreateOrganizationalUnit). */
+  addOrganizationalUnit(ou: { id: string; name: string; parentId?: string }): void {
+    if (this.ous.has(ou.id)) throw new SimStateError(`addOrganizationalUnit: ${ou.id} exists`);
+    if (ou.parentId !== undefined && ou.parentId !== this.rootId && !this.ous.has(ou.parentId))
+      throw new SimStateError(`addOrganizationalUnit: no parent ${ou.parentId}`);
+    this.ous.set(ou.id, { ...ou, tags: {} });
+  }
+
+  /** Sets an account's tag in Organizations (TagResource), as an administrator would. */
+  setAccountTag(accountId: string, key: string, value: string): void {
+    const account = this.byId.get(accountId);
+    if (!account) throw new SimStateError(`setAccountTag: no account ${accountId}`);
+    account.tags = { ...account.tags, [key]: value };
   }
 
   // ---- reading -------------------------------------------------------------------------------------------

@@ -138,6 +138,29 @@ describe('parseConfig', () => {
     expect(() => parseConfig(minimalConfig(overrides))).toThrow(message);
   });
 
+  it('takes owner routing with Slack secret keys, gives it to the Lambdas that read it, and refuses URLs in config', () => {
+    const routes = {
+      destinations: { platform: 'platformWebhookUrl', web: 'webWebhookUrl' },
+      default: 'platform',
+      rules: [{ certificateTag: 'team' }, { ou: { 'ou-ab12-11111111': 'web' } }],
+      teamDigests: true,
+    };
+    const config = parseConfig(minimalConfig({ routes }));
+    const resources = { tableName: 't', workBucket: 'b', slackSecretId: 's' };
+
+    expect(config.routes).toMatchObject({ ...routes, organizationDigest: 'all' });
+    expect(lambdaSettings('finalizeRun', config, resources)[ENV.routes]).toBe(JSON.stringify(config.routes));
+    expect(lambdaSettings('listTargets', config, resources)[ENV.routes]).toBeDefined();
+    expect(lambdaSettings('heartbeat', config, resources)[ENV.routes]).toBeDefined();
+    expect(lambdaSettings('scanTarget', config, resources)[ENV.routes]).toBeUndefined();
+    expect(() =>
+      parseConfig(minimalConfig({ routes: { ...routes, destinations: { platform: 'https://hooks.slack.com/x' } } })),
+    ).toThrow('certMonitor.routes: destinations.platform: must be a key of the Slack secret');
+    expect(() => parseConfig(minimalConfig({ routes: { ...routes, default: 'nobody' } }))).toThrow(
+      'default: "nobody" is not a destination (destinations: platform, web)',
+    );
+  });
+
   it('rejects a configuration without a hub', () => {
     expect(() => parseConfig({ externalId: EXTERNAL_ID })).toThrow(/certMonitor\.hub: is required/);
   });

@@ -3,6 +3,7 @@ export { type BuildReportInput, buildReport } from './build';
 export { type CompareReportsOptions, compareReports, renderChanges } from './compare';
 export { csvField, csvText, renderCsv } from './csv';
 export { escapeHtml, renderHtml } from './html';
+export { withRouting } from './routing';
 export {
   parseReport,
   type Report,

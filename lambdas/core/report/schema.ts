@@ -19,6 +19,11 @@ import {
 
 const isoDate = () => z.iso.datetime({ offset: true });
 
+/** Owner routing (issue F): a tag value (or an account) that named no destination; optional in schema 1. */
+export const ReportRoutingProblemSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({ value: z.string(), rule: z.string().min(1), reason: z.string().min(1) }),
+);
+
 export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     accountId: z.string().min(1),
@@ -30,6 +35,8 @@ export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
     /** Added within schemaVersion 1: absent from reports written before it. */
     likelyCause: z.string().optional(),
     certificateCount: z.number().int().nonnegative(),
+    /** Owner routing: the problems found routing this target's certificates and its account. */
+    routingProblems: z.array(ReportRoutingProblemSchema).optional(),
   }),
 );
 
@@ -64,6 +71,11 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
      */
     notStored: z.literal(true).optional(),
     diagnosis: z.array(ReportDiagnosisSchema).optional(),
+    /**
+     * Owner routing: the destination whose alerts and digest carry this certificate, and the rule that chose it
+     * (`certificateTag:<key>`, `accountTag:<key>`, `ou:<ou id>` or `default`).
+     */
+    route: z.object({ destination: z.string().min(1), rule: z.string().min(1) }).optional(),
   }),
 );
 
@@ -103,6 +115,8 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
       targets: z.array(ReportTargetSchema),
       certificates: z.array(ReportCertificateSchema),
       summary: ReportSummarySchema,
+      /** Owner routing: every problem of the run, each once. */
+      routingProblems: z.array(ReportRoutingProblemSchema).optional(),
     })
     .superRefine((report, ctx) => {
       const seen = new Map<string, number>();
@@ -122,6 +136,7 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
 );
 
 export type Report = z.infer<typeof ReportSchema>;
+export type ReportRoutingProblem = z.infer<typeof ReportRoutingProblemSchema>;
 export type ReportTarget = z.infer<typeof ReportTargetSchema>;
 export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;

@@ -9,6 +9,7 @@ import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName 
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
 import { diagnosisBlocks } from './diagnosis';
 import { listBlocks } from './list';
+import { fallbackBlock, routeLine } from './routing';
 import {
   accountLabel,
   certificateRef,
@@ -25,6 +26,8 @@ import {
 export interface AlertOptions {
   /** The tag that names a certificate's owner; named in the message when the certificate lacks it. */
   ownerTagKey?: string;
+  /** The destination this message was meant for, when the default receives it because that webhook is broken. */
+  fallbackFrom?: string;
 }
 
 /** DNS records and attached resources shown before "+N more". */
@@ -63,9 +66,13 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
   const { incident } = notice;
   const title = alertTitle(notice);
-  const blocks: Block[] = [header(title), section(factLines(incident, notice.stage, opts).join('\n'))];
+  const blocks: Block[] = [header(title)];
+  if (opts.fallbackFrom !== undefined) blocks.push(fallbackBlock(opts.fallbackFrom));
+  blocks.push(section(factLines(incident, notice.stage, opts).join('\n')));
   if (notice.stage !== 'resolved')
     blocks.push(...diagnosisBlocks(incident.diagnosis, incident.diagnosisOmitted), ...actionBlocks(incident));
+  // With owner routing every message says why it reached this channel, so a wrong owner tag is seen and fixed.
+  if (notice.route !== undefined) blocks.push(context(routeLine(notice.route)));
   blocks.push(context(footerText(notice)));
   return fitMessage({ text: fallbackText(title, incident), blocks });
 }

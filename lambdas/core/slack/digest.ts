@@ -20,6 +20,7 @@ import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { listBlocks } from './list';
+import { type RoutingSummary, routingBlocks, teamDigestContext } from './routing';
 import {
   accountLabel,
   certificateRef,
@@ -38,6 +39,12 @@ export interface DigestOptions {
   ownerTagKey?: string;
   /** Link each certificate to its ACM console page. @default true */
   consoleLinks?: boolean;
+  /** Owner routing: this digest is the team digest of this destination (its certificates only). */
+  team?: string;
+  /** Owner routing: the whole organization's digest in the default destination shows who owns what. */
+  routing?: RoutingSummary;
+  /** Owner routing's `organizationDigest: "summary"`: the figures and the routing, no certificate lists. */
+  summaryOnly?: boolean;
 }
 
 /** How many items each list shows before "+N more": enough to act on, few enough to read on a phone. */
@@ -90,19 +97,27 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const groups = groupCertificates(input.certificates);
   const coverage = coverageFigures(input.targets);
 
+  const lists: Block[][] = opts.summaryOnly
+    ? []
+    : [
+        problemBlocks(ctx, groups.problems),
+        expiringBlocks(ctx, groups.expiringInUse),
+        importedBlocks(ctx, groups.imported),
+        input.firstRun
+          ? baselineBlocks(input.certificates.length)
+          : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
+        neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
+        unusedBlocks(ctx, groups.unused),
+      ];
   const sections: Block[][] = [
     [...coverageBlocks(ctx, coverage), ...skippedCleanBlocks(input.targets, input.generatedAt)],
     eventPathBlocks(input),
-    problemBlocks(ctx, groups.problems),
-    expiringBlocks(ctx, groups.expiringInUse),
-    importedBlocks(ctx, groups.imported),
-    input.firstRun
-      ? baselineBlocks(input.certificates.length)
-      : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
-    neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
-    unusedBlocks(ctx, groups.unused),
+    ...(opts.routing ? [routingBlocks(opts.routing)] : []),
+    ...lists,
   ].filter((blocks) => blocks.length > 0);
-  if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
+  if (opts.summaryOnly) {
+    sections.push([section(summaryLine(groups))]);
+  } else if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
     sections.splice(1, 0, [
       section(`✅ No renewal problems, and no certificate in use expires within ${plural(input.expiryDays, 'day')}.`),
     ]);
@@ -111,15 +126,27 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const attention = groups.problems.length + groups.expiringInUse.length;
   const date = isoDate(input.generatedAt) ?? '';
   const blocks: Block[] = [
-    header(`📋 Certificate digest ${date}`.trim()),
+    header(`📋 ${opts.team === undefined ? 'Certificate digest' : `${opts.team}: certificate digest`} ${date}`.trim()),
     context(
       `*${attention === 0 ? 'Nothing' : formatCount(attention)}* ${attention > 1 ? 'need' : 'needs'} attention · ${plural(input.certificates.length, 'certificate')}`,
     ),
   ];
+  if (opts.team !== undefined) blocks.push(teamDigestContext(opts.team, input.certificates.length));
   for (const blocksOfSection of sections) blocks.push(divider, ...blocksOfSection);
   blocks.push(divider, footer(input));
 
   return fitMessage({ text: fallbackText(date, groups, coverage), blocks });
+}
+
+/** The summary-only digest's one line of figures, in place of the lists (the full report has them). */
+function summaryLine(groups: CertificateGroups): string {
+  return [
+    `Renewal problems ${groups.problems.length}`,
+    `expiring in use ${groups.expiringInUse.length}`,
+    `imported expiring ${groups.imported.length}`,
+    `never issued ${groups.neverIssued.length}`,
+    `unused ${groups.unused.length}`,
+  ].join(' · ');
 }
 
 class DigestContext {

@@ -17,6 +17,7 @@ export { DIGEST_LIST_CAPS, type DigestOptions, IMPORTED_HORIZON_DAYS, renderDige
 export { renderHeartbeat } from './heartbeat';
 export { listBlocks, MAX_LINE_CHARS } from './list';
 export { mrkdwnToPlain, renderPlainText } from './plain-text';
+export { fallbackBlock, ROUTING_PROBLEMS_CAP, type RoutingSummary, routeLine, routingBlocks } from './routing';
 export {
   consoleUrl,
   cutPlainText,

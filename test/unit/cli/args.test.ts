@@ -101,6 +101,16 @@ describe('parseArgs', () => {
       expect(options(['--output', 'r.json', '--format', 'table']).format).toBe('table');
     });
 
+    it('takes the routing table file of --routes, to be read before the scan', () => {
+      expect(options(['--routes', 'routes.json']).routes).toBe('routes.json');
+      expect(options([]).routes).toBeUndefined();
+      expect(error(['--routes', ''])).toBe('--routes: give the path of a routing table (JSON)');
+      const help = parseArgs(['--help']);
+      expect(help.kind === 'help' ? help.text : '').toMatch(
+        /--routes <file>\s+send each certificate's alerts to its owner/,
+      );
+    });
+
     it('accepts the --option=value spelling', () => {
       expect(options(['--regions=eu-west-1', '--expiry-days=7'])).toMatchObject({
         regions: ['eu-west-1'],
@@ -301,6 +311,7 @@ describe('parseArgs', () => {
         '--concurrency',
         '--describe-rate',
         '--state-table',
+        '--routes',
         '--alerts-webhook-url',
         '--owner-tag-key',
         '--as-of',
@@ -311,7 +322,7 @@ describe('parseArgs', () => {
       ]);
       // Each option's entry (up to the next one) names its default and shows an example.
       const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
-      expect(entries).toHaveLength(20);
+      expect(entries).toHaveLength(21);
       for (const entry of entries) {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
