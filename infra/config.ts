@@ -22,6 +22,7 @@ import { parseEndpoint } from '../lambdas/core/probe/endpoints-file';
 import { looksLikeRegion } from '../lambdas/core/regions';
 import { parseRoutes, RoutesConfigError } from '../lambdas/core/routing/config';
 import { SETTINGS } from '../lambdas/core/settings';
+import { eventsSchema } from './events-config';
 
 /** The cdk.json context key holding the whole configuration. */
 export const CONFIG_CONTEXT_KEY = 'certMonitor';
@@ -346,6 +347,8 @@ const configSchema = z.strictObject({
     }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
+  /** The real-time event path (infra/events-config.ts). */
+  events: eventsSchema,
   /**
    * Owner routing (lambdas/core/routing): the `--routes FILE` object, with the keys of the Slack secret holding each
    * destination's webhook URL instead of the URLs, which never go into config or the Lambdas' environment.

@@ -13,19 +13,25 @@ import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access
 import type { CertMonitorConfig } from './config';
 import { Alerting } from './constructs/alerting';
 import { MonitorDashboard } from './constructs/dashboard';
+import { EventPath } from './constructs/event-path';
 import { MonitorFunction } from './constructs/monitor-function';
 import { Pipeline } from './constructs/pipeline';
 import { Schedules } from './constructs/schedules';
 import { StateTable } from './constructs/state-table';
 import { WorkBucket } from './constructs/work-bucket';
+import { resolveEventsConfig } from './events-settings';
 import { lambdaSettings } from './lambda-environment';
 import { acknowledgeFinding, arnWildcardFinding } from './nag';
 import {
+  eventsRoleName,
   listTargetsRoleName,
   needsOrganizationReadRole,
   ORGANIZATION_READ_ROLE_NAME,
   scannerRoleName,
 } from './role-names';
+
+/** The Events Lambda's timeout: a batch rescans a few account-regions, well within a minute each. */
+const EVENTS_TIMEOUT = Duration.minutes(2);
 
 export interface HubStackProps extends StackProps {
   readonly config: CertMonitorConfig;
@@ -39,11 +45,15 @@ export class HubStack extends Stack {
     readonly scanTarget: MonitorFunction;
     readonly finalizeRun: MonitorFunction;
     readonly heartbeat: MonitorFunction;
+    /** Present when the event path is on (`certMonitor.events.enabled`). */
+    readonly events?: MonitorFunction;
   };
   readonly pipeline: Pipeline;
   readonly schedules: Schedules;
   readonly alerting: Alerting;
   readonly dashboard: MonitorDashboard;
+  /** Present when the event path is on. */
+  readonly eventPath?: EventPath;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     const { config } = props;
@@ -70,6 +80,20 @@ export class HubStack extends Stack {
       maxConcurrency: config.maxConcurrency,
       logRetention: config.logRetentionDays as RetentionDays,
     });
+    const events = resolveEventsConfig(config);
+    if (events && this.functions.events) {
+      this.eventPath = new EventPath(this, 'EventPath', {
+        handler: this.functions.events.function,
+        handlerTimeout: EVENTS_TIMEOUT,
+        principalOrgId: events.principalOrgId,
+        batchingWindow: Duration.seconds(events.batchingWindowSeconds),
+        alarmTopic: this.alerting.topic,
+      });
+      new CfnOutput(this, 'EventBusArn', {
+        description: 'The hub event bus the organization forwards certificate events to (HubEventBusArn)',
+        value: this.eventPath.bus.eventBusArn,
+      });
+    }
     this.alerting.watchStateMachine(this.pipeline.stateMachine);
     for (const [name, fn] of Object.entries(this.functionsByName())) this.alerting.watchFunction(name, fn);
     this.schedules = new Schedules(this, 'Schedules', {
@@ -106,6 +130,7 @@ export class HubStack extends Stack {
       ScanTarget: f.scanTarget.function,
       FinalizeRun: f.finalizeRun.function,
       Heartbeat: f.heartbeat.function,
+      ...(f.events ? { Events: f.events.function } : {}),
     };
   }
 
@@ -155,9 +180,26 @@ export class HubStack extends Stack {
       timeout: Duration.minutes(1),
     });
 
-    const functions = { listTargets, scanTarget, finalizeRun, heartbeat };
+    // The event path's Lambda: rescans the account-region an event came from and alerts on-call like FinalizeRun.
+    const events = resolveEventsConfig(config)
+      ? new MonitorFunction(this, 'Events', {
+          handler: 'events',
+          description: 'Rescans the account-region an organization event came from and alerts on-call at once',
+          environment: environment('events'),
+          logRetention,
+          memorySize: 1024,
+          timeout: EVENTS_TIMEOUT,
+          roleName: eventsRoleName(region),
+        })
+      : undefined;
+
+    const functions = { listTargets, scanTarget, finalizeRun, heartbeat, ...(events ? { events } : {}) };
     for (const [name, fn] of Object.entries(functions)) {
       this.grantTableAccess(fn.role, TABLE_ACCESS[name as keyof typeof TABLE_ACCESS]);
+    }
+    if (events) {
+      this.grantAssumeAuditRole(config, events.role, 'rescans the one account-region an event came from');
+      this.alerting.slackSecret.grantRead(events.role);
     }
     this.grantAssumeAuditRole(
       config,
@@ -181,8 +223,11 @@ export class HubStack extends Stack {
 
     this.alerting.slackSecret.grantRead(finalizeRun.role);
     this.alerting.slackSecret.grantRead(heartbeat.role);
-    this.alerting.restrictSlackSecretReaders([finalizeRun.role, heartbeat.role], config.slackSecretAdminRoleArn);
-    return { listTargets, scanTarget, finalizeRun, heartbeat };
+    this.alerting.restrictSlackSecretReaders(
+      [finalizeRun.role, heartbeat.role, ...(events ? [events.role] : [])],
+      config.slackSecretAdminRoleArn,
+    );
+    return { listTargets, scanTarget, finalizeRun, heartbeat, ...(events ? { events } : {}) };
   }
 
   /** Exactly the DynamoDB actions the function's use case calls (TABLE_ACCESS), on this table (and its index). */

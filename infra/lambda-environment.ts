@@ -8,6 +8,7 @@
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { type LambdaName, SETTINGS, type SettingKey, settingsReadBy } from '../lambdas/core/settings';
 import { type CertMonitorConfig, ConfigError } from './config';
+import { resolveEventsConfig } from './events-settings';
 
 /** Lambda rejects a function whose variables exceed 4 KB in total; keep room for the resource names. */
 const SETTINGS_MAX_BYTES = 3_000;
@@ -61,6 +62,7 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
   routes: ({ config }) => (config.routes === undefined ? undefined : JSON.stringify(config.routes)),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
+  eventRegions: ({ config }) => resolveEventsConfig(config)?.regions.join(','),
 };
 
 const RESOURCE_KEYS: readonly ResourceKey[] = ['tableName', 'workBucket', 'slackSecretId'];

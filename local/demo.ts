@@ -8,8 +8,13 @@
  * Slack received; the report and the Block Kit messages go to reports/.
  *
  * The organization's public DNS is a DNS server on loopback that FinalizeRun's diagnosis asks: the renewal that fails
- * on day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to add; the renewals
- * already failing or waiting for validation on day 1 each have another planted DNS fault.
+ * between day 1 and day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to
+ * add; the renewals already failing or waiting for validation on day 1 each have another planted DNS fault.
+ *
+ * The event path is on: every change the organization makes emits the ACM and CloudTrail events AWS would send, and
+ * the loopback bus hands them to the deployed Events Lambda in SQS batches. The renewal that fails at 14:00 on day 1
+ * reaches on-call at once ("event → alert in N ms"), the overnight changes are rescanned as they happen, and the day-2
+ * run sends none of those alerts again.
  *
  * Alerts and digests are routed to their owners (certMonitor.routes): the payments team owns the accounts tagged
  * team=payments in Organizations, the storefront team every account below the Workloads OU, and the platform team
@@ -34,6 +39,7 @@ import { renderPlainText, type SlackMessage } from '../lambdas/core/slack';
 import { type SimDnsServer, startDnsServer } from './dns/server';
 import { DNS_FAULTS, type DnsFault, simulatedZones } from './dns/zones';
 import { startDynalite } from './dynalite';
+import { LocalEventBus } from './event-bus';
 import {
   deployHub,
   exampleConfig,
@@ -42,6 +48,7 @@ import {
   SLACK_PATHS,
   setSlackWebhooks,
 } from './pipeline/deploy';
+import { invokeEvents } from './pipeline/lambda-runtime';
 import { type PipelineRun, runPipeline } from './pipeline/run';
 import {
   type CertRecord,
@@ -268,6 +275,34 @@ function pick(sim: Simulator) {
   return { toFail, toRenew, toDelete, imported };
 }
 
+/** Hands what the bus holds to the Events Lambda, batch by batch, and says what came of it. */
+async function deliverEvents(
+  sim: Simulator,
+  env: { slack: SlackReceiver; hub: LocalHub },
+  bus: LocalEventBus,
+): Promise<void> {
+  const alertsBefore = env.slack.posts(SLACK_PATHS.alerts).length;
+  const queued = bus.depth;
+  const summaries = await bus.drain((batch) => invokeEvents({ sim, hub: env.hub, batch }));
+  const rescanned = summaries.flatMap((summary) => summary.rescanned);
+  const dirty = summaries.reduce((sum, summary) => sum + summary.markedDirty, 0);
+  const deliveries = summaries.flatMap((summary) => summary.deliveries);
+  out(
+    `  ${queued} event(s) → the Events Lambda in ${summaries.length} batch(es): ${dirty} account-region(s) marked dirty, ` +
+      `${rescanned.length} rescanned (${rescanned.map((r) => `${r.accountId}/${r.region} ${r.status}`).join(', ') || 'none'})`,
+  );
+  for (const delivery of deliveries) {
+    out(
+      `  event → alert in ${delivery.latencyMs} ms: ${delivery.stage} ${delivery.noticeId.split('#')[0]} (${delivery.accountId}/${delivery.region})`,
+    );
+  }
+  const posted = env.slack
+    .posts(SLACK_PATHS.alerts)
+    .slice(alertsBefore)
+    .map((post) => post.body as SlackMessage);
+  printMessages('Posted to on-call from the events:', posted);
+}
+
 function printMutations(mutations: Mutation[]): void {
   for (const mutation of mutations) {
     out(
@@ -352,6 +387,9 @@ async function main(): Promise<void> {
     { id: STOREFRONT_OU, name: 'Storefront', parentId: WORKLOADS_OU, tags: {} },
   ];
   const sim = await startSimulator({ scenario });
+  // The hub bus's policy names the organization: its id is known once the simulated organization exists.
+  config.events = { enabled: true, principalOrgId: sim.org.organizationId };
+  const bus = new LocalEventBus({ org: sim.org });
   const faults = initialDnsFaults(sim);
   const world = await startEndpointWorld({ org: sim.org, now: () => sim.clock.now() });
   // The endpoints' certificates chain to the simulator's own root: the Lambdas trust it as NODE_EXTRA_CA_CERTS says.
@@ -415,16 +453,38 @@ async function main(): Promise<void> {
         `(what nobody owns), ${teamAlerts('payments')} to payments, ${teamAlerts('storefront')} to storefront; each team also got its own digest)`,
     );
 
-    // ---- day 2 ----
-    sim.clock.advanceDays(1);
-    section(`Day 2 · ${sim.clock.toISOString().slice(0, 10)} · the organization changed overnight`);
+    // ---- between day 1 and day 2: real time ----
+    sim.clock.advanceMs(14 * 3_600_000);
+    section(`Day 1 · ${sim.clock.toISOString().slice(11, 16)} UTC · a renewal fails, in real time`);
     const picked = pick(sim);
     // The renewed certificate's endpoints keep serving what they serve now: nobody reloads them.
     await world.pin(picked.toRenew.certificate.arn);
+    faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
+    serveDns(dns, sim, faults, world);
+    out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
+    printMutations([sim.org.failRenewal(picked.toFail.certificate.arn, 'CAA_ERROR')]);
+    await deliverEvents(sim, env, bus);
+    out(
+      "  (locally the rescan, the planning and the Slack post; in AWS add EventBridge's delivery to the hub bus and the " +
+        'SQS batching window, 5 s by default)',
+    );
+
+    // ---- day 2 ----
+    const midnight = Math.floor(sim.clock.nowMs() / 86_400_000 + 1) * 86_400_000;
+    const afternoon = sim.clock.nowMs();
+    sim.clock.set(new Date(midnight).toISOString());
+    section(`Day 2 · ${sim.clock.toISOString().slice(0, 10)} · the organization changed overnight`);
+    const notices = bus.timePassed(afternoon, midnight);
+    out(
+      `  00:00 ACM sends ${notices} Approaching Expiration notice(s): they mark account-regions dirty, nobody is paged`,
+    );
+    await deliverEvents(sim, env, bus);
+    sim.clock.set(new Date(midnight + 2 * 3_600_000).toISOString());
+    out();
+    out('  02:00 changes in the organization:');
     const newAccountId = '999900001111';
     const mutations = [
       sim.org.renew(picked.toRenew.certificate.arn),
-      sim.org.failRenewal(picked.toFail.certificate.arn, 'CAA_ERROR'),
       sim.org.deleteCertificate(picked.toDelete.certificate.arn),
       sim.org.reimport(picked.imported.certificate.arn, new Date(sim.clock.nowMs() + 6 * 86_400_000).toISOString()),
       sim.org.addAccount(
@@ -451,14 +511,15 @@ async function main(): Promise<void> {
       `  • Organizations: account ${picked.toFail.accountId} tagged team=payments; ${picked.imported.accountId} moved into Workloads`,
     );
     printMutations([typo]);
-    faults.set(picked.toFail.certificate.arn, 'caa-forbids-amazon');
     await world.refresh();
     serveDns(dns, sim, faults, world);
-    out(`  • DNS: a CAA record at the zone of ${picked.toFail.certificate.domainName} now allows only letsencrypt.org`);
     out(
       `  • The endpoints of ${picked.toRenew.certificate.domainName} still serve the certificate from before its renewal`,
     );
+    await deliverEvents(sim, env, bus);
+    sim.clock.set(new Date(midnight + 6 * 3_600_000).toISOString());
     out();
+    out("  06:00 the daily run (it sends none of the event path's alerts again):");
     const day2 = await runDay(sim, env, 'day-2');
     describeDay(day2);
     await describeEndpoints(endpoints, 'day-2', true);
@@ -479,6 +540,7 @@ async function main(): Promise<void> {
     printMutations([sim.org.renew(picked.toFail.certificate.arn)]);
     // Load balancers and distributions pick up an ACM renewal by themselves.
     await world.sync();
+    await deliverEvents(sim, env, bus);
     out();
     const day3 = await runDay(sim, env, 'day-3');
     describeDay(day3);
@@ -506,6 +568,7 @@ async function main(): Promise<void> {
     out();
     out(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
+    bus.close();
     await Promise.all([
       sim.close(),
       dynamo.close(),

@@ -13,6 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage } from '../aws/errors';
+import { DynamoEventStore } from '../aws/event-store';
 import { OrganizationsError } from '../aws/organizations';
 import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
@@ -169,6 +170,11 @@ interface StateContext {
   alerts: DynamoAlertStore;
   /** Each account's probed endpoints, shared with the pipeline's probes. */
   endpoints: DynamoEndpointStore;
+  /**
+   * The event path's record in the table, when the deployed hub's event path has used it: the audit's digest then
+   * lists the changes its rescans found and says when it looks broken, as FinalizeRun's does.
+   */
+  events?: DynamoEventStore;
   /** The run that completed last against the table before this one; none: this audit records the baseline. */
   previousRun: RunRecord | undefined;
 }
@@ -194,12 +200,15 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     // A run completes at the audit's time, as the report is computed.
     clock: () => now,
   });
+  const events = new DynamoEventStore(doc, tableName);
+  const [previousRun, eventHealth] = await Promise.all([store.latestCompletedRun(), events.loadHealth()]);
   return {
     tableName,
     store,
     alerts: openAlertStore(doc, tableName),
     endpoints: new DynamoEndpointStore(doc, tableName),
-    previousRun: await store.latestCompletedRun(),
+    previousRun,
+    ...(eventHealth.received > 0 ? { events } : {}),
   };
 }
 
@@ -313,6 +322,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   const completion = await completeRun(
     {
       ...(state ? { runs: state.store, alerts: state.alerts } : {}),
+      ...(state?.events ? { events: state.events } : {}),
       slack: async () => ({
         kind: 'configured',
         webhooks: {

@@ -60,6 +60,11 @@ export const ENV = {
   probeEndpoints: 'PROBE_ENDPOINTS',
   /** Node's own variable: a PEM file of extra roots, which the probe trusts too. Set on a function by hand. */
   extraCaCertificates: 'NODE_EXTRA_CA_CERTS',
+  /**
+   * The regions whose events are forwarded, comma-separated, when the real-time event path is deployed
+   * (`certMonitor.events`); absent: it is not.
+   */
+  events: 'EVENTS',
   /** Owner routing's table (`certMonitor.routes`) as JSON; its destinations are keys of the Slack secret. */
   routes: 'ROUTES',
 } as const;
@@ -106,6 +111,7 @@ export const HANDLERS = {
   scanTarget: 'lambdas/handlers/scan-target.ts',
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
+  events: 'lambdas/handlers/events.ts',
 } as const;
 
 /** Dimensions of the metrics above: Powertools Metrics adds `service` (METRICS.serviceName) to every metric. */

@@ -2,6 +2,7 @@
  * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
  * Block Kit; the engine never formats text for a channel.
  */
+import type { EventPathVerdict } from './events/health';
 import type {
   AssessedCertificate,
   CertificateType,
@@ -154,4 +155,6 @@ export interface DigestInput {
   endpoints?: EndpointResult[];
   /** Endpoints whose served certificate changed since the last run. */
   endpointChanges?: EndpointChange[];
+  /** The real-time event path, when it is on: how many of `changes` its rescans found, and whether it looks alive. */
+  eventPath?: { changesFromEvents: number; verdict: EventPathVerdict };
 }

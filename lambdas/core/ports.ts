@@ -61,6 +61,11 @@ export interface RunRecord {
   accounts: number;
   regions: number;
   changes: number;
+  /**
+   * Targets left unlisted as clean (no certificate at their last listing, no event since), counted in `targets`;
+   * absent when none were.
+   */
+  skippedClean?: number;
   /** Coverage gaps and failed targets: account, region, code, message. */
   failures: Array<{ accountId: string; accountName?: string; region: string; errorCode: string; errorMessage: string }>;
 }

@@ -15,8 +15,8 @@ import {
   ENV,
 } from './names';
 
-/** The Lambdas of the hub stack, by the names HANDLERS uses. */
-export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat'] as const;
+/** The Lambdas of the hub stack, by the names HANDLERS uses (`events` only when the event path is on). */
+export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'events'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
@@ -81,7 +81,7 @@ export const SETTINGS = {
     env: ENV.slackSecretId,
     kind: 'resource',
     what: 'the ARN or name of the Slack webhook secret',
-    readBy: ['finalizeRun', 'heartbeat'],
+    readBy: ['finalizeRun', 'heartbeat', 'events'],
   },
   organizationRoleArn: {
     env: ENV.organizationRoleArn,
@@ -117,14 +117,14 @@ export const SETTINGS = {
     default: DEFAULT_AUDIT_ROLE_NAME,
     maxLength: 64,
     what: 'the read-only role assumed in each account',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   externalId: {
     env: ENV.externalId,
     kind: 'pattern',
     pattern: 'externalId',
     what: 'the ExternalId every audit role requires',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   features: {
     env: ENV.features,
@@ -132,7 +132,7 @@ export const SETTINGS = {
     items: 'featureSets',
     what: 'the optional feature sets turned on',
     // FinalizeRun reads it for the probe: with `probe` on, the run's endpoints are reported and alerted on.
-    readBy: ['scanTarget', 'finalizeRun'],
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   expiryDays: {
     env: ENV.expiryDays,
@@ -142,7 +142,7 @@ export const SETTINGS = {
     max: 3650,
     unit: 'days',
     what: 'days to expiry from which a certificate (or what an endpoint serves) is EXPIRING',
-    readBy: ['scanTarget', 'finalizeRun'],
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   changeThresholds: {
     env: ENV.changeThresholds,
@@ -151,7 +151,7 @@ export const SETTINGS = {
     min: 1,
     max: 3650,
     what: 'days to expiry at which a THRESHOLD_CROSSED change is recorded',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   refreshDays: {
     env: ENV.refreshDays,
@@ -161,7 +161,7 @@ export const SETTINGS = {
     max: 365,
     unit: 'days',
     what: 'age after which stored certificate detail is described again',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   describeConcurrency: {
     env: ENV.describeConcurrency,
@@ -173,7 +173,7 @@ export const SETTINGS = {
     max: 10,
     unit: 'calls',
     what: 'DescribeCertificate calls in flight per account and region',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   ownerTagKey: {
     env: ENV.ownerTagKey,
@@ -181,7 +181,7 @@ export const SETTINGS = {
     default: 'owner',
     maxLength: 128,
     what: 'the tag naming the owner of a certificate',
-    readBy: ['scanTarget', 'finalizeRun', 'heartbeat'],
+    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'events'],
   },
   historyDays: {
     env: ENV.historyDays,
@@ -204,13 +204,13 @@ export const SETTINGS = {
     env: ENV.dnsDiagnosis,
     kind: 'switch',
     what: 'the DNS diagnosis of failed validations and renewals',
-    readBy: ['finalizeRun'],
+    readBy: ['finalizeRun', 'events'],
   },
   dnsServers: {
     env: ENV.dnsServers,
     kind: 'dnsServers',
     what: "the name servers the DNS diagnosis and the probe ask (absent: the Lambda's own resolver)",
-    readBy: ['scanTarget', 'finalizeRun'],
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   dnsTimeoutMs: {
     env: ENV.dnsTimeoutMs,
@@ -221,7 +221,7 @@ export const SETTINGS = {
     max: 10_000,
     unit: 'milliseconds',
     what: 'how long a DNS lookup of the diagnosis waits per try',
-    readBy: ['finalizeRun'],
+    readBy: ['finalizeRun', 'events'],
   },
   probeTimeoutMs: {
     env: ENV.probeTimeoutMs,
@@ -263,7 +263,7 @@ export const SETTINGS = {
     kind: 'routes',
     what: 'the owner routing table (JSON; its destinations are keys of the Slack secret)',
     // ListTargets reads what its account and OU rules need, FinalizeRun routes, the heartbeat delivers what is left.
-    readBy: ['listTargets', 'finalizeRun', 'heartbeat'],
+    readBy: ['listTargets', 'finalizeRun', 'heartbeat', 'events'],
   },
   schedulePeriodHours: {
     env: ENV.schedulePeriodHours,
@@ -284,6 +284,14 @@ export const SETTINGS = {
     unit: 'hours',
     what: 'hours past the schedule period before the monitor counts as stopped',
     readBy: ['heartbeat'],
+  },
+  eventRegions: {
+    env: ENV.events,
+    kind: 'list',
+    items: 'regionNames',
+    what: 'the regions whose events are forwarded to the hub (absent: the event path is off)',
+    // ListTargets leaves their clean targets unlisted; FinalizeRun reads the event path's record.
+    readBy: ['listTargets', 'finalizeRun'],
   },
 } as const satisfies Record<string, Setting>;
 

@@ -56,3 +56,14 @@ export function loadHeartbeatConfig(env: Environment) {
   return loadSettings('heartbeat', env);
 }
 export type HeartbeatConfig = ReturnType<typeof loadHeartbeatConfig>;
+
+/** The Events Lambda: the scan's settings (it rescans targets) and the alerting's (it plans and sends alerts). */
+export function loadEventsConfig(env: Environment) {
+  const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ...settings } = loadSettings('events', env);
+  return {
+    ...settings,
+    features: settings.features ?? [],
+    dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs },
+  };
+}
+export type EventsConfig = ReturnType<typeof loadEventsConfig>;

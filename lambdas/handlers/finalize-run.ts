@@ -5,6 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { DynamoEventStore } from '../aws/event-store';
 import { DigestMarker } from '../aws/store/digest-marker';
 import { DynamoEndpointStore } from '../aws/store/endpoint-store';
 import { nodeDnsResolver } from '../net/dns-resolver';
@@ -39,6 +40,7 @@ const deps: FinalizeRunDeps = {
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
+  ...(config.eventRegions ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({

@@ -30,6 +30,7 @@ const runId = z
 const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, { error: `must be ${ACCOUNT_ID_RULE}` }));
 
 /**
+/**
  * What Organizations says about an account for owner routing (its tags, the OUs above it, nearest first), read by
  * ListTargets when the routing table has account or OU rules, and read back by FinalizeRun from the work list.
  */
@@ -40,8 +41,15 @@ const AccountRoutingSchema = z.object({
   ouError: z.optional(z.string()),
 });
 
-/** One item of the work list: an account, whose regions its own Map child finds and scans. */
-const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
+/**
+ * One item of the work list: an account, whose regions its own Map child finds and scans, except those the run
+ * leaves unlisted as clean (no certificate at their last listing, no event since: core/events/skip.ts).
+ */
+const WorkItemSchema = z.object({
+  accountId,
+  accountName: z.optional(z.string()),
+  skip: z.optional(z.array(z.object({ region: z.string(), lastListedAt: isoTime }))),
+});
 export type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** ListTargets' input: the execution's name and start time. */

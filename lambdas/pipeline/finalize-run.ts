@@ -12,12 +12,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AlertingConfig } from '../alerting';
 import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
+import type { EventPathRecord, EventStateStore } from '../core/events/store';
 import { SCAN_DID_NOT_COMPLETE } from '../core/failures';
 import {
   type AssessedCertificate,
   type FindingCode,
   failedTarget,
   parseTargetKey,
+  skippedCleanTarget,
   type TargetResult,
   targetKey,
   WHOLE_ACCOUNT,
@@ -39,6 +41,8 @@ export interface FinalizeRunDeps extends Omit<CompleteRunDeps, 'runs' | 'alerts'
   runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'> & TargetSizes;
   alerts: AlertStore;
   digestMarker: DigestMarker;
+  /** The event path's record, when it is on: besides what the completion reads, the dirty marks this run saw. */
+  events?: EventPathRecord & Pick<EventStateStore, 'loadDirtyMarks' | 'clearDirtyMark'>;
 }
 
 export interface FinalizeRunInput {
@@ -125,7 +129,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     deps.runs.latestCompletedRun(),
     deps.runs.certificateCounts(),
   ]);
-  const missing = unfinishedTargets(workList, stored.targets, known, input.startedAt);
+  const skipped = skippedTargets(workList, stored.targets);
+  const missing = unfinishedTargets(workList, [...stored.targets, ...skipped], known, input.startedAt);
   for (const result of missing) {
     log?.warn('target has no result: its scan did not complete', {
       runId,
@@ -134,7 +139,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     });
     await deps.runs.saveTargetScan({ runId, scannedAt: result.startedAt, result, certificates: [], changes: [] });
   }
-  const targets = [...stored.targets, ...missing].sort(byTarget);
+  const targets = [...stored.targets, ...skipped, ...missing].sort(byTarget);
+  await clearSeenMarks(deps, runId, stored.targets);
 
   const now = deps.clock();
   // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
@@ -192,6 +198,45 @@ function completionRouting(config: RoutesConfig, workList: readonly WorkListItem
     if (item.routing !== undefined) accounts.set(item.accountId, { accountId: item.accountId, ...item.routing });
   }
   return { config, accounts, urls: urlsFromSecret(config) };
+}
+
+/**
+ * The results of the regions the work list left unlisted as clean, `ok` as of their last listing; none for an
+ * account this run could not open at all (its whole-account gap stands, and a clean region must not read as reaching
+ * it).
+ */
+export function skippedTargets(workList: readonly WorkItem[], results: readonly TargetResult[]): TargetResult[] {
+  const unreachable = new Set(
+    results.filter((result) => result.region === WHOLE_ACCOUNT).map((result) => result.accountId),
+  );
+  return workList.flatMap((item) =>
+    unreachable.has(item.accountId)
+      ? []
+      : (item.skip ?? []).map((skip) => skippedCleanTarget({ ...item, region: skip.region }, skip.lastListedAt)),
+  );
+}
+
+/**
+ * Clears the dirty marks this run's complete scans saw (each started after the mark's latest event); a mark an event
+ * reached since stays for the next run. A table that refuses costs only an extra listing tomorrow: logged, not thrown.
+ */
+async function clearSeenMarks(deps: FinalizeRunDeps, runId: string, results: readonly TargetResult[]): Promise<void> {
+  if (deps.events === undefined) return;
+  try {
+    const marks = await deps.events.loadDirtyMarks();
+    const scanned = new Map(results.filter((r) => r.status === 'ok').map((r) => [targetKey(r), r.startedAt]));
+    let cleared = 0;
+    for (const mark of marks) {
+      const startedAt = scanned.get(targetKey(mark));
+      if (startedAt !== undefined && (await deps.events.clearDirtyMark(mark, startedAt))) cleared++;
+    }
+    deps.logger?.info('dirty marks cleared', { runId, cleared, left: marks.length - cleared });
+  } catch (error) {
+    deps.logger?.warn('dirty marks could not be cleared; those targets are listed again next run', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

@@ -91,6 +91,7 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
         : {}),
       account: { id: account.accountId, ...(account.accountName ? { name: account.accountName } : {}) },
       regions: input.regions,
+      ...(account.skip ? { skipRegions: account.skip.map((skip) => skip.region) } : {}),
       now: input.now,
       ...(input.options ? { options: input.options } : {}),
       onResult: (result, figures) => {

@@ -7,6 +7,7 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { InactiveAccount } from '../aws/organizations';
+import type { SkippedTarget } from '../core/events/skip';
 import type { RunStore, TargetSizes } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
 import type { AccountRoutingNeeds } from '../scan/account-routing';
@@ -24,6 +25,11 @@ export interface StartRunDeps {
    */
   organizations?: (runId: string) => { client: OrganizationsClient; close(): void };
   logger?: ScanLogger;
+  /**
+   * The account-regions this run may leave unlisted as clean, when the event path watches them
+   * (core/events/skip.ts); absent: every region is listed.
+   */
+  cleanTargets?: (now: Date) => Promise<SkippedTarget[]>;
 }
 
 export interface StartRunInput {
@@ -61,15 +67,25 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const ordered = deps.store.certificateCounts
     ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
     : listed.accounts;
+  const clean = deps.cleanTargets ? await deps.cleanTargets(new Date(startedAt)) : [];
+  const skipByAccount = new Map<string, Array<{ region: string; lastListedAt: string }>>();
+  for (const target of clean) {
+    const list = skipByAccount.get(target.accountId) ?? [];
+    list.push({ region: target.region, lastListedAt: target.lastListedAt });
+    skipByAccount.set(target.accountId, list);
+  }
   const accounts = ordered.map((account): WorkListItem => {
     const routing = listed.routing?.get(account.id);
     const { accountId: _accountId, ...facts } = routing ?? { accountId: account.id };
+    const skip = skipByAccount.get(account.id);
     return {
       accountId: account.id,
       ...(account.name ? { accountName: account.name } : {}),
+      ...(skip ? { skip: skip.sort((a, b) => (a.region < b.region ? -1 : 1)) } : {}),
       ...(routing !== undefined ? { routing: facts } : {}),
     };
   });
+  if (clean.length > 0) deps.logger?.info('account-regions left unlisted as clean', { runId, targets: clean.length });
   const key = workListKey(runId);
   await putWorkList(deps.s3, bucket, key, accounts);
   if (listed.inactiveAccounts.length > 0) {

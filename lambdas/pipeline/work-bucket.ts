@@ -92,6 +92,7 @@ export async function getWorkList(s3: S3Client, bucket: string, key: string): Pr
   return parsed.data.map((item) => ({
     accountId: item.accountId,
     ...(item.accountName ? { accountName: item.accountName } : {}),
+    ...(item.skip ? { skip: item.skip } : {}),
     ...(item.routing ? { routing: item.routing } : {}),
   }));
 }

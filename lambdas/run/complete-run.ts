@@ -16,6 +16,8 @@ import {
   withDiagnoses,
   zonesForDiagnosis,
 } from '../core/diagnosis';
+import { type EventPathVerdict, judgeEventPath } from '../core/events/health';
+import type { EventPathRecord } from '../core/events/store';
 import { assess } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
@@ -74,6 +76,13 @@ export interface CompleteRunDeps {
    * (the `probe` feature set, `--probe`); absent: the run has no endpoints.
    */
   endpoints?: CompleteEndpointsDeps & Pick<CompleteEndpointsInput, 'fileEndpoints' | 'concurrency'>;
+  /**
+   * The real-time event path's record, when it is on: the changes its rescans found since the previous run join the
+   * digest's (the run's own scans no longer see them), and its silence is judged. Absent: no event path.
+   */
+  events?: EventPathRecord;
+  /** Hours without any event before a run that saw event-worthy changes calls the path broken. @default 48 */
+  eventSilenceHours?: number;
 }
 
 export interface CompleteRunInput {
@@ -200,16 +209,21 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
         }
       : await alertOwners(deps, input, slack, assessed, previous?.failures ?? [], routed, urls, endpoints);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
+  const events = await eventPathReport(deps, input, previous);
+  const changes = previous === undefined && compared !== undefined ? compared : input.changes;
   const digestInput: DigestInput = {
     runId,
     generatedAt: now.toISOString(),
     expiryDays,
     targets: input.targets,
     certificates: withDiagnoses(shown, diagnoses),
-    changes: previous === undefined && compared !== undefined ? compared : input.changes,
+    changes: events === undefined ? changes : [...events.changes, ...changes],
     ...(reportLocation !== undefined ? { reportLocation } : {}),
     firstRun,
     ...(endpoints ? { endpoints: endpoints.endpoints, endpointChanges: endpoints.changes } : {}),
+    ...(events === undefined
+      ? {}
+      : { eventPath: { changesFromEvents: events.changes.length, verdict: events.verdict } }),
   };
   let routingResult: RunCompletion['routing'];
   let digest: Awaited<ReturnType<typeof postDigest>>;
@@ -253,6 +267,38 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     alerts,
     ...(routingResult !== undefined ? { routing: routingResult } : {}),
   };
+}
+
+/**
+ * What the event path did since the previous run started (its rescans' changes, each in exactly one digest) and
+ * whether it looks alive, judged on the changes this run's own scans found: those are the ones no event announced.
+ * A table that cannot be read costs the digest these lines, never the run.
+ */
+async function eventPathReport(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+  previous: RunRecord | undefined,
+): Promise<{ changes: Change[]; verdict: EventPathVerdict } | undefined> {
+  if (deps.events === undefined) return undefined;
+  try {
+    const [health, changes] = await Promise.all([
+      deps.events.loadHealth(),
+      deps.events.changesBetween(previous?.startedAt, input.startedAt),
+    ]);
+    const verdict = judgeEventPath(health, input.changes, {
+      now: input.now,
+      ...(deps.eventSilenceHours === undefined ? {} : { silenceHours: deps.eventSilenceHours }),
+    });
+    if (verdict.status === 'looks-broken')
+      deps.logger?.warn('the event path looks broken', { runId: input.runId, ...verdict });
+    return { changes, verdict };
+  } catch (error) {
+    deps.logger?.warn("the event path's record cannot be read; the digest leaves it out", {
+      runId: input.runId,
+      error: messageOf(error),
+    });
+    return undefined;
+  }
 }
 
 /** A diagnosis that fails as a whole costs the run its diagnoses, never the run: logged, returned and skipped. */

@@ -83,6 +83,8 @@ export interface ScanAccountInput {
   probe?: ProbeAccountOptions;
   /** Called as each region's (or the whole account's) result is saved. */
   onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
+  /** Regions not to list this run (clean, watched by the event path); their results are the caller's to report. */
+  skipRegions?: readonly string[];
 }
 
 export interface ScanAccountOutput {
@@ -109,6 +111,8 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
     await deps.roles.get(account.id, calls);
     regions =
       input.regions === 'enabled' ? await enabledRegions(deps, account.id, calls) : explicitRegions(input.regions);
+    const skipped = new Set(input.skipRegions ?? []);
+    regions = regions.filter((region) => !skipped.has(region));
   } catch (error) {
     if (!(error instanceof AwsAdapterError)) throw error;
     const result = failedTarget(

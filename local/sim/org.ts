@@ -94,7 +94,15 @@ export interface Mutation {
   summary: string;
   /** Simulation time of the mutation (ISO-8601). */
   at: string;
+  /** The resource a certificate was attached to or detached from. */
+  resourceArn?: string;
 }
+
+/**
+ * Told of every mutation as it happens, with the certificate as it is after it (as it was, for a deletion): what the
+ * simulator's event emitter (events.ts) turns into the ACM and CloudTrail events AWS would send.
+ */
+export type MutationObserver = (mutation: Mutation, certificate: ScenarioCertificate | undefined) => void;
 
 /** A mutation that makes no sense for the target (unknown ARN, renewing an IMPORTED certificate...). */
 export class SimStateError extends Error {
@@ -120,6 +128,7 @@ export class SimOrganization {
   private readonly byId = new Map<string, SimAccount>();
   private readonly byArn = new Map<string, CertRecord>();
   private nextSeq = 0;
+  private readonly observers = new Set<MutationObserver>();
 
   constructor(
     scenario: Scenario,
@@ -131,6 +140,12 @@ export class SimOrganization {
     this.rootId = scenario.rootId ?? `r-${hashSeed(this.organizationId).toString(36).slice(0, 4).padEnd(4, '0')}`;
     for (const ou of structuredClone(scenario.organizationalUnits ?? [])) this.ous.set(ou.id, ou);
     for (const account of structuredClone(scenario.accounts)) this.insertAccount(account);
+  }
+
+  /** Calls `observer` after every mutation from now on; returns what stops it. */
+  observe(observer: MutationObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** The OU or root directly holding an account or OU (Organizations allows one parent); undefined if unknown. */
@@ -325,26 +340,36 @@ export class SimOrganization {
   }
 
   attach(arn: string, resourceArn: string): Mutation {
-    return this.mutate('attach', arn, (certificate, record) => {
-      if (resourceArn.startsWith('arn:aws:cloudfront:') && record.region !== CLOUDFRONT_REGION) {
-        throw new SimStateError(`CloudFront only uses certificates in ${CLOUDFRONT_REGION}`);
-      }
-      if (certificate.inUseBy.includes(resourceArn))
-        throw new SimStateError(`${arn} is already used by ${resourceArn}`);
-      certificate.inUseBy.push(resourceArn);
-      this.updateEligibility(certificate);
-      return `attached to ${resourceArn}`;
-    });
+    return this.mutate(
+      'attach',
+      arn,
+      (certificate, record) => {
+        if (resourceArn.startsWith('arn:aws:cloudfront:') && record.region !== CLOUDFRONT_REGION) {
+          throw new SimStateError(`CloudFront only uses certificates in ${CLOUDFRONT_REGION}`);
+        }
+        if (certificate.inUseBy.includes(resourceArn))
+          throw new SimStateError(`${arn} is already used by ${resourceArn}`);
+        certificate.inUseBy.push(resourceArn);
+        this.updateEligibility(certificate);
+        return `attached to ${resourceArn}`;
+      },
+      resourceArn,
+    );
   }
 
   detach(arn: string, resourceArn: string): Mutation {
-    return this.mutate('detach', arn, (certificate) => {
-      const index = certificate.inUseBy.indexOf(resourceArn);
-      if (index < 0) throw new SimStateError(`${arn} is not used by ${resourceArn}`);
-      certificate.inUseBy.splice(index, 1);
-      this.updateEligibility(certificate);
-      return `detached from ${resourceArn}`;
-    });
+    return this.mutate(
+      'detach',
+      arn,
+      (certificate) => {
+        const index = certificate.inUseBy.indexOf(resourceArn);
+        if (index < 0) throw new SimStateError(`${arn} is not used by ${resourceArn}`);
+        certificate.inUseBy.splice(index, 1);
+        this.updateEligibility(certificate);
+        return `detached from ${resourceArn}`;
+      },
+      resourceArn,
+    );
   }
 
   setTag(arn: string, key: string, value: string): Mutation {
@@ -518,13 +543,14 @@ export class SimOrganization {
     kind: MutationKind,
     arn: string,
     apply: (certificate: ScenarioCertificate, record: CertRecord) => string,
+    resourceArn?: string,
   ): Mutation {
     const record = this.require(arn);
     const before = visible(this, record.certificate);
     const draft = structuredClone(record.certificate);
     const summary = apply(draft, record);
     record.certificate = draft;
-    return this.record(kind, record, before, visible(this, draft), summary);
+    return this.record(kind, record, before, visible(this, draft), summary, resourceArn);
   }
 
   private record(
@@ -533,8 +559,9 @@ export class SimOrganization {
     before: Visible | undefined,
     after: Visible | undefined,
     summary: string,
+    resourceArn?: string,
   ): Mutation {
-    return {
+    const mutation: Mutation = {
       kind,
       accountId: record.accountId,
       region: record.region,
@@ -543,7 +570,10 @@ export class SimOrganization {
       changes: diffVisible(before, after),
       summary,
       at: this.clock.toISOString(),
+      ...(resourceArn === undefined ? {} : { resourceArn }),
     };
+    for (const observer of this.observers) observer(mutation, record.certificate);
+    return mutation;
   }
 
   private insertAccount(account: ScenarioAccount): void {

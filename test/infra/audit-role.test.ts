@@ -105,6 +105,18 @@ describe('the member-account audit role template', () => {
     expect(arns).toEqual(['arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1']);
   });
 
+  it('also trusts the Events Lambda role when the event path is on, which rescans one account-region', () => {
+    const arns = hubPrincipalArns(
+      { partition: 'aws', accountId: '222222222222', region: 'eu-west-1' },
+      { events: true },
+    );
+
+    expect(arns).toEqual([
+      'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/cert-monitor-events-eu-west-1',
+    ]);
+  });
+
   it("accepts only the hub's role ARNs as trusted principals when installed by hand", () => {
     const pattern = new RegExp(template.Parameters.TrustedPrincipalArns.AllowedPattern);
     expect(template.Parameters.TrustedPrincipalArns.AllowedPattern).toBe(HUB_ROLE_ARN_PATTERN);
@@ -114,7 +126,7 @@ describe('the member-account audit role template', () => {
       { partition: 'aws-cn', accountId: '444444444444', region: 'cn-northwest-1' },
       { partition: 'aws', accountId: '555555555555', region: 'ap-southeast-5' },
     ];
-    for (const arn of hubs.flatMap(hubPrincipalArns)) expect(arn).toMatch(pattern);
+    for (const arn of hubs.flatMap((hub) => hubPrincipalArns(hub, { events: true }))) expect(arn).toMatch(pattern);
     for (const other of [
       '*',
       'arn:aws:iam::222222222222:root',
@@ -123,6 +135,7 @@ describe('the member-account audit role template', () => {
       'arn:aws:iam::222222222222:role/Admin',
       'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1/extra',
       'arn:aws:iam::*:role/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/cert-monitor-list-targets-eu-west-1',
     ]) {
       expect(other).not.toMatch(pattern);
     }

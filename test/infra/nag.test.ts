@@ -33,6 +33,10 @@ const CONFIGS: Array<[string, unknown]> = [
     }),
   ],
   ['the hub in the management account', organizationConfig({ accountId: HUB_ACCOUNT })],
+  [
+    'the event path on, from the management account',
+    organizationConfig({ principalOrgId: 'o-a1b2c3d4e5' }, { events: { enabled: true } }),
+  ],
 ];
 
 /** The AWS Solutions findings, ignoring acknowledgements: which rule fired on which construct. */

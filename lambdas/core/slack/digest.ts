@@ -118,12 +118,15 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
           accountNames: ctx.accountNames,
           ...(input.reportLocation ? { reportLocation: input.reportLocation } : {}),
         }),
-        input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
+        input.firstRun
+          ? baselineBlocks(input.certificates.length)
+          : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
         neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
         unusedBlocks(ctx, groups.unused),
       ];
   const sections: Block[][] = [
-    coverageBlocks(ctx, coverage),
+    [...coverageBlocks(ctx, coverage), ...skippedCleanBlocks(input.targets, input.generatedAt)],
+    eventPathBlocks(input),
     ...(opts.routing ? [routingBlocks(opts.routing)] : []),
     outlook === undefined ? [] : [section(outlook)],
     ...lists,
@@ -393,10 +396,40 @@ function baselineBlocks(certificates: number): Block[] {
   ];
 }
 
-function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
+/**
+ * Under coverage: the targets the run left unlisted because the event path watches them, and how old their last
+ * listing is, so "all scanned" never hides that some were taken on trust for a few days.
+ */
+function skippedCleanBlocks(targets: readonly TargetResult[], generatedAt: string): Block[] {
+  const listed = targets.flatMap((target) =>
+    target.skippedClean ? [Date.parse(target.skippedClean.lastListedAt)] : [],
+  );
+  if (listed.length === 0) return [];
+  const oldest = Math.min(...listed);
+  const days = Math.max(0, Math.floor((Date.parse(generatedAt) - oldest) / 86_400_000));
+  return [
+    context(
+      `${formatCount(listed.length)} of them left unlisted as clean: no certificate at their last listing (the oldest ${plural(days, 'day')} ago) and no event from them since`,
+    ),
+  ];
+}
+
+/**
+ * The event path's dead man, under coverage: a path that stopped delivering leaves alerts to the daily run, and
+ * nothing else would say so. Said only when it looks broken; a working or quiet path adds nothing.
+ */
+function eventPathBlocks(input: DigestInput): Block[] {
+  const verdict = input.eventPath?.verdict;
+  if (verdict?.status !== 'looks-broken') return [];
+  return [section(`*Real-time events*\n⚠️ *The event path looks broken*: ${inline(verdict.message, 600)}`)];
+}
+
+function changeBlocks(ctx: DigestContext, changes: readonly Change[], fromEvents: number): Block[] {
   if (changes.length === 0) return [];
   const byType = countBy(changes, (change) => change.type);
-  const counts = [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ');
+  const counts =
+    [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ') +
+    (fromEvents > 0 ? ` _(${formatCount(fromEvents)} seen in real time, from events)_` : '');
   const listed = LISTED_CHANGES.flatMap((type) => changes.filter((change) => change.type === type));
   const lines = LISTED_CHANGES.flatMap((type) =>
     changes
