@@ -287,6 +287,7 @@ async function eventPathReport(
     ]);
     const verdict = judgeEventPath(health, input.changes, {
       now: input.now,
+      firstRun: previous === undefined,
       ...(deps.eventSilenceHours === undefined ? {} : { silenceHours: deps.eventSilenceHours }),
     });
     if (verdict.status === 'looks-broken')

@@ -41,7 +41,15 @@ export type EventPathVerdict =
 export function judgeEventPath(
   health: EventPathHealth,
   changes: ReadonlyArray<{ type: ChangeType }>,
-  options: { now: Date; silenceHours?: number },
+  options: {
+    now: Date;
+    silenceHours?: number;
+    /**
+     * The first run against the table: its changes are its baseline (every certificate NEW), which no event
+     * announces, so they prove nothing about the path.
+     */
+    firstRun?: boolean;
+  },
 ): EventPathVerdict {
   const silence = options.silenceHours ?? DEFAULT_EVENT_SILENCE_HOURS;
   const last = health.lastArrivalAt ?? health.lastEventAt;
@@ -51,7 +59,7 @@ export function judgeEventPath(
   const withEvents = changes.filter((change) => CHANGES_WITH_EVENTS.includes(change.type)).length;
   const at = lastEventAt === undefined ? {} : { lastEventAt };
   if (silentHours < silence) return { status: 'ok', ...at };
-  if (withEvents === 0) return { status: 'quiet', ...at };
+  if (withEvents === 0 || options.firstRun === true) return { status: 'quiet', ...at };
   return {
     status: 'looks-broken',
     ...at,

@@ -89,4 +89,11 @@ describe('judgeEventPath', () => {
     expect(verdict).toMatchObject({ status: 'looks-broken', changesWithoutEvents: 1 });
     expect(verdict.status === 'looks-broken' && verdict.message).toContain('arrived from the organization ever');
   });
+
+  it("takes a first run's changes as its baseline, not as changes an event should have announced", () => {
+    const baseline = Array.from({ length: 135 }, () => ({ type: 'NEW' as const }));
+
+    expect(judgeEventPath({ received: 0 }, baseline, { now: NOW, firstRun: true }).status).toBe('quiet');
+    expect(judgeEventPath({ received: 0 }, baseline, { now: NOW, firstRun: false }).status).toBe('looks-broken');
+  });
 });
