@@ -12,7 +12,9 @@
  *    holds what the events announce, and it is planned from that.
  * 4. The alert planner runs over those targets' certificates against what on-call was already told, through the
  *    daily run's alerting use case and outbox, limited to those targets' certificate incidents
- *    (scoped-alerts.ts). A retried or replayed batch plans nothing new and finds nothing left to send.
+ *    (scoped-alerts.ts). A retried or replayed batch plans nothing new and finds nothing left to send. With owner
+ *    routing, each alert goes to its owner through the daily run's own routing, with the account tags and OUs the
+ *    last daily run recorded (the event path does not read Organizations).
  *
  * A rescan that fails (role refused, region unreachable) is logged and left to the daily run, whose coverage
  * report says so; the dirty mark stays. Only the monitor's own table failing makes the batch throw, so SQS delivers
@@ -42,7 +44,9 @@ import {
 import { isStateTableFailure } from '../core/monitor-health';
 import type { AlertNotice } from '../core/notices';
 import type { SnapshotStore, ZoneStore } from '../core/ports';
+import { type AccountRoutingStore, type RoutesConfig, readsAccountFacts, withUnrecorded } from '../core/routing';
 import type { RunLogger } from '../run/complete-run';
+import { alertRouting, type CompletionRouting, routeCompletion, urlsFromSecret } from '../run/routed-slack';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanOptions } from '../scan/scan-target';
 import { alertSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
@@ -67,6 +71,8 @@ export interface EventPathDeps {
   /** Where the DNS diagnosis asks; absent: alerts from events carry no diagnosis (the next daily run adds it). */
   dns?: DnsResolver;
   zones?: Pick<ZoneStore, 'loadAllZones'>;
+  /** With owner routing's account or OU rules: the accounts' facts as the last daily run recorded them. */
+  accountRouting?: Pick<AccountRoutingStore, 'loadAccountRouting'>;
 }
 
 export interface EventPathInput {
@@ -80,11 +86,12 @@ export interface EventPathInput {
   ownerTagKey: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
   /**
-   * With owner routing, its default destination: the event path sends to it when no alerts webhook is set. It does
-   * not route by owner (account and OU rules need the Organizations reads of a run); the next daily run tells each
-   * owner it has not told yet.
+   * Owner routing's table (destinations naming keys of the Slack secret): each alert goes to its certificate's owner
+   * exactly as the daily run routes it (run/routed-slack.ts), certificate tags from the rescan, account tags and OUs
+   * as the last daily run recorded them (`deps.accountRouting`). An account no run has recorded yet is routed by
+   * certificate tags only, and its default route says so. Absent: every alert to the alerts webhook.
    */
-  defaultDestination?: string;
+  routes?: RoutesConfig;
 }
 
 /** One alert delivered because of this batch, and how long after its target's first event it went out. */
@@ -193,24 +200,12 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
   );
 
   const slack = await deps.slack();
-  const url =
-    slack.kind === 'configured'
-      ? (slack.webhooks.alertsWebhookUrl ??
-        (input.defaultDestination === undefined ? undefined : slack.webhooks.destinations?.[input.defaultDestination]))
-      : undefined;
-  if (url === undefined) {
+  const result = await alertEvents(deps, input, { runId, now, slack, assessed, alertable });
+  if (result === undefined) {
     const outcome = slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured';
     log?.warn('event batch: Slack alerts webhook unavailable, nothing planned', { runId, outcome });
     return { ...base, alerts: { outcome, queued: 0, sent: 0, pending: 0 }, deliveries: [] };
   }
-  const result = await runAlerting({
-    store: scopedAlertStore(deps.alerts, alertable),
-    send: alertSender(deps.poster(url, 'alerts'), input.ownerTagKey),
-    certificates: assessed,
-    targets: alertable,
-    now,
-    config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
-  });
   const deliveredAt = deps.clock().getTime();
   const firstEvent = new Map(
     plan.targets.map((target) => [targetKey(target.target), target.earliestRescanEventAt ?? target.earliestEventAt]),
@@ -226,6 +221,13 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
       latencyMs: since === undefined ? 0 : Math.max(0, deliveredAt - Date.parse(since)),
     };
   });
+  if (result.brokenDestinations !== undefined && result.brokenDestinations.length > 0) {
+    log?.error('destination webhook broken: its alerts went to the default destination', {
+      runId,
+      destinations: result.brokenDestinations,
+      fellBack: result.fellBack?.length ?? 0,
+    });
+  }
   if (result.failure) {
     log?.error('event batch: alert delivery stopped; the rest stays pending for the next run or heartbeat', {
       runId,
@@ -237,13 +239,59 @@ export async function handleEvents(deps: EventPathDeps, input: EventPathInput): 
   return {
     ...base,
     alerts: {
-      outcome: result.failure ? (result.broken ? 'broken' : 'failed') : 'sent',
+      outcome: result.broken ? 'broken' : result.failure ? 'failed' : 'sent',
       queued: result.queued.length,
       sent: result.sent.length,
       pending: result.pending.length,
     },
     deliveries,
   };
+}
+
+/**
+ * The daily run's alerting use case over the batch's targets: to the alerts webhook, or with owner routing through
+ * the daily run's own routing (routeCompletion, alertRouting) with the account facts the last run recorded.
+ * Undefined when Slack gives nowhere to send.
+ */
+async function alertEvents(
+  deps: EventPathDeps,
+  input: EventPathInput,
+  batch: { runId: string; now: Date; slack: SlackSetup; assessed: AssessedCertificate[]; alertable: TargetResult[] },
+): Promise<Awaited<ReturnType<typeof runAlerting>> | undefined> {
+  const { runId, now, slack, assessed, alertable } = batch;
+  if (slack.kind !== 'configured') return undefined;
+  const common = {
+    store: scopedAlertStore(deps.alerts, alertable),
+    certificates: assessed,
+    targets: alertable,
+    now,
+    config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+  };
+  if (input.routes === undefined) {
+    const url = slack.webhooks.alertsWebhookUrl;
+    if (url === undefined) return undefined;
+    return runAlerting({ ...common, send: alertSender(deps.poster(url, 'alerts'), input.ownerTagKey) });
+  }
+  const routes = input.routes;
+  const accountIds = new Set(alertable.map((target) => target.accountId));
+  const recorded =
+    readsAccountFacts(routes) && deps.accountRouting !== undefined
+      ? await deps.accountRouting.loadAccountRouting([...accountIds])
+      : new Map();
+  const routing: CompletionRouting = {
+    config: routes,
+    accounts: readsAccountFacts(routes) ? withUnrecorded(accountIds, recorded) : new Map(),
+    urls: urlsFromSecret(routes),
+  };
+  const routed = routeCompletion(routing, assessed, alertable);
+  for (const problem of routed.problems) deps.logger?.warn('event batch: routing problem', { runId, ...problem });
+  const urls = routing.urls(slack);
+  return runAlerting({
+    ...common,
+    // Not used with routing: every copy goes through the routing's sender.
+    send: async () => {},
+    routing: alertRouting(routed, urls, deps.poster, input.ownerTagKey),
+  });
 }
 
 /** Targets whose events a complete scan started since has already seen, the others, and the accounts' names. */

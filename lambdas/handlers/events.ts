@@ -13,7 +13,7 @@ import { parseSqsEvents } from '../events/sqs';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
-import { openAlertStore, openStateStore } from '../wiring/stores';
+import { openAccountRoutingStore, openAlertStore, openStateStore } from '../wiring/stores';
 import { loadEventsConfig } from './config';
 import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 
@@ -35,6 +35,8 @@ const deps: EventPathDeps = {
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
+  // Routes like the daily run: account tags and OUs as the last FinalizeRun recorded them.
+  ...(config.routes ? { accountRouting: openAccountRoutingStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({
@@ -70,7 +72,7 @@ export async function handler(
       },
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
-      ...(config.routes ? { defaultDestination: config.routes.default } : {}),
+      ...(config.routes ? { routes: config.routes } : {}),
     });
     const { rescanned, deliveries, ...figures } = result;
     logger.info('event batch handled', {

@@ -14,7 +14,7 @@ import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
-import { openAlertStore, openStateStore } from '../wiring/stores';
+import { openAccountRoutingStore, openAlertStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
 import { addRunMetrics } from './metrics';
 import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
@@ -41,6 +41,8 @@ const deps: FinalizeRunDeps = {
   clock: () => new Date(),
   logger: pipelineLogger(logger),
   ...(config.eventRegions ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
+  // The Events Lambda routes its alerts with the account facts this run read: recorded only when it exists to.
+  ...(config.eventRegions && config.routes ? { accountRouting: openAccountRoutingStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({

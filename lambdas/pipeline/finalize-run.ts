@@ -29,7 +29,13 @@ import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
-import type { AccountRouting, RoutesConfig } from '../core/routing';
+import {
+  type AccountRouting,
+  type AccountRoutingStore,
+  factsToRecord,
+  type RoutesConfig,
+  readsAccountFacts,
+} from '../core/routing';
 import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
 import { type CompletionRouting, urlsFromSecret } from '../run/routed-slack';
 import type { RunListing, WorkItem, WorkListItem } from './contracts';
@@ -43,6 +49,11 @@ export interface FinalizeRunDeps extends Omit<CompleteRunDeps, 'runs' | 'alerts'
   digestMarker: DigestMarker;
   /** The event path's record, when it is on: besides what the completion reads, the dirty marks this run saw. */
   events?: EventPathRecord & Pick<EventStateStore, 'loadDirtyMarks' | 'clearDirtyMark'>;
+  /**
+   * With owner routing and the event path on: where each account's routing facts this run read are recorded, so the
+   * Events Lambda routes its alerts as this run would. Absent: not recorded (nobody reads them).
+   */
+  accountRouting?: Pick<AccountRoutingStore, 'saveAccountRouting'>;
 }
 
 export interface FinalizeRunInput {
@@ -143,6 +154,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   await clearSeenMarks(deps, runId, stored.targets);
 
   const now = deps.clock();
+  const routing = input.routes ? completionRouting(input.routes, workList) : undefined;
+  await recordAccountRouting(deps, runId, input.routes, routing, now);
   // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
   const certificates = withNotStored(await deps.runs.loadAllCertificates(), stored.notStored ?? []);
 
@@ -160,7 +173,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     certificates,
     changes: stored.changes,
     previousRun,
-    ...(input.routes ? { routing: completionRouting(input.routes, workList) } : {}),
+    ...(routing ? { routing } : {}),
     publishReport: async (report) => {
       await Promise.all([
         putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),
@@ -198,6 +211,33 @@ function completionRouting(config: RoutesConfig, workList: readonly WorkListItem
     if (item.routing !== undefined) accounts.set(item.accountId, { accountId: item.accountId, ...item.routing });
   }
   return { config, accounts, urls: urlsFromSecret(config) };
+}
+
+/**
+ * Records what this run read of each account for routing, for the event path until the next run. Before the
+ * alerts, so an event batch racing this run routes with this run's facts; a table that refuses costs the event
+ * path fresh facts (it keeps the previous run's), never the run.
+ */
+async function recordAccountRouting(
+  deps: FinalizeRunDeps,
+  runId: string,
+  routes: RoutesConfig | undefined,
+  routing: CompletionRouting | undefined,
+  now: Date,
+): Promise<void> {
+  if (deps.accountRouting === undefined || routes === undefined || routing === undefined) return;
+  if (!readsAccountFacts(routes) || routing.accounts.size === 0) return;
+  try {
+    await deps.accountRouting.saveAccountRouting(
+      [...routing.accounts.values()].map((account) => factsToRecord(routes, account)),
+      now.toISOString(),
+    );
+  } catch (error) {
+    deps.logger?.warn('account routing not recorded; the event path keeps routing with the previous run’s', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

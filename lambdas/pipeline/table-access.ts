@@ -56,6 +56,10 @@ const STORE_METHOD_ACTIONS = {
    * marks (Query), the marks this run's scans saw cleared under a condition (DeleteItem).
    */
   eventRecord: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** FinalizeRun, with owner routing and the event path on: each account's routing facts put, 25 per batch. */
+  saveAccountRouting: ['dynamodb:BatchWriteItem'],
+  /** The Events Lambda, with owner routing: its batch's accounts' routing facts read by key, 100 per batch. */
+  loadAccountRouting: ['dynamodb:BatchGetItem'],
   /** ListTargets, with the event path on: every target's meta and the dirty marks (one Query each). */
   cleanTargets: ['dynamodb:Query'],
 } as const;
@@ -95,6 +99,7 @@ export const TABLE_ACCESS = {
       'deliverNotices',
       'digestMarker',
       'eventRecord',
+      'saveAccountRouting',
     ],
     true,
   ),
@@ -102,7 +107,7 @@ export const TABLE_ACCESS = {
   heartbeat: access(['latestCompletedRun', 'heartbeat', 'loadActiveStates', 'deliverNotices'], true),
   /**
    * events: its targets marked dirty and their last complete scan read, each rescanned target loaded and saved,
-   * the hosted zones for the diagnosis, and the alerting of those targets.
+   * the hosted zones for the diagnosis, the accounts' recorded routing facts, and the alerting of those targets.
    */
   events: access(
     [
@@ -114,6 +119,7 @@ export const TABLE_ACCESS = {
       'loadStates',
       'saveStates',
       'deliverNotices',
+      'loadAccountRouting',
     ],
     true,
   ),

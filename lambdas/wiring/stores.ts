@@ -5,6 +5,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../aws/alert-store';
 import { DynamoStateStore } from '../aws/state-store';
+import { DynamoAccountRoutingStore } from '../aws/store/account-routing-store';
+import { TableOperations } from '../aws/store/table';
 import type { Clock } from '../core/ports';
 
 export interface StoreSettings {
@@ -25,4 +27,9 @@ export function openStateStore(doc: DynamoDBDocumentClient, settings: StoreSetti
 
 export function openAlertStore(doc: DynamoDBDocumentClient, tableName: string): DynamoAlertStore {
   return new DynamoAlertStore(doc, { tableName });
+}
+
+/** The routing facts the last daily run read, recorded by FinalizeRun and read by the Events Lambda. */
+export function openAccountRoutingStore(doc: DynamoDBDocumentClient, tableName: string): DynamoAccountRoutingStore {
+  return new DynamoAccountRoutingStore(new TableOperations({ client: doc, tableName }));
 }

@@ -23,6 +23,7 @@ export const ITEM_KINDS = {
   notStored: 'not-stored',
   zones: 'zones',
   endpoints: 'endpoints',
+  accountRouting: 'account-routing',
 } as const;
 
 /** The partition of one target's current certificates. */
@@ -45,6 +46,12 @@ export function targetMetaSk(accountId: string, region: string): string {
 
 /** One item per account with its Route 53 public hosted zones, so the diagnosis reads them all with one Query. */
 export const ZONES_PK = 'ZONES';
+
+/**
+ * One item per account with the routing facts the last daily run read (tags its rules need, OUs), so the event path
+ * reads those of its batch's accounts by key.
+ */
+export const ROUTING_PK = 'ROUTING';
 
 /** One item per account (and one for the user's endpoints) with its probed endpoints: all read with one Query. */
 export const ENDPOINTS_PK = 'ENDPOINTS';

@@ -35,6 +35,8 @@ export interface AccountRouting {
   /** The OUs holding the account, nearest first, up to (not including) the root; absent when not read. */
   ouPath?: string[];
   ouError?: string;
+  /** No daily run has recorded this account's facts yet (the event path only): its default route says so. */
+  notRecorded?: true;
 }
 
 export interface RoutingSubject {
@@ -122,7 +124,8 @@ export function resolveRoute(config: RoutesConfig, subject: RoutingSubject): Rou
     }
     if (route !== undefined) return { route, problems };
   }
-  return { route: { destination: config.default, rule: 'default' }, problems };
+  const unknown = account?.notRecorded === true && (account.tagsError ?? account.ouError);
+  return { route: { destination: config.default, rule: 'default', ...(unknown ? { value: unknown } : {}) }, problems };
 }
 
 /** One line every routed message carries: why it reached this channel. */
@@ -137,7 +140,8 @@ export function describeRoute(route: Pick<Route, 'rule' | 'value'>): string {
     case 'ou':
       return `routed by OU ${key}`;
     default:
-      return 'no owner';
+      // A value on the default route says why no owner could be known (the account's facts were not recorded yet).
+      return route.value === undefined ? 'no owner' : `no owner known: ${route.value}`;
   }
 }
 
