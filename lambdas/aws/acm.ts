@@ -29,6 +29,7 @@ import {
   type ValidationMethod,
   type ValidationRecord,
 } from '../core/model';
+import { normalizeSerial } from '../core/probe/serial';
 import { AwsAdapterError, awsErrorCode, awsErrorMessage } from './errors';
 
 /** What the audit role must allow for this adapter. */
@@ -140,6 +141,7 @@ export async function describeCertificate(
 function withDetail(certificate: Certificate, detail: CertificateDetail, describedAt: Date): Certificate {
   const {
     issuer: _issuer,
+    serial: _serial,
     renewalStatus: _renewalStatus,
     renewalStatusReason: _renewalStatusReason,
     failureReason: _failureReason,
@@ -169,6 +171,7 @@ function withDetail(certificate: Certificate, detail: CertificateDetail, describ
     ...optional('importedAt', iso(detail.ImportedAt) ?? certificate.importedAt),
     ...optional('renewalEligibility', detail.RenewalEligibility ?? certificate.renewalEligibility),
     ...optional('issuer', detail.Issuer),
+    ...optional('serial', readableSerial(detail.Serial)),
     ...optional('renewalStatus', renewal?.RenewalStatus as RenewalStatus | undefined),
     ...optional('renewalStatusReason', renewal?.RenewalStatusReason),
     ...optional('failureReason', detail.FailureReason),
@@ -265,4 +268,14 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
  */
 function enumValue<T extends string>(value: string | undefined, fallback: T): T {
   return (value ?? fallback) as T;
+}
+
+/** ACM's serial in the one spelling every report uses; a value that is not hex is dropped rather than misread. */
+function readableSerial(serial: string | undefined): string | undefined {
+  if (serial === undefined) return undefined;
+  try {
+    return normalizeSerial(serial);
+  } catch {
+    return undefined;
+  }
 }

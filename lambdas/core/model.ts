@@ -153,6 +153,11 @@ export interface Certificate {
   managedBy?: string;
   exported?: boolean;
   issuer?: string;
+  /**
+   * DescribeCertificate's `Serial`, upper-case hex, colon-separated (probe/serial.ts): what the probe compares the
+   * served certificate with. Absent until described, and for a certificate ACM never issued.
+   */
+  serial?: string;
   /** When the certificate was requested or imported (ISO-8601): the age of a request that was never issued. */
   createdAt?: string;
   notBefore?: string;
