@@ -7,6 +7,7 @@
 import { type DetectOptions, detectIncidents } from '../core/alerting/incidents';
 import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting/planner';
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import type { CtIssuanceEntry } from '../core/ct';
 import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { Incident } from '../core/notices';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
@@ -27,6 +28,8 @@ export interface RunAlertingInput {
   config?: AlertingConfig;
   /** The previous completed run's failures: the monitor's own trouble alerts when it repeats. */
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
+  /** The CT watch's verdicts when it ran this time; absent: CT incidents are left as they are. */
+  ct?: readonly CtIssuanceEntry[];
 }
 
 export interface RunAlertingResult extends DeliveryResult {
@@ -46,6 +49,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
     ...detectOptions,
     now,
     ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
+    ...(input.ct === undefined ? {} : { ct: input.ct }),
   });
 
   let queued: QueuedNotice[] = [];
@@ -55,6 +59,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
       now,
       targets: input.targets,
       certificates: input.certificates,
+      ctWatched: input.ct !== undefined,
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
     });
     try {

@@ -2,6 +2,7 @@
  * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
  * Block Kit; the engine never formats text for a channel.
  */
+import type { CtIssuanceEntry, CtReport } from './ct/model';
 import type {
   AssessedCertificate,
   CertificateType,
@@ -21,6 +22,8 @@ export const INCIDENT_KINDS = [
   'COVERAGE_GAP',
   /** The monitor's own state table keeps failing (core/monitor-health.ts): the monitor's trouble, not an account's. */
   'MONITOR_STATE_TABLE',
+  /** A CT log shows a certificate for a watched domain that no ACM account of the organization holds (core/ct). */
+  'CT_UNKNOWN_ISSUANCE',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -57,6 +60,8 @@ export interface Incident {
   diagnosis?: DiagnosisEntry[];
   /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
   diagnosisOmitted?: number;
+  /** CT_UNKNOWN_ISSUANCE: the issuance, as the report shows it. */
+  ct?: CtIssuanceEntry;
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';
@@ -97,4 +102,6 @@ export interface DigestInput {
    * baseline instead of being listed as new.
    */
   firstRun?: boolean;
+  /** The CT watch's domains and verdicts, when the run watched CT: the digest lists what is still unknown. */
+  ct?: CtReport;
 }

@@ -12,10 +12,8 @@
  * the serial is what is matched against ACM.
  */
 import { X509Certificate } from 'node:crypto';
-import type { CtIssuance } from '../core/ct';
+import { type CtIssuance, DEFAULT_CT_API_URL } from '../core/ct';
 import { normalizeSerial } from '../core/probe/serial';
-
-export const DEFAULT_CT_API_URL = 'https://api.certspotter.com';
 
 export class CtApiError extends Error {
   override readonly name: string = 'CtApiError';

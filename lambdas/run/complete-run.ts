@@ -9,6 +9,7 @@
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
+import { type CtAllowRule, watchedDomains } from '../core/ct';
 import {
   type DiagnosisEntry,
   type DnsResolver,
@@ -23,6 +24,7 @@ import type { Clock, RunRecord, RunStore, ZoneStore } from '../core/ports';
 import { buildReport, compareReports, type Report } from '../core/report';
 import { completedRunRecord } from '../core/run-record';
 import { renderDigest } from '../core/slack';
+import { type CtWatchDeps, type CtWatchResult, runCtWatch } from '../ct/watch';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
@@ -58,6 +60,15 @@ export interface CompleteRunDeps {
   dns?: DnsResolver;
   /** The hosted zones the scans listed, to name each fix's zone; absent: fixes name no zone. */
   zones?: Pick<ZoneStore, 'loadAllZones'>;
+  /** The CT API and the CT store; needed when `input.ct` is given. */
+  ct?: CtWatchDeps;
+}
+
+/** The CT watch of this run (`--ct`); absent: no watch. */
+export interface CompleteRunCt {
+  /** The domains to watch; absent: the registrable domains of the organization's certificates' names. */
+  domains?: readonly string[];
+  allow: readonly CtAllowRule[];
 }
 
 export interface CompleteRunInput {
@@ -88,6 +99,7 @@ export interface CompleteRunInput {
    * where the digest points to it. `compared` holds the changes since `earlier`, when one was given.
    */
   publishReport(report: Report, compared: Change[] | undefined): Promise<string | undefined>;
+  ct?: CompleteRunCt;
 }
 
 export interface RunCompletion {
@@ -97,6 +109,10 @@ export interface RunCompletion {
   assessed: AssessedCertificate[];
   /** Why this run has no DNS diagnosis or names no zone, when that is so. */
   diagnosisFailure?: string;
+  /** The CT watch, when it ran (its domains' poll failures included). */
+  ct?: CtWatchResult;
+  /** Why the CT watch did not run although asked, when that is so. */
+  ctFailure?: string;
   digest: SlackStep;
   /** Why the digest was not delivered, when it was not. */
   digestFailure?: string;
@@ -121,6 +137,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // that call for a diagnosis are only known once the certificates are assessed, a failed scan's certificates still
   // need theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const { diagnoses, failure: diagnosisFailure } = await diagnose(deps, runId, [...shown, ...others]);
+  const { ct, failure: ctFailure } = await watchCt(deps, input);
   const report = buildReport({
     runId,
     generatedAt: now,
@@ -128,6 +145,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     certificates: [...input.certificates],
     expiryDays,
     diagnoses,
+    ...(ct !== undefined ? { ct: ct.report } : {}),
   });
   const compared = input.earlier
     ? compareReports(input.earlier, report, { ownerTagKey: input.ownerTagKey })
@@ -147,7 +165,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // A retried completion may find its own run completed already: that is not the previous run.
   const previous = input.previousRun?.runId === runId ? undefined : input.previousRun;
   const assessed = withDiagnoses(input.snapshot === undefined ? shown : input.snapshot.map(judge), diagnoses);
-  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? []);
+  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], ct);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
   const digest = await postDigest(deps, input, slack, {
     runId,
@@ -158,6 +176,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     changes: previous === undefined && compared !== undefined ? compared : input.changes,
     ...(reportLocation !== undefined ? { reportLocation } : {}),
     firstRun,
+    ...(ct !== undefined ? { ct: ct.report } : {}),
   });
 
   const run = completedRunRecord({
@@ -174,6 +193,8 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     report,
     assessed,
     ...(diagnosisFailure !== undefined ? { diagnosisFailure } : {}),
+    ...(ct !== undefined ? { ct } : {}),
+    ...(ctFailure !== undefined ? { ctFailure } : {}),
     ...digest,
     alerts,
   };
@@ -204,12 +225,44 @@ async function diagnose(
   }
 }
 
+/**
+ * The CT watch over everything the organization holds now (the snapshot's serials join the history first). Like the
+ * diagnosis, a watch that fails as a whole (the CT store unreadable) costs the run its CT part, never the run; one
+ * domain's failed poll is in the result and the report still lists what was found before.
+ */
+async function watchCt(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+): Promise<{ ct?: CtWatchResult; failure?: string }> {
+  if (input.ct === undefined) return {};
+  if (deps.ct === undefined) return { failure: 'the CT watch was asked for without a CT API and store' };
+  const certificates = input.snapshot ?? input.certificates;
+  const domains =
+    input.ct.domains ??
+    watchedDomains(certificates.flatMap((cert) => [cert.domainName, ...cert.subjectAlternativeNames]));
+  try {
+    const ct = await runCtWatch(deps.ct, { domains, certificates, allow: input.ct.allow, now: input.now });
+    for (const failure of ct.failures) {
+      deps.logger?.warn('CT poll failed for a domain; the next run resumes from its cursor', {
+        runId: input.runId,
+        domain: failure.domain,
+        error: failure.message,
+      });
+    }
+    return { ct };
+  } catch (error) {
+    deps.logger?.error('CT watch failed; this run reports none', { runId: input.runId, error: messageOf(error) });
+    return { failure: `CT watch failed; this run reports none (${messageOf(error)})` };
+  }
+}
+
 async function alertOnCall(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
   slack: SlackSetup,
   assessed: AssessedCertificate[],
   previousRunFailures: RunRecord['failures'],
+  ct: CtWatchResult | undefined,
 ): Promise<RunCompletion['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined || deps.alerts === undefined) {
@@ -228,6 +281,7 @@ async function alertOnCall(
     now: input.now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
     previousRunFailures,
+    ...(ct !== undefined ? { ct: ct.report.issuances } : {}),
   });
   const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
   if (!result.failure) return { outcome: 'sent', ...counts };

@@ -5,6 +5,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../aws/alert-store';
 import { DynamoStateStore } from '../aws/state-store';
+import { DynamoCtStore } from '../aws/store/ct-store';
+import { TableOperations } from '../aws/store/table';
 import type { Clock } from '../core/ports';
 
 export interface StoreSettings {
@@ -25,4 +27,9 @@ export function openStateStore(doc: DynamoDBDocumentClient, settings: StoreSetti
 
 export function openAlertStore(doc: DynamoDBDocumentClient, tableName: string): DynamoAlertStore {
   return new DynamoAlertStore(doc, { tableName });
+}
+
+/** The CT watch's cursors, issuances and serial history, in the same table (the CT Lambda and the CLI's --ct). */
+export function openCtStore(doc: DynamoDBDocumentClient, tableName: string, clock?: Clock): DynamoCtStore {
+  return new DynamoCtStore(new TableOperations({ client: doc, tableName }), clock);
 }

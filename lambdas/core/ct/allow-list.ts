@@ -12,24 +12,29 @@ export class CtAllowListError extends Error {
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 
-const RULE = z
-  .object({
-    sha256: z
-      .string()
-      .transform((value) => value.replace(/:/g, ''))
-      .refine((value) => HEX_SHA256.test(value), 'sha256 must be 64 hex digits (colons allowed)')
-      .optional(),
-    issuer: z.string().min(1, 'issuer must not be empty').optional(),
-    names: z
-      .string()
-      .regex(/^[a-zA-Z0-9*.-]+$/, 'names must be a DNS name pattern such as *.cdn.example.com')
-      .optional(),
-    reason: z.string().trim().min(1, 'reason is required: say why this issuance is legitimate'),
-  })
-  .strict()
-  .refine((rule) => rule.sha256 !== undefined || rule.issuer !== undefined || rule.names !== undefined, {
-    message: 'a rule needs at least one of sha256, issuer, names (a reason alone would allow everything)',
-  });
+/**
+ * Built on first use, like the report schema: the Lambdas that reach this module for the matching alone (FinalizeRun)
+ * then bundle no full zod (test/unit/handlers/bundle.test.ts).
+ */
+const rule = () =>
+  z
+    .object({
+      sha256: z
+        .string()
+        .transform((value) => value.replace(/:/g, ''))
+        .refine((value) => HEX_SHA256.test(value), 'sha256 must be 64 hex digits (colons allowed)')
+        .optional(),
+      issuer: z.string().min(1, 'issuer must not be empty').optional(),
+      names: z
+        .string()
+        .regex(/^[a-zA-Z0-9*.-]+$/, 'names must be a DNS name pattern such as *.cdn.example.com')
+        .optional(),
+      reason: z.string().trim().min(1, 'reason is required: say why this issuance is legitimate'),
+    })
+    .strict()
+    .refine((rule) => rule.sha256 !== undefined || rule.issuer !== undefined || rule.names !== undefined, {
+      message: 'a rule needs at least one of sha256, issuer, names (a reason alone would allow everything)',
+    });
 
 /** Parses the allow list's JSON text; throws CtAllowListError naming the file, the rule and what to fix. */
 export function parseAllowList(text: string, source: string): CtAllowRule[] {
@@ -45,7 +50,7 @@ export function parseAllowList(text: string, source: string): CtAllowRule[] {
     );
   }
   return data.map((entry, index) => {
-    const parsed = RULE.safeParse(entry);
+    const parsed = rule().safeParse(entry);
     if (!parsed.success) {
       const problems = parsed.error.issues
         .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

@@ -4,6 +4,9 @@
  * certificates, the user's allow list, and each issuance's verdict as the JSON report shows it (issue G's contract).
  */
 
+/** Cert Spotter's API: the CT search API the watch polls unless told another (`--ct-api-url`, the setting). */
+export const DEFAULT_CT_API_URL = 'https://api.certspotter.com';
+
 /** One issuance event for a watched domain, as read from the CT API and its DER. */
 export interface CtIssuance {
   /** The API's opaque id: what the per-domain cursor (`after`) remembers. */

@@ -1,3 +1,4 @@
+import type { CtReport } from '../ct/model';
 import { assess, compareUrgency } from '../findings';
 import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, TargetResult } from '../model';
 import { countRegions, FINDING_CODES, targetKey } from '../model';
@@ -14,6 +15,8 @@ export interface BuildReportInput {
   expiryDays?: number;
   /** This run's DNS diagnoses by certificate ARN (diagnosis/run.ts); a certificate without one shows none. */
   diagnoses?: ReadonlyMap<string, DiagnosisEntry[]>;
+  /** The CT watch's domains and verdicts, when the run watched CT. */
+  ct?: CtReport;
 }
 
 function isoOrUndefined(value: string | undefined): string | undefined {
@@ -111,5 +114,8 @@ export function buildReport(input: BuildReportInput): Report {
       targetsFailed: targets.filter((target) => target.status !== 'ok').length,
       byFinding,
     },
+    ...(input.ct === undefined
+      ? {}
+      : { ct: { domains: [...input.ct.domains], issuances: input.ct.issuances.map((i) => ({ ...i })) } }),
   };
 }

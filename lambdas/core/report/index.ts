@@ -8,6 +8,7 @@ export {
   type Report,
   type ReportCertificate,
   ReportCertificateSchema,
+  type ReportCt,
   ReportFormatError,
   ReportSchema,
   type ReportSummary,

@@ -7,6 +7,7 @@
  * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
+import { CT_STATUSES } from '../ct/model';
 import { DIAGNOSIS_CODES } from '../diagnosis/model';
 import {
   CERTIFICATE_STATUSES,
@@ -82,6 +83,28 @@ const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
 
 const count = () => z.number().int().nonnegative();
 
+/** The CT watch's part (issue G's contract), present when the run watched CT: added to schema 1, so optional. */
+const ReportCtSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    domains: z.array(z.string()),
+    issuances: z.array(
+      z.object({
+        id: z.string(),
+        dnsNames: z.array(z.string()),
+        issuer: z.string(),
+        notBefore: isoDate(),
+        notAfter: isoDate(),
+        serial: z.string(),
+        certSha256: z.string(),
+        matchedDomain: z.string(),
+        status: z.enum(CT_STATUSES),
+        matchedArn: z.string().optional(),
+        allowedBy: z.string().optional(),
+      }),
+    ),
+  }),
+);
+
 const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     certificates: count(),
@@ -103,6 +126,7 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
       targets: z.array(ReportTargetSchema),
       certificates: z.array(ReportCertificateSchema),
       summary: ReportSummarySchema,
+      ct: ReportCtSchema.optional(),
     })
     .superRefine((report, ctx) => {
       const seen = new Map<string, number>();
@@ -125,6 +149,7 @@ export type Report = z.infer<typeof ReportSchema>;
 export type ReportTarget = z.infer<typeof ReportTargetSchema>;
 export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+export type ReportCt = z.infer<typeof ReportCtSchema>;
 
 export class ReportFormatError extends Error {
   override readonly name = 'ReportFormatError';

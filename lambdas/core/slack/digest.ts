@@ -19,6 +19,7 @@ import {
 import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
+import { ctDigestBlocks } from './ct';
 import { listBlocks } from './list';
 import {
   accountLabel,
@@ -98,6 +99,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
     input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
     neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
     unusedBlocks(ctx, groups.unused),
+    input.ct === undefined ? [] : ctDigestBlocks(input.ct),
   ].filter((blocks) => blocks.length > 0);
   if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
     sections.splice(1, 0, [
