@@ -3,7 +3,9 @@
  * and by finding), no external assets, so it can be mailed or opened from S3 as is. Every value is escaped and
  * the data lives only in the markup, never inside the script; a CSP forbids loading anything else.
  */
+
 import { createHash } from 'node:crypto';
+import { crtShLink } from '../ct/finding';
 import { diagnosisHeadline } from '../diagnosis/text';
 import { findingFix, findingRule, findingSeverity, worstSeverity } from '../findings';
 import { FINDING_CODES } from '../model';
@@ -175,6 +177,39 @@ function failedTargets(report: Report): string {
   );
 }
 
+const CT_STATUS_LABELS: Record<string, string> = {
+  unknown: 'unknown',
+  'amazon-outside-organization': 'Amazon, outside the organization',
+  allowed: 'allowed',
+  known: 'known (ACM)',
+};
+
+/** The CT watch's issuances, those needing attention first (the report keeps that order). */
+function ctSection(report: Report): string {
+  if (report.ct === undefined) return '';
+  const { domains, issuances } = report.ct;
+  const rows = issuances
+    .map((issuance) => {
+      const attention = issuance.status === 'unknown' || issuance.status === 'amazon-outside-organization';
+      const detail = issuance.matchedArn ?? issuance.allowedBy ?? '';
+      return (
+        `<tr${attention ? ' class="failed"' : ''}><td>${escapeHtml(CT_STATUS_LABELS[issuance.status] ?? issuance.status)}</td>` +
+        `<td>${escapeHtml(issuance.dnsNames.join(', '))}</td><td>${escapeHtml(issuance.issuer)}</td>` +
+        `<td>${escapeHtml(issuance.notBefore.slice(0, 10))} → ${escapeHtml(issuance.notAfter.slice(0, 10))}</td>` +
+        `<td>${escapeHtml(issuance.serial)}</td><td>${escapeHtml(issuance.matchedDomain)}</td><td>${escapeHtml(detail)}</td>` +
+        `<td><a href="${escapeHtml(crtShLink(issuance.certSha256))}" rel="noopener noreferrer">crt.sh</a></td></tr>`
+      );
+    })
+    .join('\n');
+  const unknown = issuances.filter((i) => i.status === 'unknown' || i.status === 'amazon-outside-organization').length;
+  return (
+    `<h2>Certificate Transparency: ${unknown} issued outside the organization, ${issuances.length} in all</h2>\n` +
+    `<p class="meta">Watching ${escapeHtml(domains.join(', ') || 'no domain')}</p>\n` +
+    '<table id="ct"><thead><tr><th>Status</th><th>Names</th><th>Issuer</th><th>Valid</th><th>Serial</th><th>Watched domain</th><th>ACM certificate or allowed because</th><th>Certificate</th></tr></thead>\n' +
+    `<tbody>\n${rows}\n</tbody></table>\n`
+  );
+}
+
 export function renderHtml(report: Report): string {
   const present = FINDING_CODES.filter((code) => (report.summary.byFinding[code] ?? 0) > 0);
   const boxes = present
@@ -213,7 +248,7 @@ export function renderHtml(report: Report): string {
 <h1>Certificate report</h1>
 <p class="meta">Generated ${escapeHtml(report.generatedAt)} · run ${escapeHtml(report.runId)}</p>
 <p class="summary">${escapeHtml(summaryLine(report))}</p>
-${failedTargets(report)}<div class="controls">
+${failedTargets(report)}${ctSection(report)}<div class="controls">
 <input type="search" id="filter" placeholder="Filter by domain, account, tag…" aria-label="Filter">
 ${boxes}
 <span id="shown"></span>
