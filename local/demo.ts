@@ -10,6 +10,10 @@
  * The organization's public DNS is a DNS server on loopback that FinalizeRun's diagnosis asks: the renewal that fails
  * on day 2 fails because a CAA record forbids Amazon, and the alert says which record and what to add; the renewals
  * already failing or waiting for validation on day 1 each have another planted DNS fault.
+ *
+ * Then the hourly Certificate Transparency watch runs against a local CT API that has logged every public ACM
+ * certificate of the organization, a Let's Encrypt certificate someone got for one of its names outside ACM, and an
+ * Amazon certificate held by an AWS account outside the organization: the two strangers alert on-call once.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +24,12 @@ import { DynamoStateStore } from '../lambdas/aws/state-store';
 import { daysToExpiry } from '../lambdas/core/findings';
 import type { Change } from '../lambdas/core/model';
 import { renderPlainText, type SlackMessage } from '../lambdas/core/slack';
+import { HttpCtApi } from '../lambdas/net/ct-api';
+import { watchCertificateTransparency } from '../lambdas/pipeline/ct-watch';
+import { defaultSlackPoster } from '../lambdas/wiring/slack';
+import { openAlertStore, openCtStore } from '../lambdas/wiring/stores';
+import { logAmazonOutsideOrganization, logForeignLetsEncrypt, logOrganizationCertificates } from './ct/seed';
+import { startLocalCtApi } from './ct/server';
 import { type SimDnsServer, startDnsServer } from './dns/server';
 import { DNS_FAULTS, type DnsFault, simulatedZones } from './dns/zones';
 import { startDynalite } from './dynalite';
@@ -319,6 +329,72 @@ async function main(): Promise<void> {
     const day3 = await runDay(sim, env, 'day-3');
     describeDay(day3);
     printMessages('Posted to on-call:', day3.alerts);
+
+    // ---- Certificate Transparency ----
+    section(`Certificate Transparency · ${sim.clock.toISOString().slice(0, 10)} · the hourly watch`);
+    const ct = await startLocalCtApi({ now: () => sim.clock.nowMs(), allowance: 100 });
+    try {
+      // The account whose audit role is missing was never scanned: its certificates are not the monitor's to know
+      // (its coverage gap is alerted), so the local CT API logs those of the accounts the pipeline reads.
+      const scanned = new Set((await store.loadAllCertificates()).map((cert) => cert.accountId));
+      const logged = await logOrganizationCertificates(
+        ct,
+        sim.org
+          .allCertificates()
+          .filter((record) => scanned.has(record.accountId))
+          .map((record) => record.certificate),
+      );
+      const watchedName = sim.org.allCertificates()[0]?.certificate.domainName.replace(/^\*\./, '') ?? 'example.com';
+      const foreignName = `legacy-blog.${watchedName.split('.').slice(-3).join('.')}`;
+      await logForeignLetsEncrypt(ct, 'example.com', sim.clock.now(), foreignName);
+      await logAmazonOutsideOrganization(
+        ct,
+        'example.com',
+        sim.clock.now(),
+        `shadow-it.${watchedName.split('.').slice(-3).join('.')}`,
+      );
+      out(
+        `  • The local CT API logged the ${logged} public ACM certificates of the scanned accounts (expired ones it no longer lists)`,
+      );
+      out(`  • ...and a Let's Encrypt certificate for ${foreignName} that no ACM account holds`);
+      out(`  • ...and an Amazon certificate for a name of ours requested in an AWS account outside the organization`);
+      const doc = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+      );
+      const ctDeps = {
+        api: new HttpCtApi({ baseUrl: ct.url }),
+        store: openCtStore(doc, hub.tableName),
+        snapshot: store,
+        alerts: openAlertStore(doc, hub.tableName),
+        slack: async () => ({ kind: 'configured' as const, webhooks: receiverWebhooks(slack) }),
+        poster: defaultSlackPoster(),
+        clock: () => sim.clock.now(),
+      };
+      const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
+      const first = await watchCertificateTransparency(ctDeps, { allow: [], ownerTagKey: 'owner' });
+      sim.clock.advanceMs(3_600_000);
+      const second = await watchCertificateTransparency(ctDeps, { allow: [], ownerTagKey: 'owner' });
+      const byStatus = (statuses: string[]) =>
+        first.watch.report.issuances.filter((issuance) => statuses.includes(issuance.status)).length;
+      out();
+      out(
+        `  Poll 1: ${first.watch.report.domains.length} watched domain(s) (${first.watch.report.domains.join(', ')}), ` +
+          `${first.watch.requests} API queries; ${byStatus(['known'])} issuances known from ACM serials, ` +
+          `${byStatus(['unknown', 'amazon-outside-organization'])} outside the organization; ${first.alerts.sent} alert(s) sent`,
+      );
+      out(
+        `  Poll 2, an hour later: ${second.watch.requests} API queries, ${second.alerts.sent} alert(s): each issuance pages once`,
+      );
+      printMessages(
+        'Posted to on-call:',
+        slack
+          .posts(SLACK_PATHS.alerts)
+          .slice(alertsBefore)
+          .map((post) => post.body as SlackMessage),
+      );
+    } finally {
+      await ct.close();
+    }
 
     // ---- files ----
     await mkdir(REPORTS, { recursive: true });

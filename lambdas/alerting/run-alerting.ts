@@ -30,6 +30,8 @@ export interface RunAlertingInput {
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
   /** The CT watch's verdicts when it ran this time; absent: CT incidents are left as they are. */
   ct?: readonly CtIssuanceEntry[];
+  /** The hourly CT watch: plan CT incidents only, leave every other incident as it is. */
+  ctOnly?: boolean;
 }
 
 export interface RunAlertingResult extends DeliveryResult {
@@ -60,6 +62,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
       targets: input.targets,
       certificates: input.certificates,
       ctWatched: input.ct !== undefined,
+      ...(input.ctOnly === true ? { ctOnly: true } : {}),
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
     });
     try {

@@ -40,6 +40,7 @@ const DATE_FIELDS = new Set<string>(['notBefore', 'notAfter', 'importedAt']);
 /** Fields only DescribeCertificate fills; carried over from the stored certificate when not describing. */
 export const DESCRIBE_ONLY_FIELDS = [
   'issuer',
+  'serial',
   'renewalStatus',
   'renewalStatusReason',
   'failureReason',

@@ -71,6 +71,11 @@ export interface PlanOptions {
    * or expired. A run without the watch (a CLI audit without --ct) leaves CT incidents as they are.
    */
   ctWatched?: boolean;
+  /**
+   * The hourly CT watch plans its own incidents only: every other incident keeps its state, since the watch knows
+   * nothing of the certificates' scans or the state table's health.
+   */
+  ctOnly?: boolean;
 }
 
 export interface AlertPlan {
@@ -227,6 +232,7 @@ export function planAlerts(
 
   for (const prev of stateByKey.values()) {
     if (prev.status !== 'open' || incidentByKey.has(prev.incidentKey)) continue;
+    if (opts.ctOnly === true && prev.kind !== 'CT_UNKNOWN_ISSUANCE') continue;
     const replacement = prev.incident.arn === undefined ? undefined : incidentKeyByArn.get(prev.incident.arn);
     if (replacement !== undefined) {
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now, supersededBy: replacement }, undefined);
