@@ -53,6 +53,12 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
     config.dnsDiagnosis.timeoutMs === SETTINGS.dnsTimeoutMs.default ? undefined : String(config.dnsDiagnosis.timeoutMs),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
+  ctDomains: ({ config }) => config.ct.domains?.join(','),
+  ctApiUrl: ({ config }) => config.ct.apiUrl,
+  ctAllow: ({ config }) => (config.ct.allow === undefined ? undefined : JSON.stringify(config.ct.allow)),
+  ctSchedulePeriodMinutes: ({ config }) => String(config.ct.periodMinutes),
+  // The secret's ARN is the stack's to fill in (a resource it references), not a configured value.
+  ctApiKeySecretId: () => undefined,
 };
 
 const RESOURCE_KEYS: readonly ResourceKey[] = ['tableName', 'workBucket', 'slackSecretId'];

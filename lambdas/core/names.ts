@@ -52,6 +52,16 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
+  /** The domains the CT watch polls, comma-separated; absent: the registrable domains of the certificates' names. */
+  ctDomains: 'CT_DOMAINS',
+  /** The CT search API (Cert Spotter API v1 compatible); absent: Cert Spotter's. */
+  ctApiUrl: 'CT_API_URL',
+  /** The secret holding the CT API key, beside the Slack secret; absent: no key. Never the key itself. */
+  ctApiKeySecretId: 'CT_API_KEY_SECRET_ARN',
+  /** The CT allow list, JSON (`[{"names": "*.cdn.example.com", "reason": "..."}]`); absent: none. */
+  ctAllow: 'CT_ALLOW',
+  /** Minutes between two polls of the CT watch (its schedule's period). */
+  ctSchedulePeriodMinutes: 'CT_SCHEDULE_PERIOD_MINUTES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */
@@ -96,6 +106,7 @@ export const HANDLERS = {
   scanTarget: 'lambdas/handlers/scan-target.ts',
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
+  ctWatch: 'lambdas/handlers/ct-watch.ts',
 } as const;
 
 /** Dimensions of the metrics above: Powertools Metrics adds `service` (METRICS.serviceName) to every metric. */

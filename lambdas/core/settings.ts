@@ -16,7 +16,7 @@ import {
 } from './names';
 
 /** The Lambdas of the hub stack, by the names HANDLERS uses. */
-export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat'] as const;
+export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'ctWatch'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
@@ -51,7 +51,10 @@ export type Setting =
       readonly unit: string;
     })
   | (SettingBase & { readonly kind: 'text'; readonly default?: string; readonly maxLength: number })
-  | (SettingBase & { readonly kind: 'list'; readonly items: 'accountIds' | 'regionNames' | 'featureSets' })
+  | (SettingBase & {
+      readonly kind: 'list';
+      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'domainNames';
+    })
   | (SettingBase & {
       readonly kind: 'days';
       readonly default: readonly number[];
@@ -76,7 +79,7 @@ export const SETTINGS = {
     env: ENV.slackSecretId,
     kind: 'resource',
     what: 'the ARN or name of the Slack webhook secret',
-    readBy: ['finalizeRun', 'heartbeat'],
+    readBy: ['finalizeRun', 'heartbeat', 'ctWatch'],
   },
   organizationRoleArn: {
     env: ENV.organizationRoleArn,
@@ -175,7 +178,7 @@ export const SETTINGS = {
     default: 'owner',
     maxLength: 128,
     what: 'the tag naming the owner of a certificate',
-    readBy: ['scanTarget', 'finalizeRun', 'heartbeat'],
+    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'ctWatch'],
   },
   historyDays: {
     env: ENV.historyDays,
@@ -216,6 +219,48 @@ export const SETTINGS = {
     unit: 'milliseconds',
     what: 'how long a DNS lookup of the diagnosis waits per try',
     readBy: ['finalizeRun'],
+  },
+  ctDomains: {
+    env: ENV.ctDomains,
+    kind: 'list',
+    items: 'domainNames',
+    what: "the domains the CT watch polls (absent: the registrable domains of the certificates' names)",
+    readBy: ['ctWatch'],
+  },
+  ctApiUrl: {
+    env: ENV.ctApiUrl,
+    kind: 'pattern',
+    pattern: 'httpUrl',
+    what: "the CT search API, Cert Spotter API v1 compatible (absent: Cert Spotter's)",
+    readBy: ['ctWatch'],
+  },
+  ctApiKeySecretId: {
+    env: ENV.ctApiKeySecretId,
+    kind: 'text',
+    maxLength: 2048,
+    what: 'the ARN of the secret holding the CT API key (absent: no key)',
+    readBy: ['ctWatch'],
+  },
+  ctAllow: {
+    env: ENV.ctAllow,
+    kind: 'text',
+    // Lambda's environment holds 4 KB in all.
+    maxLength: 3072,
+    what: 'the CT allow list as JSON',
+    readBy: ['ctWatch'],
+  },
+  ctSchedulePeriodMinutes: {
+    env: ENV.ctSchedulePeriodMinutes,
+    kind: 'wholeNumber',
+    // Hourly: an issuance alerts within the hour, and 24 polls a day per domain stay far inside the API's
+    // allowance without a key (about 100 queries an hour).
+    default: 60,
+    min: 15,
+    max: 1440,
+    unit: 'minutes',
+    what: 'minutes between two polls of the CT watch',
+    // The watch compares its queries an hour with the API's allowance without a key, and says when it needs one.
+    readBy: ['ctWatch'],
   },
   schedulePeriodHours: {
     env: ENV.schedulePeriodHours,

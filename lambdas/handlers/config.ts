@@ -2,7 +2,11 @@
  * Each Lambda's configuration: the settings SETTINGS says it reads, parsed from its environment at cold start
  * (config/environment.ts), in the shape its use case takes.
  */
-import { type Environment, loadSettings } from '../config/environment';
+import { type Environment, HandlerConfigError, loadSettings } from '../config/environment';
+import { parseAllowList } from '../core/ct/allow-list';
+import { parseWatchedDomains } from '../core/ct/domains';
+import { DEFAULT_CT_API_URL } from '../core/ct/model';
+import { ENV } from '../core/names';
 
 export function loadListTargetsConfig(env: Environment) {
   const settings = loadSettings('listTargets', env);
@@ -30,3 +34,25 @@ export function loadHeartbeatConfig(env: Environment) {
   return loadSettings('heartbeat', env);
 }
 export type HeartbeatConfig = ReturnType<typeof loadHeartbeatConfig>;
+
+/** The CT watch's settings, its domains checked against the Public Suffix List and its allow list parsed, at cold start. */
+export function loadCtWatchConfig(env: Environment) {
+  const { ctDomains, ctApiUrl, ctAllow, ctApiKeySecretId, ...settings } = loadSettings('ctWatch', env);
+  const checked = <T>(variable: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new HandlerConfigError(variable, (error as Error).message);
+    }
+  };
+  return {
+    ...settings,
+    ...(ctDomains !== undefined
+      ? { domains: checked(ENV.ctDomains, () => parseWatchedDomains(ctDomains.join(','))) }
+      : {}),
+    apiUrl: ctApiUrl ?? DEFAULT_CT_API_URL,
+    allow: ctAllow === undefined ? [] : checked(ENV.ctAllow, () => parseAllowList(ctAllow, ENV.ctAllow)),
+    ...(ctApiKeySecretId !== undefined ? { apiKeySecretId: ctApiKeySecretId } : {}),
+  };
+}
+export type CtWatchConfig = ReturnType<typeof loadCtWatchConfig>;

@@ -45,6 +45,17 @@ const STORE_METHOD_ACTIONS = {
   loadAllZones: ['dynamodb:Query'],
   /** FinalizeRun's digest marker: claimed with a conditional put, marked sent, deleted when a post fails. */
   digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /**
+   * CT store: a domain's cursor read and put, issuances and serials put if absent (PutItem, or BatchGetItem then
+   * BatchWriteItem for many) and read back by partition.
+   */
+  ctStore: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+  ],
 } as const;
 
 type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
@@ -86,4 +97,9 @@ export const TABLE_ACCESS = {
   ),
   /** runHeartbeat: the last completed run, the heartbeat item, pending alert notices. */
   heartbeat: access(['latestCompletedRun', 'heartbeat', 'loadActiveStates', 'deliverNotices'], true),
+  /** The hourly CT watch: the snapshot's serials, its own items, CT incidents planned and delivered. */
+  ctWatch: access(
+    ['loadAllCertificates', 'ctStore', 'loadActiveStates', 'loadStates', 'saveStates', 'deliverNotices'],
+    true,
+  ),
 } as const satisfies Record<string, TableAccess>;

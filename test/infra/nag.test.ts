@@ -33,6 +33,10 @@ const CONFIGS: Array<[string, unknown]> = [
     }),
   ],
   ['the hub in the management account', organizationConfig({ accountId: HUB_ACCOUNT })],
+  [
+    'the Certificate Transparency watch with an API key',
+    minimalConfig({ ct: { enabled: true, domains: ['example.com'], apiKeySecretName: 'cert-monitor/ct-api-key' } }),
+  ],
 ];
 
 /** The AWS Solutions findings, ignoring acknowledgements: which rule fired on which construct. */

@@ -3,7 +3,6 @@
  * vendor's), each with the reason it is fine. Checked strictly, since a loose rule silences real alarms: every rule
  * needs a reason and at least one criterion, and a name pattern must cover every name on the certificate.
  */
-import { z } from 'zod';
 import type { CtAllowRule, CtIssuance } from './model';
 
 export class CtAllowListError extends Error {
@@ -11,30 +10,52 @@ export class CtAllowListError extends Error {
 }
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+const NAME_PATTERN = /^[a-zA-Z0-9*.-]+$/;
+const FIELDS = new Set(['sha256', 'issuer', 'names', 'reason']);
 
 /**
- * Built on first use, like the report schema: the Lambdas that reach this module for the matching alone (FinalizeRun)
- * then bundle no full zod (test/unit/handlers/bundle.test.ts).
+ * One rule checked by hand rather than with zod: the CT Lambda parses its allow list at cold start, and the Lambdas
+ * bundle zod/mini only (test/unit/handlers/bundle.test.ts). Every problem of the rule is named.
  */
-const rule = () =>
-  z
-    .object({
-      sha256: z
-        .string()
-        .transform((value) => value.replace(/:/g, ''))
-        .refine((value) => HEX_SHA256.test(value), 'sha256 must be 64 hex digits (colons allowed)')
-        .optional(),
-      issuer: z.string().min(1, 'issuer must not be empty').optional(),
-      names: z
-        .string()
-        .regex(/^[a-zA-Z0-9*.-]+$/, 'names must be a DNS name pattern such as *.cdn.example.com')
-        .optional(),
-      reason: z.string().trim().min(1, 'reason is required: say why this issuance is legitimate'),
-    })
-    .strict()
-    .refine((rule) => rule.sha256 !== undefined || rule.issuer !== undefined || rule.names !== undefined, {
-      message: 'a rule needs at least one of sha256, issuer, names (a reason alone would allow everything)',
-    });
+function readRule(entry: unknown): CtAllowRule | string[] {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return ['must be an object like {"names": "*.cdn.example.com", "reason": "..."}'];
+  }
+  const record = entry as Record<string, unknown>;
+  const problems = Object.keys(record)
+    .filter((key) => !FIELDS.has(key))
+    .map((key) => `${key}: unknown field (known: sha256, issuer, names, reason)`);
+  const text = (key: string): string | undefined => {
+    const value = record[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`${key}: must be a string`);
+      return undefined;
+    }
+    return value;
+  };
+  const sha256 = text('sha256')?.replace(/:/g, '');
+  const issuer = text('issuer');
+  const names = text('names');
+  const reason = text('reason')?.trim();
+  if (sha256 !== undefined && !HEX_SHA256.test(sha256)) problems.push('sha256: must be 64 hex digits (colons allowed)');
+  if (issuer !== undefined && issuer === '') problems.push('issuer: must not be empty');
+  if (names !== undefined && !NAME_PATTERN.test(names)) {
+    problems.push('names: must be a DNS name pattern such as *.cdn.example.com');
+  }
+  if (reason === undefined || reason === '')
+    problems.push('reason: reason is required: say why this issuance is legitimate');
+  if (sha256 === undefined && issuer === undefined && names === undefined) {
+    problems.push('a rule needs at least one of sha256, issuer, names (a reason alone would allow everything)');
+  }
+  if (problems.length > 0) return problems;
+  return {
+    ...(sha256 !== undefined ? { sha256: sha256.toLowerCase() } : {}),
+    ...(issuer !== undefined ? { issuer } : {}),
+    ...(names !== undefined ? { names: names.toLowerCase() } : {}),
+    reason: reason as string,
+  };
+}
 
 /** Parses the allow list's JSON text; throws CtAllowListError naming the file, the rule and what to fix. */
 export function parseAllowList(text: string, source: string): CtAllowRule[] {
@@ -50,20 +71,9 @@ export function parseAllowList(text: string, source: string): CtAllowRule[] {
     );
   }
   return data.map((entry, index) => {
-    const parsed = rule().safeParse(entry);
-    if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-        .join('; ');
-      throw new CtAllowListError(`${source}, rule ${index + 1}: ${problems}`);
-    }
-    const { sha256, issuer, names, reason } = parsed.data;
-    return {
-      ...(sha256 !== undefined ? { sha256: sha256.toLowerCase() } : {}),
-      ...(issuer !== undefined ? { issuer } : {}),
-      ...(names !== undefined ? { names: names.toLowerCase() } : {}),
-      reason,
-    };
+    const rule = readRule(entry);
+    if (Array.isArray(rule)) throw new CtAllowListError(`${source}, rule ${index + 1}: ${rule.join('; ')}`);
+    return rule;
   });
 }
 

@@ -7,6 +7,9 @@
 /** Cert Spotter's API: the CT search API the watch polls unless told another (`--ct-api-url`, the setting). */
 export const DEFAULT_CT_API_URL = 'https://api.certspotter.com';
 
+/** Queries an hour Cert Spotter allows without an API key (its documentation; treat as changeable). */
+export const CT_FREE_QUERIES_PER_HOUR = 100;
+
 /** One issuance event for a watched domain, as read from the CT API and its DER. */
 export interface CtIssuance {
   /** The API's opaque id: what the per-domain cursor (`after`) remembers. */
