@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ENV } from '../lambdas/core/names';
 import type { LambdaName } from '../lambdas/core/settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
 import type { CertMonitorConfig } from './config';
@@ -212,6 +213,11 @@ export class HubStack extends Stack {
     });
     this.grantTableAccess(ctWatch.function.role, TABLE_ACCESS.ctWatch);
     this.alerting.slackSecret.grantRead(ctWatch.function.role);
+    // FinalizeRun polls once more so the digest lists CT (its table grant already covers the CT store's actions).
+    if (ctWatch.apiKeySecret) {
+      ctWatch.apiKeySecret.grantRead(this.functions.finalizeRun.role);
+      this.functions.finalizeRun.function.addEnvironment(ENV.ctApiKeySecretId, ctWatch.apiKeySecret.secretArn);
+    }
     return ctWatch;
   }
 

@@ -225,21 +225,22 @@ export const SETTINGS = {
     kind: 'list',
     items: 'domainNames',
     what: "the domains the CT watch polls (absent: the registrable domains of the certificates' names)",
-    readBy: ['ctWatch'],
+    readBy: ['ctWatch', 'finalizeRun'],
   },
   ctApiUrl: {
     env: ENV.ctApiUrl,
     kind: 'pattern',
     pattern: 'httpUrl',
-    what: "the CT search API, Cert Spotter API v1 compatible (absent: Cert Spotter's)",
-    readBy: ['ctWatch'],
+    // FinalizeRun polls too (and lists CT in the digest) only when the stack sets it: the watch is deployed.
+    what: "the CT search API, Cert Spotter API v1 compatible (absent: Cert Spotter's; FinalizeRun: no CT watch)",
+    readBy: ['ctWatch', 'finalizeRun'],
   },
   ctApiKeySecretId: {
     env: ENV.ctApiKeySecretId,
     kind: 'text',
     maxLength: 2048,
     what: 'the ARN of the secret holding the CT API key (absent: no key)',
-    readBy: ['ctWatch'],
+    readBy: ['ctWatch', 'finalizeRun'],
   },
   ctAllow: {
     env: ENV.ctAllow,
@@ -247,7 +248,7 @@ export const SETTINGS = {
     // Lambda's environment holds 4 KB in all.
     maxLength: 3072,
     what: 'the CT allow list as JSON',
-    readBy: ['ctWatch'],
+    readBy: ['ctWatch', 'finalizeRun'],
   },
   ctSchedulePeriodMinutes: {
     env: ENV.ctSchedulePeriodMinutes,

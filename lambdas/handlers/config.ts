@@ -25,8 +25,33 @@ export function loadScanTargetConfig(env: Environment) {
 export type ScanTargetConfig = ReturnType<typeof loadScanTargetConfig>;
 
 export function loadFinalizeRunConfig(env: Environment) {
-  const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ...settings } = loadSettings('finalizeRun', env);
-  return { ...settings, dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs } };
+  const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ctDomains, ctApiUrl, ctAllow, ctApiKeySecretId, ...settings } =
+    loadSettings('finalizeRun', env);
+  const ct =
+    ctApiUrl === undefined
+      ? undefined
+      : {
+          apiUrl: ctApiUrl,
+          ...(ctDomains !== undefined
+            ? { domains: checked(ENV.ctDomains, () => parseWatchedDomains(ctDomains.join(','))) }
+            : {}),
+          allow: ctAllow === undefined ? [] : checked(ENV.ctAllow, () => parseAllowList(ctAllow, ENV.ctAllow)),
+          ...(ctApiKeySecretId !== undefined ? { apiKeySecretId: ctApiKeySecretId } : {}),
+        };
+  return {
+    ...settings,
+    dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs },
+    ...(ct !== undefined ? { ct } : {}),
+  };
+}
+
+/** A value whose check belongs to the CT core (the Public Suffix List, the allow list), reported on its variable. */
+function checked<T>(variable: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new HandlerConfigError(variable, (error as Error).message);
+  }
 }
 export type FinalizeRunConfig = ReturnType<typeof loadFinalizeRunConfig>;
 
@@ -38,13 +63,6 @@ export type HeartbeatConfig = ReturnType<typeof loadHeartbeatConfig>;
 /** The CT watch's settings, its domains checked against the Public Suffix List and its allow list parsed, at cold start. */
 export function loadCtWatchConfig(env: Environment) {
   const { ctDomains, ctApiUrl, ctAllow, ctApiKeySecretId, ...settings } = loadSettings('ctWatch', env);
-  const checked = <T>(variable: string, read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new HandlerConfigError(variable, (error as Error).message);
-    }
-  };
   return {
     ...settings,
     ...(ctDomains !== undefined

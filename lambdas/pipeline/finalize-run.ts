@@ -27,7 +27,13 @@ import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
-import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
+import {
+  type CompleteRunCt,
+  type CompleteRunDeps,
+  completeRun,
+  type RunCompletion,
+  type SlackStep,
+} from '../run/complete-run';
 import type { RunListing, WorkItem } from './contracts';
 import { getWorkList, putText, reportKeys } from './work-bucket';
 
@@ -48,6 +54,8 @@ export interface FinalizeRunInput {
   /** Where the bucket's `runs/` objects are served over http(s); absent: the digest links to the S3 console page. */
   reportBaseUrl?: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
+  /** The CT watch, when deployed: one more poll, so the digest and the report list what it found. */
+  ct?: CompleteRunCt;
 }
 
 export interface FinalizeRunResult {
@@ -144,6 +152,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     expiryDays: input.expiryDays,
     ownerTagKey: input.ownerTagKey,
     ...(input.alerting ? { alerting: input.alerting } : {}),
+    ...(input.ct ? { ct: input.ct } : {}),
     targets,
     certificates,
     changes: stored.changes,

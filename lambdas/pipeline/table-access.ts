@@ -92,6 +92,8 @@ export const TABLE_ACCESS = {
       'saveStates',
       'deliverNotices',
       'digestMarker',
+      // With the CT watch deployed, one more poll so the digest lists CT.
+      'ctStore',
     ],
     true,
   ),

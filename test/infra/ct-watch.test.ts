@@ -46,6 +46,18 @@ describe('the CT watch in the hub', () => {
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
+  it('has FinalizeRun poll too when enabled, so the digest lists CT, and not otherwise', () => {
+    const finalizeVariables = (config: Record<string, unknown>) => {
+      const { hub } = synthesize(config);
+      const fn = Object.values(resourcesOf(hub, 'AWS::Lambda::Function')).find((f) =>
+        String(f.Properties.Description).startsWith('Aggregates a run'),
+      );
+      return Object.keys(fn?.Properties.Environment?.Variables ?? {});
+    };
+    expect(finalizeVariables(minimalConfig({ ct: { enabled: true } }))).toContain('CT_API_URL');
+    expect(finalizeVariables(minimalConfig())).not.toContain('CT_API_URL');
+  });
+
   it('refuses an allow list rule without a reason at synth, naming it', () => {
     expect(() => synthesize(minimalConfig({ ct: { enabled: true, allow: [{ names: '*.example.com' }] } }))).toThrow(
       ConfigError,

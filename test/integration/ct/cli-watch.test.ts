@@ -38,6 +38,7 @@ interface Run {
   exit: number;
   report: { ct?: { domains: string[]; issuances: Array<Record<string, unknown>> } };
   ctAlerts: SlackMessage[];
+  digests: SlackMessage[];
   stderr: string;
 }
 
@@ -92,6 +93,8 @@ describe('audit --ct', () => {
         'ct-state',
         '--alerts-webhook-url',
         'https://hooks.slack.com/services/T0/B0/ALERTS',
+        '--slack-webhook-url',
+        'https://hooks.slack.com/services/T0/B0/DIGEST',
         '--describe-rate',
         '100',
         '--ct',
@@ -120,7 +123,8 @@ describe('audit --ct', () => {
       const ctAlerts = posts
         .filter((post) => post.label === 'alerts' && post.message.text?.includes('outside the organization'))
         .map((post) => post.message);
-      return { exit, report: JSON.parse(readFileSync(output, 'utf8')), ctAlerts, stderr: stderr.text };
+      const digests = posts.filter((post) => post.label === 'digest').map((post) => post.message);
+      return { exit, report: JSON.parse(readFileSync(output, 'utf8')), ctAlerts, digests, stderr: stderr.text };
     } finally {
       destroy();
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
@@ -156,6 +160,11 @@ describe('audit --ct', () => {
     );
     expect(second.ctAlerts).toHaveLength(0);
     expect(second.report.ct?.issuances.filter((i) => i.status === 'unknown')).toHaveLength(1);
+    // The digest keeps listing them until they are allow-listed, and says what is watched.
+    const digest = JSON.stringify(second.digests);
+    expect(digest).toContain('Certificate Transparency:* watching `example.com`');
+    expect(digest).toContain('2 issued outside the organization');
+    expect(digest).toContain('forgotten.example.com');
   });
 
   it('never alerts for a month of ACM renewals, old serials staying known', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HandlerConfigError } from '../../../lambdas/config/environment';
-import { loadCtWatchConfig } from '../../../lambdas/handlers/config';
+import { loadCtWatchConfig, loadFinalizeRunConfig } from '../../../lambdas/handlers/config';
 
 const BASE = {
   AWS_REGION: 'eu-west-1',
@@ -32,5 +32,18 @@ describe('loadCtWatchConfig', () => {
     expect(() => loadCtWatchConfig({ ...BASE, CT_DOMAINS: 'co.uk' })).toThrow(HandlerConfigError);
     expect(() => loadCtWatchConfig({ ...BASE, CT_DOMAINS: 'co.uk' })).toThrow(/CT_DOMAINS/);
     expect(() => loadCtWatchConfig({ ...BASE, CT_ALLOW: '[{"issuer":"x"}]' })).toThrow(/CT_ALLOW.*reason/);
+  });
+});
+
+describe('loadFinalizeRunConfig and the CT watch', () => {
+  it('watches CT only when the stack set the API URL', () => {
+    expect(loadFinalizeRunConfig(BASE).ct).toBeUndefined();
+    expect(
+      loadFinalizeRunConfig({ ...BASE, CT_API_URL: 'https://api.certspotter.com', CT_DOMAINS: 'example.com' }).ct,
+    ).toEqual({
+      apiUrl: 'https://api.certspotter.com',
+      domains: ['example.com'],
+      allow: [],
+    });
   });
 });
