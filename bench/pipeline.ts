@@ -9,9 +9,11 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
 import type { CertMonitorConfig } from '../infra/config';
+import { DynamoEventStore } from '../lambdas/aws/event-store';
 import type { DynamoStateStore } from '../lambdas/aws/state-store';
 import { DigestMarker } from '../lambdas/aws/store/digest-marker';
 import { ensureTable } from '../lambdas/aws/table';
+import { cleanTargetsToSkip, type SkippedTarget } from '../lambdas/core/events/skip';
 import type { Change } from '../lambdas/core/model';
 import type { ScanSummary } from '../lambdas/pipeline/contracts';
 import { type FinalizeRunResult, finalizeRun } from '../lambdas/pipeline/finalize-run';
@@ -68,10 +70,19 @@ export class LocalPipeline {
     private readonly secrets: SecretsManagerClient,
     private readonly slack: SlackReceiver,
     readonly store: DynamoStateStore,
+    /** The event path's record, when it is on: dirty marks let the run leave clean targets unlisted. */
+    readonly events?: DynamoEventStore,
   ) {}
 
-  /** Creates what the hub stack would (table, bucket, the Slack secret naming a local Slack) on the AWS side. */
-  static async open(bench: BenchSim, config: CertMonitorConfig): Promise<LocalPipeline> {
+  /**
+   * Creates what the hub stack would (table, bucket, the Slack secret naming a local Slack) on the AWS side.
+   * `events`: the event path is on in every region, so ListTargets may leave clean targets unlisted.
+   */
+  static async open(
+    bench: BenchSim,
+    config: CertMonitorConfig,
+    options: { events?: boolean } = {},
+  ): Promise<LocalPipeline> {
     const meter = new DynamoMeter();
     const dynamo = meteredDynamo(bench.dynamoEndpoint, meter);
     await ensureTable(dynamo.client, BENCH_TABLE);
@@ -95,7 +106,17 @@ export class LocalPipeline {
       clock: () => bench.now,
     });
     meter.reset();
-    return new LocalPipeline(bench, config, meter, dynamo, s3, secrets, slack, store);
+    const events = options.events ? new DynamoEventStore(dynamo.doc, BENCH_TABLE) : undefined;
+    return new LocalPipeline(bench, config, meter, dynamo, s3, secrets, slack, store, events);
+  }
+
+  /** What ListTargets computes with the event path on: forwarding covers every region here. */
+  private async cleanTargets(now: Date): Promise<SkippedTarget[]> {
+    const events = this.events as DynamoEventStore;
+    return cleanTargetsToSkip(await this.store.listTargetMetas(), await events.loadDirtyMarks(), {
+      now,
+      forwarded: () => true,
+    });
   }
 
   /** One run at the simulation's current time; `maxConcurrency` children at once, as the Distributed Map runs them. */
@@ -113,6 +134,7 @@ export class LocalPipeline {
         s3: this.s3,
         store: this.store,
         organizations: () => ({ client: bench.organizations, close: () => {} }),
+        ...(this.events ? { cleanTargets: (now: Date) => this.cleanTargets(now) } : {}),
       },
       { runId, startedAt, bucket: BENCH_BUCKET, accounts: 'organization', exclude: [] },
     );
@@ -174,6 +196,7 @@ export class LocalPipeline {
         // Slack's one message a second per webhook would only add waiting here; the posts are counted instead.
         poster: defaultSlackPoster({ minIntervalMs: 0 }),
         clock: () => bench.now,
+        ...(this.events ? { events: this.events } : {}),
       },
       { runId, startedAt, listing: started.listing, expiryDays: config.expiryDays, ownerTagKey: config.ownerTagKey },
     );

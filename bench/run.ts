@@ -7,7 +7,9 @@
  *   npm run bench -- --only p1 --latency 100 --out /tmp/p1-100ms.json   p1 at another simulated latency
  *
  * Parts: p1 first full scan vs the quota bound and a sequential script; p2 steady-state daily runs with churn;
- * p3 bundle sizes and start-up; p4 monthly cost; p5 what 5,000 accounts need. See bench/README.md.
+ * p3 bundle sizes and start-up; p4 monthly cost; p5 what 5,000 accounts need; p6 event-to-alert latency and
+ * duplicates on the event path; p7 the TLS probe of 500 endpoints; p8 the HTML report's filtering time for 2,000
+ * certificates in headless Chromium. See bench/README.md.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,11 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../lambdas/scan/audit';
 import { type BundleResult, functionsOf, runP3, synthesizeHub } from './bundles';
 import { costModel, type P4Result, stackFacts } from './cost';
+import { type P6Result, runP6 } from './events';
+import { type P7Result, runP7 } from './probe';
+import { type P8Result, runP8 } from './report-filter';
 import { type P5Result, runP5 } from './scale';
 import { type P1Result, round, runP1 } from './scan';
 import { type DayRun, type P2Result, runP2 } from './steady-state';
 
-export const PARTS = ['p1', 'p2', 'p3', 'p4', 'p5'] as const;
+export const PARTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'] as const;
 export type Part = (typeof PARTS)[number];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -58,6 +63,9 @@ export interface Results {
   p3?: BundleResult[];
   p4?: P4Result;
   p5?: P5Result;
+  p6?: P6Result;
+  p7?: P7Result;
+  p8?: P8Result;
   /** When and under what load each part was measured. */
   runs: Partial<Record<Part, { at: string; seconds: number; loadBefore: number[]; loadAfter: number[] }>>;
   machine: { cpus: number; cpuModel: string; node: string };
@@ -90,12 +98,15 @@ function loads(): number[] {
 
 export function goals(results: Partial<Results>): Results['goals'] {
   const steady = results.p2?.main.days[1];
+  const marked = results.p2?.withDirtyMarks?.days[1];
   const worst = (pick: (fn: BundleResult) => number) =>
     results.p3 && results.p3.length > 0 ? Math.max(...results.p3.map(pick)) : undefined;
   const check = (value: number | undefined, ok: (v: number) => boolean) =>
     value === undefined ? undefined : ok(value);
   const bytes = worst((fn) => fn.bundleBytes);
   const init = worst((fn) => fn.initMs);
+  const p6 = results.p6;
+  const p6Seconds = p6 ? round(p6.latency.p95Ms / 1000 + p6.awsAdds.batchingWindowSeconds, 1) : undefined;
   return {
     p1Ratio: { goal: '<= 1.25', value: results.p1?.ratio, met: check(results.p1?.ratio, (v) => v <= 1.25) },
     p1PipelineRatio: {
@@ -110,9 +121,31 @@ export function goals(results: Partial<Results>): Results['goals'] {
       met: check(steady?.acmCallsPerCertificate, (v) => v <= 0.25),
     },
     p2Matched: { goal: 'true', value: results.p2?.matched, met: results.p2?.matched },
+    p2DirtyMarksAcmCallsPerCertificate: {
+      goal: '<= 0.25',
+      value: marked?.acmCallsPerCertificate,
+      met: check(marked?.acmCallsPerCertificate, (v) => v <= 0.25),
+    },
     p3LargestBundleBytes: { goal: '<= 409600', value: bytes, met: check(bytes, (v) => v <= 400 * 1024) },
     p3SlowestInitMs: { goal: '<= 150', value: init, met: check(init, (v) => v <= 150) },
     p4MonthlyUsd: { goal: '<= 2', value: results.p4?.monthlyUsd, met: check(results.p4?.monthlyUsd, (v) => v <= 2) },
+    p6EventToAlertP95Seconds: {
+      goal: '<= 60 (local p95 + the batching window)',
+      value: p6Seconds,
+      met: check(p6Seconds, (v) => v <= 60),
+    },
+    p6DuplicatesSent: {
+      goal: '0',
+      value: results.p6?.alerts.duplicatesSent,
+      met: check(results.p6?.alerts.duplicatesSent, (v) => v === 0),
+    },
+    p7WallSeconds: {
+      goal: '<= 60',
+      value: results.p7?.wallSeconds,
+      met: check(results.p7?.wallSeconds, (v) => v <= 60),
+    },
+    p7Matched: { goal: 'true', value: results.p7?.matched, met: results.p7?.matched },
+    p8MedianFilterMs: { goal: '< 100', value: results.p8?.medianMs, met: check(results.p8?.medianMs, (v) => v < 100) },
   };
 }
 
@@ -125,7 +158,7 @@ export function summaryTable(results: Partial<Results>): string {
   const rows: Array<[string, string, string]> = [['figure', 'value', 'goal']];
   const g = goals(results);
   const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? ' (met)' : ' (not met)');
-  const { p1, p2, p3, p4, p5 } = results;
+  const { p1, p2, p3, p4, p5, p6, p7, p8 } = results;
   if (p1) {
     rows.push([
       `p1 CLI first full scan (${p1.latencyMs} ms a call)`,
@@ -168,6 +201,16 @@ export function summaryTable(results: Partial<Results>): string {
       .map((d) => d.acmCallsPerCertificate)
       .join(' / ');
     rows.push(['p2 20 accounts, days 1-5', `${five} ACM calls/certificate`, '']);
+    const marked = p2.withDirtyMarks?.days[1];
+    if (marked) {
+      rows.push([
+        'p2 steady day, dirty marks on',
+        `${marked.acmCallsPerCertificate}/certificate (describe ${marked.describeCallsPerCertificate}, ` +
+          `${marked.skippedClean} of ${marked.targets + marked.skippedClean} targets left unlisted as clean; ` +
+          `changes matched ${marked.check.matched}, ${marked.check.missing.length} missed)`,
+        `<= 0.25${mark(g.p2DirtyMarksAcmCallsPerCertificate?.met)}`,
+      ]);
+    }
   }
   if (p3) {
     for (const fn of p3) {
@@ -196,6 +239,41 @@ export function summaryTable(results: Partial<Results>): string {
         `Step Functions $${p5.stepFunctionsMonthlyUsd?.total}/month (one child per account-region: ` +
         `$${p5.stepFunctionsMonthlyUsdOneChildPerTarget})`,
       '',
+    ]);
+  }
+  if (p6) {
+    rows.push([
+      `p6 event → alert (${p6.latencyMsPerCall} ms a call)`,
+      `p50 ${(p6.latency.p50Ms / 1000).toFixed(1)} s, p95 ${(p6.latency.p95Ms / 1000).toFixed(1)} s over ${p6.latency.samples} alerts ` +
+        `(${p6.events.delivered} events, ${p6.events.duplicatesDelivered} delivered twice, ${p6.events.batches} batches, ` +
+        `${p6.events.rescans} rescans); AWS adds up to ${p6.awsAdds.batchingWindowSeconds} s of batching window`,
+      `<= 60 s${mark(g.p6EventToAlertP95Seconds?.met)}`,
+    ]);
+    rows.push([
+      'p6 alerts sent twice',
+      `${p6.alerts.duplicatesSent} (${p6.alerts.sent} sent for ${p6.alerts.failuresCaused} failures; ` +
+        `${p6.alerts.resentByNextRun} sent again by the next daily run)`,
+      `0${mark(g.p6DuplicatesSent?.met)}`,
+    ]);
+  }
+  if (p7) {
+    rows.push([
+      `p7 probe ${p7.endpoints} endpoints (${p7.unreachable} unreachable)`,
+      `${p7.wallSeconds} s at ${p7.timeoutMs / 1000} s timeout, concurrency ${p7.concurrency}`,
+      `<= 60${mark(g.p7WallSeconds?.met)}`,
+    ]);
+    rows.push([
+      'p7 findings vs planted',
+      `${p7.found}/${p7.planted} found, ${p7.missed} missed, ${p7.falseFindings} false`,
+      `all, 0 false${mark(g.p7Matched?.met)}`,
+    ]);
+  }
+  if (p8) {
+    rows.push([
+      `p8 report filtering, ${p8.certificates} certificates`,
+      `median ${p8.medianMs} ms (script and layout ${p8.medianScriptAndLayoutMs} ms), p95 ${p8.p95Ms} ms, worst ${p8.worstMs} ms (${p8.worstAction}) over ${p8.actions} ` +
+        `clicks and keystrokes, Chromium ${p8.browser}`,
+      `< 100${mark(g.p8MedianFilterMs?.met)}`,
     ]);
   }
   return table(rows);
@@ -265,6 +343,11 @@ async function main(): Promise<void> {
       }),
     );
   }
+  if (parts.includes('p8')) results.p8 = await timed('p8', () => runP8({ log }));
+
+  if (parts.includes('p7')) results.p7 = await timed('p7', () => runP7({ log }));
+
+  if (parts.includes('p6')) results.p6 = await timed('p6', () => runP6({ log }));
 
   results.machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
   results.goals = goals(results);

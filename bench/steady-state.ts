@@ -168,6 +168,8 @@ export interface DayRun {
   /** DescribeCertificate and ListTagsForCertificate: the calls that grow with the certificates. */
   perCertificateCallsPerCertificate: number;
   listCallsPerTarget: number;
+  /** Account-regions left unlisted as clean (the event path on). */
+  skippedClean: number;
   changesDetected: Record<string, number>;
   changesInjected: Record<string, number>;
   /** The change types the injected mutations should produce. */
@@ -187,6 +189,11 @@ export interface SteadyStateOptions {
   /** @default BENCH_LATENCY_MS */
   latencyMs?: number;
   log?: (line: string) => void;
+  /**
+   * The event path on in every region: each churned account-region is marked dirty as its events would mark it,
+   * and the runs leave clean targets unlisted (core/events/skip.ts). @default false
+   */
+  dirtyMarks?: boolean;
 }
 
 export interface SteadyStateRun {
@@ -237,7 +244,7 @@ export async function runSteadyState(options: SteadyStateOptions): Promise<Stead
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
   });
   try {
-    const pipeline = await LocalPipeline.open(bench, config);
+    const pipeline = await LocalPipeline.open(bench, config, { events: options.dirtyMarks === true });
     const outstanding = new Set<string>();
     const days: DayRun[] = [];
     let beat: SteadyStateRun['heartbeat'];
@@ -246,6 +253,14 @@ export async function runSteadyState(options: SteadyStateOptions): Promise<Stead
         let mutations: Mutation[] = [];
         if (day > 0) {
           mutations = await bench.request('churn', { seed: seed * 1000 + day, fraction: churnFraction });
+          // Each change's events reach the hub within the day and mark its account-region dirty.
+          const at = bench.now.toISOString();
+          await pipeline.events?.markDirty(
+            [...new Set(mutations.filter((m) => m.region).map((m) => `${m.accountId}#${m.region}`))].map((key) => {
+              const [accountId = '', region = ''] = key.split('#');
+              return { accountId, region, since: at, lastEventAt: at, events: 1 };
+            }),
+          );
           await bench.advanceDays(1);
         }
         await bench.request('resetQuotas');
@@ -272,6 +287,7 @@ export async function runSteadyState(options: SteadyStateOptions): Promise<Stead
           describeCallsPerCertificate: perCertificate(describes),
           perCertificateCallsPerCertificate: perCertificate(describes + tagCalls),
           listCallsPerTarget: round((acmCalls['ACM.ListCertificates'] ?? 0) / Math.max(1, run.scanTargets.targets), 3),
+          skippedClean: run.finalizeRun.result.run.skippedClean ?? 0,
           changesDetected: countBy(run.changes, (c) => c.type),
           changesInjected: countBy(mutations, (m) => m.kind),
           changesExpected: countBy(
@@ -317,6 +333,8 @@ export interface P2Result {
   main: SteadyStateRun;
   /** 20 accounts, five churned days after the first run. */
   fiveDays: SteadyStateRun;
+  /** The 70-account organization again with the event path on: dirty marks, clean targets left unlisted. */
+  withDirtyMarks?: SteadyStateRun;
 }
 
 export async function runP2(options: { log: (line: string) => void }): Promise<P2Result> {
@@ -324,6 +342,8 @@ export async function runP2(options: { log: (line: string) => void }): Promise<P
   const main = await runSteadyState({ shape: P1_SHAPE, churnDays: 1, log: options.log });
   options.log(`p2: ${SMALL_ORG_SHAPE.accounts} accounts × ${BENCH_REGIONS.length} regions, five days of churn`);
   const fiveDays = await runSteadyState({ shape: SMALL_ORG_SHAPE, churnDays: 5, seed: 7, log: options.log });
+  options.log(`p2: ${P1_SHAPE.accounts} accounts again, the event path on (dirty marks)`);
+  const withDirtyMarks = await runSteadyState({ shape: P1_SHAPE, churnDays: 1, dirtyMarks: true, log: options.log });
   const day = main.days[1] as DayRun;
   return {
     acmCallsPerCertificate: day.acmCallsPerCertificate,
@@ -334,5 +354,6 @@ export async function runP2(options: { log: (line: string) => void }): Promise<P
     churnFraction: main.churnFraction,
     main,
     fiveDays,
+    withDirtyMarks,
   };
 }

@@ -20,8 +20,11 @@ import {
 } from '../lambdas/core/aws-ids';
 import { parseAllowList } from '../lambdas/core/ct/allow-list';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
+import { parseEndpoint } from '../lambdas/core/probe/endpoints-file';
 import { looksLikeRegion } from '../lambdas/core/regions';
+import { parseRoutes, RoutesConfigError } from '../lambdas/core/routing/config';
 import { SETTINGS } from '../lambdas/core/settings';
+import { eventsSchema } from './events-config';
 
 /** The cdk.json context key holding the whole configuration. */
 export const CONFIG_CONTEXT_KEY = 'certMonitor';
@@ -345,8 +348,57 @@ const configSchema = z.strictObject({
       timeoutMs: numberSetting(SETTINGS.dnsTimeoutMs),
     })
     .default({ enabled: true, timeoutMs: SETTINGS.dnsTimeoutMs.default }),
+  /**
+   * The TLS probe of what each endpoint serves (the `probe` feature set probes the endpoints of in-use certificates
+   * from each account's scan). `endpoints` adds the user's own, `host[:port]`, for certificates outside ACM: probed
+   * by FinalizeRun, whether the feature set is on or not.
+   */
+  probe: z
+    .strictObject({
+      endpoints: z
+        .array(
+          z.string(),
+          hint('must be a list of "host[:port]" strings, e.g. ["vpn.example.com", "legacy.example.com:8443"]'),
+        )
+        .superRefine((items, ctx) => {
+          items.forEach((item, index) => {
+            try {
+              parseEndpoint(item, `endpoint ${index + 1}`);
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', path: [index], message: (error as Error).message });
+            }
+          });
+        })
+        .default([]),
+      timeoutMs: numberSetting(SETTINGS.probeTimeoutMs),
+      concurrency: numberSetting(SETTINGS.probeConcurrency),
+    })
+    .default({
+      endpoints: [],
+      timeoutMs: SETTINGS.probeTimeoutMs.default,
+      concurrency: SETTINGS.probeConcurrency.default,
+    }),
   /** Present when this app also deploys the organization stack (StackSet and management-account roles). */
   organization: organizationSchema.optional(),
+  /** The real-time event path (infra/events-config.ts). */
+  events: eventsSchema,
+  /**
+   * Owner routing (lambdas/core/routing): the `--routes FILE` object, with the keys of the Slack secret holding each
+   * destination's webhook URL instead of the URLs, which never go into config or the Lambdas' environment.
+   */
+  routes: z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      try {
+        return parseRoutes(raw, 'secretKey', 'certMonitor.routes');
+      } catch (error) {
+        if (!(error instanceof RoutesConfigError)) throw error;
+        for (const message of error.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** The validated configuration, defaults filled in. */

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ORGANIZATIONS_LIST_ACTIONS, ORGANIZATIONS_ROUTING_ACTIONS } from '../lambdas/aws/organizations';
 import { ENV } from '../lambdas/core/names';
 import type { LambdaName } from '../lambdas/core/settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
@@ -14,19 +15,25 @@ import type { CertMonitorConfig } from './config';
 import { Alerting } from './constructs/alerting';
 import { CtWatch } from './constructs/ct-watch';
 import { MonitorDashboard } from './constructs/dashboard';
+import { EventPath } from './constructs/event-path';
 import { MonitorFunction } from './constructs/monitor-function';
 import { Pipeline } from './constructs/pipeline';
 import { Schedules } from './constructs/schedules';
 import { StateTable } from './constructs/state-table';
 import { WorkBucket } from './constructs/work-bucket';
+import { resolveEventsConfig } from './events-settings';
 import { lambdaSettings } from './lambda-environment';
 import { acknowledgeFinding, arnWildcardFinding } from './nag';
 import {
+  eventsRoleName,
   listTargetsRoleName,
   needsOrganizationReadRole,
   ORGANIZATION_READ_ROLE_NAME,
   scannerRoleName,
 } from './role-names';
+
+/** The Events Lambda's timeout: a batch rescans a few account-regions, well within a minute each. */
+const EVENTS_TIMEOUT = Duration.minutes(2);
 
 export interface HubStackProps extends StackProps {
   readonly config: CertMonitorConfig;
@@ -40,6 +47,8 @@ export class HubStack extends Stack {
     readonly scanTarget: MonitorFunction;
     readonly finalizeRun: MonitorFunction;
     readonly heartbeat: MonitorFunction;
+    /** Present when the event path is on (`certMonitor.events.enabled`). */
+    readonly events?: MonitorFunction;
   };
   readonly pipeline: Pipeline;
   /** The hourly Certificate Transparency watch, when `certMonitor.ct.enabled`. */
@@ -47,6 +56,8 @@ export class HubStack extends Stack {
   readonly schedules: Schedules;
   readonly alerting: Alerting;
   readonly dashboard: MonitorDashboard;
+  /** Present when the event path is on. */
+  readonly eventPath?: EventPath;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     const { config } = props;
@@ -74,6 +85,20 @@ export class HubStack extends Stack {
       maxConcurrency: config.maxConcurrency,
       logRetention: config.logRetentionDays as RetentionDays,
     });
+    const events = resolveEventsConfig(config);
+    if (events && this.functions.events) {
+      this.eventPath = new EventPath(this, 'EventPath', {
+        handler: this.functions.events.function,
+        handlerTimeout: EVENTS_TIMEOUT,
+        principalOrgId: events.principalOrgId,
+        batchingWindow: Duration.seconds(events.batchingWindowSeconds),
+        alarmTopic: this.alerting.topic,
+      });
+      new CfnOutput(this, 'EventBusArn', {
+        description: 'The hub event bus the organization forwards certificate events to (HubEventBusArn)',
+        value: this.eventPath.bus.eventBusArn,
+      });
+    }
     this.alerting.watchStateMachine(this.pipeline.stateMachine);
     for (const [name, fn] of Object.entries(this.functionsByName())) this.alerting.watchFunction(name, fn);
     if (this.ctWatch) this.alerting.watchFunction('CtWatch', this.ctWatch.function.function);
@@ -82,6 +107,7 @@ export class HubStack extends Stack {
       [
         this.functions.finalizeRun.role,
         this.functions.heartbeat.role,
+        ...(this.functions.events ? [this.functions.events.role] : []),
         ...(this.ctWatch ? [this.ctWatch.function.role] : []),
       ],
       config.slackSecretAdminRoleArn,
@@ -120,6 +146,7 @@ export class HubStack extends Stack {
       ScanTarget: f.scanTarget.function,
       FinalizeRun: f.finalizeRun.function,
       Heartbeat: f.heartbeat.function,
+      ...(f.events ? { Events: f.events.function } : {}),
     };
   }
 
@@ -169,9 +196,26 @@ export class HubStack extends Stack {
       timeout: Duration.minutes(1),
     });
 
-    const functions = { listTargets, scanTarget, finalizeRun, heartbeat };
+    // The event path's Lambda: rescans the account-region an event came from and alerts on-call like FinalizeRun.
+    const events = resolveEventsConfig(config)
+      ? new MonitorFunction(this, 'Events', {
+          handler: 'events',
+          description: 'Rescans the account-region an organization event came from and alerts on-call at once',
+          environment: environment('events'),
+          logRetention,
+          memorySize: 1024,
+          timeout: EVENTS_TIMEOUT,
+          roleName: eventsRoleName(region),
+        })
+      : undefined;
+
+    const functions = { listTargets, scanTarget, finalizeRun, heartbeat, ...(events ? { events } : {}) };
     for (const [name, fn] of Object.entries(functions)) {
       this.grantTableAccess(fn.role, TABLE_ACCESS[name as keyof typeof TABLE_ACCESS]);
+    }
+    if (events) {
+      this.grantAssumeAuditRole(config, events.role, 'rescans the one account-region an event came from');
+      this.alerting.slackSecret.grantRead(events.role);
     }
     this.grantAssumeAuditRole(
       config,
@@ -195,7 +239,7 @@ export class HubStack extends Stack {
 
     this.alerting.slackSecret.grantRead(finalizeRun.role);
     this.alerting.slackSecret.grantRead(heartbeat.role);
-    return { listTargets, scanTarget, finalizeRun, heartbeat };
+    return { listTargets, scanTarget, finalizeRun, heartbeat, ...(events ? { events } : {}) };
   }
 
   /** Its own role: the table (its actions in TABLE_ACCESS), the Slack secret, the API key secret; no audit role. */
@@ -288,12 +332,18 @@ export class HubStack extends Stack {
       return;
     }
     role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: 'ListAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+      new PolicyStatement({ sid: 'ListAccounts', actions: [...ORGANIZATIONS_LIST_ACTIONS], resources: ['*'] }),
+    );
+    // Owner routing reads each account's tags and the OUs above it where the accounts are listed. Granted with the
+    // listing whether or not a routing table is configured: turning routing on then needs no IAM change, and both
+    // only read what ListAccounts' caller may already see.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'ReadAccountRouting', actions: [...ORGANIZATIONS_ROUTING_ACTIONS], resources: ['*'] }),
     );
     acknowledgeFinding(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      'organizations:ListAccounts does not support resource-level permissions; it is the only action granted on "*".',
+      'organizations:ListAccounts does not support resource-level permissions; ListTagsForResource and ListParents read every account of the organization, whose ids are only known once listed. These read-only actions are the only ones granted on "*".',
     );
   }
 }

@@ -9,6 +9,7 @@ import { DEFAULT_CT_API_URL } from '../lambdas/core/ct/model';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { type LambdaName, SETTINGS, type SettingKey, settingsReadBy } from '../lambdas/core/settings';
 import { type CertMonitorConfig, ConfigError } from './config';
+import { resolveEventsConfig } from './events-settings';
 
 /** Lambda rejects a function whose variables exceed 4 KB in total; keep room for the resource names. */
 const SETTINGS_MAX_BYTES = 3_000;
@@ -52,6 +53,14 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
     config.dnsDiagnosis.servers ? parseDnsServers(config.dnsDiagnosis.servers.join(',')).join(',') : undefined,
   dnsTimeoutMs: ({ config }) =>
     config.dnsDiagnosis.timeoutMs === SETTINGS.dnsTimeoutMs.default ? undefined : String(config.dnsDiagnosis.timeoutMs),
+  probeTimeoutMs: ({ config }) =>
+    config.probe.timeoutMs === SETTINGS.probeTimeoutMs.default ? undefined : String(config.probe.timeoutMs),
+  probeConcurrency: ({ config }) =>
+    config.probe.concurrency === SETTINGS.probeConcurrency.default ? undefined : String(config.probe.concurrency),
+  probeEndpoints: ({ config }) => (config.probe.endpoints.length > 0 ? config.probe.endpoints.join(',') : undefined),
+  // Node's own variable: the stack sets none (public endpoints chain to public roots); set on a function by hand.
+  extraCaCertificates: () => undefined,
+  routes: ({ config }) => (config.routes === undefined ? undefined : JSON.stringify(config.routes)),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
   // Set whenever the watch is deployed: FinalizeRun reads its presence as "the CT watch is on".
@@ -62,6 +71,7 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
   ctSchedulePeriodMinutes: ({ config }) => String(config.ct.periodMinutes),
   // The secret's ARN is the stack's to fill in (a resource it references), not a configured value.
   ctApiKeySecretId: () => undefined,
+  eventRegions: ({ config }) => resolveEventsConfig(config)?.regions.join(','),
 };
 
 const RESOURCE_KEYS: readonly ResourceKey[] = ['tableName', 'workBucket', 'slackSecretId'];

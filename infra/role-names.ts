@@ -12,6 +12,11 @@ export function scannerRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-scanner-${hubRegion}`;
 }
 
+/** The Events Lambda's role: assumes the audit role to rescan the account-region an event came from. */
+export function eventsRoleName(hubRegion: string): string {
+  return `${PRODUCT_NAME}-events-${hubRegion}`;
+}
+
 /** The ListTargets Lambda's role: lists the organization's accounts (itself, or through the organization-read role). */
 export function listTargetsRoleName(hubRegion: string): string {
   return `${PRODUCT_NAME}-list-targets-${hubRegion}`;
@@ -21,7 +26,10 @@ export function listTargetsRoleName(hubRegion: string): string {
  * Matches exactly the ARNs hubPrincipalArns makes, in any partition, hub account and region: the hand-install
  * template accepts nothing else as the audit role's trusted principals (not an account root, a user or "*").
  */
-export const HUB_ROLE_ARN_PATTERN = `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/${PRODUCT_NAME}-scanner-[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`;
+export const HUB_ROLE_ARN_PATTERN = `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/${PRODUCT_NAME}-(scanner|events)-[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`;
+
+/** The hub's event bus, which every account's forwarding rules target by ARN (so its name is fixed too). */
+export const HUB_EVENT_BUS_NAME = `${PRODUCT_NAME}-events`;
 
 /** The role in the management (or delegated administrator) account that lets the hub list the organization. */
 export const ORGANIZATION_READ_ROLE_NAME = `${PRODUCT_NAME}-organization-read`;
@@ -32,13 +40,23 @@ export interface HubLocation {
   region: string;
 }
 
+export function hubEventBusArn(hub: HubLocation): string {
+  return `arn:${hub.partition}:events:${hub.region}:${hub.accountId}:event-bus/${HUB_EVENT_BUS_NAME}`;
+}
+
 export function roleArn(partition: string, accountId: string, roleName: string): string {
   return iamRoleArn(partition, accountId, roleName);
 }
 
-/** The ARNs the member-account audit role trusts: the hub's scanner role, which scans each account in one session. */
-export function hubPrincipalArns(hub: HubLocation): string[] {
-  return [roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region))];
+/**
+ * The ARNs the member-account audit role trusts: the hub's scanner role, which scans each account in one session,
+ * and, when the event path is on, the Events Lambda's role, which rescans the account-region an event came from.
+ * Only roles that exist: IAM refuses a trust policy naming a role it cannot find.
+ */
+export function hubPrincipalArns(hub: HubLocation, options: { events?: boolean } = {}): string[] {
+  const arns = [roleArn(hub.partition, hub.accountId, scannerRoleName(hub.region))];
+  if (options.events) arns.push(roleArn(hub.partition, hub.accountId, eventsRoleName(hub.region)));
+  return arns;
 }
 
 /**

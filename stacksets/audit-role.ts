@@ -177,10 +177,11 @@ export function buildAuditRoleTemplate(features: readonly string[] = []): { [key
       },
       [p.trustedPrincipalArns]: {
         Type: 'CommaDelimitedList',
-        // Applied to each item: only the hub's own scanner role ARN, never an account root, a user or "*".
+        // Applied to each item: only the hub's own scanner or events role ARN, never an account root, a user or "*".
         AllowedPattern: HUB_ROLE_ARN_PATTERN,
-        ConstraintDescription: `must be the hub's scanner role: arn:<partition>:iam::<hub account>:role/${PRODUCT_NAME}-scanner-<hub region>`,
-        Description: "ARN of the hub's scanner role (the only principal allowed to assume this role).",
+        ConstraintDescription: `must be the hub's scanner or events role: arn:<partition>:iam::<hub account>:role/${PRODUCT_NAME}-scanner-<hub region> (or -events-)`,
+        Description:
+          "ARNs of the hub's scanner role and, with the event path on, its events role (the only principals allowed to assume this role).",
       },
       [p.principalOrgId]: {
         Type: 'String',

@@ -13,6 +13,7 @@ import {
   type SendAlert,
   type SendHeartbeat,
 } from './deliver';
+import { type AlertRouting, flushRouted } from './routed';
 
 export interface HeartbeatSchedule {
   /** Hours between scheduled runs. */
@@ -29,6 +30,11 @@ export interface RunHeartbeatInput {
   send: { heartbeat: SendHeartbeat; alert: SendAlert };
   now: Date;
   config: HeartbeatSchedule;
+  /**
+   * Owner routing: pending alerts go to the destinations they were queued for (a broken one's to the default), as
+   * FinalizeRun sends them; the heartbeat's own messages still go to the alerts webhook (`send.heartbeat`).
+   */
+  routing?: Pick<AlertRouting, 'defaultDestination' | 'send'>;
 }
 
 export interface RunHeartbeatResult {
@@ -46,7 +52,14 @@ export interface RunHeartbeatResult {
 
 const MAX_ATTEMPTS = 5;
 
-export async function runHeartbeat({ store, runs, send, now, config }: RunHeartbeatInput): Promise<RunHeartbeatResult> {
+export async function runHeartbeat({
+  store,
+  runs,
+  send,
+  now,
+  config,
+  routing,
+}: RunHeartbeatInput): Promise<RunHeartbeatResult> {
   const latest = await runs.latestCompletedRun();
   let notice: QueuedHeartbeatNotice | undefined;
   let pending: QueuedHeartbeatNotice[] = [];
@@ -95,7 +108,10 @@ export async function runHeartbeat({ store, runs, send, now, config }: RunHeartb
     result.broken = true;
     return result;
   }
-  result.alerts = await flushPending({ store, send: send.alert, now });
+  result.alerts =
+    routing === undefined
+      ? await flushPending({ store, send: send.alert, now })
+      : await flushRouted({ store, now, routing });
   if (result.alerts.broken) result.broken = true;
   return result;
 }

@@ -9,4 +9,11 @@ export {
   type SendHeartbeat,
 } from './deliver';
 export { type HeartbeatSchedule, type RunHeartbeatInput, type RunHeartbeatResult, runHeartbeat } from './heartbeat';
+export {
+  type AlertRouting,
+  flushRouted,
+  type RoutedDeliveryResult,
+  routedNoticeId,
+  type SendRouted,
+} from './routed';
 export { type AlertingConfig, type RunAlertingInput, type RunAlertingResult, runAlerting } from './run-alerting';

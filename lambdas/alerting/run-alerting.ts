@@ -9,8 +9,10 @@ import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
 import type { CtIssuanceEntry } from '../core/ct';
 import type { AssessedCertificate, TargetResult } from '../core/model';
-import type { Incident } from '../core/notices';
+import type { AlertNotice, Incident } from '../core/notices';
+import type { EndpointCoverage } from '../core/probe/incidents';
 import { type DeliveryResult, flushPending, type SendAlert } from './deliver';
+import { type AlertRouting, flushRouted, routePlan, withRoutes } from './routed';
 
 export interface AlertingConfig extends Omit<DetectOptions, 'now' | 'previousRunFailures'> {
   /** Days-to-expiry thresholds that trigger a reminder. @default [7, 3, 1] */
@@ -32,13 +34,24 @@ export interface RunAlertingInput {
   ct?: readonly CtIssuanceEntry[];
   /** The hourly CT watch: plan CT incidents only, leave every other incident as it is. */
   ctOnly?: boolean;
+  /**
+   * What the probe found this run (core/probe/run.ts): its incidents, planned with the certificates', and what it
+   * covered, so an endpoint's incident resolves only when this run probed it again. Absent: probing is off.
+   */
+  endpoints?: { incidents: readonly Incident[]; coverage: EndpointCoverage };
+  /** Owner routing: each incident's notices go to its owners' destinations (then `send` is not used). */
+  routing?: AlertRouting;
 }
 
 export interface RunAlertingResult extends DeliveryResult {
   /** Incidents present in this run. */
   incidents: Incident[];
-  /** Notices this run queued (delivered now or left pending). */
+  /** Notices this run queued (delivered now or left pending); with routing, one per destination. */
   queued: QueuedNotice[];
+  /** With routing: destinations whose webhook is broken (their messages went to the default one). */
+  brokenDestinations?: string[];
+  /** With routing: messages the default destination received for a broken one. */
+  fellBack?: AlertNotice[];
 }
 
 /** Plans made against states someone changed meanwhile are redone from a fresh read this many times. */
@@ -47,24 +60,31 @@ const MAX_PLAN_ATTEMPTS = 5;
 export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingResult> {
   const { store, send, now, config = {} } = input;
   const { reminderThresholds, ...detectOptions } = config;
-  const incidents = detectIncidents(input.certificates, input.targets, {
-    ...detectOptions,
-    now,
-    ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
-    ...(input.ct === undefined ? {} : { ct: input.ct }),
-  });
+  const detected = [
+    ...detectIncidents(input.certificates, input.targets, {
+      ...detectOptions,
+      now,
+      ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
+      ...(input.ct === undefined ? {} : { ct: input.ct }),
+    }),
+    ...(input.endpoints?.incidents ?? []),
+  ];
+  const { routing } = input;
+  const incidents = routing === undefined ? detected : withRoutes(detected, routing);
 
   let queued: QueuedNotice[] = [];
   for (let attempt = 1; ; attempt++) {
     const states = await loadRelevantStates(store, incidents);
-    const plan = planAlerts(states, incidents, {
+    const planned = planAlerts(states, incidents, {
       now,
       targets: input.targets,
       certificates: input.certificates,
       ctWatched: input.ct !== undefined,
       ...(input.ctOnly === true ? { ctOnly: true } : {}),
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
+      ...(input.endpoints ? { endpoints: input.endpoints.coverage } : {}),
     });
+    const plan = routing === undefined ? planned : routePlan(planned, routing.defaultDestination);
     try {
       await store.saveStates(plan.states, now);
       queued = plan.notices;
@@ -74,6 +94,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
     }
   }
 
+  if (routing !== undefined) return { ...(await flushRouted({ store, now, routing })), incidents, queued };
   const delivery = await flushPending({ store, send, now });
   return { ...delivery, incidents, queued };
 }

@@ -3,6 +3,7 @@
  * ListCertificates returns only RSA_1024/RSA_2048 keys and AWS_MANAGED/CUSTOMER_PROVIDED origins unless the request
  * names every key type and origin, so it always does.
  */
+
 import {
   type ACMClient,
   type CertificateDetail,

@@ -6,12 +6,16 @@
  */
 import { AccountClient } from '@aws-sdk/client-account';
 import { ACMClient } from '@aws-sdk/client-acm';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
 import { awsErrorKind } from '../core/failures';
 import type { Target } from '../core/model';
 import type { CallCounter } from './call-counter';
+import { CLOUDFRONT_API_REGION } from './cloudfront';
 import type { AwsCredentials, CredentialsProvider, RoleCredentials } from './credentials';
 import { ROUTE53_REGION } from './route53';
 
@@ -48,6 +52,9 @@ const SERVICE_NAMES: Record<string, string> = {
   OrganizationsClient: 'Organizations',
   AccountClient: 'Account',
   Route53Client: 'Route53',
+  ElasticLoadBalancingV2Client: 'ELBv2',
+  CloudFrontClient: 'CloudFront',
+  APIGatewayClient: 'APIGateway',
 };
 
 /** The SDK's own throttling classification (status 429, a throttling error name, or a modeled throttling trait). */
@@ -124,6 +131,19 @@ export function createAccountClient(config: ClientConfig): AccountClient {
 /** Route 53 is global: its client always signs for us-east-1, whatever region the caller works in. */
 export function createRoute53Client(config: ClientConfig): Route53Client {
   return counted(new Route53Client({ ...baseConfig(config), region: ROUTE53_REGION }), config);
+}
+
+export function createElbv2Client(config: ClientConfig): ElasticLoadBalancingV2Client {
+  return counted(new ElasticLoadBalancingV2Client(baseConfig(config)), config);
+}
+
+/** CloudFront is global: its client always signs for us-east-1. */
+export function createCloudFrontClient(config: ClientConfig): CloudFrontClient {
+  return counted(new CloudFrontClient({ ...baseConfig(config), region: CLOUDFRONT_API_REGION }), config);
+}
+
+export function createApiGatewayClient(config: ClientConfig): APIGatewayClient {
+  return counted(new APIGatewayClient(baseConfig(config)), config);
 }
 
 export function createOrganizationsClient(config: ClientConfig): OrganizationsClient {

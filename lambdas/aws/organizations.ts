@@ -1,11 +1,13 @@
 /**
  * The accounts to scan: the organization's ACTIVE accounts (from the management account or a delegated
- * administrator), or an explicit list.
+ * administrator), or an explicit list; and, for owner routing, each account's tags and the OUs above it.
  */
 import {
   type Account,
   ListAccountsCommand,
   type ListAccountsCommandOutput,
+  ListParentsCommand,
+  ListTagsForResourceCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { isAccountId } from '../core/aws-ids';
@@ -23,14 +25,26 @@ export interface InactiveAccount extends AccountRef {
   state: string;
 }
 
+/** What ListTargets (and the CLI listing the organization) call; none supports resource-level permissions. */
+export const ORGANIZATIONS_LIST_ACTIONS = ['organizations:ListAccounts'] as const;
+/** What owner routing adds: each account's tags and its parents, read where the accounts are listed. */
+export const ORGANIZATIONS_ROUTING_ACTIONS = [
+  'organizations:ListTagsForResource',
+  'organizations:ListParents',
+] as const;
+
 export class OrganizationsError extends AwsAdapterError {
-  constructor(error: unknown) {
+  constructor(error: unknown, operation = 'Organizations.ListAccounts', accountId = '*') {
     const code = awsErrorCode(error);
-    super(`cannot list the organization's accounts (${code}: ${awsErrorMessage(error)})`, {
-      accountId: '*',
+    const what =
+      operation === 'Organizations.ListAccounts'
+        ? "cannot list the organization's accounts"
+        : `cannot read ${operation === 'Organizations.ListParents' ? 'the OUs above' : 'the tags of'} account ${accountId}`;
+    super(`${what} (${code}: ${awsErrorMessage(error)})`, {
+      accountId,
       region: WHOLE_ACCOUNT,
       code,
-      operation: 'Organizations.ListAccounts',
+      operation,
       likelyCause: likelyCause(code),
       cause: error,
     });
@@ -41,7 +55,10 @@ function likelyCause(code: string): string {
   switch (code) {
     case 'AccessDeniedException':
     case 'AccessDenied':
-      return 'ListAccounts works only from the management account or a delegated administrator; set the organization-read role, or list the accounts explicitly';
+      return 'Organizations answers only the management account or a delegated administrator, and ListTagsForResource and ListParents need their own permissions; set the organization-read role, or list the accounts explicitly';
+    case 'TargetNotFoundException':
+    case 'ChildNotFoundException':
+      return 'the account left the organization while it was being read';
     case 'AWSOrganizationsNotInUseException':
       return 'this account is not in an organization; list the accounts explicitly';
     default:
@@ -93,4 +110,80 @@ export function explicitAccounts(ids: readonly string[]): AccountRef[] {
 
 function sortById<T extends AccountRef>(accounts: T[]): T[] {
   return accounts.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** An account's tags in Organizations, every page (Organizations may split them and may answer an empty page). */
+export async function listAccountTags(client: OrganizationsClient, accountId: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    try {
+      const page = await client.send(
+        new ListTagsForResourceCommand({ ResourceId: accountId, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
+      for (const tag of page.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      nextToken = page.NextToken || undefined;
+    } catch (error) {
+      throw new OrganizationsError(error, 'Organizations.ListTagsForResource', accountId);
+    }
+  } while (nextToken);
+  return tags;
+}
+
+/** OUs nest at most five levels below the root; a longer walk means an answer that never reaches the root. */
+const MAX_OU_DEPTH = 5;
+
+/**
+ * The OUs above accounts, walked up with ListParents to the root. Each OU's parent is asked once per instance
+ * (one run): accounts of one OU share the walk above it, so 5,000 accounts in 50 OUs cost 5,050 calls, not 25,000.
+ */
+export class OuAncestry {
+  private readonly parents = new Map<string, Promise<{ id: string; type: string }>>();
+
+  constructor(private readonly client: OrganizationsClient) {}
+
+  /** The OUs holding the account, nearest first, without the root. */
+  async pathOf(accountId: string): Promise<string[]> {
+    const path: string[] = [];
+    let child = accountId;
+    for (let depth = 0; depth <= MAX_OU_DEPTH; depth++) {
+      const parent = await this.parentOf(child, accountId);
+      if (parent.type !== 'ORGANIZATIONAL_UNIT') return path;
+      path.push(parent.id);
+      child = parent.id;
+    }
+    throw new OrganizationsError(
+      Object.assign(new Error(`no root within ${MAX_OU_DEPTH} OU levels above the account`), { name: 'InvalidOuTree' }),
+      'Organizations.ListParents',
+      accountId,
+    );
+  }
+
+  private parentOf(childId: string, accountId: string): Promise<{ id: string; type: string }> {
+    // Accounts are each asked once anyway; caching OUs only keeps the cache as small as the OU tree.
+    const cached = this.parents.get(childId);
+    if (cached) return cached;
+    const asked = this.askParent(childId, accountId);
+    if (childId.startsWith('ou-')) {
+      this.parents.set(childId, asked);
+      // A failed answer is not kept: the next account under this OU asks again.
+      asked.catch(() => this.parents.delete(childId));
+    }
+    return asked;
+  }
+
+  private async askParent(childId: string, accountId: string): Promise<{ id: string; type: string }> {
+    try {
+      const { Parents } = await this.client.send(new ListParentsCommand({ ChildId: childId }));
+      // Organizations allows one parent per child; the first is the one.
+      const parent = Parents?.[0];
+      if (parent?.Id === undefined || parent.Type === undefined) {
+        throw Object.assign(new Error(`ListParents named no parent of ${childId}`), { name: 'EmptyParents' });
+      }
+      return { id: parent.Id, type: parent.Type };
+    } catch (error) {
+      if (error instanceof OrganizationsError) throw error;
+      throw new OrganizationsError(error, 'Organizations.ListParents', accountId);
+    }
+  }
 }

@@ -6,6 +6,9 @@
  * that is off adds nothing to the role; a function never holds another function's actions.
  */
 import { ACM_ACTIONS } from './acm';
+import { APIGATEWAY_ACTIONS } from './apigateway';
+import { CLOUDFRONT_ACTIONS } from './cloudfront';
+import { ELBV2_ACTIONS } from './elbv2';
 import { ACCOUNT_ACTIONS } from './regions';
 import { ROUTE53_ACTIONS } from './route53';
 
@@ -40,6 +43,11 @@ export const FEATURE_SETS = {
       'the Route 53 public hosted zones of each account, so a diagnosis names the zone and account to fix a record in',
     actions: { scanTarget: [...ROUTE53_ACTIONS] },
   },
+  probe: {
+    description:
+      'the load balancers, CloudFront distributions and API Gateway domain names that certificates are in use by, so the probe knows which endpoints serve each certificate',
+    actions: { scanTarget: [...ELBV2_ACTIONS, ...CLOUDFRONT_ACTIONS, ...APIGATEWAY_ACTIONS] },
+  },
 } as const satisfies Record<string, FeatureSetPermissions>;
 
 export type FeatureSet = keyof typeof FEATURE_SETS;
@@ -61,6 +69,15 @@ export const ACTION_EXPOSURE: Readonly<Record<string, string>> = {
   'route53:ListHostedZones':
     "the account's hosted zones: id, name, public or private, record count, comment (never the records themselves)",
   'account:ListRegions': "the names of this account's regions and whether each is enabled",
+  'elasticloadbalancing:DescribeLoadBalancers':
+    "the account-region's load balancers: name, DNS name, scheme, type, VPC, state (no traffic, no targets)",
+  'elasticloadbalancing:DescribeListeners':
+    "each load balancer's listeners: port, protocol, TLS policy, default action",
+  'elasticloadbalancing:DescribeListenerCertificates': 'the ARNs of the certificates on a TLS listener',
+  'cloudfront:GetDistribution':
+    "one distribution's configuration: its names, origins, cache behaviours, certificate ARN, enabled or not",
+  'apigateway:GET':
+    'API Gateway custom domain names only (scoped to /domainnames/*): their endpoint type, target names and certificate ARNs; never APIs, stages or API keys',
 };
 
 /**
@@ -71,6 +88,10 @@ export const ACTION_EXPOSURE: Readonly<Record<string, string>> = {
 export const SCOPED_ACTION_RESOURCES: Readonly<Record<string, string>> = {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
   'account:ListRegions': 'arn:${AWS::Partition}:account::${AWS::AccountId}:account',
+  // apigateway:GET on "*" would read every API, stage and API key (with its value) of the account; the probe needs
+  // custom domain names only. (API Gateway resources carry no account id in their ARN: the role's account bounds them.)
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
+  'apigateway:GET': 'arn:${AWS::Partition}:apigateway:*::/domainnames/*',
 };
 
 /** The enabled feature sets: core always, the others as configured, each once, in FEATURE_SETS order. */

@@ -15,6 +15,11 @@ export interface SlackWebhooks {
   digestWebhookUrl?: string;
   /** Where on-call alerts and heartbeat messages go; undefined when not configured. */
   alertsWebhookUrl?: string;
+  /**
+   * Owner routing's destinations, by the secret key the routing table names (`{"web": "webWebhookUrl"}` reads the
+   * secret's `webWebhookUrl`); a key left empty is absent.
+   */
+  destinations?: Record<string, string>;
 }
 
 export interface LoadSlackWebhooksOptions {
@@ -22,6 +27,8 @@ export interface LoadSlackWebhooksOptions {
   maxAgeMs?: number;
   /** Clock, for tests. */
   clock?: Clock;
+  /** Further keys the secret may hold: the routing table's destinations (each a webhook URL or ""). */
+  destinationKeys?: readonly string[];
 }
 
 /** The Slack secret is missing, unreadable or malformed. */
@@ -51,25 +58,30 @@ const webhookUrl = z.pipe(
   z.transform((value: string | null | undefined) => (value === '' || value === null ? undefined : value)),
 );
 
-const secretSchema = z.strictObject({
-  digestWebhookUrl: webhookUrl,
-  alertsWebhookUrl: webhookUrl,
-});
-
-const KNOWN_KEYS = Object.keys(SLACK_SECRET_PLACEHOLDER).join(', ');
+const secretSchema = (destinationKeys: readonly string[]) =>
+  z.strictObject({
+    ...Object.fromEntries(destinationKeys.map((key) => [key, webhookUrl])),
+    digestWebhookUrl: webhookUrl,
+    alertsWebhookUrl: webhookUrl,
+  });
 
 /** What is wrong with a parsed value, by key only (Zod's own messages could echo the input). */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[], destinationKeys: readonly string[]): string {
+  const known = [...Object.keys(SLACK_SECRET_PLACEHOLDER), ...destinationKeys].join(', ');
   return issues
     .map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')} (expected ${KNOWN_KEYS})`;
+      if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')} (expected ${known})`;
       const key = issue.path.join('.');
       return key === '' ? 'the value is not a JSON object' : `${key} ${WEBHOOK_URL_RULE} (or "")`;
     })
     .join('; ');
 }
 
-function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks {
+function parseSlackSecret(
+  secretId: string,
+  secretString: string,
+  destinationKeys: readonly string[] = [],
+): SlackWebhooks {
   let json: unknown;
   try {
     json = JSON.parse(secretString);
@@ -77,11 +89,20 @@ function parseSlackSecret(secretId: string, secretString: string): SlackWebhooks
     // JSON.parse's message quotes the text around the error, i.e. part of the secret: say only what is wrong.
     throw new SlackSecretError(secretId, 'the value is not JSON');
   }
-  const parsed = secretSchema.safeParse(json);
-  if (!parsed.success) throw new SlackSecretError(secretId, describeIssues(parsed.error.issues));
+  const parsed = secretSchema(destinationKeys).safeParse(json);
+  if (!parsed.success) throw new SlackSecretError(secretId, describeIssues(parsed.error.issues, destinationKeys));
+  const values = parsed.data as Record<string, string | undefined>;
   const webhooks: SlackWebhooks = {};
-  if (parsed.data.digestWebhookUrl !== undefined) webhooks.digestWebhookUrl = parsed.data.digestWebhookUrl;
-  if (parsed.data.alertsWebhookUrl !== undefined) webhooks.alertsWebhookUrl = parsed.data.alertsWebhookUrl;
+  if (values.digestWebhookUrl !== undefined) webhooks.digestWebhookUrl = values.digestWebhookUrl;
+  if (values.alertsWebhookUrl !== undefined) webhooks.alertsWebhookUrl = values.alertsWebhookUrl;
+  if (destinationKeys.length > 0) {
+    const destinations: Record<string, string> = {};
+    for (const key of destinationKeys) {
+      const url = values[key];
+      if (url !== undefined) destinations[key] = url;
+    }
+    webhooks.destinations = destinations;
+  }
   return webhooks;
 }
 
@@ -93,7 +114,11 @@ interface CacheEntry {
 /** Per client (one per cold start in a Lambda), per secret. Concurrent first reads share one call. */
 const cache = new WeakMap<SecretsManagerClient, Map<string, CacheEntry>>();
 
-async function fetchSlackWebhooks(client: SecretsManagerClient, secretId: string): Promise<SlackWebhooks> {
+async function fetchSlackWebhooks(
+  client: SecretsManagerClient,
+  secretId: string,
+  destinationKeys: readonly string[],
+): Promise<SlackWebhooks> {
   let secretString: string | undefined;
   try {
     ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
@@ -108,7 +133,7 @@ async function fetchSlackWebhooks(client: SecretsManagerClient, secretId: string
     throw new SlackSecretError(secretId, problem, code);
   }
   if (secretString === undefined) throw new SlackSecretError(secretId, 'it holds a binary value, not a JSON string');
-  return parseSlackSecret(secretId, secretString);
+  return parseSlackSecret(secretId, secretString, destinationKeys);
 }
 
 /**
@@ -128,17 +153,19 @@ export async function loadSlackWebhooks(
     entries = new Map();
     cache.set(client, entries);
   }
-  const cached = entries.get(secretId);
+  const destinationKeys = [...new Set(options.destinationKeys ?? [])].sort();
+  const cacheKey = destinationKeys.length === 0 ? secretId : `${secretId}\u0000${destinationKeys.join('\u0000')}`;
+  const cached = entries.get(cacheKey);
   if (cached !== undefined && cached.expiresAt > now()) return { ...(await cached.value) };
 
-  const value = fetchSlackWebhooks(client, secretId);
+  const value = fetchSlackWebhooks(client, secretId, destinationKeys);
   const entry: CacheEntry = { expiresAt: now() + maxAgeMs, value };
-  entries.set(secretId, entry);
+  entries.set(cacheKey, entry);
   try {
     return { ...(await value) };
   } catch (error) {
     // A failed read is not remembered: the next invocation tries again (the operator may have fixed it).
-    if (entries.get(secretId) === entry) entries.delete(secretId);
+    if (entries.get(cacheKey) === entry) entries.delete(cacheKey);
     throw error;
   }
 }

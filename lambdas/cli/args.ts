@@ -19,6 +19,7 @@ import { parseDnsServers } from '../core/diagnosis/servers';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
 import { SETTINGS } from '../core/settings';
 import { isAllowedWebhookUrl, WEBHOOK_URL_RULE } from '../core/slack/webhook-url';
+import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from '../net/tls-probe';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../scan/audit';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -35,6 +36,9 @@ const CLI_ENV = {
 const MAX_CONCURRENCY = 64;
 const MAX_EXPIRY_DAYS = SETTINGS.expiryDays.max;
 const MAX_DESCRIBE_RATE = 100;
+const MIN_PROBE_TIMEOUT_MS = 100;
+const MAX_PROBE_TIMEOUT_MS = 60_000;
+const MAX_PROBE_CONCURRENCY = 500;
 
 export interface CliOptions {
   /** Explicit account ids, or every ACTIVE account of the organization. */
@@ -63,6 +67,14 @@ export interface CliOptions {
   dnsServers?: string[];
   /** Optional feature sets to run, as `certMonitor.features` names them (`dns-diagnosis`). */
   features?: string[];
+  /** Probe what each endpoint serves (`--probe`, or implied by `--endpoints`): adds the `probe` feature set. */
+  probe: boolean;
+  /** The user's endpoints file (`--endpoints`). */
+  endpointsFile?: string;
+  probeTimeoutMs: number;
+  probeConcurrency: number;
+  /** Owner routing's table: a JSON file, read and checked before the scan (run-audit.ts). */
+  routes?: string;
   /** `--ct`: the Certificate Transparency watch for this run. */
   ct?: CliCtOptions;
   debug: boolean;
@@ -264,6 +276,14 @@ const OPTIONS = {
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
       .optional(),
   }),
+  routes: spec({
+    flags: '--routes <file>',
+    description:
+      "send each certificate's alerts to its owner's Slack webhook and each team its own digest, by the routing " +
+      'table in this JSON file (destinations, default, rules, teamDigests; see docs/cli.md), e.g. routes.json',
+    shownDefault: 'no routing: alerts to --alerts-webhook-url, one digest',
+    schema: z.string().min(1, 'give the path of a routing table (JSON)').optional(),
+  }),
   alertsWebhookUrl: spec({
     flags: '--alerts-webhook-url <url>',
     description:
@@ -328,6 +348,34 @@ const OPTIONS = {
         }
       })
       .optional(),
+  }),
+  probe: spec({
+    flags: '--probe',
+    description:
+      'probe what each endpoint of an in-use certificate serves (load balancers, distributions, API domains, its names) and compare it with ACM; the audit role needs the probe feature set, e.g. --probe',
+    shownDefault: 'off',
+    schema: onOff,
+  }),
+  endpoints: spec({
+    flags: '--endpoints <file>',
+    description:
+      'more endpoints to probe, for certificates outside ACM: one host[:port] a line, # comments (implies --probe), e.g. endpoints.txt',
+    shownDefault: 'none',
+    schema: z.string().min(1, 'give the path of a file with one host[:port] a line').optional(),
+  }),
+  probeTimeoutMs: spec({
+    flags: '--probe-timeout-ms <ms>',
+    description: `how long one probe (lookup, connect, TLS handshake) may take, ${MIN_PROBE_TIMEOUT_MS} to ${MAX_PROBE_TIMEOUT_MS}, e.g. 2000`,
+    shownDefault: String(DEFAULT_PROBE_TIMEOUT_MS),
+    default: String(DEFAULT_PROBE_TIMEOUT_MS),
+    schema: integer(MIN_PROBE_TIMEOUT_MS, MAX_PROBE_TIMEOUT_MS, 'milliseconds'),
+  }),
+  probeConcurrency: spec({
+    flags: '--probe-concurrency <n>',
+    description: `probes in flight at once, 1 to ${MAX_PROBE_CONCURRENCY}, e.g. 20`,
+    shownDefault: String(DEFAULT_PROBE_CONCURRENCY),
+    default: String(DEFAULT_PROBE_CONCURRENCY),
+    schema: integer(1, MAX_PROBE_CONCURRENCY, 'probes'),
   }),
   ct: spec({
     flags: '--ct',
@@ -573,6 +621,10 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     describeRate: value.describeRate,
     ownerTagKey: value.ownerTagKey,
     debug: value.debug === true,
+    probe: value.probe === true || value.endpoints !== undefined,
+    probeTimeoutMs: value.probeTimeoutMs,
+    probeConcurrency: value.probeConcurrency,
+    ...(value.endpoints !== undefined ? { endpointsFile: value.endpoints } : {}),
     ...(value.externalId !== undefined ? { externalId: value.externalId } : {}),
     ...(value.output !== undefined ? { output: value.output } : {}),
     ...(value.compare !== undefined ? { compare: value.compare } : {}),
@@ -582,6 +634,7 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.asOf !== undefined ? { asOf: value.asOf } : {}),
     ...(value.dnsServer !== undefined ? { dnsServers: value.dnsServer } : {}),
     ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
+    ...(value.routes !== undefined ? { routes: value.routes } : {}),
     ...(value.ct === true
       ? {
           ct: {

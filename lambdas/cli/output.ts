@@ -1,6 +1,7 @@
 /**
  * Where the audit's words go: the report in the chosen format to stdout or a file (written atomically, so a reader
- * never sees half a report), the earlier report read back for --compare, and a progress bar on an interactive
+ * never sees half a report), the earlier report read back for --compare, the routing table of --routes, and a
+ * progress bar on an interactive
  * terminal only. Failures are CliError: one line naming the path and what to do.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,7 @@ import { access, constants, readFile, rename, stat, unlink, writeFile } from 'no
 import { basename, dirname, join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseReport, type Report, ReportFormatError, renderCsv, renderHtml, renderTable } from '../core/report';
+import { parseRoutes, type RoutesConfig, RoutesConfigError } from '../core/routing';
 import type { ReportFormat } from './args';
 import { CliError } from './errors';
 
@@ -99,6 +101,33 @@ export async function readEarlierReport(path: string): Promise<Report> {
     return parseReport(text);
   } catch (error) {
     if (error instanceof ReportFormatError) throw new CliError(`--compare ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The routing table of `--routes FILE`, checked before the scan so a typo costs seconds, not a whole audit. No
+ * message quotes the file: its destinations are webhook URLs, which are credentials.
+ */
+export async function readRoutesFile(path: string): Promise<RoutesConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --routes ${path}: ${reason(error, 'the file does not exist')}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(
+      `--routes ${path} is not JSON; it holds {"destinations": {"name": "https://hooks.slack.com/..."}, "default": "name", "rules": [...]} (see docs/cli.md)`,
+    );
+  }
+  try {
+    return parseRoutes(json, 'url', `--routes ${path}`);
+  } catch (error) {
+    if (error instanceof RoutesConfigError) throw new CliError(`${error.message} (see docs/cli.md)`);
     throw error;
   }
 }

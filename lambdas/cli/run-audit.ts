@@ -14,33 +14,42 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { DynamoAlertStore } from '../aws/alert-store';
 import { createOrganizationsClient, createStsClient, type OpenTargetClients } from '../aws/clients';
 import { awsErrorCode, awsErrorMessage } from '../aws/errors';
+import { DynamoEventStore } from '../aws/event-store';
 import { OrganizationsError } from '../aws/organizations';
 import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
+import { DynamoEndpointStore, MemoryEndpointStore } from '../aws/store/endpoint-store';
 import { ensureTable } from '../aws/table';
 import { CtAllowListError, type CtAllowRule, type CtStore, parseAllowList } from '../core/ct';
 import type { DnsResolver } from '../core/diagnosis';
 import { refusesFurtherCalls } from '../core/failures';
 import { type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
 import { isStateTableFailure, withNotStored } from '../core/monitor-health';
-import type { Clock, RunRecord } from '../core/ports';
+import type { Clock, EndpointStore, RunRecord } from '../core/ports';
+import type { Endpoint } from '../core/probe/model';
 import { type Report, renderChanges, summaryLine } from '../core/report';
+import { routingNeeds } from '../core/routing';
 import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
 import { MemoryCtStore } from '../ct/memory-store';
 import { type CtApi, HttpCtApi } from '../net/ct-api';
 import { nodeDnsResolver } from '../net/dns-resolver';
-import { completeRun, type RunLogger } from '../run/complete-run';
+import { createProbe, EXTRA_CA_CERTS_VARIABLE, ExtraCaCertificatesError } from '../net/probe-factory';
+import type { ProbeEndpoint } from '../net/tls-probe';
+import { completeRun, type RunCompletion, type RunLogger } from '../run/complete-run';
+import { urlsFromTable } from '../run/routed-slack';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
 import { defaultSlackPoster, type SlackPosterFactory } from '../wiring/slack';
 import { openAlertStore, openCtStore, openStateStore } from '../wiring/stores';
 import type { CliOptions } from './args';
+import { EndpointsFileError, readEndpointsFile } from './endpoints-file';
 import { CliError } from './errors';
 import {
   checkWritable,
   type OutputStream,
   progressView,
   readEarlierReport,
+  readRoutesFile,
   renderReport,
   writeAtomically,
 } from './output';
@@ -48,7 +57,7 @@ import {
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Read for NO_COLOR only; AWS settings are the SDK's business. */
+  /** Read for NO_COLOR and NODE_EXTRA_CA_CERTS (the probe's extra roots) only; AWS settings are the SDK's business. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -166,6 +175,13 @@ interface StateContext {
   store: DynamoStateStore;
   alerts: DynamoAlertStore;
   ct: CtStore;
+  /** Each account's probed endpoints, shared with the pipeline's probes. */
+  endpoints: DynamoEndpointStore;
+  /**
+   * The event path's record in the table, when the deployed hub's event path has used it: the audit's digest then
+   * lists the changes its rescans found and says when it looks broken, as FinalizeRun's does.
+   */
+  events?: DynamoEventStore;
   /** The run that completed last against the table before this one; none: this audit records the baseline. */
   previousRun: RunRecord | undefined;
 }
@@ -191,12 +207,16 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     // A run completes at the audit's time, as the report is computed.
     clock: () => now,
   });
+  const events = new DynamoEventStore(doc, tableName);
+  const [previousRun, eventHealth] = await Promise.all([store.latestCompletedRun(), events.loadHealth()]);
   return {
     tableName,
     store,
     alerts: openAlertStore(doc, tableName),
     ct: openCtStore(doc, tableName, () => now),
-    previousRun: await store.latestCompletedRun(),
+    endpoints: new DynamoEndpointStore(doc, tableName),
+    previousRun,
+    ...(eventHealth.received > 0 ? { events } : {}),
   };
 }
 
@@ -222,6 +242,14 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   // Everything that can be checked before a long scan is checked first.
   const earlier = options.compare !== undefined ? await readEarlierReport(options.compare) : undefined;
+  const probing = options.probe ? await openProbe(options, io) : undefined;
+  const routes = options.routes !== undefined ? await readRoutesFile(options.routes) : undefined;
+  const routing = routes === undefined ? undefined : routingNeeds(routes);
+  const readsOrganizations =
+    options.accounts === 'organization' || routing?.accountTags === true || routing?.ous === true;
+  if (routes !== undefined && options.alertsWebhookUrl !== undefined) {
+    warn(io, "--alerts-webhook-url is not used with --routes: each alert goes to its certificate's destination");
+  }
   if (options.output !== undefined) await checkWritable(options.output);
   const ctAllow = options.ct?.allowFile !== undefined ? await readAllowList(options.ct.allowFile) : [];
   const caller = await checkCredentials(deps.sts);
@@ -230,6 +258,8 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   const state = options.stateTable !== undefined ? await openState(options, deps, io, now) : undefined;
   await state?.store.recordRunStarted({ runId, startedAt: startedAt.toISOString() });
 
+  // --probe turns the probe feature set on: the session policy then allows its reads.
+  const features = [...new Set([...(options.features ?? []), ...(options.probe ? ['probe'] : [])])];
   let result: AuditResult;
   let failed = 0;
   try {
@@ -237,10 +267,11 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       {
         sts: deps.sts,
         clientConfig: { region: deps.region },
-        ...(options.accounts === 'organization' ? { organizations: deps.organizations() } : {}),
+        ...(readsOrganizations ? { organizations: deps.organizations() } : {}),
         ...(state ? { store: state.store } : {}),
         ...(deps.openClients ? { openClients: deps.openClients } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(probing ? { probe: probing.probe, endpoints: state?.endpoints ?? probing.memory } : {}),
       },
       {
         accounts: options.accounts,
@@ -251,7 +282,10 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
         runId,
         now,
         accountConcurrency: options.concurrency,
-        ...(options.features ? { features: options.features } : {}),
+        ...(routing ? { routing } : {}),
+        ...(features.length > 0 ? { features } : {}),
+        expiryDays: options.expiryDays,
+        probeConcurrency: options.probeConcurrency,
         scan: {
           ownerTagKey: options.ownerTagKey,
           describeRatePerSecond: options.describeRate,
@@ -284,7 +318,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   // On-call hears of the whole stored snapshot, and of what a scan read but the state table refused to store, which
   // is newer than the snapshot; the report and the digest show what this audit read.
   const snapshot =
-    state && (options.alertsWebhookUrl !== undefined || options.ct !== undefined)
+    state && (options.alertsWebhookUrl !== undefined || routes !== undefined || options.ct !== undefined)
       ? withNotStored(await state.store.loadAllCertificates(), readButNotStored(result.targets, result.certificates))
       : undefined;
   const resolver = deps.dns?.(options.dnsServers);
@@ -297,6 +331,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   const completion = await completeRun(
     {
       ...(state ? { runs: state.store, alerts: state.alerts } : {}),
+      ...(state?.events ? { events: state.events } : {}),
       slack: async () => ({
         kind: 'configured',
         webhooks: {
@@ -318,6 +353,16 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
             },
           }
         : {}),
+      ...(probing
+        ? {
+            endpoints: {
+              store: state?.endpoints ?? probing.memory,
+              probe: probing.probe,
+              fileEndpoints: probing.fileEndpoints,
+              concurrency: options.probeConcurrency,
+            },
+          }
+        : {}),
     },
     {
       runId,
@@ -333,6 +378,9 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       ...(earlier ? { earlier } : {}),
       ...(options.ct
         ? { ct: { allow: ctAllow, ...(options.ct.domains !== undefined ? { domains: options.ct.domains } : {}) } }
+        : {}),
+      ...(routes
+        ? { routing: { config: routes, accounts: result.accountRouting ?? new Map(), urls: urlsFromTable(routes) } }
         : {}),
       publishReport: async (report, compared) => {
         await publishReport(options, io, state, report, {
@@ -352,6 +400,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   }
   for (const failure of completion.ct?.failures ?? []) warn(io, `CT watch of ${failure.domain}: ${failure.message}`);
   if (completion.ct && completion.ct.failures.length > 0) exitCode = 2;
+  if (completion.endpointsFailure !== undefined) warn(io, completion.endpointsFailure);
   const { alerts } = completion;
   if (alerts.sent > 0 && io.stderr.isTTY === true) io.stderr.write(`Sent ${alerts.sent} alert(s) to on-call.\n`);
   if (alerts.failure !== undefined) {
@@ -363,7 +412,64 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
     warn(io, `the Slack digest was not delivered: ${completion.digestFailure}`);
     exitCode = 2;
   }
+  if (completion.routing !== undefined) exitCode = Math.max(exitCode, routingWarnings(io, completion));
   return exitCode;
+}
+
+/** What went wrong routing: broken destinations (exit code 2), team digests not delivered, values that named none. */
+function routingWarnings(io: CliIo, completion: RunCompletion): number {
+  const routing = completion.routing;
+  if (routing === undefined) return 0;
+  let exitCode = 0;
+  if (routing.brokenDestinations.length > 0) {
+    const fellBack =
+      routing.fellBack > 0 ? `; ${routing.fellBack} alert(s) went to the default destination instead` : '';
+    warn(
+      io,
+      `broken Slack webhook for destination(s) ${routing.brokenDestinations.join(', ')}${fellBack}: replace it in --routes`,
+    );
+    exitCode = 2;
+  }
+  const undelivered = Object.entries(routing.teamDigests).filter(([, outcome]) => outcome === 'failed');
+  if (undelivered.length > 0) {
+    warn(io, `team digest not delivered to ${undelivered.map(([destination]) => destination).join(', ')}`);
+    exitCode = 2;
+  }
+  const problems = completion.report.routingProblems ?? [];
+  if (problems.length > 0) {
+    const shown = problems
+      .slice(0, 5)
+      .map((p) => `${p.rule}=${JSON.stringify(p.value)} (${p.reason})`)
+      .join('; ');
+    warn(
+      io,
+      `${problems.length} tag value(s) named no destination and fell through: ${shown}${problems.length > 5 ? '; ...' : ''}; every one is in the JSON report's routingProblems`,
+    );
+  }
+  return exitCode;
+}
+
+/**
+ * The probe as the options say, built before the scan so a bad endpoints file or NODE_EXTRA_CA_CERTS stops the command
+ * at once; without a state table, the accounts' probes are kept in memory for this audit's completion.
+ */
+async function openProbe(
+  options: CliOptions,
+  io: CliIo,
+): Promise<{ probe: ProbeEndpoint; fileEndpoints: Endpoint[]; memory: EndpointStore }> {
+  try {
+    const fileEndpoints = options.endpointsFile !== undefined ? await readEndpointsFile(options.endpointsFile) : [];
+    const probe = createProbe({
+      timeoutMs: options.probeTimeoutMs,
+      ...(options.dnsServers ? { dnsServers: options.dnsServers } : {}),
+      ...(io.env?.[EXTRA_CA_CERTS_VARIABLE] ? { extraCaCertificatesFile: io.env[EXTRA_CA_CERTS_VARIABLE] } : {}),
+    });
+    return { probe, fileEndpoints, memory: new MemoryEndpointStore() };
+  } catch (error) {
+    if (error instanceof EndpointsFileError || error instanceof ExtraCaCertificatesError)
+      throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** The --debug log takes the completion's lines too; what it logs as an error the CLI also warns of on its own. */

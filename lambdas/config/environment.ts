@@ -16,7 +16,9 @@ import {
   ROLE_PATH_AND_NAME_RULE,
 } from '../core/aws-ids';
 import { parseDnsServers } from '../core/diagnosis/servers';
+import { parseEndpoint } from '../core/probe/endpoints-file';
 import { looksLikeRegion } from '../core/regions';
+import { parseRoutes, type RoutesConfig, RoutesConfigError } from '../core/routing/config';
 import {
   type LambdaName,
   SETTINGS,
@@ -53,7 +55,9 @@ type ValueOf<S> = S extends { kind: 'resource' }
           ? boolean
           : S extends { kind: 'list' | 'dnsServers' }
             ? string[] | undefined
-            : string | undefined;
+            : S extends { kind: 'routes' }
+              ? RoutesConfig | undefined
+              : string | undefined;
 
 export type SettingsOf<F extends LambdaName> = { [K in SettingKeysOf<F>]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -85,7 +89,17 @@ const LIST_ITEMS = {
     what: 'optional feature set names',
     isValid: (name: string) => FEATURE_SET_NAMES.some((known) => known === name && known !== CORE_FEATURE_SET),
   },
+  endpoints: { what: 'host[:port] endpoints', isValid: isEndpoint },
 } as const;
+
+function isEndpoint(item: string): boolean {
+  try {
+    parseEndpoint(item);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const PATTERNS = {
   roleArn: { isValid: isRoleArn, rule: ROLE_ARN_RULE },
@@ -157,6 +171,23 @@ function parserOf(setting: Setting, key: SettingKey) {
           return parseDnsServers(text);
         } catch (error) {
           return fail((error as Error).message);
+        }
+      });
+    case 'routes':
+      return fromText((text, fail) => {
+        if (text === undefined) return undefined;
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          return fail(`must be JSON: ${setting.what}`);
+        }
+        try {
+          return parseRoutes(json, 'secretKey', 'the routing table');
+        } catch (error) {
+          if (error instanceof RoutesConfigError)
+            return fail(`is not a usable routing table: ${error.problems.join('; ')}`);
+          throw error;
         }
       });
   }

@@ -200,6 +200,29 @@ export interface TargetResult {
   apiCalls: Record<string, number>;
   durationMs: number;
   startedAt: string;
+  /**
+   * Not listed this run: the target held no certificate at its last complete listing (`lastListedAt`), and no event
+   * from it arrived since (the event path watches it). Its status is `ok` as of that listing.
+   */
+  skippedClean?: { lastListedAt: string };
+}
+
+/** The result of a target the run left unlisted as clean (core/events/skip.ts): as of its last listing. */
+export function skippedCleanTarget(
+  target: Pick<Target, 'accountId' | 'accountName' | 'region'>,
+  lastListedAt: string,
+): TargetResult {
+  return {
+    accountId: target.accountId,
+    ...(target.accountName ? { accountName: target.accountName } : {}),
+    region: target.region,
+    status: 'ok',
+    certificateCount: 0,
+    apiCalls: {},
+    durationMs: 0,
+    startedAt: lastListedAt,
+    skippedClean: { lastListedAt },
+  };
 }
 
 /**

@@ -62,6 +62,21 @@ export const ENV = {
   ctAllow: 'CT_ALLOW',
   /** Minutes between two polls of the CT watch (its schedule's period). */
   ctSchedulePeriodMinutes: 'CT_SCHEDULE_PERIOD_MINUTES',
+  /** Milliseconds one TLS probe (lookup, connect, handshake) may take. */
+  probeTimeoutMs: 'PROBE_TIMEOUT_MS',
+  /** Probes in flight at once (per account in ScanTarget, for the user's endpoints in FinalizeRun). */
+  probeConcurrency: 'PROBE_CONCURRENCY',
+  /** The user's own endpoints, `host[:port]` comma-separated (`certMonitor.probe.endpoints`). */
+  probeEndpoints: 'PROBE_ENDPOINTS',
+  /** Node's own variable: a PEM file of extra roots, which the probe trusts too. Set on a function by hand. */
+  extraCaCertificates: 'NODE_EXTRA_CA_CERTS',
+  /**
+   * The regions whose events are forwarded, comma-separated, when the real-time event path is deployed
+   * (`certMonitor.events`); absent: it is not.
+   */
+  events: 'EVENTS',
+  /** Owner routing's table (`certMonitor.routes`) as JSON; its destinations are keys of the Slack secret. */
+  routes: 'ROUTES',
 } as const;
 
 /** The single DynamoDB table's schema; infra creates it, the store and the CLI use it. */
@@ -107,6 +122,7 @@ export const HANDLERS = {
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
   ctWatch: 'lambdas/handlers/ct-watch.ts',
+  events: 'lambdas/handlers/events.ts',
 } as const;
 
 /** Dimensions of the metrics above: Powertools Metrics adds `service` (METRICS.serviceName) to every metric. */

@@ -3,6 +3,7 @@
  * Block Kit; the engine never formats text for a channel.
  */
 import type { CtIssuanceEntry, CtReport } from './ct/model';
+import type { EventPathVerdict } from './events/health';
 import type {
   AssessedCertificate,
   CertificateType,
@@ -13,6 +14,15 @@ import type {
   ValidationMethod,
   ValidationRecord,
 } from './model';
+import type { EndpointChange } from './probe/history';
+import type {
+  EndpointResult,
+  EndpointSource,
+  ProbeFindingCode,
+  ServedCertificate,
+  UnreachableKind,
+} from './probe/model';
+import type { Route } from './routing/resolve';
 
 export const INCIDENT_KINDS = [
   'RENEWAL_FAILED',
@@ -22,6 +32,13 @@ export const INCIDENT_KINDS = [
   'COVERAGE_GAP',
   /** The monitor's own state table keeps failing (core/monitor-health.ts): the monitor's trouble, not an account's. */
   'MONITOR_STATE_TABLE',
+  /** What an endpoint serves (core/probe/incidents.ts): another certificate than ACM's, or one not for its name. */
+  'ENDPOINT_MISMATCH',
+  /** A certificate outside ACM served by a user's endpoint has expired, or expires within days. */
+  'ENDPOINT_EXPIRED',
+  'ENDPOINT_EXPIRING',
+  /** An endpoint no probe reached for several runs in a row. */
+  'ENDPOINT_UNREACHABLE',
   /** A CT log shows a certificate for a watched domain that no ACM account of the organization holds (core/ct). */
   'CT_UNKNOWN_ISSUANCE',
 ] as const;
@@ -62,6 +79,39 @@ export interface Incident {
   diagnosisOmitted?: number;
   /** CT_UNKNOWN_ISSUANCE: the issuance, as the report shows it. */
   ct?: CtIssuanceEntry;
+  /**
+   * Where its messages go when owner routing is on, each destination once (core/routing): kept with the incident so
+   * its "resolved" message reaches the same teams as its "opened" one, even once the certificate is gone.
+   */
+  routes?: Route[];
+  /**
+   * What the incident is about when that is not a certificate ARN (an endpoint's identity): two incidents with one
+   * subject are the same problem escalating, as two with one `arn` are.
+   */
+  subject?: string;
+  /** ENDPOINT_*: the first endpoint with the problem and what it served. */
+  endpoint?: IncidentEndpoint;
+  /** ENDPOINT_*: every endpoint with the problem (core/probe/history.ts endpointIdentity), for its resolution. */
+  endpointIdentities?: string[];
+  /** ENDPOINT_*: the other endpoints with the problem, up to a cap, as the alert lists them. */
+  otherEndpoints?: Array<Pick<IncidentEndpoint, 'host' | 'port' | 'sni' | 'source'>>;
+  /** ENDPOINT_*: the ACM certificate the endpoint should serve (absent for a user's endpoint). */
+  certificateArn?: string;
+}
+
+/** An endpoint as an incident shows it (core/probe/model.ts has the full result). */
+export interface IncidentEndpoint {
+  host: string;
+  port: number;
+  sni: string;
+  source: EndpointSource;
+  resourceArn?: string;
+  served?: ServedCertificate;
+  /** Serials of ACM's certificates for it (upper-case hex); empty for a user's endpoint. */
+  expectedSerials: string[];
+  findings: ProbeFindingCode[];
+  error?: { reason: UnreachableKind; message: string };
+  unreachableRuns: number;
 }
 
 export type NoticeStage = 'opened' | 'reminder' | 'resolved';
@@ -74,6 +124,10 @@ export interface AlertNotice {
   /** Reminder: the days-to-expiry threshold that triggered it. */
   threshold?: number;
   openedAt: string;
+  /** With owner routing: the destination this copy of the notice is for (one copy per destination). */
+  destination?: string;
+  /** With owner routing: why it goes there ("routed by tag team=web", "no owner"). */
+  route?: Route;
 }
 
 export type HeartbeatStage = 'stale' | 'reminder' | 'recovered';
@@ -104,4 +158,10 @@ export interface DigestInput {
   firstRun?: boolean;
   /** The CT watch's domains and verdicts, when the run watched CT: the digest lists what is still unknown. */
   ct?: CtReport;
+  /** This run's probed endpoints (the `probe` feature set, `--probe`); absent: the digest has no endpoint section. */
+  endpoints?: EndpointResult[];
+  /** Endpoints whose served certificate changed since the last run. */
+  endpointChanges?: EndpointChange[];
+  /** The real-time event path, when it is on: how many of `changes` its rescans found, and whether it looks alive. */
+  eventPath?: { changesFromEvents: number; verdict: EventPathVerdict };
 }

@@ -14,6 +14,7 @@ export const systemClock: Clock = () => new Date();
 
 import type { AccountZones } from './diagnosis/zones';
 import type { Certificate, Change, Target, TargetResult } from './model';
+import type { AccountEndpoints } from './probe/history';
 
 /** One target's scan, as handed to the store. */
 export interface TargetScan {
@@ -60,6 +61,11 @@ export interface RunRecord {
   accounts: number;
   regions: number;
   changes: number;
+  /**
+   * Targets left unlisted as clean (no certificate at their last listing, no event since), counted in `targets`;
+   * absent when none were.
+   */
+  skippedClean?: number;
   /** Coverage gaps and failed targets: account, region, code, message. */
   failures: Array<{ accountId: string; accountName?: string; region: string; errorCode: string; errorMessage: string }>;
 }
@@ -92,4 +98,19 @@ export interface ZoneStore {
   saveAccountZones(zones: AccountZones): Promise<void>;
   /** Every account's last listing. */
   loadAllZones(): Promise<AccountZones[]>;
+}
+
+/**
+ * The endpoints of each account as its last probe left them (the `probe` feature set), and the user's own endpoints
+ * under FILE_ENDPOINTS_OWNER: written by the per-account scan (and the run's completion for the user's), read by the
+ * next probe of the same owner (what was served before, how many runs it was unreachable) and by the completion
+ * (incidents, digest, report).
+ */
+export interface EndpointStore {
+  /** The owner's endpoints as last stored; undefined when never probed. */
+  loadEndpoints(owner: string): Promise<AccountEndpoints | undefined>;
+  /** Replaces the owner's endpoints. */
+  saveEndpoints(endpoints: AccountEndpoints): Promise<void>;
+  /** Every owner's last probe. */
+  loadAllEndpoints(): Promise<AccountEndpoints[]>;
 }

@@ -16,6 +16,7 @@ export interface CompletedRun {
 }
 
 export function completedRunRecord(run: CompletedRun): RunRecord {
+  const skippedClean = run.targets.filter((target) => target.skippedClean !== undefined).length;
   return {
     runId: run.runId,
     startedAt: run.startedAt,
@@ -27,6 +28,7 @@ export function completedRunRecord(run: CompletedRun): RunRecord {
     accounts: run.report.summary.accounts,
     regions: countRegions(run.targets),
     changes: run.changes,
+    ...(skippedClean > 0 ? { skippedClean } : {}),
     failures: run.targets
       .filter((target) => target.status !== 'ok')
       .map((target) => ({

@@ -15,8 +15,8 @@ import {
   ENV,
 } from './names';
 
-/** The Lambdas of the hub stack, by the names HANDLERS uses. */
-export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'ctWatch'] as const;
+/** The Lambdas of the hub stack, by the names HANDLERS uses (`events` only when the event path is on, `ctWatch` when the CT watch is). */
+export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'events', 'ctWatch'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
@@ -39,7 +39,8 @@ interface SettingBase {
  * - `days`: comma-separated whole days from min to max, sorted largest first; absent: `default`;
  * - `pattern`: one value matching `pattern`, else absent;
  * - `switch`: `off` turns the feature off, anything else (or nothing) leaves it on;
- * - `dnsServers`: `HOST:PORT,HOST:PORT`.
+ * - `dnsServers`: `HOST:PORT,HOST:PORT`;
+ * - `routes`: owner routing's table as JSON, destinations naming keys of the Slack secret; absent: no routing.
  */
 export type Setting =
   | (SettingBase & { readonly kind: 'resource' })
@@ -53,7 +54,7 @@ export type Setting =
   | (SettingBase & { readonly kind: 'text'; readonly default?: string; readonly maxLength: number })
   | (SettingBase & {
       readonly kind: 'list';
-      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'domainNames';
+      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'endpoints' | 'domainNames';
     })
   | (SettingBase & {
       readonly kind: 'days';
@@ -63,7 +64,8 @@ export type Setting =
     })
   | (SettingBase & { readonly kind: 'pattern'; readonly pattern: 'roleArn' | 'externalId' | 'httpUrl' })
   | (SettingBase & { readonly kind: 'switch' })
-  | (SettingBase & { readonly kind: 'dnsServers' });
+  | (SettingBase & { readonly kind: 'dnsServers' })
+  | (SettingBase & { readonly kind: 'routes' });
 
 export const SETTINGS = {
   region: { env: AWS_REGION_VARIABLE, kind: 'resource', what: 'the hub region, e.g. eu-west-1', readBy: LAMBDA_NAMES },
@@ -79,7 +81,7 @@ export const SETTINGS = {
     env: ENV.slackSecretId,
     kind: 'resource',
     what: 'the ARN or name of the Slack webhook secret',
-    readBy: ['finalizeRun', 'heartbeat', 'ctWatch'],
+    readBy: ['finalizeRun', 'heartbeat', 'events', 'ctWatch'],
   },
   organizationRoleArn: {
     env: ENV.organizationRoleArn,
@@ -115,21 +117,22 @@ export const SETTINGS = {
     default: DEFAULT_AUDIT_ROLE_NAME,
     maxLength: 64,
     what: 'the read-only role assumed in each account',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   externalId: {
     env: ENV.externalId,
     kind: 'pattern',
     pattern: 'externalId',
     what: 'the ExternalId every audit role requires',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   features: {
     env: ENV.features,
     kind: 'list',
     items: 'featureSets',
     what: 'the optional feature sets turned on',
-    readBy: ['scanTarget'],
+    // FinalizeRun reads it for the probe: with `probe` on, the run's endpoints are reported and alerted on.
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   expiryDays: {
     env: ENV.expiryDays,
@@ -138,8 +141,8 @@ export const SETTINGS = {
     min: 1,
     max: 3650,
     unit: 'days',
-    what: 'days to expiry from which a certificate is EXPIRING',
-    readBy: ['finalizeRun'],
+    what: 'days to expiry from which a certificate (or what an endpoint serves) is EXPIRING',
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   changeThresholds: {
     env: ENV.changeThresholds,
@@ -148,7 +151,7 @@ export const SETTINGS = {
     min: 1,
     max: 3650,
     what: 'days to expiry at which a THRESHOLD_CROSSED change is recorded',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   refreshDays: {
     env: ENV.refreshDays,
@@ -158,7 +161,7 @@ export const SETTINGS = {
     max: 365,
     unit: 'days',
     what: 'age after which stored certificate detail is described again',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   describeConcurrency: {
     env: ENV.describeConcurrency,
@@ -170,7 +173,7 @@ export const SETTINGS = {
     max: 10,
     unit: 'calls',
     what: 'DescribeCertificate calls in flight per account and region',
-    readBy: ['scanTarget'],
+    readBy: ['scanTarget', 'events'],
   },
   ownerTagKey: {
     env: ENV.ownerTagKey,
@@ -178,7 +181,7 @@ export const SETTINGS = {
     default: 'owner',
     maxLength: 128,
     what: 'the tag naming the owner of a certificate',
-    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'ctWatch'],
+    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'events', 'ctWatch'],
   },
   historyDays: {
     env: ENV.historyDays,
@@ -201,13 +204,13 @@ export const SETTINGS = {
     env: ENV.dnsDiagnosis,
     kind: 'switch',
     what: 'the DNS diagnosis of failed validations and renewals',
-    readBy: ['finalizeRun'],
+    readBy: ['finalizeRun', 'events'],
   },
   dnsServers: {
     env: ENV.dnsServers,
     kind: 'dnsServers',
-    what: "the name servers the DNS diagnosis asks (absent: the Lambda's own resolver)",
-    readBy: ['finalizeRun'],
+    what: "the name servers the DNS diagnosis and the probe ask (absent: the Lambda's own resolver)",
+    readBy: ['scanTarget', 'finalizeRun', 'events'],
   },
   dnsTimeoutMs: {
     env: ENV.dnsTimeoutMs,
@@ -218,7 +221,49 @@ export const SETTINGS = {
     max: 10_000,
     unit: 'milliseconds',
     what: 'how long a DNS lookup of the diagnosis waits per try',
+    readBy: ['finalizeRun', 'events'],
+  },
+  probeTimeoutMs: {
+    env: ENV.probeTimeoutMs,
+    kind: 'wholeNumber',
+    // An endpoint that has not finished a handshake in 5 s is unusable for a person anyway.
+    default: 5_000,
+    min: 100,
+    max: 60_000,
+    unit: 'milliseconds',
+    what: 'how long one TLS probe (lookup, connect, handshake) may take',
+    readBy: ['scanTarget', 'finalizeRun'],
+  },
+  probeConcurrency: {
+    env: ENV.probeConcurrency,
+    kind: 'wholeNumber',
+    default: 50,
+    min: 1,
+    max: 500,
+    unit: 'probes',
+    what: 'TLS probes in flight at once',
+    readBy: ['scanTarget', 'finalizeRun'],
+  },
+  probeEndpoints: {
+    env: ENV.probeEndpoints,
+    kind: 'list',
+    items: 'endpoints',
+    what: "the user's own endpoints to probe, host[:port] (certificates outside ACM)",
     readBy: ['finalizeRun'],
+  },
+  extraCaCertificates: {
+    env: ENV.extraCaCertificates,
+    kind: 'text',
+    maxLength: 4_096,
+    what: 'a PEM file of extra roots the probe trusts, as Node reads it',
+    readBy: ['scanTarget', 'finalizeRun'],
+  },
+  routes: {
+    env: ENV.routes,
+    kind: 'routes',
+    what: 'the owner routing table (JSON; its destinations are keys of the Slack secret)',
+    // ListTargets reads what its account and OU rules need, FinalizeRun routes, the heartbeat delivers what is left.
+    readBy: ['listTargets', 'finalizeRun', 'heartbeat', 'events'],
   },
   ctDomains: {
     env: ENV.ctDomains,
@@ -282,6 +327,14 @@ export const SETTINGS = {
     unit: 'hours',
     what: 'hours past the schedule period before the monitor counts as stopped',
     readBy: ['heartbeat'],
+  },
+  eventRegions: {
+    env: ENV.events,
+    kind: 'list',
+    items: 'regionNames',
+    what: 'the regions whose events are forwarded to the hub (absent: the event path is off)',
+    // ListTargets leaves their clean targets unlisted; FinalizeRun reads the event path's record.
+    readBy: ['listTargets', 'finalizeRun'],
   },
 } as const satisfies Record<string, Setting>;
 

@@ -6,11 +6,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { MemoizedApiKey } from '../aws/ct-api-key';
+import { DynamoEventStore } from '../aws/event-store';
 import { DigestMarker } from '../aws/store/digest-marker';
+import { DynamoEndpointStore } from '../aws/store/endpoint-store';
 import { HttpCtApi } from '../net/ct-api';
 import { nodeDnsResolver } from '../net/dns-resolver';
+import { createProbe } from '../net/probe-factory';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
+import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openCtStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
@@ -34,16 +38,27 @@ const deps: FinalizeRunDeps = {
   zones: store,
   alerts: openAlertStore(doc, config.tableName),
   digestMarker: new DigestMarker(doc, { tableName: config.tableName, historyDays: config.historyDays }),
-  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  slack: () => readSlackSetup(secrets, config.slackSecretId, destinationKeys(config.routes)),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
+  ...(config.eventRegions ? { events: new DynamoEventStore(doc, config.tableName) } : {}),
   ...(config.dnsDiagnosis.enabled
     ? {
         dns: nodeDnsResolver({
           ...(config.dnsDiagnosis.servers ? { servers: config.dnsDiagnosis.servers } : {}),
           timeoutMs: config.dnsDiagnosis.timeoutMs,
         }),
+      }
+    : {}),
+  ...(config.probe
+    ? {
+        endpoints: {
+          store: new DynamoEndpointStore(doc, config.tableName),
+          probe: createProbe(config.probe),
+          fileEndpoints: config.probe.fileEndpoints,
+          concurrency: config.probeConcurrency,
+        },
       }
     : {}),
 };
@@ -76,6 +91,7 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
       ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
+      ...(config.routes ? { routes: config.routes } : {}),
       ...(config.ct
         ? { ct: { allow: config.ct.allow, ...(config.ct.domains ? { domains: config.ct.domains } : {}) } }
         : {}),

@@ -5,6 +5,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { type HeartbeatDeps, heartbeat } from '../pipeline/heartbeat';
+import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAlertStore, openStateStore } from '../wiring/stores';
 import { loadHeartbeatConfig } from './config';
@@ -24,7 +25,7 @@ const deps: HeartbeatDeps = {
     tableName: config.tableName,
     historyDays: config.historyDays,
   }),
-  slack: () => readSlackSetup(secrets, config.slackSecretId),
+  slack: () => readSlackSetup(secrets, config.slackSecretId, destinationKeys(config.routes)),
   poster: defaultSlackPoster(),
   clock: () => new Date(),
   logger: pipelineLogger(logger),
@@ -44,6 +45,7 @@ export async function handler(_event: unknown, context: Context): Promise<Heartb
       periodHours: config.schedulePeriodHours,
       graceHours: config.heartbeatGraceHours,
       ownerTagKey: config.ownerTagKey,
+      ...(config.routes ? { routes: config.routes } : {}),
     });
     addHeartbeatMetrics(metrics, outcome);
     if (outcome.kind !== 'checked') return { outcome: outcome.kind, alertsSent: 0, alertsPending: 0 };

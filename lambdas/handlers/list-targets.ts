@@ -6,6 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { createOrganizationsClient, createStsClient } from '../aws/clients';
 import { roleArnCredentials } from '../aws/credentials';
+import { DynamoEventStore } from '../aws/event-store';
+import { cleanTargetsToSkip } from '../core/events/skip';
+import { routingNeeds } from '../core/routing/config';
 import { parseEvent, type RunListing, StartRunEventSchema } from '../pipeline/contracts';
 import { type StartRunDeps, startRun } from '../pipeline/start-run';
 import { openStateStore } from '../wiring/stores';
@@ -18,13 +21,27 @@ const clientConfig = { region: config.region };
 const sts = createStsClient(clientConfig);
 const hubOrganizations = createOrganizationsClient(clientConfig);
 
+const doc = createDocumentClient(config.region);
+const store = openStateStore(doc, {
+  tableName: config.tableName,
+  historyDays: config.historyDays,
+});
+const eventRegions = config.eventRegions ? new Set(config.eventRegions) : undefined;
+const events = new DynamoEventStore(doc, config.tableName);
+
 const deps: StartRunDeps = {
   s3: new S3Client(clientConfig),
-  store: openStateStore(createDocumentClient(config.region), {
-    tableName: config.tableName,
-    historyDays: config.historyDays,
-  }),
+  store,
   logger: pipelineLogger(logger),
+  ...(eventRegions
+    ? {
+        cleanTargets: async (now: Date) =>
+          cleanTargetsToSkip(await store.listTargetMetas(), await events.loadDirtyMarks(), {
+            now,
+            forwarded: (target) => eventRegions.has(target.region),
+          }),
+      }
+    : {}),
   organizations: (runId) => {
     const roleArn = config.organizationRoleArn;
     if (roleArn === undefined) return { client: hubOrganizations, close: () => {} };
@@ -46,6 +63,7 @@ export async function handler(event: unknown, context: Context): Promise<RunList
       bucket: config.workBucket,
       accounts: config.accounts,
       exclude: config.excludedAccounts,
+      ...(config.routes ? { routing: routingNeeds(config.routes) } : {}),
     });
     logger.info('work list written', {
       accounts: result.accounts.length,

@@ -10,7 +10,11 @@ import type { HeartbeatOutcome } from '../pipeline/heartbeat';
 
 export function addRunMetrics(metrics: Metrics, result: FinalizeRunResult): void {
   metrics.addMetric(METRICS.runCompleted, MetricUnit.Count, 1);
-  addWebhookBroken(metrics, [result.digest, result.alerts.outcome].includes('broken'));
+  // A routed destination's broken webhook counts too: its alerts reached the default, but its team hears nothing.
+  addWebhookBroken(
+    metrics,
+    [result.digest, result.alerts.outcome].includes('broken') || (result.brokenDestinations?.length ?? 0) > 0,
+  );
 }
 
 export function addHeartbeatMetrics(metrics: Metrics, outcome: HeartbeatOutcome): void {

@@ -6,26 +6,38 @@
  */
 import type { Context } from 'aws-lambda';
 import { createStsClient } from '../aws/clients';
+import { DynamoEndpointStore } from '../aws/store/endpoint-store';
 import { RUN_LOG } from '../core/names';
+import { createProbe } from '../net/probe-factory';
 import { parseEvent, type ScanSummary, ScanTargetEventSchema } from '../pipeline/contracts';
 import { type ScanChildDeps, scanChild } from '../pipeline/scan-child';
 import { openStateStore } from '../wiring/stores';
-import { loadScanTargetConfig } from './config';
+import { loadScanTargetConfig, scanTargetProbe } from './config';
 import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
 
 const config = loadScanTargetConfig(process.env);
 const logger = createLogger();
 
-const store = openStateStore(createDocumentClient(config.region), {
+const doc = createDocumentClient(config.region);
+const store = openStateStore(doc, {
   tableName: config.tableName,
   historyDays: config.historyDays,
 });
+const probe = scanTargetProbe(config);
 const deps: ScanChildDeps = {
   sts: createStsClient({ region: config.region }),
   store,
   zones: store,
   clientConfig: { region: config.region },
   logger: pipelineLogger(logger),
+  ...(probe
+    ? {
+        probe: createProbe(probe),
+        probeConcurrency: config.probeConcurrency,
+        probeTimeoutMs: config.probeTimeoutMs,
+        endpoints: new DynamoEndpointStore(doc, config.tableName),
+      }
+    : {}),
 };
 
 export async function handler(event: unknown, context: Context): Promise<ScanSummary> {
@@ -39,6 +51,7 @@ export async function handler(event: unknown, context: Context): Promise<ScanSum
       now: new Date(),
       roleName: config.auditRoleName,
       features: config.features,
+      expiryDays: config.expiryDays,
       ...(config.externalId ? { externalId: config.externalId } : {}),
       options: {
         describeConcurrency: config.describeConcurrency,

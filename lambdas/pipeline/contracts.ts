@@ -29,8 +29,27 @@ const runId = z
 
 const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, { error: `must be ${ACCOUNT_ID_RULE}` }));
 
-/** One item of the work list: an account, whose regions its own Map child finds and scans. */
-const WorkItemSchema = z.object({ accountId, accountName: z.optional(z.string()) });
+/**
+/**
+ * What Organizations says about an account for owner routing (its tags, the OUs above it, nearest first), read by
+ * ListTargets when the routing table has account or OU rules, and read back by FinalizeRun from the work list.
+ */
+const AccountRoutingSchema = z.object({
+  tags: z.optional(z.record(z.string(), z.string())),
+  tagsError: z.optional(z.string()),
+  ouPath: z.optional(z.array(z.string())),
+  ouError: z.optional(z.string()),
+});
+
+/**
+ * One item of the work list: an account, whose regions its own Map child finds and scans, except those the run
+ * leaves unlisted as clean (no certificate at their last listing, no event since: core/events/skip.ts).
+ */
+const WorkItemSchema = z.object({
+  accountId,
+  accountName: z.optional(z.string()),
+  skip: z.optional(z.array(z.object({ region: z.string(), lastListedAt: isoTime }))),
+});
 export type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** ListTargets' input: the execution's name and start time. */
@@ -55,8 +74,15 @@ export type ScanTargetEvent = z.infer<typeof ScanTargetEventSchema>;
 export const FinalizeRunEventSchema = z.object({ runId, startedAt: isoTime, listing: RunListingSchema });
 export type FinalizeRunEvent = z.infer<typeof FinalizeRunEventSchema>;
 
+/**
+ * One item of the work list object: the account, plus its routing facts for FinalizeRun. Its child reads it as a
+ * WorkItem, which drops `routing`: the scan has no use for it.
+ */
+export const WorkListItemSchema = z.extend(WorkItemSchema, { routing: z.optional(AccountRoutingSchema) });
+export type WorkListItem = z.infer<typeof WorkListItemSchema>;
+
 /** The work list object in the bucket. */
-export const WorkListSchema = z.array(WorkItemSchema);
+export const WorkListSchema = z.array(WorkListItemSchema);
 
 /** The line a child logs for each region it scanned (the dashboard's coverage and throttling widgets query it). */
 export interface TargetScannedLine {

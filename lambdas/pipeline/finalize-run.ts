@@ -12,12 +12,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AlertingConfig } from '../alerting';
 import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
+import type { EventPathRecord, EventStateStore } from '../core/events/store';
 import { SCAN_DID_NOT_COMPLETE } from '../core/failures';
 import {
   type AssessedCertificate,
   type FindingCode,
   failedTarget,
   parseTargetKey,
+  skippedCleanTarget,
   type TargetResult,
   targetKey,
   WHOLE_ACCOUNT,
@@ -27,6 +29,7 @@ import { RUN_LOG } from '../core/names';
 import { s3ObjectConsoleUrl } from '../core/partition';
 import type { RunRecord, RunStore, SnapshotStore, TargetSizes } from '../core/ports';
 import { type Report, renderHtml } from '../core/report';
+import type { AccountRouting, RoutesConfig } from '../core/routing';
 import {
   type CompleteRunCt,
   type CompleteRunDeps,
@@ -34,7 +37,8 @@ import {
   type RunCompletion,
   type SlackStep,
 } from '../run/complete-run';
-import type { RunListing, WorkItem } from './contracts';
+import { type CompletionRouting, urlsFromSecret } from '../run/routed-slack';
+import type { RunListing, WorkItem, WorkListItem } from './contracts';
 import { getWorkList, putText, reportKeys } from './work-bucket';
 
 /** The completion's dependencies, each required where the pipeline always has it, plus the work bucket. */
@@ -43,6 +47,8 @@ export interface FinalizeRunDeps extends Omit<CompleteRunDeps, 'runs' | 'alerts'
   runs: RunStore & Pick<SnapshotStore, 'saveTargetScan'> & TargetSizes;
   alerts: AlertStore;
   digestMarker: DigestMarker;
+  /** The event path's record, when it is on: besides what the completion reads, the dirty marks this run saw. */
+  events?: EventPathRecord & Pick<EventStateStore, 'loadDirtyMarks' | 'clearDirtyMark'>;
 }
 
 export interface FinalizeRunInput {
@@ -54,6 +60,8 @@ export interface FinalizeRunInput {
   /** Where the bucket's `runs/` objects are served over http(s); absent: the digest links to the S3 console page. */
   reportBaseUrl?: string;
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
+  /** Owner routing's table, its destinations keys of the Slack secret; absent: one alerts webhook and one digest. */
+  routes?: RoutesConfig;
   /** The CT watch, when deployed: one more poll, so the digest and the report list what it found. */
   ct?: CompleteRunCt;
 }
@@ -73,6 +81,8 @@ export interface FinalizeRunResult {
   /** How alerting went, in figures (why it stopped is in the log). */
   alerts: Omit<RunCompletion['alerts'], 'failure'>;
   figures: RunFigures;
+  /** With owner routing: destinations whose webhook is broken (they raise the broken-webhook alarm too). */
+  brokenDestinations?: string[];
 }
 
 /** The run in figures, as its "run completed" log line carries them for the dashboard. */
@@ -127,7 +137,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     deps.runs.latestCompletedRun(),
     deps.runs.certificateCounts(),
   ]);
-  const missing = unfinishedTargets(workList, stored.targets, known, input.startedAt);
+  const skipped = skippedTargets(workList, stored.targets);
+  const missing = unfinishedTargets(workList, [...stored.targets, ...skipped], known, input.startedAt);
   for (const result of missing) {
     log?.warn('target has no result: its scan did not complete', {
       runId,
@@ -136,7 +147,8 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     });
     await deps.runs.saveTargetScan({ runId, scannedAt: result.startedAt, result, certificates: [], changes: [] });
   }
-  const targets = [...stored.targets, ...missing].sort(byTarget);
+  const targets = [...stored.targets, ...skipped, ...missing].sort(byTarget);
+  await clearSeenMarks(deps, runId, stored.targets);
 
   const now = deps.clock();
   // A scan whose save the state table refused left what it read beside the run's results: reported, alerted on.
@@ -157,6 +169,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     certificates,
     changes: stored.changes,
     previousRun,
+    ...(input.routes ? { routing: completionRouting(input.routes, workList) } : {}),
     publishReport: async (report) => {
       await Promise.all([
         putText(deps.s3, listing.bucket, keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json'),
@@ -176,13 +189,63 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
   // The dashboard's Logs Insights widgets read the run's figures from this line (RUN_LOG).
   log?.info(RUN_LOG.runCompleted, { runId, ...figures, report: s3Uri, digest, alerts: alerts.outcome });
 
+  const broken = completion.routing?.brokenDestinations ?? [];
   return {
     run,
     report: { bucket: listing.bucket, htmlKey: keys.html, jsonKey: keys.json, location, s3Uri },
     digest,
     alerts,
     figures,
+    ...(broken.length > 0 ? { brokenDestinations: broken } : {}),
   };
+}
+
+/** The routing of a run from its work list: ListTargets read each account's tags and OUs into it. */
+function completionRouting(config: RoutesConfig, workList: readonly WorkListItem[]): CompletionRouting {
+  const accounts = new Map<string, AccountRouting>();
+  for (const item of workList) {
+    if (item.routing !== undefined) accounts.set(item.accountId, { accountId: item.accountId, ...item.routing });
+  }
+  return { config, accounts, urls: urlsFromSecret(config) };
+}
+
+/**
+ * The results of the regions the work list left unlisted as clean, `ok` as of their last listing; none for an
+ * account this run could not open at all (its whole-account gap stands, and a clean region must not read as reaching
+ * it).
+ */
+export function skippedTargets(workList: readonly WorkItem[], results: readonly TargetResult[]): TargetResult[] {
+  const unreachable = new Set(
+    results.filter((result) => result.region === WHOLE_ACCOUNT).map((result) => result.accountId),
+  );
+  return workList.flatMap((item) =>
+    unreachable.has(item.accountId)
+      ? []
+      : (item.skip ?? []).map((skip) => skippedCleanTarget({ ...item, region: skip.region }, skip.lastListedAt)),
+  );
+}
+
+/**
+ * Clears the dirty marks this run's complete scans saw (each started after the mark's latest event); a mark an event
+ * reached since stays for the next run. A table that refuses costs only an extra listing tomorrow: logged, not thrown.
+ */
+async function clearSeenMarks(deps: FinalizeRunDeps, runId: string, results: readonly TargetResult[]): Promise<void> {
+  if (deps.events === undefined) return;
+  try {
+    const marks = await deps.events.loadDirtyMarks();
+    const scanned = new Map(results.filter((r) => r.status === 'ok').map((r) => [targetKey(r), r.startedAt]));
+    let cleared = 0;
+    for (const mark of marks) {
+      const startedAt = scanned.get(targetKey(mark));
+      if (startedAt !== undefined && (await deps.events.clearDirtyMark(mark, startedAt))) cleared++;
+    }
+    deps.logger?.info('dirty marks cleared', { runId, cleared, left: marks.length - cleared });
+  } catch (error) {
+    deps.logger?.warn('dirty marks could not be cleared; those targets are listed again next run', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

@@ -6,7 +6,9 @@
 import { type RunHeartbeatResult, runHeartbeat } from '../alerting';
 import type { AlertStore } from '../core/alerting/store';
 import type { Clock, RunStore } from '../core/ports';
+import type { RoutesConfig } from '../core/routing';
 import type { RunLogger } from '../run/complete-run';
+import { routedSender, urlsFromSecret } from '../run/routed-slack';
 import { alertSender, heartbeatSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 
 export interface HeartbeatDeps {
@@ -22,6 +24,8 @@ export interface HeartbeatInput {
   periodHours: number;
   graceHours: number;
   ownerTagKey: string;
+  /** Owner routing's table (destinations are Slack secret keys): pending alerts go where they were queued for. */
+  routes?: RoutesConfig;
 }
 
 export type HeartbeatOutcome =
@@ -47,6 +51,14 @@ export async function heartbeat(deps: HeartbeatDeps, input: HeartbeatInput): Pro
     send: { heartbeat: heartbeatSender(poster), alert: alertSender(poster, input.ownerTagKey) },
     now: deps.clock(),
     config: { periodHours: input.periodHours, graceHours: input.graceHours },
+    ...(input.routes === undefined
+      ? {}
+      : {
+          routing: {
+            defaultDestination: input.routes.default,
+            send: routedSender(urlsFromSecret(input.routes)(slack), deps.poster, input.ownerTagKey),
+          },
+        }),
   });
   if (result.notice)
     deps.logger?.warn('heartbeat', { stage: result.notice.stage, lastCompletedAt: result.notice.lastCompletedAt });

@@ -9,8 +9,9 @@ import type { ClientConfig } from '../aws/clients';
 import { RoleCredentials } from '../aws/credentials';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import { isWholeAccount } from '../core/model';
-import { RUN_LOG } from '../core/names';
-import type { Clock, SnapshotStore, ZoneStore } from '../core/ports';
+import { DEFAULT_EXPIRY_DAYS, RUN_LOG } from '../core/names';
+import type { Clock, EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
+import type { ProbeEndpoint } from '../net/tls-probe';
 import { scanAccount } from '../scan/scan-account';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
@@ -26,6 +27,17 @@ export interface ScanChildDeps {
   logger?: ScanLogger;
   /** The clock the role sessions' expiry is read against. @default the system clock */
   clock?: Clock;
+  /**
+   * The TLS probe of the `probe` feature set, made once per cold start (its resolver and trusted roots); absent with
+   * the feature on: endpoints are discovered, not probed.
+   */
+  probe?: ProbeEndpoint;
+  /** Probes in flight at once in one account. */
+  probeConcurrency?: number;
+  /** One probe's timeout, kept in hand when the invocation runs short. */
+  probeTimeoutMs?: number;
+  /** Where each account's probed endpoints are kept (the `probe` feature set). */
+  endpoints?: EndpointStore;
 }
 
 export interface ScanChildInput {
@@ -39,6 +51,8 @@ export interface ScanChildInput {
   options?: Partial<ScanOptions>;
   /** The optional feature sets turned on: they widen the session policy and add their steps (zone listing). */
   features?: readonly string[];
+  /** SERVED_EXPIRING's threshold, the same as EXPIRING's. @default DEFAULT_EXPIRY_DAYS */
+  expiryDays?: number;
 }
 
 export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Promise<ScanSummary> {
@@ -59,13 +73,25 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
       clientConfig: deps.clientConfig,
       store: deps.store,
       ...(deps.zones ? { zones: deps.zones } : {}),
+      ...(deps.endpoints ? { endpoints: deps.endpoints } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     },
     {
       runId,
       hostedZones: enabledFeatureSets(input.features).includes('dns-diagnosis'),
+      ...(enabledFeatureSets(input.features).includes('probe')
+        ? {
+            probe: {
+              expiryDays: input.expiryDays ?? DEFAULT_EXPIRY_DAYS,
+              ...(deps.probe ? { probe: deps.probe } : {}),
+              ...(deps.probeConcurrency !== undefined ? { concurrency: deps.probeConcurrency } : {}),
+              ...(deps.probeTimeoutMs !== undefined ? { timeoutMs: deps.probeTimeoutMs } : {}),
+            },
+          }
+        : {}),
       account: { id: account.accountId, ...(account.accountName ? { name: account.accountName } : {}) },
       regions: input.regions,
+      ...(account.skip ? { skipRegions: account.skip.map((skip) => skip.region) } : {}),
       now: input.now,
       ...(input.options ? { options: input.options } : {}),
       onResult: (result, figures) => {

@@ -7,11 +7,13 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { InactiveAccount } from '../aws/organizations';
+import type { SkippedTarget } from '../core/events/skip';
 import type { RunStore, TargetSizes } from '../core/ports';
 import { largestAccountsFirst } from '../core/work-order';
+import type { AccountRoutingNeeds } from '../scan/account-routing';
 import { listAccounts } from '../scan/list-accounts';
 import type { ScanLogger } from '../scan/scan-target';
-import type { RunListing, WorkItem } from './contracts';
+import type { RunListing, WorkListItem } from './contracts';
 import { putWorkList, workListKey } from './work-bucket';
 
 export interface StartRunDeps {
@@ -23,6 +25,11 @@ export interface StartRunDeps {
    */
   organizations?: (runId: string) => { client: OrganizationsClient; close(): void };
   logger?: ScanLogger;
+  /**
+   * The account-regions this run may leave unlisted as clean, when the event path watches them
+   * (core/events/skip.ts); absent: every region is listed.
+   */
+  cleanTargets?: (now: Date) => Promise<SkippedTarget[]>;
 }
 
 export interface StartRunInput {
@@ -31,12 +38,14 @@ export interface StartRunInput {
   bucket: string;
   accounts: 'organization' | string[];
   exclude: string[];
+  /** Owner routing's account and OU rules: each work item then carries its account's tags and OUs. */
+  routing?: AccountRoutingNeeds;
 }
 
 export interface StartRunResult {
   /** The state machine's payload: where the work list is. */
   listing: RunListing;
-  accounts: WorkItem[];
+  accounts: WorkListItem[];
   inactiveAccounts: InactiveAccount[];
 }
 
@@ -44,7 +53,9 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const { runId, startedAt, bucket } = input;
   await deps.store.recordRunStarted({ runId, startedAt });
 
-  const organizations = input.accounts === 'organization' ? deps.organizations?.(runId) : undefined;
+  const needsOrganizations =
+    input.accounts === 'organization' || input.routing?.accountTags === true || input.routing?.ous === true;
+  const organizations = needsOrganizations ? deps.organizations?.(runId) : undefined;
   let listed: Awaited<ReturnType<typeof listAccounts>>;
   try {
     listed = await listAccounts(organizations ? { organizations: organizations.client } : {}, input);
@@ -56,10 +67,25 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const ordered = deps.store.certificateCounts
     ? largestAccountsFirst(listed.accounts, await deps.store.certificateCounts())
     : listed.accounts;
-  const accounts = ordered.map((account) => ({
-    accountId: account.id,
-    ...(account.name ? { accountName: account.name } : {}),
-  }));
+  const clean = deps.cleanTargets ? await deps.cleanTargets(new Date(startedAt)) : [];
+  const skipByAccount = new Map<string, Array<{ region: string; lastListedAt: string }>>();
+  for (const target of clean) {
+    const list = skipByAccount.get(target.accountId) ?? [];
+    list.push({ region: target.region, lastListedAt: target.lastListedAt });
+    skipByAccount.set(target.accountId, list);
+  }
+  const accounts = ordered.map((account): WorkListItem => {
+    const routing = listed.routing?.get(account.id);
+    const { accountId: _accountId, ...facts } = routing ?? { accountId: account.id };
+    const skip = skipByAccount.get(account.id);
+    return {
+      accountId: account.id,
+      ...(account.name ? { accountName: account.name } : {}),
+      ...(skip ? { skip: skip.sort((a, b) => (a.region < b.region ? -1 : 1)) } : {}),
+      ...(routing !== undefined ? { routing: facts } : {}),
+    };
+  });
+  if (clean.length > 0) deps.logger?.info('account-regions left unlisted as clean', { runId, targets: clean.length });
   const key = workListKey(runId);
   await putWorkList(deps.s3, bucket, key, accounts);
   if (listed.inactiveAccounts.length > 0) {

@@ -46,6 +46,19 @@ const STORE_METHOD_ACTIONS = {
   /** FinalizeRun's digest marker: claimed with a conditional put, marked sent, deleted when a post fails. */
   digestMarker: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /**
+   * Event store: dirty marks added (UpdateItem), read (Query), cleared under a condition (DeleteItem); the event
+   * path's pulse updated and read; a target's last complete scan read from its meta item (GetItem); the changes a
+   * batch's rescans found put (PutItem).
+   */
+  eventMarks: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  /**
+   * Event store, read by FinalizeRun: the event path's pulse (GetItem), the changes its rescans found and the dirty
+   * marks (Query), the marks this run's scans saw cleared under a condition (DeleteItem).
+   */
+  eventRecord: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** ListTargets, with the event path on: every target's meta and the dirty marks (one Query each). */
+  cleanTargets: ['dynamodb:Query'],
+  /**
    * CT store: a domain's cursor read and put, issuances and serials put if absent (PutItem, or BatchGetItem then
    * BatchWriteItem for many) and read back by partition.
    */
@@ -74,7 +87,7 @@ function access(methods: readonly StoreMethod[], queriesIndex: boolean): TableAc
 /** Per Lambda of the hub, what it does on the state table. */
 export const TABLE_ACCESS = {
   /** startRun: the stored sizes (largest account first) and the run record. */
-  listTargets: access(['certificateCounts', 'recordRunStarted'], false),
+  listTargets: access(['certificateCounts', 'recordRunStarted', 'cleanTargets'], false),
   /** scanChild: each region's stored target loaded and its scan saved (a whole-account failure saved too). */
   scanTarget: access(['loadTarget', 'saveTargetScan', 'saveAccountZones'], false),
   /** finalizeRun: results, unfinished regions saved, the inventory, alerts, the digest marker, the run record. */
@@ -92,6 +105,7 @@ export const TABLE_ACCESS = {
       'saveStates',
       'deliverNotices',
       'digestMarker',
+      'eventRecord',
       // With the CT watch deployed, one more poll so the digest lists CT.
       'ctStore',
     ],
@@ -99,6 +113,23 @@ export const TABLE_ACCESS = {
   ),
   /** runHeartbeat: the last completed run, the heartbeat item, pending alert notices. */
   heartbeat: access(['latestCompletedRun', 'heartbeat', 'loadActiveStates', 'deliverNotices'], true),
+  /**
+   * events: its targets marked dirty and their last complete scan read, each rescanned target loaded and saved,
+   * the hosted zones for the diagnosis, and the alerting of those targets.
+   */
+  events: access(
+    [
+      'eventMarks',
+      'loadTarget',
+      'saveTargetScan',
+      'loadAllZones',
+      'loadActiveStates',
+      'loadStates',
+      'saveStates',
+      'deliverNotices',
+    ],
+    true,
+  ),
   /** The hourly CT watch: the snapshot's serials, its own items, CT incidents planned and delivered. */
   ctWatch: access(
     ['loadAllCertificates', 'ctStore', 'loadActiveStates', 'loadStates', 'saveStates', 'deliverNotices'],

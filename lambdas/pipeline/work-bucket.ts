@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsErrorCode, awsErrorMessage } from '../aws/errors';
-import { type WorkItem, WorkListSchema } from './contracts';
+import { type WorkListItem, WorkListSchema } from './contracts';
 
 function runPrefix(runId: string): string {
   return `runs/${runId}/`;
@@ -64,13 +64,13 @@ export async function putWorkList(
   s3: S3Client,
   bucket: string,
   key: string,
-  accounts: readonly WorkItem[],
+  accounts: readonly WorkListItem[],
 ): Promise<void> {
   await putText(s3, bucket, key, JSON.stringify(accounts), 'application/json');
 }
 
 /** The work list as ListTargets wrote it; a body that is not a list of accounts is an error naming the object. */
-export async function getWorkList(s3: S3Client, bucket: string, key: string): Promise<WorkItem[]> {
+export async function getWorkList(s3: S3Client, bucket: string, key: string): Promise<WorkListItem[]> {
   const text = await getText(s3, bucket, key);
   let json: unknown;
   try {
@@ -92,5 +92,7 @@ export async function getWorkList(s3: S3Client, bucket: string, key: string): Pr
   return parsed.data.map((item) => ({
     accountId: item.accountId,
     ...(item.accountName ? { accountName: item.accountName } : {}),
+    ...(item.skip ? { skip: item.skip } : {}),
+    ...(item.routing ? { routing: item.routing } : {}),
   }));
 }

@@ -17,15 +17,28 @@ import {
   withDiagnoses,
   zonesForDiagnosis,
 } from '../core/diagnosis';
+import { type EventPathVerdict, judgeEventPath } from '../core/events/health';
+import type { EventPathRecord } from '../core/events/store';
 import { assess } from '../core/findings';
 import type { AssessedCertificate, Certificate, Change, TargetResult } from '../core/model';
 import type { DigestInput } from '../core/notices';
 import type { Clock, RunRecord, RunStore, ZoneStore } from '../core/ports';
-import { buildReport, compareReports, type Report } from '../core/report';
+import type { RunEndpoints } from '../core/probe/run';
+import { buildReport, compareReports, type Report, withRouting } from '../core/report';
+import type { RunRouting } from '../core/routing';
 import { completedRunRecord } from '../core/run-record';
-import { renderDigest } from '../core/slack';
+import { type DigestOptions, renderDigest } from '../core/slack';
 import { type CtWatchDeps, type CtWatchResult, runCtWatch } from '../ct/watch';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
+import { type CompleteEndpointsDeps, type CompleteEndpointsInput, completeEndpoints } from './complete-endpoints';
+import {
+  alertRouting,
+  type CompletionRouting,
+  postTeamDigests,
+  routeCompletion,
+  routingSummary,
+  type TeamDigestsResult,
+} from './routed-slack';
 
 /** Structured log lines of a run's use cases (the Lambdas' Powertools logger, or the CLI's --debug). */
 export interface RunLogger {
@@ -60,6 +73,18 @@ export interface CompleteRunDeps {
   dns?: DnsResolver;
   /** The hosted zones the scans listed, to name each fix's zone; absent: fixes name no zone. */
   zones?: Pick<ZoneStore, 'loadAllZones'>;
+  /**
+   * The probe's store (what the accounts' scans probed) and the probe for the user's endpoints, when probing is on
+   * (the `probe` feature set, `--probe`); absent: the run has no endpoints.
+   */
+  endpoints?: CompleteEndpointsDeps & Pick<CompleteEndpointsInput, 'fileEndpoints' | 'concurrency'>;
+  /**
+   * The real-time event path's record, when it is on: the changes its rescans found since the previous run join the
+   * digest's (the run's own scans no longer see them), and its silence is judged. Absent: no event path.
+   */
+  events?: EventPathRecord;
+  /** Hours without any event before a run that saw event-worthy changes calls the path broken. @default 48 */
+  eventSilenceHours?: number;
   /** The CT API and the CT store; needed when `input.ct` is given. */
   ct?: CtWatchDeps;
 }
@@ -99,6 +124,12 @@ export interface CompleteRunInput {
    * where the digest points to it. `compared` holds the changes since `earlier`, when one was given.
    */
   publishReport(report: Report, compared: Change[] | undefined): Promise<string | undefined>;
+  /**
+   * Owner routing (issue F): each certificate's alerts go to its owner's destination, each team gets its digest, the
+   * report says who owns what. Absent: one alerts webhook and one digest, as before.
+   */
+  routing?: CompletionRouting;
+  /** The CT watch of this run; absent: no watch. */
   ct?: CompleteRunCt;
 }
 
@@ -109,6 +140,10 @@ export interface RunCompletion {
   assessed: AssessedCertificate[];
   /** Why this run has no DNS diagnosis or names no zone, when that is so. */
   diagnosisFailure?: string;
+  /** What this run's probes found, when probing is on. */
+  endpoints?: RunEndpoints;
+  /** Why this run reports no endpoints although probing is on. */
+  endpointsFailure?: string;
   /** The CT watch, when it ran (its domains' poll failures included). */
   ct?: CtWatchResult;
   /** Why the CT watch did not run although asked, when that is so. */
@@ -125,6 +160,13 @@ export interface RunCompletion {
     /** Why delivery stopped, when it did; the rest stays pending for the next run or heartbeat. */
     failure?: string;
   };
+  /** With owner routing: the destinations whose webhook is broken, and how each team's digest went. */
+  routing?: {
+    brokenDestinations: string[];
+    teamDigests: TeamDigestsResult['outcomes'];
+    /** Alerts the default destination received for a broken one. */
+    fellBack: number;
+  };
 }
 
 export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput): Promise<RunCompletion> {
@@ -137,47 +179,93 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // that call for a diagnosis are only known once the certificates are assessed, a failed scan's certificates still
   // need theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const { diagnoses, failure: diagnosisFailure } = await diagnose(deps, runId, [...shown, ...others]);
+  const { endpoints, failure: endpointsFailure } = await probed(deps, input);
   const { ct, failure: ctFailure } = await watchCt(deps, input);
-  const report = buildReport({
+  const routed =
+    input.routing === undefined
+      ? undefined
+      : routeCompletion(input.routing, [...input.certificates, ...others], input.targets);
+  const built = buildReport({
     runId,
     generatedAt: now,
     targets: input.targets,
     certificates: [...input.certificates],
     expiryDays,
     diagnoses,
+    ...(endpoints ? { endpoints: endpoints.endpoints } : {}),
     ...(ct !== undefined ? { ct: ct.report } : {}),
   });
+  const report = routed === undefined ? built : withRouting(built, routed);
   const compared = input.earlier
     ? compareReports(input.earlier, report, { ownerTagKey: input.ownerTagKey })
     : undefined;
   const reportLocation = await input.publishReport(report, compared);
 
   const slack = await deps.slack();
+  const urls = input.routing?.urls(slack) ?? {};
   if (slack.kind === 'unreadable') {
     deps.logger?.error('Slack secret unreadable: no digest and no alerts this run', {
       runId,
       error: slack.error.message,
     });
-  } else if (!slack.webhooks.alertsWebhookUrl && !slack.webhooks.digestWebhookUrl) {
+  } else if (
+    !slack.webhooks.alertsWebhookUrl &&
+    !slack.webhooks.digestWebhookUrl &&
+    !Object.values(urls).some((url) => url !== undefined)
+  ) {
     deps.logger?.info('Slack not configured (the secret holds no webhook URL): no digest and no alerts', { runId });
   }
 
   // A retried completion may find its own run completed already: that is not the previous run.
   const previous = input.previousRun?.runId === runId ? undefined : input.previousRun;
   const assessed = withDiagnoses(input.snapshot === undefined ? shown : input.snapshot.map(judge), diagnoses);
-  const alerts = await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], ct);
+  const { fellBack, brokenDestinations, ...alerts } =
+    routed === undefined
+      ? {
+          ...(await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], endpoints, ct)),
+          fellBack: 0,
+          brokenDestinations: [],
+        }
+      : await alertOwners(deps, input, slack, assessed, previous?.failures ?? [], routed, urls, endpoints, ct);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
-  const digest = await postDigest(deps, input, slack, {
+  const events = await eventPathReport(deps, input, previous);
+  const changes = previous === undefined && compared !== undefined ? compared : input.changes;
+  const digestInput: DigestInput = {
     runId,
     generatedAt: now.toISOString(),
     expiryDays,
     targets: input.targets,
     certificates: withDiagnoses(shown, diagnoses),
-    changes: previous === undefined && compared !== undefined ? compared : input.changes,
+    changes: events === undefined ? changes : [...events.changes, ...changes],
     ...(reportLocation !== undefined ? { reportLocation } : {}),
     firstRun,
+    ...(endpoints ? { endpoints: endpoints.endpoints, endpointChanges: endpoints.changes } : {}),
+    ...(events === undefined
+      ? {}
+      : { eventPath: { changesFromEvents: events.changes.length, verdict: events.verdict } }),
     ...(ct !== undefined ? { ct: ct.report } : {}),
-  });
+  };
+  let routingResult: RunCompletion['routing'];
+  let digest: Awaited<ReturnType<typeof postDigest>>;
+  if (routed === undefined || input.routing === undefined || slack.kind === 'unreadable') {
+    digest = await postDigest(deps, input, slack, digestInput);
+  } else {
+    const teams = input.routing.config.teamDigests
+      ? await postTeamDigests(deps, { runId, digest: digestInput, run: routed, urls, ownerTagKey: input.ownerTagKey })
+      : { outcomes: {}, broken: [], failures: [] };
+    const broken = [...new Set([...brokenDestinations, ...teams.broken])].sort();
+    // `--slack-webhook-url` (the secret's digest webhook) keeps the organization's digest; else the default's.
+    const organizationUrl = slack.webhooks.digestWebhookUrl ?? urls[routed.defaultDestination];
+    digest = await postDigest(deps, input, slack, digestInput, {
+      url: organizationUrl,
+      options: {
+        routing: routingSummary(routed, shown, broken),
+        summaryOnly: input.routing.config.organizationDigest === 'summary',
+      },
+    });
+    routingResult = { brokenDestinations: broken, teamDigests: teams.outcomes, fellBack };
+    for (const failure of teams.failures) deps.logger?.error('team digest not delivered', { runId, error: failure });
+  }
 
   const run = completedRunRecord({
     runId,
@@ -193,11 +281,47 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     report,
     assessed,
     ...(diagnosisFailure !== undefined ? { diagnosisFailure } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    ...(endpointsFailure !== undefined ? { endpointsFailure } : {}),
     ...(ct !== undefined ? { ct } : {}),
     ...(ctFailure !== undefined ? { ctFailure } : {}),
     ...digest,
     alerts,
+    ...(routingResult !== undefined ? { routing: routingResult } : {}),
   };
+}
+
+/**
+ * What the event path did since the previous run started (its rescans' changes, each in exactly one digest) and
+ * whether it looks alive, judged on the changes this run's own scans found: those are the ones no event announced.
+ * A table that cannot be read costs the digest these lines, never the run.
+ */
+async function eventPathReport(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+  previous: RunRecord | undefined,
+): Promise<{ changes: Change[]; verdict: EventPathVerdict } | undefined> {
+  if (deps.events === undefined) return undefined;
+  try {
+    const [health, changes] = await Promise.all([
+      deps.events.loadHealth(),
+      deps.events.changesBetween(previous?.startedAt, input.startedAt),
+    ]);
+    const verdict = judgeEventPath(health, input.changes, {
+      now: input.now,
+      firstRun: previous === undefined,
+      ...(deps.eventSilenceHours === undefined ? {} : { silenceHours: deps.eventSilenceHours }),
+    });
+    if (verdict.status === 'looks-broken')
+      deps.logger?.warn('the event path looks broken', { runId: input.runId, ...verdict });
+    return { changes, verdict };
+  } catch (error) {
+    deps.logger?.warn("the event path's record cannot be read; the digest leaves it out", {
+      runId: input.runId,
+      error: messageOf(error),
+    });
+    return undefined;
+  }
 }
 
 /** A diagnosis that fails as a whole costs the run its diagnoses, never the run: logged, returned and skipped. */
@@ -256,12 +380,46 @@ async function watchCt(
   }
 }
 
+/**
+ * The user's endpoints probed and this run's endpoints read back. Like the diagnosis, a failure costs the run its
+ * endpoints, never the run: the certificates were scanned and are reported.
+ */
+async function probed(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+): Promise<{ endpoints?: RunEndpoints; failure?: string }> {
+  if (deps.endpoints === undefined) return {};
+  const { fileEndpoints, concurrency, ...endpointDeps } = deps.endpoints;
+  try {
+    const endpoints = await completeEndpoints(endpointDeps, {
+      runId: input.runId,
+      now: input.now,
+      expiryDays: input.expiryDays,
+      ...(fileEndpoints ? { fileEndpoints } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    });
+    deps.logger?.info('endpoints probed', {
+      runId: input.runId,
+      endpoints: endpoints.endpoints.length,
+      incidents: endpoints.incidents.length,
+    });
+    return { endpoints };
+  } catch (error) {
+    deps.logger?.error('endpoints cannot be read back; this run reports none', {
+      runId: input.runId,
+      error: messageOf(error),
+    });
+    return { failure: `endpoints cannot be read back; this run reports none (${messageOf(error)})` };
+  }
+}
+
 async function alertOnCall(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
   slack: SlackSetup,
   assessed: AssessedCertificate[],
   previousRunFailures: RunRecord['failures'],
+  endpoints: RunEndpoints | undefined,
   ct: CtWatchResult | undefined,
 ): Promise<RunCompletion['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
@@ -281,6 +439,7 @@ async function alertOnCall(
     now: input.now,
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
     previousRunFailures,
+    ...(endpoints ? { endpoints: { incidents: endpoints.incidents, coverage: endpoints.coverage } } : {}),
     ...(ct !== undefined ? { ct: ct.report.issuances } : {}),
   });
   const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
@@ -294,15 +453,67 @@ async function alertOnCall(
   return { outcome: result.broken ? 'broken' : 'failed', ...counts, failure: result.failure.message };
 }
 
+/** On-call alerts with owner routing: each destination's copies to its own webhook, a broken one's to the default. */
+async function alertOwners(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+  slack: SlackSetup,
+  assessed: AssessedCertificate[],
+  previousRunFailures: RunRecord['failures'],
+  routed: RunRouting,
+  urls: Record<string, string | undefined>,
+  endpoints: RunEndpoints | undefined,
+  ct: CtWatchResult | undefined,
+): Promise<RunCompletion['alerts'] & { fellBack: number; brokenDestinations: string[] }> {
+  if (slack.kind === 'unreadable' || deps.alerts === undefined) {
+    const outcome = slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured';
+    return { outcome, queued: 0, sent: 0, pending: 0, fellBack: 0, brokenDestinations: [] };
+  }
+  const result = await runAlerting({
+    store: deps.alerts,
+    // Not used with routing: every copy goes through the routing's sender.
+    send: async () => {},
+    certificates: assessed,
+    targets: input.targets,
+    now: input.now,
+    config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
+    previousRunFailures,
+    routing: alertRouting(routed, urls, deps.poster, input.ownerTagKey),
+    ...(endpoints ? { endpoints: { incidents: endpoints.incidents, coverage: endpoints.coverage } } : {}),
+    ...(ct !== undefined ? { ct: ct.report.issuances } : {}),
+  });
+  const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
+  const routing = { fellBack: result.fellBack?.length ?? 0, brokenDestinations: result.brokenDestinations ?? [] };
+  if (routing.brokenDestinations.length > 0) {
+    deps.logger?.error('destination webhook broken: its alerts went to the default destination', {
+      runId: input.runId,
+      destinations: routing.brokenDestinations,
+      fellBack: routing.fellBack,
+    });
+  }
+  if (!result.failure) return { outcome: result.broken ? 'broken' : 'sent', ...counts, ...routing };
+  deps.logger?.error(
+    'alert delivery stopped for a destination; its alerts stay pending for the next run or heartbeat',
+    {
+      runId: input.runId,
+      broken: result.broken === true,
+      error: result.failure.message,
+      pending: result.pending.length,
+    },
+  );
+  return { outcome: result.broken ? 'broken' : 'failed', ...counts, ...routing, failure: result.failure.message };
+}
+
 async function postDigest(
   deps: CompleteRunDeps,
   input: CompleteRunInput,
   slack: SlackSetup,
   digest: DigestInput,
+  routed?: { url: string | undefined; options: Omit<DigestOptions, 'ownerTagKey'> },
 ): Promise<{ digest: SlackStep; digestFailure?: string }> {
   const { runId } = input;
   if (slack.kind === 'unreadable') return { digest: 'secret-unreadable' };
-  const url = slack.webhooks.digestWebhookUrl;
+  const url = routed === undefined ? slack.webhooks.digestWebhookUrl : routed.url;
   if (url === undefined) return { digest: 'not-configured' };
   const claim = deps.digestMarker ? await deps.digestMarker.claim(runId, deps.clock()) : undefined;
   if (claim?.outcome === 'sent') {
@@ -314,7 +525,7 @@ async function postDigest(
     return { digest: 'in-progress' };
   }
   try {
-    await deps.poster(url, 'digest').post(renderDigest(digest, { ownerTagKey: input.ownerTagKey }));
+    await deps.poster(url, 'digest').post(renderDigest(digest, { ...routed?.options, ownerTagKey: input.ownerTagKey }));
   } catch (error) {
     if (claim) await deps.digestMarker?.release(runId, claim.claimId);
     deps.logger?.error('digest not delivered', { runId, error: messageOf(error) });

@@ -17,8 +17,18 @@ import type { InactiveAccount } from '../aws/organizations';
 import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
 import type { AccountZones } from '../core/diagnosis/zones';
 import { type Certificate, type Change, isWholeAccount, type TargetResult } from '../core/model';
-import { type Clock, type SnapshotStore, systemClock, type TargetSizes, type ZoneStore } from '../core/ports';
+import { DEFAULT_EXPIRY_DAYS } from '../core/names';
+import {
+  type Clock,
+  type EndpointStore,
+  type SnapshotStore,
+  systemClock,
+  type TargetSizes,
+  type ZoneStore,
+} from '../core/ports';
+import type { AccountRouting } from '../core/routing';
 import { largestAccountsFirst } from '../core/work-order';
+import type { ProbeEndpoint } from '../net/tls-probe';
 import { type ListAccountsInput, listAccounts } from './list-accounts';
 import { type ScanAccountOutput, scanAccount } from './scan-account';
 import type { ScanLogger, ScanOptions } from './scan-target';
@@ -43,6 +53,10 @@ export interface AuditDeps {
   openClients?: OpenTargetClients;
   /** The clock the audit's time and credentials expiry are read from. @default the system clock */
   clock?: Clock;
+  /** With the `probe` feature set: the TLS probe of each account's endpoints (absent: discovered, not probed). */
+  probe?: ProbeEndpoint;
+  /** With the `probe` feature set: where each account's probed endpoints are kept, and read back from. */
+  endpoints?: EndpointStore;
 }
 
 export interface AuditOptions extends ListAccountsInput {
@@ -55,8 +69,15 @@ export interface AuditOptions extends ListAccountsInput {
   /** @default DEFAULT_ACCOUNT_CONCURRENCY */
   accountConcurrency?: number;
   scan?: Partial<ScanOptions>;
-  /** The optional feature sets to run (as `certMonitor.features`): `dns-diagnosis` lists each account's zones. */
+  /**
+   * The optional feature sets to run (as `certMonitor.features`): `dns-diagnosis` lists each account's zones,
+   * `probe` discovers and probes the endpoints of its in-use certificates.
+   */
   features?: readonly string[];
+  /** SERVED_EXPIRING's threshold. @default DEFAULT_EXPIRY_DAYS */
+  expiryDays?: number;
+  /** Probes in flight at once in one account. */
+  probeConcurrency?: number;
 }
 
 export interface AuditProgress {
@@ -79,6 +100,8 @@ export interface AuditResult {
   throttles: number;
   /** The hosted zones of the accounts whose zones were listed (the `dns-diagnosis` feature set). */
   zones: AccountZones[];
+  /** Owner routing: each account's tags and OUs in Organizations, when `routing` asked for them. */
+  accountRouting?: Map<string, AccountRouting>;
 }
 
 export async function runAudit(
@@ -98,6 +121,13 @@ export async function runAudit(
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   const hostedZones = enabledFeatureSets(options.features).includes('dns-diagnosis');
+  const probe = enabledFeatureSets(options.features).includes('probe')
+    ? {
+        expiryDays: options.expiryDays ?? DEFAULT_EXPIRY_DAYS,
+        ...(deps.probe ? { probe: deps.probe } : {}),
+        ...(options.probeConcurrency !== undefined ? { concurrency: options.probeConcurrency } : {}),
+      }
+    : undefined;
   const zoneStore = deps.store?.saveAccountZones && deps.store.loadAllZones ? (deps.store as ZoneStore) : undefined;
   const listed = await listAccounts(deps.organizations ? { organizations: deps.organizations } : {}, options);
   const accounts = deps.store?.certificateCounts
@@ -120,6 +150,7 @@ export async function runAudit(
                 clientConfig: deps.clientConfig,
                 ...(deps.store ? { store: deps.store } : {}),
                 ...(zoneStore ? { zones: zoneStore } : {}),
+                ...(deps.endpoints ? { endpoints: deps.endpoints } : {}),
                 ...(deps.logger ? { logger: deps.logger } : {}),
                 ...(deps.openClients ? { openClients: deps.openClients } : {}),
               },
@@ -129,6 +160,7 @@ export async function runAudit(
                 regions: options.regions,
                 now,
                 hostedZones,
+                ...(probe ? { probe } : {}),
                 ...(options.scan ? { options: options.scan } : {}),
                 onListed: listed,
                 onResult: (result, figures) => {
@@ -159,5 +191,6 @@ export async function runAudit(
     inactiveAccounts: listed.inactiveAccounts,
     throttles: scans.reduce((sum, scan) => sum + scan.throttles, 0),
     zones: scans.flatMap((scan) => (scan.zones ? [scan.zones] : [])),
+    ...(listed.routing ? { accountRouting: listed.routing } : {}),
   };
 }

@@ -25,8 +25,16 @@ import {
   type TargetResult,
   WHOLE_ACCOUNT,
 } from '../core/model';
-import type { SnapshotStore, ZoneStore } from '../core/ports';
+import type { EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
+import { advanceEndpoints } from '../core/probe/history';
+import { DEFAULT_PROBE_TIMEOUT_MS } from '../net/tls-probe';
 import { listAccountZones } from './account-zones';
+import {
+  accountDiscoveryClients,
+  type ProbeAccountOptions,
+  type ProbeAccountOutput,
+  probeAccount,
+} from './probe-account';
 import { DEFAULT_SCAN_OPTIONS, type ScanLogger, type ScanOptions, scanTarget } from './scan-target';
 
 /**
@@ -47,6 +55,8 @@ export interface ScanAccountDeps {
   openClients?: OpenTargetClients;
   /** Where the account's hosted zones go when `hostedZones` is on; absent: they are only returned. */
   zones?: ZoneStore;
+  /** Where the account's probed endpoints go (and what the last probe left); absent: they are only returned. */
+  endpoints?: EndpointStore;
 }
 
 export interface ScanAccountInput {
@@ -66,8 +76,15 @@ export interface ScanAccountInput {
   onListed?: () => void;
   /** Also list the account's Route 53 public hosted zones (the `dns-diagnosis` feature set). @default false */
   hostedZones?: boolean;
+  /**
+   * Discover the endpoints of the account's in-use certificates once its regions are scanned, and probe them when
+   * given a probe (the `probe` feature set). Absent: no endpoint is looked at.
+   */
+  probe?: ProbeAccountOptions;
   /** Called as each region's (or the whole account's) result is saved. */
   onResult?: (result: TargetResult, figures: { certificates: number; throttles: number }) => void;
+  /** Regions not to list this run (clean, watched by the event path); their results are the caller's to report. */
+  skipRegions?: readonly string[];
 }
 
 export interface ScanAccountOutput {
@@ -79,6 +96,8 @@ export interface ScanAccountOutput {
   throttles: number;
   /** The account's hosted zones, when asked for and listed. */
   zones?: AccountZones;
+  /** The endpoints of its in-use certificates (and what they served), when asked for. */
+  probe?: ProbeAccountOutput;
 }
 
 export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput): Promise<ScanAccountOutput> {
@@ -92,6 +111,8 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
     await deps.roles.get(account.id, calls);
     regions =
       input.regions === 'enabled' ? await enabledRegions(deps, account.id, calls) : explicitRegions(input.regions);
+    const skipped = new Set(input.skipRegions ?? []);
+    regions = regions.filter((region) => !skipped.has(region));
   } catch (error) {
     if (!(error instanceof AwsAdapterError)) throw error;
     const result = failedTarget(
@@ -136,7 +157,50 @@ export async function scanAccount(deps: ScanAccountDeps, input: ScanAccountInput
   void Promise.all(listings).then(() => input.onListed?.());
   const scanned = await scans;
   const listed = await zones;
-  return { ...summarize(scanned, calls), ...(listed ? { zones: listed } : {}) };
+  // Before the summary, so discovery's calls are counted with the account's own (role, regions).
+  const probed = input.probe
+    ? await probeScanned(deps, { ...input, certificates: scanned.flatMap((scan) => scan.certificates), calls })
+    : undefined;
+  const summary = summarize(scanned, calls);
+  return { ...summary, ...(listed ? { zones: listed } : {}), ...(probed ? { probe: probed } : {}) };
+}
+
+/** Time kept, besides one probe's timeout, for saving an account's endpoints when its invocation runs short. */
+const PROBE_SAFETY_MARGIN_MS = 30_000;
+
+/** Discovery reads with the account's session; its calls are counted with the account's own (role, regions). */
+async function probeScanned(
+  deps: ScanAccountDeps,
+  input: ScanAccountInput & { certificates: Certificate[]; calls: CallCounter },
+): Promise<ProbeAccountOutput> {
+  const clients = accountDiscoveryClients(deps.roles, input.account.id, deps.clientConfig, input.calls);
+  try {
+    const probe = input.probe as ProbeAccountOptions;
+    const deadline = input.options?.deadlineMs;
+    // A probe started must be able to time out and its results be saved before the invocation ends.
+    const reserveMs =
+      (input.options?.safetyMarginMs ?? PROBE_SAFETY_MARGIN_MS) + (probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
+    const probed = await probeAccount(clients, input.certificates, {
+      ...probe,
+      ...(deadline ? { outOfTime: () => deadline() < reserveMs } : {}),
+      now: input.now,
+    });
+    if (probed.results === undefined) return probed;
+    // What was served before and how many runs each endpoint was unreachable come from the last stored probe.
+    const previous = await deps.endpoints?.loadEndpoints(input.account.id);
+    const { endpoints, changes } = advanceEndpoints(previous?.endpoints ?? [], probed.results);
+    await deps.endpoints?.saveEndpoints({
+      accountId: input.account.id,
+      ...(input.account.name ? { accountName: input.account.name } : {}),
+      runId: input.runId,
+      probedAt: input.now.toISOString(),
+      endpoints,
+      changes,
+    });
+    return { ...probed, stored: endpoints, changes };
+  } finally {
+    clients.close();
+  }
 }
 
 function summarize(

@@ -62,6 +62,11 @@ export interface ScanOptions {
   deadlineMs?: () => number;
   /** @default DEFAULT_SAFETY_MARGIN_MS */
   safetyMarginMs?: number;
+  /**
+   * Certificates described (and their tags read) whatever the describe policy says: those an event named, whose
+   * renewal status, uses or tags may have changed without any field of the listing changing.
+   */
+  alsoDescribe?: readonly string[];
 }
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
@@ -315,8 +320,14 @@ async function describeWhatNeedsIt(
   clients: TargetClients,
   summaries: Certificate[],
   storedByArn: Map<string, Certificate>,
-  context: StepContext & { now: Date; refreshDays: number; renewalWindowDays?: number },
+  context: StepContext & {
+    now: Date;
+    refreshDays: number;
+    renewalWindowDays?: number;
+    alsoDescribe?: readonly string[];
+  },
 ): Promise<Certificate[]> {
+  const forced = new Set(context.alsoDescribe ?? []);
   const policy = {
     now: context.now,
     refreshDays: context.refreshDays,
@@ -329,7 +340,8 @@ async function describeWhatNeedsIt(
     summaries.map(async (summary): Promise<Certificate | undefined> => {
       const stored = storedByArn.get(summary.arn);
       const storedTags = stored?.tags ?? {};
-      if (!needsDescribe(summary, stored, policy)) return { ...mergeWithStored(summary, stored), tags: storedTags };
+      if (!forced.has(summary.arn) && !needsDescribe(summary, stored, policy))
+        return { ...mergeWithStored(summary, stored), tags: storedTags };
       const [described, tags] = await Promise.all([
         describe.run(() => describeCertificate(clients.acm, summary, context.now)),
         listTags.run(() => listCertificateTags(clients.acm, summary)),

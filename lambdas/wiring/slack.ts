@@ -27,9 +27,14 @@ export type SlackSetup =
   | { kind: 'configured'; webhooks: SlackWebhooks }
   | { kind: 'unreadable'; error: SlackSecretError };
 
-export async function readSlackSetup(client: SecretsManagerClient, secretId: string): Promise<SlackSetup> {
+/** `destinationKeys`: the secret keys owner routing's table names (each holds a destination's webhook URL). */
+export async function readSlackSetup(
+  client: SecretsManagerClient,
+  secretId: string,
+  destinationKeys: readonly string[] = [],
+): Promise<SlackSetup> {
   try {
-    return { kind: 'configured', webhooks: await loadSlackWebhooks(client, secretId) };
+    return { kind: 'configured', webhooks: await loadSlackWebhooks(client, secretId, { destinationKeys }) };
   } catch (error) {
     if (error instanceof SlackSecretError) return { kind: 'unreadable', error };
     throw error;

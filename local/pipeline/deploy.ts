@@ -22,15 +22,21 @@ import type { LocalDynamo } from '../dynalite';
 import type { Simulator } from '../sim';
 import type { SlackReceiver } from '../slack-receiver';
 
-/** The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it). */
+/**
+ * The Lambdas of the hub stack, by the name of their Task state (Heartbeat has none: EventBridge calls it; Events
+ * neither: its queue does, and it exists only when the event path is on).
+ */
 export const FUNCTIONS = {
   ListTargets: 'list-targets',
   ScanTarget: 'scan-target',
   FinalizeRun: 'finalize-run',
   Heartbeat: 'heartbeat',
+  Events: 'events',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
-export type TaskName = Exclude<FunctionName, 'Heartbeat'>;
+export type TaskName = Exclude<FunctionName, 'Heartbeat' | 'Events'>;
+/** Functions only some configurations have. */
+const OPTIONAL_FUNCTIONS: ReadonlySet<FunctionName> = new Set(['Events']);
 
 /** The Slack receiver paths the demo and tests use as the two webhooks. */
 export const SLACK_PATHS = { digest: '/digest', alerts: '/alerts' } as const;
@@ -57,7 +63,9 @@ export interface LocalHub {
   accountId: string;
   /** The state machine definition, intrinsics resolved, exactly as synthesized otherwise. */
   definition: JsonObject;
-  functions: Record<FunctionName, LocalFunction>;
+  functions: Record<Exclude<FunctionName, 'Events'>, LocalFunction> & { Events?: LocalFunction };
+  /** The event queue's ARN, when the event path is on. */
+  eventQueueArn?: string;
   tableName: string;
   bucket: string;
   /** The Slack secret's ARN (what SLACK_SECRET_ARN holds). */
@@ -163,9 +171,10 @@ export async function deployHub(options: DeployOptions): Promise<LocalHub> {
   if (!machine) throw new Error('the hub template has no state machine');
   const definition = JSON.parse(resolve(machine[1].Properties?.DefinitionString) as string) as JsonObject;
 
-  const functions = {} as Record<FunctionName, LocalFunction>;
+  const functions = {} as LocalHub['functions'];
   for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
     const entry = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name}Function`));
+    if (!entry && OPTIONAL_FUNCTIONS.has(name)) continue;
     if (!entry) throw new Error(`the hub template has no ${name} function`);
     const properties = entry[1].Properties ?? {};
     const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
@@ -175,12 +184,14 @@ export async function deployHub(options: DeployOptions): Promise<LocalHub> {
       timeoutSeconds: Number(properties.Timeout ?? 3),
     };
   }
+  const queue = ofType('AWS::SQS::Queue').find(([, resource]) => resource.Properties?.RedrivePolicy !== undefined);
   return {
     stackName: hub.stackName,
     region,
     accountId,
     definition,
     functions,
+    ...(queue ? { eventQueueArn: `arn:aws:sqs:${region}:${accountId}:${hub.stackName}-${queue[0]}` } : {}),
     tableName,
     bucket,
     slackSecretId,
@@ -232,11 +243,14 @@ function resolveIntrinsics(value: unknown, refs: Record<string, string>, region:
   );
 }
 
-/** Stores the Slack webhooks in the hub's secret, as an operator does after deploying. */
+/**
+ * Stores the Slack webhooks in the hub's secret, as an operator does after deploying; owner routing's destinations
+ * go in beside them, under the keys `certMonitor.routes` names.
+ */
 export async function setSlackWebhooks(
   sim: Simulator,
   hub: LocalHub,
-  webhooks: { digestWebhookUrl: string; alertsWebhookUrl: string },
+  webhooks: { digestWebhookUrl: string; alertsWebhookUrl: string } & Record<string, string>,
 ): Promise<void> {
   const client = new SecretsManagerClient({ region: hub.region, endpoint: sim.url, credentials: sim.credentials });
   try {
@@ -254,4 +268,13 @@ export function receiverWebhooks(slack: SlackReceiver): { digestWebhookUrl: stri
     digestWebhookUrl: `${slack.url}${SLACK_PATHS.digest}`,
     alertsWebhookUrl: `${slack.url}${SLACK_PATHS.alerts}`,
   };
+}
+
+/** A function of the hub as deployed; the Events function only exists with the event path on. */
+export function deployedFunction(hub: LocalHub, name: FunctionName): LocalFunction {
+  const fn = hub.functions[name];
+  if (fn === undefined) {
+    throw new Error(`the hub was deployed without the ${name} function: turn it on (certMonitor.events.enabled)`);
+  }
+  return fn;
 }

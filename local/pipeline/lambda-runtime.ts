@@ -9,8 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import type { OrganizationEvent } from '../../lambdas/core/events/classify';
+import type { EventsSummary } from '../../lambdas/handlers/events';
+import { toSqsEvent } from '../event-bus';
 import type { Simulator } from '../sim';
-import { FUNCTIONS, type FunctionName, type LocalHub } from './deploy';
+import { deployedFunction, FUNCTIONS, type FunctionName, type LocalHub } from './deploy';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -21,7 +24,7 @@ export async function loadHandler(hub: LocalHub, name: FunctionName): Promise<Ha
   const loaded = handlers.get(name);
   if (loaded) return loaded;
   Object.assign(process.env, hub.processEnvironment);
-  const own = hub.functions[name].environment;
+  const own = deployedFunction(hub, name).environment;
   const saved = new Map(Object.keys(own).map((key) => [key, process.env[key]]));
   Object.assign(process.env, own);
   try {
@@ -38,7 +41,7 @@ export async function loadHandler(hub: LocalHub, name: FunctionName): Promise<Ha
 
 /** A Lambda context whose remaining time counts down from the function's timeout. */
 export function lambdaContext(hub: LocalHub, name: FunctionName): Context {
-  const fn = hub.functions[name];
+  const fn = deployedFunction(hub, name);
   const deadline = performance.now() + fn.timeoutSeconds * 1000;
   const functionName = `${hub.stackName}-${fn.logicalId}`;
   return {
@@ -91,6 +94,29 @@ export async function invokeHeartbeat(options: { sim: Simulator; hub: LocalHub; 
   const restoreTime = useSimulatedTime((options.now ?? options.sim.clock.now()).getTime());
   try {
     return await handler({}, lambdaContext(options.hub, 'Heartbeat'));
+  } finally {
+    restoreTime();
+  }
+}
+
+/**
+ * One invocation of the Events Lambda at a simulated time, with a batch as its queue's event source mapping hands it
+ * over (each event the body of an SQS message). The hub must have been deployed with the event path on.
+ */
+export async function invokeEvents(options: {
+  sim: Simulator;
+  hub: LocalHub;
+  batch: readonly OrganizationEvent[];
+  now?: Date;
+}): Promise<EventsSummary> {
+  const handler = await loadHandler(options.hub, 'Events');
+  const queueArn = options.hub.eventQueueArn ?? `arn:aws:sqs:${options.hub.region}:${options.hub.accountId}:events`;
+  const restoreTime = useSimulatedTime((options.now ?? options.sim.clock.now()).getTime());
+  try {
+    const output = (await handler(toSqsEvent(options.batch, queueArn), lambdaContext(options.hub, 'Events'))) as {
+      summary: EventsSummary;
+    };
+    return output.summary;
   } finally {
     restoreTime();
   }

@@ -21,6 +21,7 @@ import { settleWithinLimits } from '../states-limits';
 import '../with-resolvers';
 import {
   type DeployOptions,
+  deployedFunction,
   deployHub,
   type FunctionName,
   type Json,
@@ -103,7 +104,7 @@ function localDefinition(hub: LocalHub): JsonObject {
   const timeouts = (states: Record<string, JsonObject>) => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Task' && state.TimeoutSeconds === undefined && name in hub.functions) {
-        state.TimeoutSeconds = hub.functions[name as FunctionName].timeoutSeconds;
+        state.TimeoutSeconds = deployedFunction(hub, name as FunctionName).timeoutSeconds;
       }
       const processor = state.ItemProcessor as { States?: Record<string, JsonObject> } | undefined;
       if (processor?.States) timeouts(processor.States);

@@ -10,6 +10,9 @@ export const SIM_SERVICES = [
   'S3',
   'SecretsManager',
   'Route53',
+  'ELBv2',
+  'CloudFront',
+  'APIGateway',
 ] as const;
 export type SimService = (typeof SIM_SERVICES)[number];
 

@@ -22,6 +22,7 @@ import {
   type ScenarioCertificate,
   type ScenarioCertificateInput,
   type ScenarioDomainValidation,
+  type ScenarioOrganizationalUnit,
   type ScenarioRegion,
   type ScenarioRole,
 } from './scenario';
@@ -48,8 +49,14 @@ export interface SimAccount {
   disabledRegions: string[];
   roles: ScenarioRole[];
   taggingApiDenied: boolean;
+  /** Tags in Organizations; absent: none. */
+  tags?: Record<string, string> | undefined;
+  /** The OU or root directly holding the account; absent: the root. */
+  parentId?: string | undefined;
   /** Route 53 hosted zones, in creation order (Route 53 is global: no region). */
   hostedZones: Array<{ id: string; name: string; privateZone: boolean }>;
+  /** Settings of the resources certificates are in use by (resources.ts). */
+  resourceSettings?: ScenarioAccount['resourceSettings'];
   /** region → certificates in creation order. */
   targets: Map<string, CertRecord[]>;
 }
@@ -87,7 +94,15 @@ export interface Mutation {
   summary: string;
   /** Simulation time of the mutation (ISO-8601). */
   at: string;
+  /** The resource a certificate was attached to or detached from. */
+  resourceArn?: string;
 }
+
+/**
+ * Told of every mutation as it happens, with the certificate as it is after it (as it was, for a deletion): what the
+ * simulator's event emitter (events.ts) turns into the ACM and CloudTrail events AWS would send.
+ */
+export type MutationObserver = (mutation: Mutation, certificate: ScenarioCertificate | undefined) => void;
 
 /** A mutation that makes no sense for the target (unknown ARN, renewing an IMPORTED certificate...). */
 export class SimStateError extends Error {
@@ -107,10 +122,13 @@ export interface ChurnOptions {
 export class SimOrganization {
   readonly managementAccountId: string;
   readonly organizationId: string;
+  readonly rootId: string;
+  private readonly ous = new Map<string, ScenarioOrganizationalUnit>();
   private readonly accountList: SimAccount[] = [];
   private readonly byId = new Map<string, SimAccount>();
   private readonly byArn = new Map<string, CertRecord>();
   private nextSeq = 0;
+  private readonly observers = new Set<MutationObserver>();
 
   constructor(
     scenario: Scenario,
@@ -119,7 +137,54 @@ export class SimOrganization {
     this.managementAccountId = scenario.managementAccountId;
     this.organizationId =
       scenario.organizationId ?? `o-${hashSeed(scenario.managementAccountId).toString(36).padEnd(10, '0')}`;
+    this.rootId = scenario.rootId ?? `r-${hashSeed(this.organizationId).toString(36).slice(0, 4).padEnd(4, '0')}`;
+    for (const ou of structuredClone(scenario.organizationalUnits ?? [])) this.ous.set(ou.id, ou);
     for (const account of structuredClone(scenario.accounts)) this.insertAccount(account);
+  }
+
+  /** Calls `observer` after every mutation from now on; returns what stops it. */
+  observe(observer: MutationObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** The OU or root directly holding an account or OU (Organizations allows one parent); undefined if unknown. */
+  parentOf(childId: string): { id: string; type: 'ROOT' | 'ORGANIZATIONAL_UNIT' } | undefined {
+    const parentId = this.byId.get(childId)?.parentId ?? this.ous.get(childId)?.parentId;
+    if (!this.byId.has(childId) && !this.ous.has(childId)) return undefined;
+    if (parentId === undefined || parentId === this.rootId) return { id: this.rootId, type: 'ROOT' };
+    return { id: parentId, type: 'ORGANIZATIONAL_UNIT' };
+  }
+
+  /** The Organizations tags of an account, OU or the root; undefined when no such resource exists. */
+  organizationTags(resourceId: string): Record<string, string> | undefined {
+    if (resourceId === this.rootId) return {};
+    const account = this.byId.get(resourceId);
+    if (account) return account.tags ?? {};
+    return this.ous.get(resourceId)?.tags;
+  }
+
+  /** Moves an account under another OU or the root (MoveAccount), as an administrator would. */
+  moveAccount(accountId: string, parentId: string): void {
+    const account = this.byId.get(accountId);
+    if (!account) throw new SimStateError(`moveAccount: no account ${accountId}`);
+    if (parentId !== this.rootId && !this.ous.has(parentId)) throw new SimStateError(`moveAccount: no OU ${parentId}`);
+    account.parentId = parentId;
+  }
+
+  /** Adds an OU under another OU or the root (CreateOrganizationalUnit). */
+  addOrganizationalUnit(ou: { id: string; name: string; parentId?: string }): void {
+    if (this.ous.has(ou.id)) throw new SimStateError(`addOrganizationalUnit: ${ou.id} exists`);
+    if (ou.parentId !== undefined && ou.parentId !== this.rootId && !this.ous.has(ou.parentId))
+      throw new SimStateError(`addOrganizationalUnit: no parent ${ou.parentId}`);
+    this.ous.set(ou.id, { ...ou, tags: {} });
+  }
+
+  /** Sets an account's tag in Organizations (TagResource), as an administrator would. */
+  setAccountTag(accountId: string, key: string, value: string): void {
+    const account = this.byId.get(accountId);
+    if (!account) throw new SimStateError(`setAccountTag: no account ${accountId}`);
+    account.tags = { ...account.tags, [key]: value };
   }
 
   // ---- reading -------------------------------------------------------------------------------------------
@@ -275,26 +340,36 @@ export class SimOrganization {
   }
 
   attach(arn: string, resourceArn: string): Mutation {
-    return this.mutate('attach', arn, (certificate, record) => {
-      if (resourceArn.startsWith('arn:aws:cloudfront:') && record.region !== CLOUDFRONT_REGION) {
-        throw new SimStateError(`CloudFront only uses certificates in ${CLOUDFRONT_REGION}`);
-      }
-      if (certificate.inUseBy.includes(resourceArn))
-        throw new SimStateError(`${arn} is already used by ${resourceArn}`);
-      certificate.inUseBy.push(resourceArn);
-      this.updateEligibility(certificate);
-      return `attached to ${resourceArn}`;
-    });
+    return this.mutate(
+      'attach',
+      arn,
+      (certificate, record) => {
+        if (resourceArn.startsWith('arn:aws:cloudfront:') && record.region !== CLOUDFRONT_REGION) {
+          throw new SimStateError(`CloudFront only uses certificates in ${CLOUDFRONT_REGION}`);
+        }
+        if (certificate.inUseBy.includes(resourceArn))
+          throw new SimStateError(`${arn} is already used by ${resourceArn}`);
+        certificate.inUseBy.push(resourceArn);
+        this.updateEligibility(certificate);
+        return `attached to ${resourceArn}`;
+      },
+      resourceArn,
+    );
   }
 
   detach(arn: string, resourceArn: string): Mutation {
-    return this.mutate('detach', arn, (certificate) => {
-      const index = certificate.inUseBy.indexOf(resourceArn);
-      if (index < 0) throw new SimStateError(`${arn} is not used by ${resourceArn}`);
-      certificate.inUseBy.splice(index, 1);
-      this.updateEligibility(certificate);
-      return `detached from ${resourceArn}`;
-    });
+    return this.mutate(
+      'detach',
+      arn,
+      (certificate) => {
+        const index = certificate.inUseBy.indexOf(resourceArn);
+        if (index < 0) throw new SimStateError(`${arn} is not used by ${resourceArn}`);
+        certificate.inUseBy.splice(index, 1);
+        this.updateEligibility(certificate);
+        return `detached from ${resourceArn}`;
+      },
+      resourceArn,
+    );
   }
 
   setTag(arn: string, key: string, value: string): Mutation {
@@ -468,13 +543,14 @@ export class SimOrganization {
     kind: MutationKind,
     arn: string,
     apply: (certificate: ScenarioCertificate, record: CertRecord) => string,
+    resourceArn?: string,
   ): Mutation {
     const record = this.require(arn);
     const before = visible(this, record.certificate);
     const draft = structuredClone(record.certificate);
     const summary = apply(draft, record);
     record.certificate = draft;
-    return this.record(kind, record, before, visible(this, draft), summary);
+    return this.record(kind, record, before, visible(this, draft), summary, resourceArn);
   }
 
   private record(
@@ -483,8 +559,9 @@ export class SimOrganization {
     before: Visible | undefined,
     after: Visible | undefined,
     summary: string,
+    resourceArn?: string,
   ): Mutation {
-    return {
+    const mutation: Mutation = {
       kind,
       accountId: record.accountId,
       region: record.region,
@@ -493,7 +570,10 @@ export class SimOrganization {
       changes: diffVisible(before, after),
       summary,
       at: this.clock.toISOString(),
+      ...(resourceArn === undefined ? {} : { resourceArn }),
     };
+    for (const observer of this.observers) observer(mutation, record.certificate);
+    return mutation;
   }
 
   private insertAccount(account: ScenarioAccount): void {

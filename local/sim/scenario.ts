@@ -57,6 +57,19 @@ const REVOCATION_REASONS = [
 ] as const;
 
 const ACCOUNT_ID = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+/** Organizations' id patterns (ListParents' ChildId, ListTagsForResource's ResourceId). */
+export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const ROOT_ID_PATTERN = /^r-[0-9a-z]{4,32}$/;
+const PARENT_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+
+/** An organizational unit: its parent is another OU or the root (absent: the root). */
+const OrganizationalUnitSchema = z.object({
+  id: z.string().regex(OU_ID_PATTERN, 'must be an OU id like ou-ab12-11111111'),
+  name: z.string().min(1),
+  parentId: z.string().regex(PARENT_ID, 'must be an OU id (ou-...) or the root id (r-...)').optional(),
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+});
+export type ScenarioOrganizationalUnit = z.output<typeof OrganizationalUnitSchema>;
 const ISO = z.iso.datetime({ offset: true });
 const CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 
@@ -166,6 +179,10 @@ const AccountSchema = z.object({
   roles: z.array(RoleSchema).default([{ name: DEFAULT_AUDIT_ROLE_NAME, maxSessionDurationSeconds: 3600 }]),
   /** GetResources answers AccessDeniedException for this account. */
   taggingApiDenied: z.boolean().default(false),
+  /** The account's tags in Organizations (ListTagsForResource). */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+  /** The OU (or the root) directly holding the account (ListParents); absent: the root. */
+  parentId: z.string().regex(PARENT_ID, 'must be an OU id (ou-...) or the root id (r-...)').optional(),
   certificates: z.array(CertificateSchema).default([]),
   /** Route 53 hosted zones held in this account (ListHostedZones); ids without the `/hostedzone/` prefix. */
   hostedZones: z
@@ -177,6 +194,21 @@ const AccountSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * How the resources in this account's certificates' InUseBy are set up, by resource ARN (resources.ts derives the
+   * rest): an internal load balancer, a listener port, a disabled distribution, an API Gateway endpoint type.
+   */
+  resourceSettings: z
+    .record(
+      z.string().min(1),
+      z.object({
+        scheme: z.enum(['internet-facing', 'internal']).optional(),
+        port: z.number().int().min(1).max(65_535).optional(),
+        enabled: z.boolean().optional(),
+        endpointType: z.enum(['REGIONAL', 'EDGE', 'PRIVATE']).optional(),
+      }),
+    )
+    .optional(),
 });
 export type ScenarioAccount = z.output<typeof AccountSchema>;
 export type ScenarioAccountInput = z.input<typeof AccountSchema>;
@@ -190,6 +222,9 @@ export const ScenarioSchema = z
       .optional(),
     /** The simulation clock's start (ISO-8601), when the caller does not pass a clock. */
     start: ISO.optional(),
+    /** The organization's root id; absent: derived from the management account. */
+    rootId: z.string().regex(ROOT_ID_PATTERN, 'must be a root id like r-ab12').optional(),
+    organizationalUnits: z.array(OrganizationalUnitSchema).optional(),
     accounts: z.array(AccountSchema).min(1),
   })
   .superRefine((scenario, ctx) => {
@@ -214,6 +249,7 @@ export const ScenarioSchema = z
         arns.add(certificate.arn);
       });
     });
+    checkOrganizationalUnits(scenario, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     if (!accountIds.has(scenario.managementAccountId)) {
       ctx.addIssue({
         code: 'custom',
@@ -226,6 +262,37 @@ export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 type Report = (path: Array<string | number>, message: string) => void;
+
+/** Every parent exists, and walking up from any OU reaches the root (no cycle): ListParents must end. */
+function checkOrganizationalUnits(
+  scenario: {
+    rootId?: string | undefined;
+    organizationalUnits?: ScenarioOrganizationalUnit[] | undefined;
+    accounts: ScenarioAccount[];
+  },
+  report: Report,
+): void {
+  const units = scenario.organizationalUnits ?? [];
+  const parents = new Map(units.map((ou) => [ou.id, ou.parentId]));
+  const known = (id: string) =>
+    parents.has(id) || id === scenario.rootId || (scenario.rootId === undefined && id.startsWith('r-'));
+  units.forEach((ou, o) => {
+    if (ou.parentId !== undefined && !known(ou.parentId))
+      report(['organizationalUnits', o, 'parentId'], `no OU or root ${ou.parentId}`);
+    const seen = new Set<string>();
+    for (let id: string | undefined = ou.id; id !== undefined && parents.has(id); id = parents.get(id)) {
+      if (seen.has(id)) {
+        report(['organizationalUnits', o, 'parentId'], `OU ${ou.id} is its own ancestor`);
+        break;
+      }
+      seen.add(id);
+    }
+  });
+  scenario.accounts.forEach((account, a) => {
+    if (account.parentId !== undefined && !known(account.parentId))
+      report(['accounts', a, 'parentId'], `no OU or root ${account.parentId}`);
+  });
+}
 
 function checkAccount(account: ScenarioAccount, report: Report): void {
   if (!account.state && !account.status) report(['state'], 'an account needs a state (or the legacy status)');

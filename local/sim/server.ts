@@ -13,7 +13,10 @@ import { type Quotas, RateLimiter } from './quotas';
 import type { Scenario } from './scenario';
 import { account } from './services/account';
 import { acm } from './services/acm';
+import { apigateway } from './services/apigateway';
+import { cloudfront } from './services/cloudfront';
 import type { HandlerContext, Input, Principal, ServiceDefinition } from './services/context';
+import { elbv2 } from './services/elbv2';
 import { organizations } from './services/organizations';
 import { route53 } from './services/route53';
 import { s3 } from './services/s3';
@@ -44,6 +47,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
   s3,
   secretsManager,
   route53,
+  elbv2,
+  cloudfront,
+  apigateway,
 ];
 
 /** Region the management principal works in (AWS_REGION of `env()`). */
@@ -168,7 +174,11 @@ function expiredToken(): AwsError {
 /** The IAM action of a simulated operation, e.g. `acm:DescribeCertificate` (undefined for an unknown service). */
 export function iamAction(service: string, operation: string): string | undefined {
   const definition = SERVICES.find((s) => s.name === service);
-  return definition ? `${definition.iamPrefix}:${operation}` : undefined;
+  return definition ? actionOf(definition, operation) : undefined;
+}
+
+function actionOf(service: ServiceDefinition, operation: string): string {
+  return service.iamAction?.(operation) ?? `${service.iamPrefix}:${operation}`;
 }
 
 /** A call its session policy does not allow, in the service's protocol (IAM's wording for session policies). */
@@ -234,9 +244,10 @@ function parseOperation(
       },
     };
   }
-  const operation = service.routes?.[`${req.method} ${path}`];
-  if (!operation || !service.operations[operation]) throw unknownOperation('restJson1', `${req.method} ${path}`);
-  return { operation, input: parseJsonBody(body) };
+  const routed = service.routes?.[`${req.method} ${path}`];
+  const found = routed === undefined ? service.route?.(req.method ?? 'GET', path) : { operation: routed, params: {} };
+  if (!found || !service.operations[found.operation]) throw unknownOperation('restJson1', `${req.method} ${path}`);
+  return { operation: found.operation, input: { ...parseJsonBody(body), ...found.params } };
 }
 
 function parseJsonBody(body: string): Input {
@@ -300,7 +311,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         throw expiredToken();
       }
       if (service.regional && !org.isRegionEnabled(caller.accountId, auth.region)) throw invalidToken(protocol);
-      const action = `${service.iamPrefix}:${operation}`;
+      const action = actionOf(service, operation);
       if (caller.sessionPolicy && !sessionPolicyAllows(caller.sessionPolicy, action)) {
         throw sessionPolicyDenied(protocol, caller, action);
       }

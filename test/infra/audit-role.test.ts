@@ -42,6 +42,35 @@ describe('the member-account audit role template', () => {
     expect(template.Metadata['cert-monitor'].FeatureSets).toEqual(['core']);
   });
 
+  it('grants with the probe feature set the discovery reads, and API Gateway reads on custom domain names only', () => {
+    const probe = buildAuditRoleTemplate(['probe']) as Cfn;
+    const statements = probe.Resources[AUDIT_ROLE_LOGICAL_ID].Properties.Policies.flatMap(
+      (p: Cfn) => p.PolicyDocument.Statement,
+    );
+
+    const unscoped = statements.find((s: Cfn) => s.Sid === 'ReadCertificates');
+    const apiGateway = statements.find((s: Cfn) => s.Action.includes('apigateway:GET'));
+
+    expect(unscoped.Action).toEqual(
+      expect.arrayContaining([
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'cloudfront:GetDistribution',
+      ]),
+    );
+    expect(unscoped.Action).not.toContain('apigateway:GET');
+    expect(apiGateway).toEqual({
+      Sid: 'ApigatewayGET',
+      Effect: 'Allow',
+      Action: ['apigateway:GET'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text, not a JS template
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/domainnames/*' },
+    });
+    expect(probe.Metadata['cert-monitor'].FeatureSets).toEqual(['core', 'probe']);
+    expect(Object.keys(probe.Metadata['cert-monitor'].Exposes)).toContain('apigateway:GET');
+  });
+
   it('refuses a feature set it does not know instead of granting nothing or everything', () => {
     expect(() => buildAuditRoleTemplate(['dns'])).toThrow(/unknown feature set dns/);
   });
@@ -76,6 +105,18 @@ describe('the member-account audit role template', () => {
     expect(arns).toEqual(['arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1']);
   });
 
+  it('also trusts the Events Lambda role when the event path is on, which rescans one account-region', () => {
+    const arns = hubPrincipalArns(
+      { partition: 'aws', accountId: '222222222222', region: 'eu-west-1' },
+      { events: true },
+    );
+
+    expect(arns).toEqual([
+      'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/cert-monitor-events-eu-west-1',
+    ]);
+  });
+
   it("accepts only the hub's role ARNs as trusted principals when installed by hand", () => {
     const pattern = new RegExp(template.Parameters.TrustedPrincipalArns.AllowedPattern);
     expect(template.Parameters.TrustedPrincipalArns.AllowedPattern).toBe(HUB_ROLE_ARN_PATTERN);
@@ -85,7 +126,7 @@ describe('the member-account audit role template', () => {
       { partition: 'aws-cn', accountId: '444444444444', region: 'cn-northwest-1' },
       { partition: 'aws', accountId: '555555555555', region: 'ap-southeast-5' },
     ];
-    for (const arn of hubs.flatMap(hubPrincipalArns)) expect(arn).toMatch(pattern);
+    for (const arn of hubs.flatMap((hub) => hubPrincipalArns(hub, { events: true }))) expect(arn).toMatch(pattern);
     for (const other of [
       '*',
       'arn:aws:iam::222222222222:root',
@@ -94,6 +135,7 @@ describe('the member-account audit role template', () => {
       'arn:aws:iam::222222222222:role/Admin',
       'arn:aws:iam::222222222222:role/cert-monitor-scanner-eu-west-1/extra',
       'arn:aws:iam::*:role/cert-monitor-scanner-eu-west-1',
+      'arn:aws:iam::222222222222:role/cert-monitor-list-targets-eu-west-1',
     ]) {
       expect(other).not.toMatch(pattern);
     }

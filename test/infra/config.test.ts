@@ -52,8 +52,8 @@ describe('parseConfig', () => {
     ['a missing external id', { externalId: undefined }, /certMonitor\.externalId: is required/],
     [
       'an unknown feature set',
-      { features: ['probe'] },
-      /certMonitor\.features: "probe" is not an optional feature set; known: dns-diagnosis/,
+      { features: ['ct-watch'] },
+      /certMonitor\.features: "ct-watch" is not an optional feature set; known: dns-diagnosis, probe/,
     ],
     ['the core set named as optional', { features: ['core'] }, /certMonitor\.features: "core" is not an optional/],
     ['a Slack admin that is not a role', { slackSecretAdminRoleArn: 'admin' }, /certMonitor\.slackSecretAdminRoleArn/],
@@ -136,6 +136,29 @@ describe('parseConfig', () => {
     ['a hub without a region', { hub: { accountId: '222222222222' } }, /certMonitor\.hub\.region: is required/],
   ])('names the key and the fix for %s', (_case, overrides, message) => {
     expect(() => parseConfig(minimalConfig(overrides))).toThrow(message);
+  });
+
+  it('takes owner routing with Slack secret keys, gives it to the Lambdas that read it, and refuses URLs in config', () => {
+    const routes = {
+      destinations: { platform: 'platformWebhookUrl', web: 'webWebhookUrl' },
+      default: 'platform',
+      rules: [{ certificateTag: 'team' }, { ou: { 'ou-ab12-11111111': 'web' } }],
+      teamDigests: true,
+    };
+    const config = parseConfig(minimalConfig({ routes }));
+    const resources = { tableName: 't', workBucket: 'b', slackSecretId: 's' };
+
+    expect(config.routes).toMatchObject({ ...routes, organizationDigest: 'all' });
+    expect(lambdaSettings('finalizeRun', config, resources)[ENV.routes]).toBe(JSON.stringify(config.routes));
+    expect(lambdaSettings('listTargets', config, resources)[ENV.routes]).toBeDefined();
+    expect(lambdaSettings('heartbeat', config, resources)[ENV.routes]).toBeDefined();
+    expect(lambdaSettings('scanTarget', config, resources)[ENV.routes]).toBeUndefined();
+    expect(() =>
+      parseConfig(minimalConfig({ routes: { ...routes, destinations: { platform: 'https://hooks.slack.com/x' } } })),
+    ).toThrow('certMonitor.routes: destinations.platform: must be a key of the Slack secret');
+    expect(() => parseConfig(minimalConfig({ routes: { ...routes, default: 'nobody' } }))).toThrow(
+      'default: "nobody" is not a destination (destinations: platform, web)',
+    );
   });
 
   it('rejects a configuration without a hub', () => {

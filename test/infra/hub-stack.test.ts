@@ -218,6 +218,12 @@ describe('HubStack', () => {
       const scanner = statementsOfRole(hub, 'cert-monitor-scanner-eu-west-1');
 
       expect(listing).toContainEqual(expect.objectContaining({ Action: 'organizations:ListAccounts', Resource: '*' }));
+      expect(listing).toContainEqual(
+        expect.objectContaining({
+          Action: ['organizations:ListTagsForResource', 'organizations:ListParents'],
+          Resource: '*',
+        }),
+      );
       expect(listing.flatMap(actionsOf)).not.toContain('sts:AssumeRole');
       expect(scanner).toContainEqual(
         expect.objectContaining({ Action: 'sts:AssumeRole', Resource: partitionArn(':iam::*:role/CertAuditReadOnly') }),

@@ -103,7 +103,7 @@ describe('OrganizationStack', () => {
       });
     });
 
-    it("lets only the hub's ListTargets role, from inside the organization, list accounts and nothing else", () => {
+    it("lets only the hub's ListTargets role, from inside the organization, list accounts and read their routing, nothing else", () => {
       const [role] = rolesNamed(organization, 'cert-monitor-organization-read');
       const statements = Object.values(resourcesOf(organization, 'AWS::IAM::Policy')).flatMap(
         (p) => p.Properties.PolicyDocument.Statement,
@@ -117,7 +117,11 @@ describe('OrganizationStack', () => {
           Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
         },
       ]);
-      expect(statements.flatMap(actionsOf)).toEqual(['organizations:ListAccounts']);
+      expect(statements.flatMap(actionsOf)).toEqual([
+        'organizations:ListAccounts',
+        'organizations:ListTagsForResource',
+        'organizations:ListParents',
+      ]);
     });
 
     it("is the role the hub's ListTargets is told to assume", () => {

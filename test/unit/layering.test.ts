@@ -14,7 +14,8 @@ const ROOT = resolve(__dirname, '../../lambdas');
 /**
  * The rank of each top folder: a module may import its own folder and any folder of a lower rank. `wiring` (the
  * stores and Slack senders the CLI and the Lambdas build alike) sits on the adapters and the alerting it feeds;
- * `run` (a run's completion) uses it; `pipeline` (the state machine's steps) sits under `handlers` and `cli`.
+ * `run` (a run's completion) uses it; `pipeline` (the state machine's steps) sits under `handlers` and `cli`, and so
+ * does `events` (the event path's use case: it rescans with `scan` and alerts through `wiring`, beside the pipeline).
  */
 const LAYERS: Record<string, number> = {
   core: 0,
@@ -28,6 +29,7 @@ const LAYERS: Record<string, number> = {
   wiring: 3,
   run: 4,
   pipeline: 5,
+  events: 5,
   cli: 6,
   handlers: 6,
 };

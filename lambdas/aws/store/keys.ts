@@ -22,6 +22,7 @@ export const ITEM_KINDS = {
   history: 'history',
   notStored: 'not-stored',
   zones: 'zones',
+  endpoints: 'endpoints',
 } as const;
 
 /** The partition of one target's current certificates. */
@@ -44,6 +45,9 @@ export function targetMetaSk(accountId: string, region: string): string {
 
 /** One item per account with its Route 53 public hosted zones, so the diagnosis reads them all with one Query. */
 export const ZONES_PK = 'ZONES';
+
+/** One item per account (and one for the user's endpoints) with its probed endpoints: all read with one Query. */
+export const ENDPOINTS_PK = 'ENDPOINTS';
 
 /** The partition of one run: its record, its per-target results and its change events. */
 export function runPk(runId: string): string {

@@ -24,6 +24,8 @@
 import { sameJson } from '../canonical';
 import { type AssessedCertificate, isWholeAccount, type TargetResult, targetKey } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
+import { FILE_ENDPOINTS_OWNER } from '../probe/history';
+import { canResolveEndpointIncident, type EndpointCoverage } from '../probe/incidents';
 
 /** Days-to-expiry thresholds that trigger a reminder. */
 export const DEFAULT_REMINDER_THRESHOLDS: readonly number[] = [7, 3, 1];
@@ -76,6 +78,8 @@ export interface PlanOptions {
    * nothing of the certificates' scans or the state table's health.
    */
   ctOnly?: boolean;
+  /** What this run's probes reached: only an endpoint probed again (or gone from a probed owner) resolves. */
+  endpoints?: EndpointCoverage;
 }
 
 export interface AlertPlan {
@@ -108,10 +112,19 @@ function coverageOf(targets: readonly TargetResult[]): Coverage {
   };
 }
 
-function canResolve(state: AlertState, coverage: Coverage, ctWatched: boolean): boolean {
+function canResolve(
+  state: AlertState,
+  coverage: Coverage,
+  ctWatched: boolean,
+  endpoints: EndpointCoverage | undefined,
+): boolean {
   // The monitor's own trouble is judged over the whole run: a run without it is the evidence it is over.
   if (state.kind === 'MONITOR_STATE_TABLE') return true;
   if (state.kind === 'CT_UNKNOWN_ISSUANCE') return ctWatched;
+  if (state.incident.endpoint !== undefined) {
+    const owner = state.incident.accountId || FILE_ENDPOINTS_OWNER;
+    return endpoints !== undefined && canResolveEndpointIncident(state.incident, endpoints, owner);
+  }
   const { accountId, region } = state.incident;
   if (state.kind === 'COVERAGE_GAP') {
     // A whole-account gap (region '*': the role could not be assumed) has no target of its own once the account is
@@ -207,8 +220,14 @@ export function planAlerts(
   const thresholds = [...new Set(opts.reminderThresholds ?? DEFAULT_REMINDER_THRESHOLDS)].sort((a, b) => b - a);
   const stateByKey = new Map(states.map((s) => [s.incidentKey, s]));
   const incidentByKey = new Map(incidents.map((i) => [i.key, i]));
-  const incidentKeyByArn = new Map<string, string>();
-  for (const incident of incidents) if (incident.arn !== undefined) incidentKeyByArn.set(incident.arn, incident.key);
+  // What an incident is about: a certificate (its ARN) or an endpoint (its identity). A new incident about the same
+  // subject supersedes the open one.
+  const subjectOf = (incident: Incident) => incident.subject ?? incident.arn;
+  const incidentKeyBySubject = new Map<string, string>();
+  for (const incident of incidents) {
+    const subject = subjectOf(incident);
+    if (subject !== undefined) incidentKeyBySubject.set(subject, incident.key);
+  }
   const coverage = coverageOf(opts.targets);
   const certificateByArn = new Map((opts.certificates ?? []).map((c) => [c.arn, c]));
 
@@ -233,14 +252,16 @@ export function planAlerts(
   for (const prev of stateByKey.values()) {
     if (prev.status !== 'open' || incidentByKey.has(prev.incidentKey)) continue;
     if (opts.ctOnly === true && prev.kind !== 'CT_UNKNOWN_ISSUANCE') continue;
-    const replacement = prev.incident.arn === undefined ? undefined : incidentKeyByArn.get(prev.incident.arn);
+    const prevSubject = subjectOf(prev.incident);
+    const replacement = prevSubject === undefined ? undefined : incidentKeyBySubject.get(prevSubject);
+    const ctWatched = opts.ctWatched === true;
     if (replacement !== undefined) {
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now, supersededBy: replacement }, undefined);
-    } else if (prev.kind === 'CT_UNKNOWN_ISSUANCE' && canResolve(prev, coverage, opts.ctWatched === true)) {
+    } else if (prev.kind === 'CT_UNKNOWN_ISSUANCE' && canResolve(prev, coverage, ctWatched, opts.endpoints)) {
       // Allow-listed (someone acknowledged it, and knows) or expired: closed without a message, so an issuance pages
       // on-call exactly once.
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now }, undefined);
-    } else if (canResolve(prev, coverage, opts.ctWatched === true)) {
+    } else if (canResolve(prev, coverage, ctWatched, opts.endpoints)) {
       const notice: QueuedNotice = {
         id: noticeId(prev.incidentKey, prev.episode, 'resolved'),
         stage: 'resolved',

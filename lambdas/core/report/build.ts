@@ -4,7 +4,9 @@ import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, Tar
 import { countRegions, FINDING_CODES, targetKey } from '../model';
 import { isStateTableFailure } from '../monitor-health';
 import { DEFAULT_EXPIRY_DAYS } from '../names';
-import type { Report, ReportCertificate, ReportTarget } from './schema';
+import { probeFindingRule } from '../probe/findings';
+import { type EndpointResult, PROBE_FINDING_CODES, type ProbeFindingCode } from '../probe/model';
+import type { Report, ReportCertificate, ReportEndpoint, ReportTarget } from './schema';
 
 export interface BuildReportInput {
   runId: string;
@@ -15,6 +17,8 @@ export interface BuildReportInput {
   expiryDays?: number;
   /** This run's DNS diagnoses by certificate ARN (diagnosis/run.ts); a certificate without one shows none. */
   diagnoses?: ReadonlyMap<string, DiagnosisEntry[]>;
+  /** This run's probed endpoints; absent when probing is off (the report then has no `endpoints`). */
+  endpoints?: readonly EndpointResult[];
   /** The CT watch's domains and verdicts, when the run watched CT. */
   ct?: CtReport;
 }
@@ -94,12 +98,20 @@ export function buildReport(input: BuildReportInput): Report {
     })
     .sort(compareUrgency);
 
-  const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>;
+  const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number> &
+    Partial<Record<ProbeFindingCode, number>>;
   for (const cert of assessed) for (const code of cert.findings) byFinding[code] += 1;
 
   const targets = input.targets.map(toReportTarget).sort(compareTargets);
   const notStored = new Set(input.targets.filter(isStateTableFailure).map(targetKey));
   const accounts = new Set([...targets, ...assessed].map((item) => item.accountId));
+
+  const endpoints = input.endpoints?.map(toReportEndpoint).sort(compareEndpoints);
+  if (endpoints !== undefined) {
+    for (const code of PROBE_FINDING_CODES) byFinding[code] = 0;
+    for (const endpoint of endpoints)
+      for (const code of endpoint.findings) byFinding[code] = (byFinding[code] ?? 0) + 1;
+  }
 
   return {
     schemaVersion: 1,
@@ -114,8 +126,47 @@ export function buildReport(input: BuildReportInput): Report {
       targetsFailed: targets.filter((target) => target.status !== 'ok').length,
       byFinding,
     },
+    ...(endpoints !== undefined ? { endpoints } : {}),
     ...(input.ct === undefined
       ? {}
       : { ct: { domains: [...input.ct.domains], issuances: input.ct.issuances.map((i) => ({ ...i })) } }),
   };
+}
+
+function toReportEndpoint(endpoint: EndpointResult): ReportEndpoint {
+  return withoutUndefined({
+    host: endpoint.host,
+    port: endpoint.port,
+    sni: endpoint.sni,
+    source: endpoint.source,
+    resourceArn: endpoint.resourceArn,
+    certificateArn: endpoint.certificateArn,
+    accountId: endpoint.accountId,
+    region: endpoint.region,
+    status: endpoint.status,
+    skippedReason: endpoint.skippedReason,
+    served: endpoint.served ? { ...endpoint.served, sans: [...endpoint.served.sans] } : undefined,
+    error: endpoint.error ? { ...endpoint.error } : undefined,
+    findings: [...endpoint.findings],
+    probedAt: endpoint.probedAt,
+  });
+}
+
+const STATUS_ORDER: readonly ReportEndpoint['status'][] = ['finding', 'unreachable', 'ok', 'skipped'];
+const SEVERITY_RANK = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** The rank of an endpoint's most serious finding (0 critical); findings-free endpoints last. */
+function endpointRank(endpoint: ReportEndpoint): number {
+  const ranks = endpoint.findings.map((code) => SEVERITY_RANK.indexOf(probeFindingRule(code).severity));
+  return ranks.length === 0 ? SEVERITY_RANK.length : Math.min(...ranks);
+}
+
+/** Most serious first, then by status, host, port and name, so the order never depends on probing order. */
+function compareEndpoints(a: ReportEndpoint, b: ReportEndpoint): number {
+  const key = (e: ReportEndpoint) => `${e.host}\u0000${String(e.port).padStart(5, '0')}\u0000${e.sni}\u0000${e.source}`;
+  return (
+    endpointRank(a) - endpointRank(b) ||
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
+  );
 }

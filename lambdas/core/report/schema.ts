@@ -17,8 +17,14 @@ import {
   RENEWAL_STATUSES,
   VALIDATION_METHODS,
 } from '../model';
+import { ENDPOINT_SOURCES, ENDPOINT_STATUSES, PROBE_FINDING_CODES, UNREACHABLE_KINDS } from '../probe/model';
 
 const isoDate = () => z.iso.datetime({ offset: true });
+
+/** Owner routing (issue F): a tag value (or an account) that named no destination; optional in schema 1. */
+export const ReportRoutingProblemSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({ value: z.string(), rule: z.string().min(1), reason: z.string().min(1) }),
+);
 
 export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
@@ -31,6 +37,8 @@ export const ReportTargetSchema = /* @__PURE__ */ z.lazy(() =>
     /** Added within schemaVersion 1: absent from reports written before it. */
     likelyCause: z.string().optional(),
     certificateCount: z.number().int().nonnegative(),
+    /** Owner routing: the problems found routing this target's certificates and its account. */
+    routingProblems: z.array(ReportRoutingProblemSchema).optional(),
   }),
 );
 
@@ -65,6 +73,11 @@ export const ReportCertificateSchema = /* @__PURE__ */ z.lazy(() =>
      */
     notStored: z.literal(true).optional(),
     diagnosis: z.array(ReportDiagnosisSchema).optional(),
+    /**
+     * Owner routing: the destination whose alerts and digest carry this certificate, and the rule that chose it
+     * (`certificateTag:<key>`, `accountTag:<key>`, `ou:<ou id>` or `default`).
+     */
+    route: z.object({ destination: z.string().min(1), rule: z.string().min(1) }).optional(),
   }),
 );
 
@@ -82,6 +95,52 @@ const ReportDiagnosisSchema = /* @__PURE__ */ z.lazy(() =>
 );
 
 const count = () => z.number().int().nonnegative();
+
+/**
+ * One endpoint the probe looked at (lambdas/core/probe): fields added to schema 1, present when the run probed.
+ * Serials and fingerprints are upper-case hex, colon-separated.
+ */
+export const ReportEndpointSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    sni: z.string(),
+    source: z.enum(ENDPOINT_SOURCES),
+    resourceArn: z.string().optional(),
+    certificateArn: z.string().optional(),
+    accountId: z.string().optional(),
+    region: z.string().optional(),
+    status: z.enum(ENDPOINT_STATUSES),
+    skippedReason: z.string().optional(),
+    served: z
+      .object({
+        serial: z.string(),
+        fingerprintSha256: z.string(),
+        subject: z.string(),
+        sans: z.array(z.string()),
+        issuer: z.string(),
+        notAfter: isoDate(),
+        chainComplete: z.boolean(),
+        hostnameMatches: z.boolean(),
+        protocol: z.string(),
+      })
+      .optional(),
+    error: z.object({ reason: z.enum(UNREACHABLE_KINDS), message: z.string() }).optional(),
+    findings: z.array(z.enum(PROBE_FINDING_CODES)),
+    probedAt: isoDate().optional(),
+  }),
+);
+
+/** Every certificate finding (always present), and the probe's (present when the run probed endpoints). */
+function byFindingSchema() {
+  const certificate = Object.fromEntries(FINDING_CODES.map((code) => [code, count()])) as {
+    [K in (typeof FINDING_CODES)[number]]: ReturnType<typeof count>;
+  };
+  const probe = Object.fromEntries(PROBE_FINDING_CODES.map((code) => [code, count().optional()])) as {
+    [K in (typeof PROBE_FINDING_CODES)[number]]: z.ZodOptional<ReturnType<typeof count>>;
+  };
+  return z.object({ ...certificate, ...probe });
+}
 
 /** The CT watch's part (issue G's contract), present when the run watched CT: added to schema 1, so optional. */
 const ReportCtSchema = /* @__PURE__ */ z.lazy(() =>
@@ -112,8 +171,11 @@ const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
     regions: count(),
     /** Targets whose scan did not complete (status error or partial). */
     targetsFailed: count(),
-    /** Certificates carrying each finding; every code is present. */
-    byFinding: z.record(z.enum(FINDING_CODES), count()),
+    /**
+     * Certificates carrying each finding; every certificate code is present. With probing on, also the endpoints
+     * carrying each probe finding (SERVED_MISMATCH, ...), every probe code present.
+     */
+    byFinding: byFindingSchema(),
   }),
 );
 
@@ -126,6 +188,10 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
       targets: z.array(ReportTargetSchema),
       certificates: z.array(ReportCertificateSchema),
       summary: ReportSummarySchema,
+      /** Present when the run probed endpoints: every endpoint, most serious first. */
+      endpoints: z.array(ReportEndpointSchema).optional(),
+      /** Owner routing: every problem of the run, each once. */
+      routingProblems: z.array(ReportRoutingProblemSchema).optional(),
       ct: ReportCtSchema.optional(),
     })
     .superRefine((report, ctx) => {
@@ -146,9 +212,11 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
 );
 
 export type Report = z.infer<typeof ReportSchema>;
+export type ReportRoutingProblem = z.infer<typeof ReportRoutingProblemSchema>;
 export type ReportTarget = z.infer<typeof ReportTargetSchema>;
 export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+export type ReportEndpoint = z.infer<typeof ReportEndpointSchema>;
 export type ReportCt = z.infer<typeof ReportCtSchema>;
 
 export class ReportFormatError extends Error {

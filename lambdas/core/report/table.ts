@@ -99,8 +99,27 @@ export function renderTable(report: Report, options: RenderTableOptions = {}): s
       );
     }
   }
+  out.push(...endpointLines(report));
   if (report.ct !== undefined) out.push('', ...ctLines(report.ct));
   return `${out.join('\n')}\n`;
+}
+
+/** With probing: the endpoints that need a look (findings, unreachable), one line each, and the counts. */
+function endpointLines(report: Report): string[] {
+  const endpoints = report.endpoints;
+  if (endpoints === undefined) return [];
+  const notable = endpoints.filter((e) => e.status === 'finding' || e.status === 'unreachable');
+  const counts = ['ok', 'finding', 'unreachable', 'skipped']
+    .map((status) => `${endpoints.filter((e) => e.status === status).length} ${status}`)
+    .join(', ');
+  const lines = ['', `Endpoints probed: ${counts}`];
+  for (const e of notable) {
+    const at = e.host === e.sni ? '' : ` at ${e.host}`;
+    const served = e.served ? ` serves ${e.served.serial} until ${e.served.notAfter.slice(0, 10)}` : '';
+    const why = e.error ? ` ${e.error.reason}: ${e.error.message}` : '';
+    lines.push(terminalSafe(`  ${e.sni}:${e.port}${at} ${e.findings.join(' ')}${served}${why}`));
+  }
+  return lines;
 }
 
 /** The CT watch in the terminal: what is watched, then each issuance outside the organization, with its link. */

@@ -9,7 +9,17 @@ import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName 
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
 import { CT_ALERT_TITLE, renderCtAlert } from './ct';
 import { diagnosisBlocks } from './diagnosis';
+import {
+  ENDPOINT_OPENED_TITLES,
+  ENDPOINT_RESOLVED_TITLES,
+  ENDPOINT_SHORT_NAMES,
+  endpointActionBlocks,
+  endpointFactLines,
+  endpointSubject,
+  isEndpointIncident,
+} from './endpoint-alert';
 import { listBlocks } from './list';
+import { fallbackBlock, routeLine } from './routing';
 import {
   accountLabel,
   certificateRef,
@@ -26,6 +36,8 @@ import {
 export interface AlertOptions {
   /** The tag that names a certificate's owner; named in the message when the certificate lacks it. */
   ownerTagKey?: string;
+  /** The destination this message was meant for, when the default receives it because that webhook is broken. */
+  fallbackFrom?: string;
 }
 
 /** DNS records and attached resources shown before "+N more". */
@@ -42,6 +54,7 @@ const OPENED_TITLES: Record<IncidentKind, string> = {
   COVERAGE_GAP: '⚠️ Coverage gap: a target could not be scanned',
   MONITOR_STATE_TABLE: '🛠️ Certificate monitor: its own state table keeps failing',
   CT_UNKNOWN_ISSUANCE: CT_ALERT_TITLE,
+  ...ENDPOINT_OPENED_TITLES,
 };
 
 const RESOLVED_TITLES: Record<IncidentKind, string> = {
@@ -52,6 +65,7 @@ const RESOLVED_TITLES: Record<IncidentKind, string> = {
   COVERAGE_GAP: '✅ Resolved: target scanned again',
   MONITOR_STATE_TABLE: '✅ Resolved: the monitor stores its scans again',
   CT_UNKNOWN_ISSUANCE: '✅ Resolved: issuance allow-listed or expired',
+  ...ENDPOINT_RESOLVED_TITLES,
 };
 
 const SHORT_NAMES: Record<IncidentKind, string> = {
@@ -62,6 +76,7 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
   COVERAGE_GAP: 'target still not scanned',
   MONITOR_STATE_TABLE: 'monitor state table still failing',
   CT_UNKNOWN_ISSUANCE: 'certificate issued outside the organization',
+  ...ENDPOINT_SHORT_NAMES,
 };
 
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
@@ -69,9 +84,13 @@ export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): Slack
   // A CT issuance has no account, region or ACM certificate: its message is its own.
   if (incident.kind === 'CT_UNKNOWN_ISSUANCE') return renderCtAlert(notice);
   const title = alertTitle(notice);
-  const blocks: Block[] = [header(title), section(factLines(incident, notice.stage, opts).join('\n'))];
+  const blocks: Block[] = [header(title)];
+  if (opts.fallbackFrom !== undefined) blocks.push(fallbackBlock(opts.fallbackFrom));
+  blocks.push(section(factLines(incident, notice.stage, opts).join('\n')));
   if (notice.stage !== 'resolved')
     blocks.push(...diagnosisBlocks(incident.diagnosis, incident.diagnosisOmitted), ...actionBlocks(incident));
+  // With owner routing every message says why it reached this channel, so a wrong owner tag is seen and fixed.
+  if (notice.route !== undefined) blocks.push(context(routeLine(notice.route)));
   blocks.push(context(footerText(notice)));
   return fitMessage({ text: fallbackText(title, incident), blocks });
 }
@@ -87,7 +106,10 @@ function alertTitle(notice: AlertNotice): string {
   if (stage === 'reminder') {
     const days = incident.daysToExpiry ?? notice.threshold;
     const left =
-      incident.kind === 'COVERAGE_GAP' || incident.kind === 'MONITOR_STATE_TABLE' || days === undefined
+      incident.kind === 'COVERAGE_GAP' ||
+      incident.kind === 'MONITOR_STATE_TABLE' ||
+      incident.kind === 'ENDPOINT_UNREACHABLE' ||
+      days === undefined
         ? ''
         : days < 0
           ? ' — expired'
@@ -106,12 +128,20 @@ function alertTitle(notice: AlertNotice): string {
 
 function subject(incident: Incident): string {
   if (incident.kind === 'MONITOR_STATE_TABLE') return 'the monitor’s state table';
+  if (isEndpointIncident(incident)) {
+    // A user's endpoint belongs to no account.
+    const where = incident.accountId
+      ? ` in ${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`
+      : '';
+    return `${endpointSubject(incident)}${where}`;
+  }
   if (incident.kind === 'COVERAGE_GAP')
     return `${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
   return `${code(incident.domainName ?? '(no domain)', MAX_DOMAIN)} in ${accountLabel(incident.accountId, incident.accountName)} ${inline(incident.region, 30)}`;
 }
 
 function factLines(incident: Incident, stage: NoticeStage, opts: AlertOptions): string[] {
+  if (isEndpointIncident(incident)) return endpointFactLines(incident, stage);
   const lines: string[] = [];
   if (incident.kind === 'MONITOR_STATE_TABLE') {
     lines.push('*Affected:* the monitor’s own DynamoDB state table, not a member account');
@@ -168,6 +198,11 @@ function actionBlocks(incident: Incident): Block[] {
       ];
     case 'CT_UNKNOWN_ISSUANCE':
       return [];
+    case 'ENDPOINT_MISMATCH':
+    case 'ENDPOINT_EXPIRED':
+    case 'ENDPOINT_EXPIRING':
+    case 'ENDPOINT_UNREACHABLE':
+      return endpointActionBlocks(incident);
     case 'COVERAGE_GAP':
       return [
         section(

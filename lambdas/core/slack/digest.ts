@@ -20,7 +20,10 @@ import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
 import { ctDigestBlocks } from './ct';
+import { endpointDigestBlocks } from './endpoints';
 import { listBlocks } from './list';
+import { outlookText } from './outlook';
+import { type RoutingSummary, routingBlocks, teamDigestContext } from './routing';
 import {
   accountLabel,
   certificateRef,
@@ -39,6 +42,12 @@ export interface DigestOptions {
   ownerTagKey?: string;
   /** Link each certificate to its ACM console page. @default true */
   consoleLinks?: boolean;
+  /** Owner routing: this digest is the team digest of this destination (its certificates only). */
+  team?: string;
+  /** Owner routing: the whole organization's digest in the default destination shows who owns what. */
+  routing?: RoutingSummary;
+  /** Owner routing's `organizationDigest: "summary"`: the figures and the routing, no certificate lists. */
+  summaryOnly?: boolean;
 }
 
 /** How many items each list shows before "+N more": enough to act on, few enough to read on a phone. */
@@ -91,17 +100,42 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const groups = groupCertificates(input.certificates);
   const coverage = coverageFigures(input.targets);
 
+  const outlook = outlookText({
+    generatedAt: input.generatedAt,
+    certificates: input.certificates,
+    targets: input.targets,
+    where: (cell) => ctx.where(cell),
+  });
+  const lists: Block[][] = opts.summaryOnly
+    ? []
+    : [
+        problemBlocks(ctx, groups.problems),
+        expiringBlocks(ctx, groups.expiringInUse),
+        importedBlocks(ctx, groups.imported),
+        endpointDigestBlocks({
+          endpoints: input.endpoints ?? [],
+          changes: input.endpointChanges ?? [],
+          generatedAt: input.generatedAt,
+          accountNames: ctx.accountNames,
+          ...(input.reportLocation ? { reportLocation: input.reportLocation } : {}),
+        }),
+        input.firstRun
+          ? baselineBlocks(input.certificates.length)
+          : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
+        neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
+        unusedBlocks(ctx, groups.unused),
+        input.ct === undefined ? [] : ctDigestBlocks(input.ct),
+      ];
   const sections: Block[][] = [
-    coverageBlocks(ctx, coverage),
-    problemBlocks(ctx, groups.problems),
-    expiringBlocks(ctx, groups.expiringInUse),
-    importedBlocks(ctx, groups.imported),
-    input.firstRun ? baselineBlocks(input.certificates.length) : changeBlocks(ctx, input.changes),
-    neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
-    unusedBlocks(ctx, groups.unused),
-    input.ct === undefined ? [] : ctDigestBlocks(input.ct),
+    [...coverageBlocks(ctx, coverage), ...skippedCleanBlocks(input.targets, input.generatedAt)],
+    eventPathBlocks(input),
+    ...(opts.routing ? [routingBlocks(opts.routing)] : []),
+    outlook === undefined ? [] : [section(outlook)],
+    ...lists,
   ].filter((blocks) => blocks.length > 0);
-  if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
+  if (opts.summaryOnly) {
+    sections.push([section(summaryLine(groups))]);
+  } else if (groups.problems.length === 0 && groups.expiringInUse.length === 0) {
     sections.splice(1, 0, [
       section(`✅ No renewal problems, and no certificate in use expires within ${plural(input.expiryDays, 'day')}.`),
     ]);
@@ -110,22 +144,34 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
   const attention = groups.problems.length + groups.expiringInUse.length;
   const date = isoDate(input.generatedAt) ?? '';
   const blocks: Block[] = [
-    header(`📋 Certificate digest ${date}`.trim()),
+    header(`📋 ${opts.team === undefined ? 'Certificate digest' : `${opts.team}: certificate digest`} ${date}`.trim()),
     context(
       `*${attention === 0 ? 'Nothing' : formatCount(attention)}* ${attention > 1 ? 'need' : 'needs'} attention · ${plural(input.certificates.length, 'certificate')}`,
     ),
   ];
+  if (opts.team !== undefined) blocks.push(teamDigestContext(opts.team, input.certificates.length));
   for (const blocksOfSection of sections) blocks.push(divider, ...blocksOfSection);
   blocks.push(divider, footer(input));
 
   return fitMessage({ text: fallbackText(date, groups, coverage), blocks });
 }
 
+/** The summary-only digest's one line of figures, in place of the lists (the full report has them). */
+function summaryLine(groups: CertificateGroups): string {
+  return [
+    `Renewal problems ${groups.problems.length}`,
+    `expiring in use ${groups.expiringInUse.length}`,
+    `imported expiring ${groups.imported.length}`,
+    `never issued ${groups.neverIssued.length}`,
+    `unused ${groups.unused.length}`,
+  ].join(' · ');
+}
+
 class DigestContext {
   readonly links: boolean;
   readonly ownerTagKey: string | undefined;
   readonly reportLocation: string | undefined;
-  private readonly accountNames = new Map<string, string>();
+  readonly accountNames = new Map<string, string>();
 
   constructor(input: DigestInput, opts: DigestOptions) {
     this.links = opts.consoleLinks ?? true;
@@ -352,10 +398,40 @@ function baselineBlocks(certificates: number): Block[] {
   ];
 }
 
-function changeBlocks(ctx: DigestContext, changes: readonly Change[]): Block[] {
+/**
+ * Under coverage: the targets the run left unlisted because the event path watches them, and how old their last
+ * listing is, so "all scanned" never hides that some were taken on trust for a few days.
+ */
+function skippedCleanBlocks(targets: readonly TargetResult[], generatedAt: string): Block[] {
+  const listed = targets.flatMap((target) =>
+    target.skippedClean ? [Date.parse(target.skippedClean.lastListedAt)] : [],
+  );
+  if (listed.length === 0) return [];
+  const oldest = Math.min(...listed);
+  const days = Math.max(0, Math.floor((Date.parse(generatedAt) - oldest) / 86_400_000));
+  return [
+    context(
+      `${formatCount(listed.length)} of them left unlisted as clean: no certificate at their last listing (the oldest ${plural(days, 'day')} ago) and no event from them since`,
+    ),
+  ];
+}
+
+/**
+ * The event path's dead man, under coverage: a path that stopped delivering leaves alerts to the daily run, and
+ * nothing else would say so. Said only when it looks broken; a working or quiet path adds nothing.
+ */
+function eventPathBlocks(input: DigestInput): Block[] {
+  const verdict = input.eventPath?.verdict;
+  if (verdict?.status !== 'looks-broken') return [];
+  return [section(`*Real-time events*\n⚠️ *The event path looks broken*: ${inline(verdict.message, 600)}`)];
+}
+
+function changeBlocks(ctx: DigestContext, changes: readonly Change[], fromEvents: number): Block[] {
   if (changes.length === 0) return [];
   const byType = countBy(changes, (change) => change.type);
-  const counts = [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ');
+  const counts =
+    [...byType.entries()].map(([type, n]) => `${formatCount(n)} ${CHANGE_LABELS[type]}`).join(' · ') +
+    (fromEvents > 0 ? ` _(${formatCount(fromEvents)} seen in real time, from events)_` : '');
   const listed = LISTED_CHANGES.flatMap((type) => changes.filter((change) => change.type === type));
   const lines = LISTED_CHANGES.flatMap((type) =>
     changes

@@ -16,7 +16,9 @@ export {
 export { DIGEST_LIST_CAPS, type DigestOptions, IMPORTED_HORIZON_DAYS, renderDigest } from './digest';
 export { renderHeartbeat } from './heartbeat';
 export { listBlocks, MAX_LINE_CHARS } from './list';
+export { timelineSparkline, WORST_PLACES_CAP } from './outlook';
 export { mrkdwnToPlain, renderPlainText } from './plain-text';
+export { fallbackBlock, ROUTING_PROBLEMS_CAP, type RoutingSummary, routeLine, routingBlocks } from './routing';
 export {
   consoleUrl,
   cutPlainText,

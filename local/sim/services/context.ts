@@ -50,12 +50,17 @@ export interface ServiceDefinition {
   name: SimService;
   /** The service prefix of its IAM actions (`acm`, `account`, `tag`, ...): an operation's action is `prefix:Operation`. */
   iamPrefix: string;
+  /** The IAM action of an operation when it is not `prefix:Operation` (API Gateway authorizes reads as `apigateway:GET`). */
+  iamAction?: (operation: string) => string;
   protocol: Protocol;
   /** awsJson: the `X-Amz-Target` prefix before the dot. */
   targetPrefix?: string;
   /** restJson: `METHOD /path` → operation. */
   routes?: Record<string, string>;
-  /** restXml: the operation and its path parameters from the method and the path (undefined: not an operation). */
+  /**
+   * restXml, and restJson operations with path parameters: the operation and its path parameters from the method and
+   * the path (undefined: not an operation).
+   */
   route?: (method: string, path: string) => { operation: string; params: Input } | undefined;
   xmlNamespace?: string;
   /** Regional services refuse callers whose account has not enabled the region. */

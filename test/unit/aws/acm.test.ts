@@ -224,6 +224,23 @@ describe('describeCertificate', () => {
     });
   });
 
+  it("reads ACM's lower-case serial in the report's spelling, and drops one that is not hex", async () => {
+    acm
+      .on(DescribeCertificateCommand)
+      .resolvesOnce({ Certificate: { CertificateArn: arn(1), Serial: '07:71:71:f4:6b:e7' } })
+      .resolvesOnce({ Certificate: { CertificateArn: arn(1), Serial: 'n/a' } });
+
+    const described = await describeCertificate(client, summary, new Date('2026-06-02T00:00:00Z'));
+    const unreadable = await describeCertificate(
+      client,
+      { ...summary, serial: '01' },
+      new Date('2026-06-02T00:00:00Z'),
+    );
+
+    expect(described.serial).toBe('07:71:71:F4:6B:E7');
+    expect(unreadable.serial).toBeUndefined();
+  });
+
   it('drops detail the new describe no longer has (a renewal summary that went away)', async () => {
     acm.on(DescribeCertificateCommand).resolves({ Certificate: { CertificateArn: arn(1), Type: 'IMPORTED' } });
 

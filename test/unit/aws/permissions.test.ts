@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACM_ACTIONS } from '../../../lambdas/aws/acm';
+import { APIGATEWAY_ACTIONS } from '../../../lambdas/aws/apigateway';
+import { CLOUDFRONT_ACTIONS } from '../../../lambdas/aws/cloudfront';
+import { ELBV2_ACTIONS } from '../../../lambdas/aws/elbv2';
 import {
   ACTION_EXPOSURE,
   AUDIT_ROLE_CALLERS,
@@ -64,11 +67,23 @@ describe('audit role permissions', () => {
     expect(sessionPolicy('scanTarget').Statement[0]?.Action).not.toContain('route53:ListHostedZones');
   });
 
+  it('adds with the probe set exactly the ELBv2, CloudFront and API Gateway reads its discovery adapters declare', () => {
+    const core = auditRoleActions();
+
+    const withProbe = auditRoleActions(['probe']);
+
+    expect(withProbe.filter((action) => !core.includes(action)).sort()).toEqual(
+      [...ELBV2_ACTIONS, ...CLOUDFRONT_ACTIONS, ...APIGATEWAY_ACTIONS].sort(),
+    );
+    expect(sessionPolicy('scanTarget', ['probe']).Statement[0]?.Action).toContain('cloudfront:GetDistribution');
+    expect(sessionPolicy('scanTarget').Statement[0]?.Action).not.toContain('elasticloadbalancing:DescribeListeners');
+  });
+
   it('always has the core set on and names the known sets when given an unknown one', () => {
     expect(enabledFeatureSets()).toEqual(['core']);
     expect(enabledFeatureSets(['core'])).toEqual(['core']);
-    expect(() => enabledFeatureSets(['probe'])).toThrow(
-      /unknown feature set probe; known feature sets: core, dns-diagnosis/,
+    expect(() => enabledFeatureSets(['ct-watch'])).toThrow(
+      /unknown feature set ct-watch; known feature sets: core, dns-diagnosis, probe/,
     );
   });
 });

@@ -167,3 +167,38 @@ describe('loadSlackWebhooks', () => {
     expect(error.message).toContain('binary value');
   });
 });
+
+describe('loadSlackWebhooks with owner routing', () => {
+  const WEB = 'https://hooks.slack.com/services/T1/B3/webSecretToken';
+
+  it('returns the destinations the routing table names by their secret keys, an empty one absent', async () => {
+    holding({ digestWebhookUrl: DIGEST, alertsWebhookUrl: '', webWebhookUrl: WEB, dataWebhookUrl: '' });
+
+    const webhooks = await loadSlackWebhooks(client, SECRET_ID, {
+      destinationKeys: ['webWebhookUrl', 'dataWebhookUrl'],
+    });
+
+    expect(webhooks).toEqual({ digestWebhookUrl: DIGEST, destinations: { webWebhookUrl: WEB } });
+  });
+
+  it('still refuses a key no routing table names, listing the keys it expects, never a value', async () => {
+    holding({ digestWebhookUrl: DIGEST, webWebhookUrl: WEB });
+
+    const error = await failureOf(loadSlackWebhooks(client, SECRET_ID, { destinationKeys: ['dataWebhookUrl'] }));
+
+    expect(error).toBeInstanceOf(SlackSecretError);
+    expect(error.message).toContain(
+      'unknown key(s) webWebhookUrl (expected digestWebhookUrl, alertsWebhookUrl, dataWebhookUrl)',
+    );
+    expect(error.message).not.toContain('webSecretToken');
+  });
+
+  it('refuses a destination that is not an https webhook address, by its key', async () => {
+    holding({ webWebhookUrl: 'http://hooks.slack.com/services/T1/B3/webSecretToken' });
+
+    const error = await failureOf(loadSlackWebhooks(client, SECRET_ID, { destinationKeys: ['webWebhookUrl'] }));
+
+    expect(error.message).toContain('webWebhookUrl must be an https:// Slack incoming webhook address');
+    expect(error.message).not.toContain('webSecretToken');
+  });
+});

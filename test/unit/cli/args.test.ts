@@ -31,6 +31,9 @@ describe('parseArgs', () => {
         describeRate: DEFAULT_DESCRIBE_RATE_PER_SECOND,
         ownerTagKey: 'owner',
         debug: false,
+        probe: false,
+        probeTimeoutMs: 5000,
+        probeConcurrency: 50,
       });
     });
 
@@ -69,6 +72,12 @@ describe('parseArgs', () => {
           'team',
           '--as-of',
           '2026-12-24T00:00:00Z',
+          '--endpoints',
+          'endpoints.txt',
+          '--probe-timeout-ms',
+          '2000',
+          '--probe-concurrency',
+          '20',
           '--debug',
         ]),
       ).toEqual({
@@ -88,7 +97,23 @@ describe('parseArgs', () => {
         alertsWebhookUrl: 'https://hooks.slack.com/services/T/B/Y',
         ownerTagKey: 'team',
         asOf: new Date('2026-12-24T00:00:00Z'),
+        // --endpoints implies --probe.
+        probe: true,
+        endpointsFile: 'endpoints.txt',
+        probeTimeoutMs: 2000,
+        probeConcurrency: 20,
         debug: true,
+      });
+    });
+
+    it('refuses a probe timeout or concurrency out of range, saying the range', () => {
+      expect(parseArgs(['--probe-timeout-ms', '50'])).toMatchObject({
+        kind: 'error',
+        message: expect.stringMatching(/--probe-timeout-ms: must be a whole number of milliseconds from 100 to 60000/),
+      });
+      expect(parseArgs(['--probe-concurrency', '0'])).toMatchObject({
+        kind: 'error',
+        message: expect.stringMatching(/--probe-concurrency: must be a whole number of probes from 1 to 500/),
       });
     });
 
@@ -99,6 +124,16 @@ describe('parseArgs', () => {
       expect(options(['--output', 'r.json']).format).toBe('json');
       expect(options(['--output', 'report.txt']).format).toBe('table');
       expect(options(['--output', 'r.json', '--format', 'table']).format).toBe('table');
+    });
+
+    it('takes the routing table file of --routes, to be read before the scan', () => {
+      expect(options(['--routes', 'routes.json']).routes).toBe('routes.json');
+      expect(options([]).routes).toBeUndefined();
+      expect(error(['--routes', ''])).toBe('--routes: give the path of a routing table (JSON)');
+      const help = parseArgs(['--help']);
+      expect(help.kind === 'help' ? help.text : '').toMatch(
+        /--routes <file>\s+send each certificate's alerts to its owner/,
+      );
     });
 
     it('accepts the --option=value spelling', () => {
@@ -301,11 +336,16 @@ describe('parseArgs', () => {
         '--concurrency',
         '--describe-rate',
         '--state-table',
+        '--routes',
         '--alerts-webhook-url',
         '--owner-tag-key',
         '--as-of',
         '--dns-server',
         '--features',
+        '--probe',
+        '--endpoints',
+        '--probe-timeout-ms',
+        '--probe-concurrency',
         '--ct',
         '--ct-domains',
         '--ct-api-url',
@@ -315,7 +355,7 @@ describe('parseArgs', () => {
       ]);
       // Each option's entry (up to the next one) names its default and shows an example.
       const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
-      expect(entries).toHaveLength(24);
+      expect(entries).toHaveLength(29);
       for (const entry of entries) {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);

@@ -22,10 +22,10 @@ describe('SETTINGS', () => {
     }
   });
 
-  it('gives the ExternalId and the audit role to ScanTarget alone', () => {
+  it('gives the ExternalId and the audit role to the Lambdas that assume it: ScanTarget and the event path’s', () => {
     const readers = LAMBDA_NAMES.filter((fn) => settingsReadBy(fn).includes('externalId'));
 
-    expect(readers).toEqual(['scanTarget']);
+    expect(readers).toEqual(['scanTarget', 'events']);
     expect(settingsReadBy('heartbeat')).not.toContain('auditRoleName');
   });
 });

@@ -117,6 +117,36 @@ describe('handler configuration', () => {
     expect([wrong.variable, wrong.message]).toEqual([ENV.features, expect.stringContaining('"dns, core"')]);
   });
 
+  it('reads the routing table for ListTargets, FinalizeRun and the heartbeat, and names a bad one', () => {
+    const routes = {
+      destinations: { platform: 'platformWebhookUrl', web: 'webWebhookUrl' },
+      default: 'platform',
+      rules: [{ accountTag: 'team' }],
+    };
+    const env = { ...stackEnvironment(), [ENV.routes]: JSON.stringify(routes) };
+    const wrongKey = configError(() =>
+      loadFinalizeRunConfig({
+        ...env,
+        [ENV.routes]: JSON.stringify({
+          ...routes,
+          destinations: { platform: 'https://hooks.slack.com/services/T/B/X' },
+        }),
+      }),
+    );
+    const notJson = configError(() => loadHeartbeatConfig({ ...env, [ENV.routes]: '{destinations' }));
+
+    expect(loadListTargetsConfig(env).routes?.rules).toEqual([{ accountTag: 'team' }]);
+    expect(loadFinalizeRunConfig(env).routes?.destinations).toEqual(routes.destinations);
+    expect(loadHeartbeatConfig(env).routes?.default).toBe('platform');
+    expect(loadFinalizeRunConfig(without(env, ENV.routes)).routes).toBeUndefined();
+    expect(wrongKey.variable).toBe(ENV.routes);
+    expect(wrongKey.message).toContain('destinations.platform: must be a key of the Slack secret');
+    expect(wrongKey.message).not.toContain('hooks.slack.com');
+    expect(notJson.message).toBe(
+      `Environment variable ${ENV.routes} must be JSON: ${'the owner routing table (JSON; its destinations are keys of the Slack secret)'}`,
+    );
+  });
+
   it('names the accounts and regions that are not valid', () => {
     const accounts = configError(() =>
       loadListTargetsConfig({ ...stackEnvironment(), [ENV.accounts]: '111111111111, 12345' }),

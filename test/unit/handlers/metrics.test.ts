@@ -128,6 +128,12 @@ describe('addRunMetrics', () => {
       broken({ digest: 'not-configured', alerts: { outcome: 'not-configured', queued: 0, sent: 0, pending: 0 } }),
     ).toBe(0);
   });
+
+  it("counts a routed team's broken webhook even when everything reached the default destination", () => {
+    const [doc] = emitted((metrics) => addRunMetrics(metrics, result({ brokenDestinations: ['web'] })));
+
+    expect(doc?.[METRICS.webhookBroken]).toBe(1);
+  });
 });
 
 describe('addHeartbeatMetrics', () => {

@@ -20,7 +20,11 @@ const listing = {
 
 describe('pipeline payload contracts', () => {
   it('type the payload a child receives as one account of the work list', () => {
-    expectTypeOf<ScanTargetEvent['account']>().toEqualTypeOf<{ accountId: string; accountName?: string | undefined }>();
+    expectTypeOf<ScanTargetEvent['account']>().toEqualTypeOf<{
+      accountId: string;
+      accountName?: string | undefined;
+      skip?: Array<{ region: string; lastListedAt: string }> | undefined;
+    }>();
     expectTypeOf<FinalizeRunEvent['listing']>().toEqualTypeOf<RunListing>();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseReport, type Report, renderHtml, renderTable } from '../../../../lambdas/core/report';
+import { REPORT_SECTIONS } from '../../../../lambdas/core/report/sections';
 import { sampleReport } from './sample';
 
 function withCt(report: Report): Report {
@@ -50,10 +51,26 @@ describe('the report’s CT part', () => {
 
   it('shows a CT table in the HTML report, names escaped, with the crt.sh link', () => {
     const html = renderHtml(withCt(sampleReport()));
-    expect(html).toContain('<table id="ct">');
+    expect(html).toContain('<section class="extra" id="ct"');
+    expect(html).toContain('<table id="ct-table">');
     expect(html).toContain('1 issued outside the organization, 2 in all');
     expect(html).toContain('&lt;b&gt;evil&lt;/b&gt;.example.com');
     expect(html).toContain(`https://crt.sh/?sha256=${'cd'.repeat(32)}`);
+  });
+
+  it('is a section of the page after the endpoints, its ACM-held rows filtered by the account × region grid', () => {
+    expect(REPORT_SECTIONS.map((section) => section.id)).toEqual(['endpoints', 'ct']);
+    const html = renderHtml(withCt(sampleReport()));
+    const rows =
+      html
+        .slice(html.indexOf('<table id="ct-table">'))
+        .split('</table>')[0]
+        ?.match(/<tr[ >][^\n]*/g) ?? [];
+    const known = rows.find((row) => row.includes('www.example.com'));
+    const unknown = rows.find((row) => row.includes('evil'));
+    expect(known).toContain('data-target="111111111111#us-east-1"');
+    expect(unknown).toContain('class="failed"');
+    expect(unknown).not.toContain('data-target');
   });
 
   it('lists the issuances outside the organization under the table in the terminal', () => {

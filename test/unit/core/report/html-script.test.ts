@@ -1,68 +1,77 @@
-import { describe, expect, it } from 'vitest';
+import type { Element, HTMLInputElement } from 'happy-dom';
+import { afterEach, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../../lambdas/core/report';
-import { loadReportPage, type ReportPage } from './fake-dom';
+import { openReport, type ReportPage } from './report-page';
 import { sampleReport } from './sample';
 
-function domains(page: ReportPage): string[] {
-  return page.rows.map((row) => row.cells[1]?.textContent.split('.example')[0] ?? '');
+let page: ReportPage;
+afterEach(async () => {
+  await page.close();
+});
+
+function domains(): string[] {
+  return page.rows().map((row) => row.children[1]?.textContent.split('.example')[0] ?? '');
 }
 
-function visible(page: ReportPage): string[] {
-  return domains(page).filter((_, i) => !page.rows[i]?.hidden);
-}
-
-function header(page: ReportPage, label: string) {
-  const th = page.headers.find((cell) => cell.textContent === label);
+function header(label: string): Element {
+  const th = [...page.document.querySelectorAll('#certs thead th')].find((cell) => cell.textContent === label);
   if (th === undefined) throw new Error(`no column ${label}`);
   return th;
 }
 
+function clickHeader(label: string): void {
+  header(label).dispatchEvent(new page.window.MouseEvent('click', { bubbles: true }));
+}
+
+function setSearch(value: string): void {
+  const input = page.document.querySelector('#filter') as HTMLInputElement;
+  input.value = value;
+  input.dispatchEvent(new page.window.Event('input'));
+}
+
+function tick(code: string): void {
+  const box = page.document.querySelector(`input[name=finding][value=${code}]`) as HTMLInputElement | null;
+  if (box === null) throw new Error(`missing finding checkbox ${code}`);
+  box.checked = true;
+  box.dispatchEvent(new page.window.Event('change'));
+}
+
 describe('the report page script', () => {
   it('starts in urgency order with every row shown', () => {
-    const page = loadReportPage(renderHtml(sampleReport()));
-    expect(domains(page)).toEqual(['api', 'legacy', 'www', 'cdn']);
-    expect(page.shown.textContent).toBe('4 of 4 certificates shown');
+    page = openReport(renderHtml(sampleReport()));
+    expect(domains()).toEqual(['api', 'legacy', 'www', 'cdn']);
+    expect(page.text('#shown')).toBe('4 of 4 certificates shown');
   });
 
   it('sorts by a column on click, numerically for days, and reverses on a second click', () => {
-    const page = loadReportPage(renderHtml(sampleReport()));
-    const days = header(page, 'Days');
-    days.dispatch('click');
-    expect(domains(page)).toEqual(['legacy', 'api', 'www', 'cdn']);
-    expect(days.getAttribute('aria-sort')).toBe('ascending');
-    days.dispatch('click');
-    expect(domains(page)).toEqual(['cdn', 'www', 'api', 'legacy']);
-    expect(days.getAttribute('aria-sort')).toBe('descending');
-    header(page, 'Domain').dispatch('click');
-    expect(domains(page)).toEqual(['api', 'cdn', 'legacy', 'www']);
-    expect(days.hasAttribute('aria-sort')).toBe(false);
+    page = openReport(renderHtml(sampleReport()));
+    clickHeader('Days');
+    expect(domains()).toEqual(['legacy', 'api', 'www', 'cdn']);
+    expect(header('Days').getAttribute('aria-sort')).toBe('ascending');
+    clickHeader('Days');
+    expect(domains()).toEqual(['cdn', 'www', 'api', 'legacy']);
+    expect(header('Days').getAttribute('aria-sort')).toBe('descending');
+    clickHeader('Domain');
+    expect(domains()).toEqual(['api', 'cdn', 'legacy', 'www']);
+    expect(header('Days').hasAttribute('aria-sort')).toBe(false);
   });
 
   it('filters by text anywhere in the row', () => {
-    const page = loadReportPage(renderHtml(sampleReport()));
-    page.search.value = 'TEAM-CDN';
-    page.search.dispatch('input');
-    expect(visible(page)).toEqual(['cdn']);
-    expect(page.shown.textContent).toBe('1 of 4 certificates shown');
-    page.search.value = '';
-    page.search.dispatch('input');
-    expect(visible(page)).toHaveLength(4);
+    page = openReport(renderHtml(sampleReport()));
+    setSearch('TEAM-CDN');
+    expect(page.visible()).toEqual(['cdn']);
+    expect(page.text('#shown')).toBe('1 of 4 certificates shown');
+    setSearch('');
+    expect(page.visible()).toHaveLength(4);
   });
 
   it('filters by the findings ticked, together with the text', () => {
-    const page = loadReportPage(renderHtml(sampleReport()));
-    const box = (code: string) => page.checkboxes.find((input) => input.getAttribute('value') === code);
-    const notInUse = box('NOT_IN_USE');
-    const expiring = box('EXPIRING');
-    if (!notInUse || !expiring) throw new Error('missing finding checkbox');
-    notInUse.checked = true;
-    notInUse.dispatch('change');
-    expect(visible(page)).toEqual(['legacy']);
-    expiring.checked = true;
-    expiring.dispatch('change');
-    expect(visible(page)).toEqual(['api', 'legacy']);
-    page.search.value = 'api';
-    page.search.dispatch('input');
-    expect(visible(page)).toEqual(['api']);
+    page = openReport(renderHtml(sampleReport()));
+    tick('NOT_IN_USE');
+    expect(page.visible()).toEqual(['legacy']);
+    tick('EXPIRING');
+    expect(page.visible()).toEqual(['api', 'legacy']);
+    setSearch('api');
+    expect(page.visible()).toEqual(['api']);
   });
 });

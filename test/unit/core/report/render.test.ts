@@ -145,7 +145,9 @@ describe('renderHtml', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<style>');
     expect(html.match(/<script/g)).toHaveLength(1);
-    expect(html).not.toMatch(/<script[^>]+src=|<link|@import|url\(|https?:\/\//);
+    expect(html).not.toMatch(/<script[^>]+src=|<link|<image|<use|href=|@import|https?:\/\//);
+    // The chart's patterns are referenced inside the page; nothing else may be.
+    expect(html.match(/url\([^)]*\)/g)?.every((ref) => /^url\(#p-[a-z]+\)$/.test(ref))).toBe(true);
     expect(html).toContain("default-src 'none'");
   });
 
@@ -189,7 +191,8 @@ describe('renderHtml', () => {
     const html = renderHtml(sampleReport([hostile], [target({ errorMessage: '<b>x</b>', status: 'partial' })]));
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toContain('<img');
-    expect(html).not.toContain('<svg');
+    // The page draws its own SVG; a hostile value must never add an element or an event handler to it.
+    expect(html).not.toMatch(/<[a-z]+[^>]*\son[a-z]+=/);
     expect(html).not.toContain('<b>');
     expect(html).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;.example.com');
     expect(html).toContain('&lt;/td&gt;&lt;script&gt;alert(&#39;tag&#39;)&lt;/script&gt;');
