@@ -82,7 +82,7 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
   const { incident } = notice;
   // A CT issuance has no account, region or ACM certificate: its message is its own.
-  if (incident.kind === 'CT_UNKNOWN_ISSUANCE') return renderCtAlert(notice);
+  if (incident.kind === 'CT_UNKNOWN_ISSUANCE') return renderCtAlert(notice, opts.fallbackFrom);
   const title = alertTitle(notice);
   const blocks: Block[] = [header(title)];
   if (opts.fallbackFrom !== undefined) blocks.push(fallbackBlock(opts.fallbackFrom));

@@ -7,6 +7,7 @@ import { CT_FINDING, crtShLink, ctMeaning } from '../ct/finding';
 import type { CtIssuanceEntry, CtReport } from '../ct/model';
 import type { AlertNotice } from '../notices';
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
+import { fallbackBlock, routeLine } from './routing';
 import { code, inline, isoDate, isoMinute, truncateList } from './text';
 
 export const CT_ALERT_TITLE = '🚨 Certificate issued for your domain outside the organization';
@@ -19,7 +20,7 @@ function names(entry: CtIssuanceEntry, cap = 5): string {
   return `${shown.map((name) => code(name, 120)).join(', ')}${more > 0 ? ` +${more} more` : ''}`;
 }
 
-export function renderCtAlert(notice: AlertNotice): SlackMessage {
+export function renderCtAlert(notice: AlertNotice, fallbackFrom?: string): SlackMessage {
   const entry = notice.incident.ct;
   const title = entry?.status === 'amazon-outside-organization' ? AMAZON_TITLE : CT_ALERT_TITLE;
   if (entry === undefined) {
@@ -35,8 +36,11 @@ export function renderCtAlert(notice: AlertNotice): SlackMessage {
   ];
   const blocks: Block[] = [
     header(title),
+    // With owner routing, like every alert: whom it was meant for when it fell back, and why it reached this channel.
+    ...(fallbackFrom !== undefined ? [fallbackBlock(fallbackFrom)] : []),
     section(`${ctMeaning(entry)}\n${facts.join('\n')}`),
     section(`*What to do*\n${CT_FINDING.fix}`),
+    ...(notice.route !== undefined ? [context(routeLine(notice.route))] : []),
     context(
       [
         `Finding ${CT_FINDING.code}`,

@@ -51,6 +51,14 @@ describe('renderAlert of a CT issuance', () => {
     );
   });
 
+  it('says why it reached the channel with owner routing, and whom it was meant for when it fell back', () => {
+    const routed = { ...notice(entry()), destination: 'platform', route: { destination: 'platform', rule: 'default' } };
+    const text = allTexts(renderAlert(routed, { fallbackFrom: 'security' })).join('\n');
+    expect(text).toContain('no owner');
+    expect(text).toContain('Meant for *security*');
+    expect(allTexts(renderAlert(notice(entry()))).join('\n')).not.toMatch(/no owner|Meant for/);
+  });
+
   it('keeps a certificate with hundreds of names within Slack’s limits', () => {
     const names = Array.from({ length: 300 }, (_, i) => `host-${i}.example.com`);
     expectWithinSlackLimits(renderAlert(notice(entry({ dnsNames: names }))));
