@@ -3,6 +3,7 @@
  * Every problem names the key (`certMonitor.schedule.cron`) and says how to fix it, so a typo fails the synth
  * on the laptop instead of a deployment (or, worse, a silent morning without a digest).
  */
+
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ import {
   ROLE_NAME_PATTERN,
   ROLE_NAME_RULE,
 } from '../lambdas/core/aws-ids';
+import { parseAllowList } from '../lambdas/core/ct/allow-list';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { parseEndpoint } from '../lambdas/core/probe/endpoints-file';
 import { looksLikeRegion } from '../lambdas/core/regions';
@@ -298,6 +300,37 @@ const configSchema = z.strictObject({
    * own resolver, public DNS from a Lambda outside any VPC (the view ACM validates against); a VPC resolver could
    * answer from private hosted zones and pass a check that ACM's public validation fails.
    */
+  /**
+   * The hourly Certificate Transparency watch (a Lambda of its own). Off unless enabled: it sends the organization's
+   * domain names to the CT search API, a third party. The API key, optional, stays in Secrets Manager.
+   */
+  ct: z
+    .strictObject({
+      enabled: z.boolean(hint('must be true or false')).default(false),
+      /** Absent: the registrable domains of the certificates' names. */
+      domains: uniqueList(
+        z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain such as example.com'),
+        'domains',
+      ).optional(),
+      apiUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+      /** A secret beside the Slack one holding the API key as plain text, e.g. cert-monitor/ct-api-key. */
+      apiKeySecretName: z
+        .string(hint('must be a Secrets Manager secret name'))
+        .regex(SECRET_NAME, 'must be a Secrets Manager secret name: 1-512 characters from letters, digits and /_+=.@-')
+        .optional(),
+      /** The allow list, as `--ct-allow` reads it. */
+      allow: z.array(z.unknown(), hint('must be a list of rules')).optional(),
+      periodMinutes: numberSetting(SETTINGS.ctSchedulePeriodMinutes),
+    })
+    .superRefine((ct, ctx) => {
+      if (ct.allow === undefined) return;
+      try {
+        parseAllowList(JSON.stringify(ct.allow), 'certMonitor.ct.allow');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['allow'], message: (error as Error).message });
+      }
+    })
+    .default({ enabled: false, periodMinutes: SETTINGS.ctSchedulePeriodMinutes.default }),
   dnsDiagnosis: z
     .strictObject({
       enabled: z.boolean(hint('must be true or false')).default(true),

@@ -8,10 +8,12 @@ import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ORGANIZATIONS_LIST_ACTIONS, ORGANIZATIONS_ROUTING_ACTIONS } from '../lambdas/aws/organizations';
+import { ENV } from '../lambdas/core/names';
 import type { LambdaName } from '../lambdas/core/settings';
 import { TABLE_ACCESS, type TableAccess } from '../lambdas/pipeline/table-access';
 import type { CertMonitorConfig } from './config';
 import { Alerting } from './constructs/alerting';
+import { CtWatch } from './constructs/ct-watch';
 import { MonitorDashboard } from './constructs/dashboard';
 import { EventPath } from './constructs/event-path';
 import { MonitorFunction } from './constructs/monitor-function';
@@ -49,6 +51,8 @@ export class HubStack extends Stack {
     readonly events?: MonitorFunction;
   };
   readonly pipeline: Pipeline;
+  /** The hourly Certificate Transparency watch, when `certMonitor.ct.enabled`. */
+  readonly ctWatch: CtWatch | undefined;
   readonly schedules: Schedules;
   readonly alerting: Alerting;
   readonly dashboard: MonitorDashboard;
@@ -72,6 +76,7 @@ export class HubStack extends Stack {
       graceHours: config.heartbeat.graceHours,
     });
     this.functions = this.createFunctions(config);
+    this.ctWatch = config.ct.enabled ? this.createCtWatch(config) : undefined;
     this.pipeline = new Pipeline(this, 'Pipeline', {
       listTargets: this.functions.listTargets.function,
       scanTarget: this.functions.scanTarget.function,
@@ -96,6 +101,17 @@ export class HubStack extends Stack {
     }
     this.alerting.watchStateMachine(this.pipeline.stateMachine);
     for (const [name, fn] of Object.entries(this.functionsByName())) this.alerting.watchFunction(name, fn);
+    if (this.ctWatch) this.alerting.watchFunction('CtWatch', this.ctWatch.function.function);
+    // Every reader of the webhooks is known only once the optional CT watch exists.
+    this.alerting.restrictSlackSecretReaders(
+      [
+        this.functions.finalizeRun.role,
+        this.functions.heartbeat.role,
+        ...(this.functions.events ? [this.functions.events.role] : []),
+        ...(this.ctWatch ? [this.ctWatch.function.role] : []),
+      ],
+      config.slackSecretAdminRoleArn,
+    );
     this.schedules = new Schedules(this, 'Schedules', {
       stateMachine: this.pipeline.stateMachine,
       heartbeat: this.functions.heartbeat.function,
@@ -223,11 +239,30 @@ export class HubStack extends Stack {
 
     this.alerting.slackSecret.grantRead(finalizeRun.role);
     this.alerting.slackSecret.grantRead(heartbeat.role);
-    this.alerting.restrictSlackSecretReaders(
-      [finalizeRun.role, heartbeat.role, ...(events ? [events.role] : [])],
-      config.slackSecretAdminRoleArn,
-    );
     return { listTargets, scanTarget, finalizeRun, heartbeat, ...(events ? { events } : {}) };
+  }
+
+  /** Its own role: the table (its actions in TABLE_ACCESS), the Slack secret, the API key secret; no audit role. */
+  private createCtWatch(config: CertMonitorConfig): CtWatch {
+    const environment = lambdaSettings('ctWatch', config, {
+      tableName: this.table.table.tableName,
+      workBucket: this.workBucket.bucket.bucketName,
+      slackSecretId: this.alerting.slackSecret.secretArn,
+    });
+    const ctWatch = new CtWatch(this, 'CtWatch', {
+      environment,
+      logRetention: config.logRetentionDays as RetentionDays,
+      periodMinutes: config.ct.periodMinutes,
+      ...(config.ct.apiKeySecretName !== undefined ? { apiKeySecretName: config.ct.apiKeySecretName } : {}),
+    });
+    this.grantTableAccess(ctWatch.function.role, TABLE_ACCESS.ctWatch);
+    this.alerting.slackSecret.grantRead(ctWatch.function.role);
+    // FinalizeRun polls once more so the digest lists CT (its table grant already covers the CT store's actions).
+    if (ctWatch.apiKeySecret) {
+      ctWatch.apiKeySecret.grantRead(this.functions.finalizeRun.role);
+      this.functions.finalizeRun.function.addEnvironment(ENV.ctApiKeySecretId, ctWatch.apiKeySecret.secretArn);
+    }
+    return ctWatch;
   }
 
   /** Exactly the DynamoDB actions the function's use case calls (TABLE_ACCESS), on this table (and its index). */

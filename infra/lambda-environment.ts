@@ -5,6 +5,7 @@
  * absent rather than empty. Nothing secret goes here: the Slack webhooks stay in Secrets Manager and only the
  * secret's ARN is passed.
  */
+import { DEFAULT_CT_API_URL } from '../lambdas/core/ct/model';
 import { parseDnsServers } from '../lambdas/core/diagnosis/servers';
 import { type LambdaName, SETTINGS, type SettingKey, settingsReadBy } from '../lambdas/core/settings';
 import { type CertMonitorConfig, ConfigError } from './config';
@@ -62,6 +63,14 @@ const VALUES: { readonly [K in ConfiguredKey]: (inputs: Inputs) => string | unde
   routes: ({ config }) => (config.routes === undefined ? undefined : JSON.stringify(config.routes)),
   schedulePeriodHours: ({ config }) => String(config.schedule.periodHours),
   heartbeatGraceHours: ({ config }) => String(config.heartbeat.graceHours),
+  // Set whenever the watch is deployed: FinalizeRun reads its presence as "the CT watch is on".
+  ctApiUrl: ({ config }) => (config.ct.enabled ? (config.ct.apiUrl ?? DEFAULT_CT_API_URL) : undefined),
+  ctDomains: ({ config }) => (config.ct.enabled ? config.ct.domains?.join(',') : undefined),
+  ctAllow: ({ config }) =>
+    config.ct.enabled && config.ct.allow !== undefined ? JSON.stringify(config.ct.allow) : undefined,
+  ctSchedulePeriodMinutes: ({ config }) => String(config.ct.periodMinutes),
+  // The secret's ARN is the stack's to fill in (a resource it references), not a configured value.
+  ctApiKeySecretId: () => undefined,
   eventRegions: ({ config }) => resolveEventsConfig(config)?.regions.join(','),
 };
 

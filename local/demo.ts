@@ -24,6 +24,10 @@
  * on loopback serving what ACM holds (local/tls), and ScanTarget probes them (the `probe` feature set): on day 2 the
  * renewed certificate's endpoints still serve the old one, nobody having reloaded them, and the probe catches the
  * mismatch that ACM alone cannot show; on day 3 they serve the renewal and the incident resolves.
+ *
+ * Then the hourly Certificate Transparency watch runs against a local CT API that has logged every public ACM
+ * certificate of the organization, a Let's Encrypt certificate someone got for one of its names outside ACM, and an
+ * Amazon certificate held by an AWS account outside the organization: the two strangers alert on-call once.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +40,12 @@ import { DynamoEndpointStore } from '../lambdas/aws/store/endpoint-store';
 import { daysToExpiry } from '../lambdas/core/findings';
 import type { Change } from '../lambdas/core/model';
 import { renderPlainText, type SlackMessage } from '../lambdas/core/slack';
+import { HttpCtApi } from '../lambdas/net/ct-api';
+import { watchCertificateTransparency } from '../lambdas/pipeline/ct-watch';
+import { defaultSlackPoster } from '../lambdas/wiring/slack';
+import { openAlertStore, openCtStore } from '../lambdas/wiring/stores';
+import { logAmazonOutsideOrganization, logForeignLetsEncrypt, logOrganizationCertificates } from './ct/seed';
+import { startLocalCtApi } from './ct/server';
 import { type SimDnsServer, startDnsServer } from './dns/server';
 import { DNS_FAULTS, type DnsFault, simulatedZones } from './dns/zones';
 import { startDynalite } from './dynalite';
@@ -547,6 +557,72 @@ async function main(): Promise<void> {
     await describeEndpoints(endpoints, 'day-3', true);
     printMessages("Posted to the platform team's channel:", day3.alerts);
     printTeams(day3);
+
+    // ---- Certificate Transparency ----
+    section(`Certificate Transparency · ${sim.clock.toISOString().slice(0, 10)} · the hourly watch`);
+    const ct = await startLocalCtApi({ now: () => sim.clock.nowMs(), allowance: 100 });
+    try {
+      // The account whose audit role is missing was never scanned: its certificates are not the monitor's to know
+      // (its coverage gap is alerted), so the local CT API logs those of the accounts the pipeline reads.
+      const scanned = new Set((await store.loadAllCertificates()).map((cert) => cert.accountId));
+      const logged = await logOrganizationCertificates(
+        ct,
+        sim.org
+          .allCertificates()
+          .filter((record) => scanned.has(record.accountId))
+          .map((record) => record.certificate),
+      );
+      const watchedName = sim.org.allCertificates()[0]?.certificate.domainName.replace(/^\*\./, '') ?? 'example.com';
+      const foreignName = `legacy-blog.${watchedName.split('.').slice(-3).join('.')}`;
+      await logForeignLetsEncrypt(ct, 'example.com', sim.clock.now(), foreignName);
+      await logAmazonOutsideOrganization(
+        ct,
+        'example.com',
+        sim.clock.now(),
+        `shadow-it.${watchedName.split('.').slice(-3).join('.')}`,
+      );
+      out(
+        `  • The local CT API logged the ${logged} public ACM certificates of the scanned accounts (expired ones it no longer lists)`,
+      );
+      out(`  • ...and a Let's Encrypt certificate for ${foreignName} that no ACM account holds`);
+      out(`  • ...and an Amazon certificate for a name of ours requested in an AWS account outside the organization`);
+      const doc = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: hub.region, endpoint: dynamo.endpoint, credentials: sim.credentials }),
+      );
+      const ctDeps = {
+        api: new HttpCtApi({ baseUrl: ct.url }),
+        store: openCtStore(doc, hub.tableName),
+        snapshot: store,
+        alerts: openAlertStore(doc, hub.tableName),
+        slack: async () => ({ kind: 'configured' as const, webhooks: receiverWebhooks(slack) }),
+        poster: defaultSlackPoster(),
+        clock: () => sim.clock.now(),
+      };
+      const alertsBefore = slack.posts(SLACK_PATHS.alerts).length;
+      const first = await watchCertificateTransparency(ctDeps, { allow: [], ownerTagKey: 'owner' });
+      sim.clock.advanceMs(3_600_000);
+      const second = await watchCertificateTransparency(ctDeps, { allow: [], ownerTagKey: 'owner' });
+      const byStatus = (statuses: string[]) =>
+        first.watch.report.issuances.filter((issuance) => statuses.includes(issuance.status)).length;
+      out();
+      out(
+        `  Poll 1: ${first.watch.report.domains.length} watched domain(s) (${first.watch.report.domains.join(', ')}), ` +
+          `${first.watch.requests} API queries; ${byStatus(['known'])} issuances known from ACM serials, ` +
+          `${byStatus(['unknown', 'amazon-outside-organization'])} outside the organization; ${first.alerts.sent} alert(s) sent`,
+      );
+      out(
+        `  Poll 2, an hour later: ${second.watch.requests} API queries, ${second.alerts.sent} alert(s): each issuance pages once`,
+      );
+      printMessages(
+        'Posted to on-call:',
+        slack
+          .posts(SLACK_PATHS.alerts)
+          .slice(alertsBefore)
+          .map((post) => post.body as SlackMessage),
+      );
+    } finally {
+      await ct.close();
+    }
 
     // ---- files ----
     await mkdir(REPORTS, { recursive: true });

@@ -7,6 +7,7 @@
 import { type DetectOptions, detectIncidents } from '../core/alerting/incidents';
 import { type AlertState, planAlerts, type QueuedNotice } from '../core/alerting/planner';
 import { AlertStateConflictError, type AlertStore } from '../core/alerting/store';
+import type { CtIssuanceEntry } from '../core/ct';
 import type { AssessedCertificate, TargetResult } from '../core/model';
 import type { AlertNotice, Incident } from '../core/notices';
 import type { EndpointCoverage } from '../core/probe/incidents';
@@ -29,6 +30,10 @@ export interface RunAlertingInput {
   config?: AlertingConfig;
   /** The previous completed run's failures: the monitor's own trouble alerts when it repeats. */
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
+  /** The CT watch's verdicts when it ran this time; absent: CT incidents are left as they are. */
+  ct?: readonly CtIssuanceEntry[];
+  /** The hourly CT watch: plan CT incidents only, leave every other incident as it is. */
+  ctOnly?: boolean;
   /**
    * What the probe found this run (core/probe/run.ts): its incidents, planned with the certificates', and what it
    * covered, so an endpoint's incident resolves only when this run probed it again. Absent: probing is off.
@@ -60,6 +65,7 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
       ...detectOptions,
       now,
       ...(input.previousRunFailures === undefined ? {} : { previousRunFailures: input.previousRunFailures }),
+      ...(input.ct === undefined ? {} : { ct: input.ct }),
     }),
     ...(input.endpoints?.incidents ?? []),
   ];
@@ -73,6 +79,8 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
       now,
       targets: input.targets,
       certificates: input.certificates,
+      ctWatched: input.ct !== undefined,
+      ...(input.ctOnly === true ? { ctOnly: true } : {}),
       ...(reminderThresholds === undefined ? {} : { reminderThresholds }),
       ...(input.endpoints ? { endpoints: input.endpoints.coverage } : {}),
     });

@@ -14,6 +14,7 @@ import {
   ROLE_PATH_AND_NAME_PATTERN,
   ROLE_PATH_AND_NAME_RULE,
 } from '../core/aws-ids';
+import { CtDomainError, DEFAULT_CT_API_URL, parseWatchedDomains } from '../core/ct';
 import { parseDnsServers } from '../core/diagnosis/servers';
 import { AWS_REGIONS, isKnownRegion, looksLikeRegion } from '../core/regions';
 import { SETTINGS } from '../core/settings';
@@ -28,6 +29,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const CLI_ENV = {
   slackWebhookUrl: 'SLACK_WEBHOOK_URL',
   alertsWebhookUrl: 'SLACK_ALERTS_WEBHOOK_URL',
+  /** The CT API's key: a credential, so never an option (it would show in the process list and shell history). */
+  ctApiKey: 'CERTSPOTTER_API_KEY',
 } as const;
 
 const MAX_CONCURRENCY = 64;
@@ -72,7 +75,19 @@ export interface CliOptions {
   probeConcurrency: number;
   /** Owner routing's table: a JSON file, read and checked before the scan (run-audit.ts). */
   routes?: string;
+  /** `--ct`: the Certificate Transparency watch for this run. */
+  ct?: CliCtOptions;
   debug: boolean;
+}
+
+export interface CliCtOptions {
+  /** `--ct-domains`; absent: the registrable domains of the certificates' names. */
+  domains?: string[];
+  apiUrl: string;
+  /** `--ct-allow`: the allow list's file. */
+  allowFile?: string;
+  /** From CERTSPOTTER_API_KEY. */
+  apiKey?: string;
 }
 
 export type ParseResult =
@@ -99,6 +114,7 @@ Examples:
 Environment:
   ${CLI_ENV.slackWebhookUrl}         default of --slack-webhook-url
   ${CLI_ENV.alertsWebhookUrl}  default of --alerts-webhook-url
+  ${CLI_ENV.ctApiKey}       the CT API key --ct uses (optional; raises the API's allowance)
   AWS_PROFILE, AWS_ACCESS_KEY_ID, ...  credentials (the AWS SDK's default chain)
   AWS_REGION                the region STS and Organizations are called in (default us-east-1)
   AWS_ENDPOINT_URL[_<SERVICE>]  endpoint overrides, as the AWS SDK reads them (e.g. AWS_ENDPOINT_URL_DYNAMODB)
@@ -361,6 +377,44 @@ const OPTIONS = {
     default: String(DEFAULT_PROBE_CONCURRENCY),
     schema: integer(1, MAX_PROBE_CONCURRENCY, 'probes'),
   }),
+  ct: spec({
+    flags: '--ct',
+    description:
+      'watch Certificate Transparency for certificates issued for your domains outside the organization’s ACM, e.g. --ct --ct-allow ct-allow.json',
+    shownDefault: 'off',
+    schema: onOff,
+  }),
+  ctDomains: spec({
+    flags: '--ct-domains <domains>',
+    description: 'with --ct, the domains to watch (subdomains included), e.g. example.com,example.org',
+    shownDefault: 'the registrable domains of the names on the certificates',
+    schema: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseWatchedDomains(value);
+        } catch (error) {
+          if (!(error instanceof CtDomainError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  }),
+  ctApiUrl: spec({
+    flags: '--ct-api-url <url>',
+    description: 'with --ct, the Cert Spotter API v1 compatible endpoint, e.g. http://127.0.0.1:8080',
+    shownDefault: DEFAULT_CT_API_URL,
+    default: DEFAULT_CT_API_URL,
+    schema: z.string().refine(isCtApiUrl, 'must be an https:// URL (http:// only on loopback, e.g. a local CT API)'),
+  }),
+  ctAllow: spec({
+    flags: '--ct-allow <file>',
+    description:
+      'with --ct, a JSON array of legitimate issuances outside ACM, e.g. [{"names": "*.cdn.example.com", "reason": "CDN"}]',
+    shownDefault: 'none',
+    schema: z.string().min(1, 'give the path of the allow list (a JSON file)').optional(),
+  }),
   debug: spec({
     flags: '--debug',
     description: 'print stack traces of unexpected errors, e.g. --debug',
@@ -458,6 +512,18 @@ function oneLine(text: string): string {
     .join(' ');
 }
 
+/** The API key travels with every request: plain HTTP only to this machine. */
+function isCtApiUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
@@ -536,6 +602,13 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     alertsWebhookUrl = undefined;
   }
 
+  if (value.ct !== true) {
+    const stray = (['ctDomains', 'ctApiUrl', 'ctAllow'] as const).find((key) => fromCli(key));
+    if (stray !== undefined)
+      return { kind: 'error', message: `${flagOf(stray)} needs --ct (it configures the CT watch)` };
+  }
+  const ctApiKey = nonEmpty(env[CLI_ENV.ctApiKey]);
+
   const format = fromCli('format') ? value.format : (inferFormat(value.output) ?? value.format);
   const options: CliOptions = {
     accounts: value.accounts ?? 'organization',
@@ -562,6 +635,16 @@ export function parseArgs(argv: readonly string[], env: Env = {}): ParseResult {
     ...(value.dnsServer !== undefined ? { dnsServers: value.dnsServer } : {}),
     ...(value.features !== undefined && value.features.length > 0 ? { features: value.features } : {}),
     ...(value.routes !== undefined ? { routes: value.routes } : {}),
+    ...(value.ct === true
+      ? {
+          ct: {
+            apiUrl: value.ctApiUrl,
+            ...(value.ctDomains !== undefined ? { domains: value.ctDomains } : {}),
+            ...(value.ctAllow !== undefined ? { allowFile: value.ctAllow } : {}),
+            ...(ctApiKey !== undefined ? { apiKey: ctApiKey } : {}),
+          },
+        }
+      : {}),
   };
   if (Array.isArray(options.accounts)) {
     const excluded = new Set(options.excludedAccounts);

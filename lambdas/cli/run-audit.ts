@@ -7,6 +7,7 @@
  * delivered; 1 (a thrown CliError) nothing useful could be done.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -19,6 +20,7 @@ import type { DynamoStateStore } from '../aws/state-store';
 import { createStateTableClient, documentClient } from '../aws/store/client';
 import { DynamoEndpointStore, MemoryEndpointStore } from '../aws/store/endpoint-store';
 import { ensureTable } from '../aws/table';
+import { CtAllowListError, type CtAllowRule, type CtStore, parseAllowList } from '../core/ct';
 import type { DnsResolver } from '../core/diagnosis';
 import { refusesFurtherCalls } from '../core/failures';
 import { type Certificate, type Change, type TargetResult, targetKey } from '../core/model';
@@ -28,6 +30,8 @@ import type { Endpoint } from '../core/probe/model';
 import { type Report, renderChanges, summaryLine } from '../core/report';
 import { routingNeeds } from '../core/routing';
 import { DEFAULT_DESCRIBE_CONCURRENCY, DEFAULT_HISTORY_DAYS } from '../core/settings';
+import { MemoryCtStore } from '../ct/memory-store';
+import { type CtApi, HttpCtApi } from '../net/ct-api';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { createProbe, EXTRA_CA_CERTS_VARIABLE, ExtraCaCertificatesError } from '../net/probe-factory';
 import type { ProbeEndpoint } from '../net/tls-probe';
@@ -36,7 +40,7 @@ import { urlsFromTable } from '../run/routed-slack';
 import { type AuditResult, runAudit } from '../scan/audit';
 import type { ScanLogger } from '../scan/scan-target';
 import { defaultSlackPoster, type SlackPosterFactory } from '../wiring/slack';
-import { openAlertStore, openStateStore } from '../wiring/stores';
+import { openAlertStore, openCtStore, openStateStore } from '../wiring/stores';
 import type { CliOptions } from './args';
 import { EndpointsFileError, readEndpointsFile } from './endpoints-file';
 import { CliError } from './errors';
@@ -79,6 +83,8 @@ export interface CliDeps {
    * (tests that are not about it).
    */
   dns?: (servers: readonly string[] | undefined) => DnsResolver;
+  /** The CT API --ct polls, given its URL and key. @default HttpCtApi over fetch */
+  ctApi?: (url: string, apiKey: string | undefined) => CtApi;
 }
 
 /**
@@ -168,6 +174,7 @@ interface StateContext {
   tableName: string;
   store: DynamoStateStore;
   alerts: DynamoAlertStore;
+  ct: CtStore;
   /** Each account's probed endpoints, shared with the pipeline's probes. */
   endpoints: DynamoEndpointStore;
   /**
@@ -206,6 +213,7 @@ async function openState(options: CliOptions, deps: CliDeps, io: CliIo, now: Dat
     tableName,
     store,
     alerts: openAlertStore(doc, tableName),
+    ct: openCtStore(doc, tableName, () => now),
     endpoints: new DynamoEndpointStore(doc, tableName),
     previousRun,
     ...(eventHealth.received > 0 ? { events } : {}),
@@ -243,6 +251,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
     warn(io, "--alerts-webhook-url is not used with --routes: each alert goes to its certificate's destination");
   }
   if (options.output !== undefined) await checkWritable(options.output);
+  const ctAllow = options.ct?.allowFile !== undefined ? await readAllowList(options.ct.allowFile) : [];
   const caller = await checkCredentials(deps.sts);
   const progress = progressView(io.stderr);
   if (io.stderr.isTTY === true) io.stderr.write(`Auditing as ${caller}\n`);
@@ -309,7 +318,7 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
   // On-call hears of the whole stored snapshot, and of what a scan read but the state table refused to store, which
   // is newer than the snapshot; the report and the digest show what this audit read.
   const snapshot =
-    state && (options.alertsWebhookUrl !== undefined || routes !== undefined)
+    state && (options.alertsWebhookUrl !== undefined || routes !== undefined || options.ct !== undefined)
       ? withNotStored(await state.store.loadAllCertificates(), readButNotStored(result.targets, result.certificates))
       : undefined;
   const resolver = deps.dns?.(options.dnsServers);
@@ -335,6 +344,15 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       ...(deps.logger ? { logger: debugLogger(deps.logger) } : {}),
       ...(resolver ? { dns: resolver } : {}),
       ...(zones ? { zones } : {}),
+      ...(options.ct
+        ? {
+            ct: {
+              api: (deps.ctApi ?? httpCtApi)(options.ct.apiUrl, options.ct.apiKey),
+              // Without a state table nothing persists: every unexpired issuance is read, and judged once.
+              store: state?.ct ?? new MemoryCtStore(),
+            },
+          }
+        : {}),
       ...(probing
         ? {
             endpoints: {
@@ -358,6 +376,9 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
       changes: state ? result.changes : [],
       previousRun: state?.previousRun,
       ...(earlier ? { earlier } : {}),
+      ...(options.ct
+        ? { ct: { allow: ctAllow, ...(options.ct.domains !== undefined ? { domains: options.ct.domains } : {}) } }
+        : {}),
       ...(routes
         ? { routing: { config: routes, accounts: result.accountRouting ?? new Map(), urls: urlsFromTable(routes) } }
         : {}),
@@ -373,6 +394,12 @@ export async function runAuditCommand(options: CliOptions, io: CliIo, deps: CliD
 
   let exitCode = completion.report.summary.targetsFailed > 0 ? 2 : 0;
   if (completion.diagnosisFailure !== undefined) warn(io, completion.diagnosisFailure);
+  if (completion.ctFailure !== undefined) {
+    warn(io, completion.ctFailure);
+    exitCode = 2;
+  }
+  for (const failure of completion.ct?.failures ?? []) warn(io, `CT watch of ${failure.domain}: ${failure.message}`);
+  if (completion.ct && completion.ct.failures.length > 0) exitCode = 2;
   if (completion.endpointsFailure !== undefined) warn(io, completion.endpointsFailure);
   const { alerts } = completion;
   if (alerts.sent > 0 && io.stderr.isTTY === true) io.stderr.write(`Sent ${alerts.sent} alert(s) to on-call.\n`);
@@ -494,4 +521,24 @@ async function publishReport(
 function readButNotStored(targets: readonly TargetResult[], read: readonly Certificate[]): Certificate[] {
   const failed = new Set(targets.filter(isStateTableFailure).map(targetKey));
   return failed.size === 0 ? [] : read.filter((cert) => failed.has(targetKey(cert)));
+}
+
+function httpCtApi(url: string, apiKey: string | undefined): CtApi {
+  return new HttpCtApi({ baseUrl: url, ...(apiKey !== undefined ? { apiKey } : {}) });
+}
+
+/** The --ct-allow file, checked before the scan: a bad rule must not cost a long audit. */
+async function readAllowList(path: string): Promise<CtAllowRule[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--ct-allow: cannot read ${path} (${(error as Error).message})`);
+  }
+  try {
+    return parseAllowList(text, path);
+  } catch (error) {
+    if (error instanceof CtAllowListError) throw new CliError(`--ct-allow: ${error.message}`);
+    throw error;
+  }
 }

@@ -80,6 +80,11 @@ const fromText = <T>(read: (text: string | undefined, fail: (message: string) =>
 const LIST_ITEMS = {
   accountIds: { what: '12-digit account ids', isValid: isAccountId },
   regionNames: { what: 'region names', isValid: looksLikeRegion },
+  domainNames: {
+    what: 'domain names such as example.com',
+    // The Public Suffix List check (no public suffix) is the CT watch's, at its start: not every Lambda's bundle.
+    isValid: (name: string) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(name),
+  },
   featureSets: {
     what: 'optional feature set names',
     isValid: (name: string) => FEATURE_SET_NAMES.some((known) => known === name && known !== CORE_FEATURE_SET),

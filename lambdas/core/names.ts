@@ -52,6 +52,16 @@ export const ENV = {
   dnsTimeoutMs: 'DNS_TIMEOUT_MS',
   /** The optional feature sets turned on (`certMonitor.features`), comma-separated; absent: the core scan alone. */
   features: 'FEATURES',
+  /** The domains the CT watch polls, comma-separated; absent: the registrable domains of the certificates' names. */
+  ctDomains: 'CT_DOMAINS',
+  /** The CT search API (Cert Spotter API v1 compatible); absent: Cert Spotter's. */
+  ctApiUrl: 'CT_API_URL',
+  /** The secret holding the CT API key, beside the Slack secret; absent: no key. Never the key itself. */
+  ctApiKeySecretId: 'CT_API_KEY_SECRET_ARN',
+  /** The CT allow list, JSON (`[{"names": "*.cdn.example.com", "reason": "..."}]`); absent: none. */
+  ctAllow: 'CT_ALLOW',
+  /** Minutes between two polls of the CT watch (its schedule's period). */
+  ctSchedulePeriodMinutes: 'CT_SCHEDULE_PERIOD_MINUTES',
   /** Milliseconds one TLS probe (lookup, connect, handshake) may take. */
   probeTimeoutMs: 'PROBE_TIMEOUT_MS',
   /** Probes in flight at once (per account in ScanTarget, for the user's endpoints in FinalizeRun). */
@@ -111,6 +121,7 @@ export const HANDLERS = {
   scanTarget: 'lambdas/handlers/scan-target.ts',
   finalizeRun: 'lambdas/handlers/finalize-run.ts',
   heartbeat: 'lambdas/handlers/heartbeat.ts',
+  ctWatch: 'lambdas/handlers/ct-watch.ts',
   events: 'lambdas/handlers/events.ts',
 } as const;
 

@@ -2,6 +2,7 @@
  * What the alerting engine decides to tell people, as plain data. The Slack renderers turn these into
  * Block Kit; the engine never formats text for a channel.
  */
+import type { CtIssuanceEntry, CtReport } from './ct/model';
 import type { EventPathVerdict } from './events/health';
 import type {
   AssessedCertificate,
@@ -38,6 +39,8 @@ export const INCIDENT_KINDS = [
   'ENDPOINT_EXPIRING',
   /** An endpoint no probe reached for several runs in a row. */
   'ENDPOINT_UNREACHABLE',
+  /** A CT log shows a certificate for a watched domain that no ACM account of the organization holds (core/ct). */
+  'CT_UNKNOWN_ISSUANCE',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -74,6 +77,8 @@ export interface Incident {
   diagnosis?: DiagnosisEntry[];
   /** Problems of the diagnosis left out of `diagnosis` (it keeps the first ones only). */
   diagnosisOmitted?: number;
+  /** CT_UNKNOWN_ISSUANCE: the issuance, as the report shows it. */
+  ct?: CtIssuanceEntry;
   /**
    * Where its messages go when owner routing is on, each destination once (core/routing): kept with the incident so
    * its "resolved" message reaches the same teams as its "opened" one, even once the certificate is gone.
@@ -151,6 +156,8 @@ export interface DigestInput {
    * baseline instead of being listed as new.
    */
   firstRun?: boolean;
+  /** The CT watch's domains and verdicts, when the run watched CT: the digest lists what is still unknown. */
+  ct?: CtReport;
   /** This run's probed endpoints (the `probe` feature set, `--probe`); absent: the digest has no endpoint section. */
   endpoints?: EndpointResult[];
   /** Endpoints whose served certificate changed since the last run. */

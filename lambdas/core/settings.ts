@@ -15,8 +15,8 @@ import {
   ENV,
 } from './names';
 
-/** The Lambdas of the hub stack, by the names HANDLERS uses (`events` only when the event path is on). */
-export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'events'] as const;
+/** The Lambdas of the hub stack, by the names HANDLERS uses (`events` only when the event path is on, `ctWatch` when the CT watch is). */
+export const LAMBDA_NAMES = ['listTargets', 'scanTarget', 'finalizeRun', 'heartbeat', 'events', 'ctWatch'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 /** Set by the Lambda runtime (and by the local runner): the hub region the clients call. */
@@ -54,7 +54,7 @@ export type Setting =
   | (SettingBase & { readonly kind: 'text'; readonly default?: string; readonly maxLength: number })
   | (SettingBase & {
       readonly kind: 'list';
-      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'endpoints';
+      readonly items: 'accountIds' | 'regionNames' | 'featureSets' | 'endpoints' | 'domainNames';
     })
   | (SettingBase & {
       readonly kind: 'days';
@@ -81,7 +81,7 @@ export const SETTINGS = {
     env: ENV.slackSecretId,
     kind: 'resource',
     what: 'the ARN or name of the Slack webhook secret',
-    readBy: ['finalizeRun', 'heartbeat', 'events'],
+    readBy: ['finalizeRun', 'heartbeat', 'events', 'ctWatch'],
   },
   organizationRoleArn: {
     env: ENV.organizationRoleArn,
@@ -181,7 +181,7 @@ export const SETTINGS = {
     default: 'owner',
     maxLength: 128,
     what: 'the tag naming the owner of a certificate',
-    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'events'],
+    readBy: ['scanTarget', 'finalizeRun', 'heartbeat', 'events', 'ctWatch'],
   },
   historyDays: {
     env: ENV.historyDays,
@@ -264,6 +264,49 @@ export const SETTINGS = {
     what: 'the owner routing table (JSON; its destinations are keys of the Slack secret)',
     // ListTargets reads what its account and OU rules need, FinalizeRun routes, the heartbeat delivers what is left.
     readBy: ['listTargets', 'finalizeRun', 'heartbeat', 'events'],
+  },
+  ctDomains: {
+    env: ENV.ctDomains,
+    kind: 'list',
+    items: 'domainNames',
+    what: "the domains the CT watch polls (absent: the registrable domains of the certificates' names)",
+    readBy: ['ctWatch', 'finalizeRun'],
+  },
+  ctApiUrl: {
+    env: ENV.ctApiUrl,
+    kind: 'pattern',
+    pattern: 'httpUrl',
+    // FinalizeRun polls too (and lists CT in the digest) only when the stack sets it: the watch is deployed.
+    what: "the CT search API, Cert Spotter API v1 compatible (absent: Cert Spotter's; FinalizeRun: no CT watch)",
+    readBy: ['ctWatch', 'finalizeRun'],
+  },
+  ctApiKeySecretId: {
+    env: ENV.ctApiKeySecretId,
+    kind: 'text',
+    maxLength: 2048,
+    what: 'the ARN of the secret holding the CT API key (absent: no key)',
+    readBy: ['ctWatch', 'finalizeRun'],
+  },
+  ctAllow: {
+    env: ENV.ctAllow,
+    kind: 'text',
+    // Lambda's environment holds 4 KB in all.
+    maxLength: 3072,
+    what: 'the CT allow list as JSON',
+    readBy: ['ctWatch', 'finalizeRun'],
+  },
+  ctSchedulePeriodMinutes: {
+    env: ENV.ctSchedulePeriodMinutes,
+    kind: 'wholeNumber',
+    // Hourly: an issuance alerts within the hour, and 24 polls a day per domain stay far inside the API's
+    // allowance without a key (about 100 queries an hour).
+    default: 60,
+    min: 15,
+    max: 1440,
+    unit: 'minutes',
+    what: 'minutes between two polls of the CT watch',
+    // The watch compares its queries an hour with the API's allowance without a key, and says when it needs one.
+    readBy: ['ctWatch'],
   },
   schedulePeriodHours: {
     env: ENV.schedulePeriodHours,

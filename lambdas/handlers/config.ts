@@ -2,7 +2,11 @@
  * Each Lambda's configuration: the settings SETTINGS says it reads, parsed from its environment at cold start
  * (config/environment.ts), in the shape its use case takes.
  */
-import { type Environment, loadSettings } from '../config/environment';
+import { type Environment, HandlerConfigError, loadSettings } from '../config/environment';
+import { parseAllowList } from '../core/ct/allow-list';
+import { parseWatchedDomains } from '../core/ct/domains';
+import { DEFAULT_CT_API_URL } from '../core/ct/model';
+import { ENV } from '../core/names';
 import { parseEndpoint } from '../core/probe/endpoints-file';
 
 export function loadListTargetsConfig(env: Environment) {
@@ -40,15 +44,37 @@ export function scanTargetProbe(config: ScanTargetConfig) {
 export type ScanTargetConfig = ReturnType<typeof loadScanTargetConfig>;
 
 export function loadFinalizeRunConfig(env: Environment) {
-  const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ...settings } = loadSettings('finalizeRun', env);
+  const { dnsDiagnosis, dnsServers, dnsTimeoutMs, ctDomains, ctApiUrl, ctAllow, ctApiKeySecretId, ...settings } =
+    loadSettings('finalizeRun', env);
   const fileEndpoints = (settings.probeEndpoints ?? []).map((item) => parseEndpoint(item));
   // The run's endpoints are reported when the accounts' scans probe (the feature set) or there are user endpoints.
   const probing = (settings.features ?? []).includes('probe') || fileEndpoints.length > 0;
+  const ct =
+    ctApiUrl === undefined
+      ? undefined
+      : {
+          apiUrl: ctApiUrl,
+          ...(ctDomains !== undefined
+            ? { domains: checked(ENV.ctDomains, () => parseWatchedDomains(ctDomains.join(','))) }
+            : {}),
+          allow: ctAllow === undefined ? [] : checked(ENV.ctAllow, () => parseAllowList(ctAllow, ENV.ctAllow)),
+          ...(ctApiKeySecretId !== undefined ? { apiKeySecretId: ctApiKeySecretId } : {}),
+        };
   return {
     ...settings,
     dnsDiagnosis: { enabled: dnsDiagnosis, servers: dnsServers, timeoutMs: dnsTimeoutMs },
     probe: probing ? { ...probeSettings({ ...settings, dnsServers }), fileEndpoints } : undefined,
+    ...(ct !== undefined ? { ct } : {}),
   };
+}
+
+/** A value whose check belongs to the CT core (the Public Suffix List, the allow list), reported on its variable. */
+function checked<T>(variable: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new HandlerConfigError(variable, (error as Error).message);
+  }
 }
 export type FinalizeRunConfig = ReturnType<typeof loadFinalizeRunConfig>;
 
@@ -67,3 +93,18 @@ export function loadEventsConfig(env: Environment) {
   };
 }
 export type EventsConfig = ReturnType<typeof loadEventsConfig>;
+
+/** The CT watch's settings, its domains checked against the Public Suffix List and its allow list parsed, at cold start. */
+export function loadCtWatchConfig(env: Environment) {
+  const { ctDomains, ctApiUrl, ctAllow, ctApiKeySecretId, ...settings } = loadSettings('ctWatch', env);
+  return {
+    ...settings,
+    ...(ctDomains !== undefined
+      ? { domains: checked(ENV.ctDomains, () => parseWatchedDomains(ctDomains.join(','))) }
+      : {}),
+    apiUrl: ctApiUrl ?? DEFAULT_CT_API_URL,
+    allow: ctAllow === undefined ? [] : checked(ENV.ctAllow, () => parseAllowList(ctAllow, ENV.ctAllow)),
+    ...(ctApiKeySecretId !== undefined ? { apiKeySecretId: ctApiKeySecretId } : {}),
+  };
+}
+export type CtWatchConfig = ReturnType<typeof loadCtWatchConfig>;

@@ -3,18 +3,20 @@
  * digest and records the run as completed; its RunCompleted metric is what the "no completed run" alarm watches.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { MemoizedApiKey } from '../aws/ct-api-key';
 import { DynamoEventStore } from '../aws/event-store';
 import { DigestMarker } from '../aws/store/digest-marker';
 import { DynamoEndpointStore } from '../aws/store/endpoint-store';
+import { HttpCtApi } from '../net/ct-api';
 import { nodeDnsResolver } from '../net/dns-resolver';
 import { createProbe } from '../net/probe-factory';
 import { FinalizeRunEventSchema, parseEvent } from '../pipeline/contracts';
 import { type FinalizeRunDeps, type FinalizeRunSummary, finalizeRun, runSummary } from '../pipeline/finalize-run';
 import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
-import { openAccountRoutingStore, openAlertStore, openStateStore } from '../wiring/stores';
+import { openAccountRoutingStore, openAlertStore, openCtStore, openStateStore } from '../wiring/stores';
 import { loadFinalizeRunConfig } from './config';
 import { addRunMetrics } from './metrics';
 import { createDocumentClient, createLogger, createMetrics, invocation, pipelineLogger } from './runtime';
@@ -63,11 +65,28 @@ const deps: FinalizeRunDeps = {
     : {}),
 };
 
+const ctApiKey = new MemoizedApiKey(secrets, config.ct?.apiKeySecretId, (client, id) =>
+  client.send(new GetSecretValueCommand({ SecretId: id })),
+);
+
+/** With the CT watch deployed, the run polls once more, so its digest lists the watched domains and what is unknown. */
+async function runDeps(): Promise<FinalizeRunDeps> {
+  if (config.ct === undefined) return deps;
+  const key = await ctApiKey.value();
+  return {
+    ...deps,
+    ct: {
+      api: new HttpCtApi({ baseUrl: config.ct.apiUrl, ...(key !== undefined ? { apiKey: key } : {}) }),
+      store: openCtStore(doc, config.tableName),
+    },
+  };
+}
+
 export async function handler(event: unknown, context: Context): Promise<FinalizeRunSummary> {
   return invocation({ logger, metrics }, context, async () => {
     const { runId, startedAt, listing } = parseEvent(FinalizeRunEventSchema, event, 'FinalizeRun');
     logger.appendKeys({ runId });
-    const result = await finalizeRun(deps, {
+    const result = await finalizeRun(await runDeps(), {
       runId,
       startedAt,
       listing,
@@ -75,6 +94,9 @@ export async function handler(event: unknown, context: Context): Promise<Finaliz
       ownerTagKey: config.ownerTagKey,
       ...(config.reportBaseUrl ? { reportBaseUrl: config.reportBaseUrl } : {}),
       ...(config.routes ? { routes: config.routes } : {}),
+      ...(config.ct
+        ? { ct: { allow: config.ct.allow, ...(config.ct.domains ? { domains: config.ct.domains } : {}) } }
+        : {}),
     });
     addRunMetrics(metrics, result);
     return runSummary(result);

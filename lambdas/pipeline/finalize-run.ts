@@ -36,7 +36,13 @@ import {
   type RoutesConfig,
   readsAccountFacts,
 } from '../core/routing';
-import { type CompleteRunDeps, completeRun, type RunCompletion, type SlackStep } from '../run/complete-run';
+import {
+  type CompleteRunCt,
+  type CompleteRunDeps,
+  completeRun,
+  type RunCompletion,
+  type SlackStep,
+} from '../run/complete-run';
 import { type CompletionRouting, urlsFromSecret } from '../run/routed-slack';
 import type { RunListing, WorkItem, WorkListItem } from './contracts';
 import { getWorkList, putText, reportKeys } from './work-bucket';
@@ -67,6 +73,8 @@ export interface FinalizeRunInput {
   alerting?: Omit<AlertingConfig, 'ownerTagKey'>;
   /** Owner routing's table, its destinations keys of the Slack secret; absent: one alerts webhook and one digest. */
   routes?: RoutesConfig;
+  /** The CT watch, when deployed: one more poll, so the digest and the report list what it found. */
+  ct?: CompleteRunCt;
 }
 
 export interface FinalizeRunResult {
@@ -169,6 +177,7 @@ export async function finalizeRun(deps: FinalizeRunDeps, input: FinalizeRunInput
     expiryDays: input.expiryDays,
     ownerTagKey: input.ownerTagKey,
     ...(input.alerting ? { alerting: input.alerting } : {}),
+    ...(input.ct ? { ct: input.ct } : {}),
     targets,
     certificates,
     changes: stored.changes,

@@ -62,6 +62,17 @@ const STORE_METHOD_ACTIONS = {
   loadAccountRouting: ['dynamodb:BatchGetItem'],
   /** ListTargets, with the event path on: every target's meta and the dirty marks (one Query each). */
   cleanTargets: ['dynamodb:Query'],
+  /**
+   * CT store: a domain's cursor read and put, issuances and serials put if absent (PutItem, or BatchGetItem then
+   * BatchWriteItem for many) and read back by partition.
+   */
+  ctStore: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+  ],
 } as const;
 
 type StoreMethod = keyof typeof STORE_METHOD_ACTIONS;
@@ -100,6 +111,8 @@ export const TABLE_ACCESS = {
       'digestMarker',
       'eventRecord',
       'saveAccountRouting',
+      // With the CT watch deployed, one more poll so the digest lists CT.
+      'ctStore',
     ],
     true,
   ),
@@ -121,6 +134,11 @@ export const TABLE_ACCESS = {
       'deliverNotices',
       'loadAccountRouting',
     ],
+    true,
+  ),
+  /** The hourly CT watch: the snapshot's serials, its own items, CT incidents planned and delivered. */
+  ctWatch: access(
+    ['loadAllCertificates', 'ctStore', 'loadActiveStates', 'loadStates', 'saveStates', 'deliverNotices'],
     true,
   ),
 } as const satisfies Record<string, TableAccess>;

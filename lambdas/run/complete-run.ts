@@ -9,6 +9,7 @@
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { DigestMarker } from '../aws/store/digest-marker';
 import type { AlertStore } from '../core/alerting/store';
+import { type CtAllowRule, watchedDomains } from '../core/ct';
 import {
   type DiagnosisEntry,
   type DnsResolver,
@@ -27,6 +28,7 @@ import { buildReport, compareReports, type Report, withRouting } from '../core/r
 import type { RunRouting } from '../core/routing';
 import { completedRunRecord } from '../core/run-record';
 import { type DigestOptions, renderDigest } from '../core/slack';
+import { type CtWatchDeps, type CtWatchResult, runCtWatch } from '../ct/watch';
 import { alertSender, type PostOutcome, postOutcome, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 import { type CompleteEndpointsDeps, type CompleteEndpointsInput, completeEndpoints } from './complete-endpoints';
 import {
@@ -83,6 +85,15 @@ export interface CompleteRunDeps {
   events?: EventPathRecord;
   /** Hours without any event before a run that saw event-worthy changes calls the path broken. @default 48 */
   eventSilenceHours?: number;
+  /** The CT API and the CT store; needed when `input.ct` is given. */
+  ct?: CtWatchDeps;
+}
+
+/** The CT watch of this run (`--ct`); absent: no watch. */
+export interface CompleteRunCt {
+  /** The domains to watch; absent: the registrable domains of the organization's certificates' names. */
+  domains?: readonly string[];
+  allow: readonly CtAllowRule[];
 }
 
 export interface CompleteRunInput {
@@ -118,6 +129,8 @@ export interface CompleteRunInput {
    * report says who owns what. Absent: one alerts webhook and one digest, as before.
    */
   routing?: CompletionRouting;
+  /** The CT watch of this run; absent: no watch. */
+  ct?: CompleteRunCt;
 }
 
 export interface RunCompletion {
@@ -131,6 +144,10 @@ export interface RunCompletion {
   endpoints?: RunEndpoints;
   /** Why this run reports no endpoints although probing is on. */
   endpointsFailure?: string;
+  /** The CT watch, when it ran (its domains' poll failures included). */
+  ct?: CtWatchResult;
+  /** Why the CT watch did not run although asked, when that is so. */
+  ctFailure?: string;
   digest: SlackStep;
   /** Why the digest was not delivered, when it was not. */
   digestFailure?: string;
@@ -163,6 +180,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   // need theirs, and one pass shares its lookups (a CAA set at an apex) across accounts.
   const { diagnoses, failure: diagnosisFailure } = await diagnose(deps, runId, [...shown, ...others]);
   const { endpoints, failure: endpointsFailure } = await probed(deps, input);
+  const { ct, failure: ctFailure } = await watchCt(deps, input);
   const routed =
     input.routing === undefined
       ? undefined
@@ -175,6 +193,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     expiryDays,
     diagnoses,
     ...(endpoints ? { endpoints: endpoints.endpoints } : {}),
+    ...(ct !== undefined ? { ct: ct.report } : {}),
   });
   const report = routed === undefined ? built : withRouting(built, routed);
   const compared = input.earlier
@@ -203,11 +222,11 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
   const { fellBack, brokenDestinations, ...alerts } =
     routed === undefined
       ? {
-          ...(await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], endpoints)),
+          ...(await alertOnCall(deps, input, slack, assessed, previous?.failures ?? [], endpoints, ct)),
           fellBack: 0,
           brokenDestinations: [],
         }
-      : await alertOwners(deps, input, slack, assessed, previous?.failures ?? [], routed, urls, endpoints);
+      : await alertOwners(deps, input, slack, assessed, previous?.failures ?? [], routed, urls, endpoints, ct);
   const firstRun = deps.runs !== undefined && input.previousRun === undefined;
   const events = await eventPathReport(deps, input, previous);
   const changes = previous === undefined && compared !== undefined ? compared : input.changes;
@@ -224,6 +243,7 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     ...(events === undefined
       ? {}
       : { eventPath: { changesFromEvents: events.changes.length, verdict: events.verdict } }),
+    ...(ct !== undefined ? { ct: ct.report } : {}),
   };
   let routingResult: RunCompletion['routing'];
   let digest: Awaited<ReturnType<typeof postDigest>>;
@@ -263,6 +283,8 @@ export async function completeRun(deps: CompleteRunDeps, input: CompleteRunInput
     ...(diagnosisFailure !== undefined ? { diagnosisFailure } : {}),
     ...(endpoints ? { endpoints } : {}),
     ...(endpointsFailure !== undefined ? { endpointsFailure } : {}),
+    ...(ct !== undefined ? { ct } : {}),
+    ...(ctFailure !== undefined ? { ctFailure } : {}),
     ...digest,
     alerts,
     ...(routingResult !== undefined ? { routing: routingResult } : {}),
@@ -328,6 +350,37 @@ async function diagnose(
 }
 
 /**
+ * The CT watch over everything the organization holds now (the snapshot's serials join the history first). Like the
+ * diagnosis, a watch that fails as a whole (the CT store unreadable) costs the run its CT part, never the run; one
+ * domain's failed poll is in the result and the report still lists what was found before.
+ */
+async function watchCt(
+  deps: CompleteRunDeps,
+  input: CompleteRunInput,
+): Promise<{ ct?: CtWatchResult; failure?: string }> {
+  if (input.ct === undefined) return {};
+  if (deps.ct === undefined) return { failure: 'the CT watch was asked for without a CT API and store' };
+  const certificates = input.snapshot ?? input.certificates;
+  const domains =
+    input.ct.domains ??
+    watchedDomains(certificates.flatMap((cert) => [cert.domainName, ...cert.subjectAlternativeNames]));
+  try {
+    const ct = await runCtWatch(deps.ct, { domains, certificates, allow: input.ct.allow, now: input.now });
+    for (const failure of ct.failures) {
+      deps.logger?.warn('CT poll failed for a domain; the next run resumes from its cursor', {
+        runId: input.runId,
+        domain: failure.domain,
+        error: failure.message,
+      });
+    }
+    return { ct };
+  } catch (error) {
+    deps.logger?.error('CT watch failed; this run reports none', { runId: input.runId, error: messageOf(error) });
+    return { failure: `CT watch failed; this run reports none (${messageOf(error)})` };
+  }
+}
+
+/**
  * The user's endpoints probed and this run's endpoints read back. Like the diagnosis, a failure costs the run its
  * endpoints, never the run: the certificates were scanned and are reported.
  */
@@ -367,6 +420,7 @@ async function alertOnCall(
   assessed: AssessedCertificate[],
   previousRunFailures: RunRecord['failures'],
   endpoints: RunEndpoints | undefined,
+  ct: CtWatchResult | undefined,
 ): Promise<RunCompletion['alerts']> {
   const url = slack.kind === 'configured' ? slack.webhooks.alertsWebhookUrl : undefined;
   if (url === undefined || deps.alerts === undefined) {
@@ -386,6 +440,7 @@ async function alertOnCall(
     config: { ...input.alerting, ownerTagKey: input.ownerTagKey },
     previousRunFailures,
     ...(endpoints ? { endpoints: { incidents: endpoints.incidents, coverage: endpoints.coverage } } : {}),
+    ...(ct !== undefined ? { ct: ct.report.issuances } : {}),
   });
   const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
   if (!result.failure) return { outcome: 'sent', ...counts };
@@ -408,6 +463,7 @@ async function alertOwners(
   routed: RunRouting,
   urls: Record<string, string | undefined>,
   endpoints: RunEndpoints | undefined,
+  ct: CtWatchResult | undefined,
 ): Promise<RunCompletion['alerts'] & { fellBack: number; brokenDestinations: string[] }> {
   if (slack.kind === 'unreadable' || deps.alerts === undefined) {
     const outcome = slack.kind === 'unreadable' ? 'secret-unreadable' : 'not-configured';
@@ -424,6 +480,7 @@ async function alertOwners(
     previousRunFailures,
     routing: alertRouting(routed, urls, deps.poster, input.ownerTagKey),
     ...(endpoints ? { endpoints: { incidents: endpoints.incidents, coverage: endpoints.coverage } } : {}),
+    ...(ct !== undefined ? { ct: ct.report.issuances } : {}),
   });
   const counts = { queued: result.queued.length, sent: result.sent.length, pending: result.pending.length };
   const routing = { fellBack: result.fellBack?.length ?? 0, brokenDestinations: result.brokenDestinations ?? [] };

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '../aws/alert-store';
 import { DynamoStateStore } from '../aws/state-store';
 import { DynamoAccountRoutingStore } from '../aws/store/account-routing-store';
+import { DynamoCtStore } from '../aws/store/ct-store';
 import { TableOperations } from '../aws/store/table';
 import type { Clock } from '../core/ports';
 
@@ -32,4 +33,9 @@ export function openAlertStore(doc: DynamoDBDocumentClient, tableName: string): 
 /** The routing facts the last daily run read, recorded by FinalizeRun and read by the Events Lambda. */
 export function openAccountRoutingStore(doc: DynamoDBDocumentClient, tableName: string): DynamoAccountRoutingStore {
   return new DynamoAccountRoutingStore(new TableOperations({ client: doc, tableName }));
+}
+
+/** The CT watch's cursors, issuances and serial history, in the same table (the CT Lambda and the CLI's --ct). */
+export function openCtStore(doc: DynamoDBDocumentClient, tableName: string, clock?: Clock): DynamoCtStore {
+  return new DynamoCtStore(new TableOperations({ client: doc, tableName }), clock);
 }

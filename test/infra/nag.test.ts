@@ -34,6 +34,10 @@ const CONFIGS: Array<[string, unknown]> = [
   ],
   ['the hub in the management account', organizationConfig({ accountId: HUB_ACCOUNT })],
   [
+    'the Certificate Transparency watch with an API key',
+    minimalConfig({ ct: { enabled: true, domains: ['example.com'], apiKeySecretName: 'cert-monitor/ct-api-key' } }),
+  ],
+  [
     'the event path on, from the management account',
     organizationConfig({ principalOrgId: 'o-a1b2c3d4e5' }, { events: { enabled: true } }),
   ],

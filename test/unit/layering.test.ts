@@ -25,6 +25,7 @@ const LAYERS: Record<string, number> = {
   config: 2,
   scan: 2,
   alerting: 2,
+  ct: 2,
   wiring: 3,
   run: 4,
   pipeline: 5,

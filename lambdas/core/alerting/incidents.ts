@@ -17,6 +17,8 @@
  * A certificate still awaiting its first validation (status PENDING_VALIDATION, no expiry yet) serves nothing and is
  * its requester's job: the digest lists it, on-call is not paged.
  */
+import { needsAttention } from '../ct/classify';
+import type { CtIssuanceEntry } from '../ct/model';
 import { diagnosisProblems } from '../diagnosis/text';
 import type { AssessedCertificate, DiagnosisEntry, TargetResult } from '../model';
 import { isStateTableFailure, type StateTableHealthOptions, stateTableIncident } from '../monitor-health';
@@ -45,12 +47,32 @@ export interface DetectOptions {
   previousRunFailures?: ReadonlyArray<{ errorCode: string }>;
   /** When the state table's trouble on one run is enough to alert. */
   stateTable?: StateTableHealthOptions;
+  /** The CT watch's verdicts, when it ran: each issuance neither the organization's nor allowed is an incident. */
+  ct?: readonly CtIssuanceEntry[];
 }
 
 const DAY_MS = 86_400_000;
 
 export function certificateIncidentKey(kind: IncidentKind, arn: string): string {
   return `${kind}#${arn}`;
+}
+
+/** One incident per issuance event: the store keeps one id per event, so a precertificate never pages again. */
+export function ctIncidentKey(issuanceId: string): string {
+  return `CT_UNKNOWN_ISSUANCE#${issuanceId}`;
+}
+
+/** CT incidents belong to no account or region: the issuance is outside every account, which is the point. */
+function ctIncident(entry: CtIssuanceEntry): Incident {
+  return {
+    key: ctIncidentKey(entry.id),
+    kind: 'CT_UNKNOWN_ISSUANCE',
+    accountId: '',
+    region: '',
+    domainName: entry.dnsNames[0] ?? entry.matchedDomain,
+    notAfter: entry.notAfter,
+    ct: { ...entry, dnsNames: [...entry.dnsNames] },
+  };
 }
 
 export function coverageGapKey(accountId: string, region: string): string {
@@ -184,6 +206,11 @@ export function detectIncidents(
   for (const target of coverage) {
     if (target.status !== 'error' || isStateTableFailure(target)) continue;
     const incident = coverageGap(target);
+    byKey.set(incident.key, incident);
+  }
+  for (const entry of opts.ct ?? []) {
+    if (!needsAttention(entry)) continue;
+    const incident = ctIncident(entry);
     byKey.set(incident.key, incident);
   }
   const monitor = stateTableIncident(coverage, opts.previousRunFailures, opts.stateTable);

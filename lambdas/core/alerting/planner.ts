@@ -11,6 +11,8 @@
  *   (`ok`; for a coverage gap, reached at all: `ok` or `partial`; for a whole-account gap, region `*`, the account
  *   reached in any region; for the monitor's state table, any run without it). An incident of a target that failed,
  *   was partly scanned or was not scanned this run stays open: its absence proves nothing.
+ * - A CT issuance (CT_UNKNOWN_ISSUANCE) alerts once and never reminds (it has no days to expiry); it closes silently
+ *   once a run that watched CT no longer finds it unknown (allow-listed or expired).
  * - When a certificate's incident changes kind (expiring → expired, renewal failed → expired, ...) the earlier one is
  *   closed silently (`supersededBy`) and the new one opens: the new "opened" message is the escalation.
  * - A resolved incident that comes back opens a new episode (notice ids gain `#<episode>` from the second one on).
@@ -66,6 +68,16 @@ export interface PlanOptions {
    * has a new expiry), not the details of the problem that went away.
    */
   certificates?: readonly AssessedCertificate[];
+  /**
+   * Whether the CT watch ran in this run: only then does a CT incident's absence mean its issuance was allow-listed
+   * or expired. A run without the watch (a CLI audit without --ct) leaves CT incidents as they are.
+   */
+  ctWatched?: boolean;
+  /**
+   * The hourly CT watch plans its own incidents only: every other incident keeps its state, since the watch knows
+   * nothing of the certificates' scans or the state table's health.
+   */
+  ctOnly?: boolean;
   /** What this run's probes reached: only an endpoint probed again (or gone from a probed owner) resolves. */
   endpoints?: EndpointCoverage;
 }
@@ -100,9 +112,15 @@ function coverageOf(targets: readonly TargetResult[]): Coverage {
   };
 }
 
-function canResolve(state: AlertState, coverage: Coverage, endpoints: EndpointCoverage | undefined): boolean {
+function canResolve(
+  state: AlertState,
+  coverage: Coverage,
+  ctWatched: boolean,
+  endpoints: EndpointCoverage | undefined,
+): boolean {
   // The monitor's own trouble is judged over the whole run: a run without it is the evidence it is over.
   if (state.kind === 'MONITOR_STATE_TABLE') return true;
+  if (state.kind === 'CT_UNKNOWN_ISSUANCE') return ctWatched;
   if (state.incident.endpoint !== undefined) {
     const owner = state.incident.accountId || FILE_ENDPOINTS_OWNER;
     return endpoints !== undefined && canResolveEndpointIncident(state.incident, endpoints, owner);
@@ -233,11 +251,17 @@ export function planAlerts(
 
   for (const prev of stateByKey.values()) {
     if (prev.status !== 'open' || incidentByKey.has(prev.incidentKey)) continue;
+    if (opts.ctOnly === true && prev.kind !== 'CT_UNKNOWN_ISSUANCE') continue;
     const prevSubject = subjectOf(prev.incident);
     const replacement = prevSubject === undefined ? undefined : incidentKeyBySubject.get(prevSubject);
+    const ctWatched = opts.ctWatched === true;
     if (replacement !== undefined) {
       keep(prev, { ...prev, status: 'resolved', resolvedAt: now, supersededBy: replacement }, undefined);
-    } else if (canResolve(prev, coverage, opts.endpoints)) {
+    } else if (prev.kind === 'CT_UNKNOWN_ISSUANCE' && canResolve(prev, coverage, ctWatched, opts.endpoints)) {
+      // Allow-listed (someone acknowledged it, and knows) or expired: closed without a message, so an issuance pages
+      // on-call exactly once.
+      keep(prev, { ...prev, status: 'resolved', resolvedAt: now }, undefined);
+    } else if (canResolve(prev, coverage, ctWatched, opts.endpoints)) {
       const notice: QueuedNotice = {
         id: noticeId(prev.incidentKey, prev.episode, 'resolved'),
         stage: 'resolved',

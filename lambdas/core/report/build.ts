@@ -1,3 +1,4 @@
+import type { CtReport } from '../ct/model';
 import { assess, compareUrgency } from '../findings';
 import type { AssessedCertificate, Certificate, DiagnosisEntry, FindingCode, TargetResult } from '../model';
 import { countRegions, FINDING_CODES, targetKey } from '../model';
@@ -18,6 +19,8 @@ export interface BuildReportInput {
   diagnoses?: ReadonlyMap<string, DiagnosisEntry[]>;
   /** This run's probed endpoints; absent when probing is off (the report then has no `endpoints`). */
   endpoints?: readonly EndpointResult[];
+  /** The CT watch's domains and verdicts, when the run watched CT. */
+  ct?: CtReport;
 }
 
 function isoOrUndefined(value: string | undefined): string | undefined {
@@ -124,6 +127,9 @@ export function buildReport(input: BuildReportInput): Report {
       byFinding,
     },
     ...(endpoints !== undefined ? { endpoints } : {}),
+    ...(input.ct === undefined
+      ? {}
+      : { ct: { domains: [...input.ct.domains], issuances: input.ct.issuances.map((i) => ({ ...i })) } }),
   };
 }
 

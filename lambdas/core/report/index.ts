@@ -9,6 +9,7 @@ export {
   type Report,
   type ReportCertificate,
   ReportCertificateSchema,
+  type ReportCt,
   type ReportEndpoint,
   ReportEndpointSchema,
   ReportFormatError,

@@ -7,6 +7,7 @@
  * parses no report drops this module and all of zod (about 450 KB) with it.
  */
 import { z } from 'zod';
+import { CT_STATUSES } from '../ct/model';
 import { DIAGNOSIS_CODES } from '../diagnosis/model';
 import {
   CERTIFICATE_STATUSES,
@@ -141,6 +142,28 @@ function byFindingSchema() {
   return z.object({ ...certificate, ...probe });
 }
 
+/** The CT watch's part (issue G's contract), present when the run watched CT: added to schema 1, so optional. */
+const ReportCtSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    domains: z.array(z.string()),
+    issuances: z.array(
+      z.object({
+        id: z.string(),
+        dnsNames: z.array(z.string()),
+        issuer: z.string(),
+        notBefore: isoDate(),
+        notAfter: isoDate(),
+        serial: z.string(),
+        certSha256: z.string(),
+        matchedDomain: z.string(),
+        status: z.enum(CT_STATUSES),
+        matchedArn: z.string().optional(),
+        allowedBy: z.string().optional(),
+      }),
+    ),
+  }),
+);
+
 const ReportSummarySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     certificates: count(),
@@ -169,6 +192,7 @@ export const ReportSchema = /* @__PURE__ */ z.lazy(() =>
       endpoints: z.array(ReportEndpointSchema).optional(),
       /** Owner routing: every problem of the run, each once. */
       routingProblems: z.array(ReportRoutingProblemSchema).optional(),
+      ct: ReportCtSchema.optional(),
     })
     .superRefine((report, ctx) => {
       const seen = new Map<string, number>();
@@ -193,6 +217,7 @@ export type ReportTarget = z.infer<typeof ReportTargetSchema>;
 export type ReportCertificate = z.infer<typeof ReportCertificateSchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;
 export type ReportEndpoint = z.infer<typeof ReportEndpointSchema>;
+export type ReportCt = z.infer<typeof ReportCtSchema>;
 
 export class ReportFormatError extends Error {
   override readonly name = 'ReportFormatError';

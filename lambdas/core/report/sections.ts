@@ -10,6 +10,7 @@
  * (escape.ts) and may not add a script or a style sheet of its own: the page's Content-Security-Policy allows only
  * the one script it names by hash.
  */
+import { ctTable, ctTitle } from './ct-section';
 import { endpointsTable } from './endpoints-section';
 import type { Report } from './schema';
 
@@ -28,5 +29,10 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
     id: 'endpoints',
     title: (report) => `What endpoints serve (${report.endpoints?.length ?? 0})`,
     render: endpointsTable,
+  },
+  {
+    id: 'ct',
+    title: ctTitle,
+    render: ctTable,
   },
 ];

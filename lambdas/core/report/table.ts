@@ -1,4 +1,5 @@
 /** The report as a terminal table, most urgent first, with the summary and the targets that failed. */
+import { crtShLink } from '../ct/finding';
 import { worstSeverity } from '../findings';
 import type { Severity } from '../model';
 import type { Report, ReportCertificate } from './schema';
@@ -99,6 +100,7 @@ export function renderTable(report: Report, options: RenderTableOptions = {}): s
     }
   }
   out.push(...endpointLines(report));
+  if (report.ct !== undefined) out.push('', ...ctLines(report.ct));
   return `${out.join('\n')}\n`;
 }
 
@@ -116,6 +118,21 @@ function endpointLines(report: Report): string[] {
     const served = e.served ? ` serves ${e.served.serial} until ${e.served.notAfter.slice(0, 10)}` : '';
     const why = e.error ? ` ${e.error.reason}: ${e.error.message}` : '';
     lines.push(terminalSafe(`  ${e.sni}:${e.port}${at} ${e.findings.join(' ')}${served}${why}`));
+  }
+  return lines;
+}
+
+/** The CT watch in the terminal: what is watched, then each issuance outside the organization, with its link. */
+function ctLines(ct: NonNullable<Report['ct']>): string[] {
+  const outside = ct.issuances.filter((i) => i.status === 'unknown' || i.status === 'amazon-outside-organization');
+  const lines = [
+    `Certificate Transparency (watching ${terminalSafe(ct.domains.join(', ') || 'no domain')}): ${outside.length} issued outside the organization, ${ct.issuances.length} in all`,
+  ];
+  for (const issuance of outside) {
+    const amazon = issuance.status === 'amazon-outside-organization' ? ' (Amazon, another AWS account)' : '';
+    lines.push(
+      `  ${terminalSafe(issuance.dnsNames.join(', '))} by ${terminalSafe(issuance.issuer)}${amazon}, until ${issuance.notAfter.slice(0, 10)}: ${crtShLink(issuance.certSha256)}`,
+    );
   }
   return lines;
 }

@@ -7,6 +7,7 @@ import type { ValidationRecord } from '../model';
 import type { AlertNotice, Incident, IncidentKind, NoticeStage } from '../notices';
 import { EXPIRING_FIX, RENEWAL_FAILED_FIX, VALIDATION_FIX, validationMethodName } from '../validation-advice';
 import { type Block, context, fitMessage, header, type SlackMessage, section } from './blocks';
+import { CT_ALERT_TITLE, renderCtAlert } from './ct';
 import { diagnosisBlocks } from './diagnosis';
 import {
   ENDPOINT_OPENED_TITLES,
@@ -52,6 +53,7 @@ const OPENED_TITLES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: '🔴 Certificate in use has expired',
   COVERAGE_GAP: '⚠️ Coverage gap: a target could not be scanned',
   MONITOR_STATE_TABLE: '🛠️ Certificate monitor: its own state table keeps failing',
+  CT_UNKNOWN_ISSUANCE: CT_ALERT_TITLE,
   ...ENDPOINT_OPENED_TITLES,
 };
 
@@ -62,6 +64,7 @@ const RESOLVED_TITLES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: '✅ Resolved: expired certificate replaced or no longer in use',
   COVERAGE_GAP: '✅ Resolved: target scanned again',
   MONITOR_STATE_TABLE: '✅ Resolved: the monitor stores its scans again',
+  CT_UNKNOWN_ISSUANCE: '✅ Resolved: issuance allow-listed or expired',
   ...ENDPOINT_RESOLVED_TITLES,
 };
 
@@ -72,11 +75,14 @@ const SHORT_NAMES: Record<IncidentKind, string> = {
   EXPIRED_IN_USE: 'in-use certificate still expired',
   COVERAGE_GAP: 'target still not scanned',
   MONITOR_STATE_TABLE: 'monitor state table still failing',
+  CT_UNKNOWN_ISSUANCE: 'certificate issued outside the organization',
   ...ENDPOINT_SHORT_NAMES,
 };
 
 export function renderAlert(notice: AlertNotice, opts: AlertOptions = {}): SlackMessage {
   const { incident } = notice;
+  // A CT issuance has no account, region or ACM certificate: its message is its own.
+  if (incident.kind === 'CT_UNKNOWN_ISSUANCE') return renderCtAlert(notice, opts.fallbackFrom);
   const title = alertTitle(notice);
   const blocks: Block[] = [header(title)];
   if (opts.fallbackFrom !== undefined) blocks.push(fallbackBlock(opts.fallbackFrom));
@@ -190,6 +196,8 @@ function actionBlocks(incident: Incident): Block[] {
           '*What to do*\nThe accounts are fine: ACM was read and every certificate read is in the report, marked “not stored”. The monitor could not keep its state, so changes are not recorded and alerts about those targets wait for a run that stores them. Check the state table’s throttled requests and system errors in CloudWatch and the ScanTarget logs; an on-demand table that keeps throttling has hit an account or partition limit.',
         ),
       ];
+    case 'CT_UNKNOWN_ISSUANCE':
+      return [];
     case 'ENDPOINT_MISMATCH':
     case 'ENDPOINT_EXPIRED':
     case 'ENDPOINT_EXPIRING':

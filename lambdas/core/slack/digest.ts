@@ -19,6 +19,7 @@ import {
 import type { DigestInput } from '../notices';
 import { validationMethodName } from '../validation-advice';
 import { type Block, context, divider, fitMessage, header, type SlackMessage, section } from './blocks';
+import { ctDigestBlocks } from './ct';
 import { endpointDigestBlocks } from './endpoints';
 import { listBlocks } from './list';
 import { outlookText } from './outlook';
@@ -123,6 +124,7 @@ export function renderDigest(input: DigestInput, opts: DigestOptions = {}): Slac
           : changeBlocks(ctx, input.changes, input.eventPath?.changesFromEvents ?? 0),
         neverIssuedBlocks(ctx, groups.neverIssued, input.generatedAt),
         unusedBlocks(ctx, groups.unused),
+        input.ct === undefined ? [] : ctDigestBlocks(input.ct),
       ];
   const sections: Block[][] = [
     [...coverageBlocks(ctx, coverage), ...skippedCleanBlocks(input.targets, input.generatedAt)],

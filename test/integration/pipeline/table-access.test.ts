@@ -19,6 +19,8 @@ describe('per-function table actions', () => {
       scanTarget: new Set(),
       finalizeRun: new Set(),
       heartbeat: new Set(Object.keys(run.heartbeat.dynamo.requests)),
+      // Metered over its own polls in test/integration/pipeline/ct-watch.test.ts.
+      ctWatch: new Set(),
       // The event path is metered by its own test (test/integration/events/event-path.test.ts).
       events: new Set(),
     };

@@ -346,12 +346,16 @@ describe('parseArgs', () => {
         '--endpoints',
         '--probe-timeout-ms',
         '--probe-concurrency',
+        '--ct',
+        '--ct-domains',
+        '--ct-api-url',
+        '--ct-allow',
         '--debug',
         '-h, --help',
       ]);
       // Each option's entry (up to the next one) names its default and shows an example.
       const entries = result.text.split(/\n(?= {2}-)/).slice(1, -1);
-      expect(entries).toHaveLength(25);
+      expect(entries).toHaveLength(29);
       for (const entry of entries) {
         expect(entry.replace(/\s+/g, ' ')).toMatch(/\(default: [^)]+\)/);
         expect(entry.replace(/\s+/g, ' ')).toMatch(/e\.g\. /);
@@ -364,5 +368,43 @@ describe('parseArgs', () => {
       expect(result.text).toContain('SLACK_ALERTS_WEBHOOK_URL');
       expect(result.text).toMatch(/Exit codes:/);
     });
+  });
+});
+
+describe('parseArgs --ct', () => {
+  it('turns the watch on with Cert Spotter by default and the key from CERTSPOTTER_API_KEY', () => {
+    expect(options(['--ct'], { CERTSPOTTER_API_KEY: 'k-123' }).ct).toEqual({
+      apiUrl: 'https://api.certspotter.com',
+      apiKey: 'k-123',
+    });
+    expect(options([]).ct).toBeUndefined();
+  });
+
+  it('takes the domains, the API URL and the allow list', () => {
+    expect(
+      options([
+        '--ct',
+        '--ct-domains',
+        'Example.com,example.org',
+        '--ct-api-url',
+        'http://127.0.0.1:9000',
+        '--ct-allow',
+        'a.json',
+      ]).ct,
+    ).toEqual({ domains: ['example.com', 'example.org'], apiUrl: 'http://127.0.0.1:9000', allowFile: 'a.json' });
+  });
+
+  it('refuses a public suffix as a domain, naming it', () => {
+    expect(error(['--ct', '--ct-domains', 'co.uk'])).toMatch(/^--ct-domains: "co.uk" is not a registered domain/);
+  });
+
+  it('refuses plain HTTP to another host: the API key would travel in clear', () => {
+    expect(error(['--ct', '--ct-api-url', 'http://ct.example.com'])).toMatch(
+      /^--ct-api-url: must be an https:\/\/ URL/,
+    );
+  });
+
+  it('says a CT option needs --ct', () => {
+    expect(error(['--ct-domains', 'example.com'])).toBe('--ct-domains needs --ct (it configures the CT watch)');
   });
 });

@@ -146,6 +146,11 @@ describe('mergeWithStored', () => {
     expect(merged.inUseBy).not.toBe(before.inUseBy);
   });
 
+  it('keeps the serial of a certificate it does not describe again: the CT watch matches issuances by it', () => {
+    const before = certificate({ serial: '0A:1B:2C' });
+    expect(mergeWithStored(summaryOf(before), before).serial).toBe('0A:1B:2C');
+  });
+
   it('returns the summary unchanged when nothing is stored', () => {
     const summary = summaryOf(certificate());
     expect(mergeWithStored(summary)).toEqual(summary);
