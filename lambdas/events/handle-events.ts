@@ -25,8 +25,6 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import { type AlertingConfig, runAlerting } from '../alerting';
 import type { ClientConfig } from '../aws/clients';
-import { RoleCredentials } from '../aws/credentials';
-import { sessionPolicy } from '../aws/permissions';
 import type { AlertStore } from '../core/alerting/store';
 import { type DnsResolver, diagnoseCertificates, withDiagnoses, zonesForDiagnosis } from '../core/diagnosis';
 import { classifyEvent, type EventTarget, type OrganizationEvent } from '../core/events/classify';
@@ -48,6 +46,7 @@ import { type AccountRoutingStore, type RoutesConfig, readsAccountFacts, withUnr
 import type { RunLogger } from '../run/complete-run';
 import { alertRouting, type CompletionRouting, routeCompletion, urlsFromSecret } from '../run/routed-slack';
 import { scanAccount } from '../scan/scan-account';
+import { scanRoleCredentials } from '../scan/scan-role';
 import type { ScanOptions } from '../scan/scan-target';
 import { alertSender, type SlackPosterFactory, type SlackSetup } from '../wiring/slack';
 import { scopedAlertStore } from './scoped-alerts';
@@ -326,13 +325,11 @@ async function rescan(
   accountNames: ReadonlyMap<string, string>,
 ): Promise<{ results: TargetResult[]; certificates: Certificate[]; changes: Change[] }> {
   if (targets.length === 0) return { results: [], certificates: [], changes: [] };
-  const roles = new RoleCredentials({
-    sts: deps.sts,
+  const roles = scanRoleCredentials(deps, {
     roleName: input.roleName,
     runId,
-    sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
-    clock: deps.clock,
+    ...(input.features ? { features: input.features } : {}),
   });
   const limit = pLimit(EVENT_RESCAN_ACCOUNT_CONCURRENCY);
   const scans = await Promise.all(

@@ -15,7 +15,7 @@ import { destinationKeys } from '../run/routed-slack';
 import { defaultSlackPoster, readSlackSetup } from '../wiring/slack';
 import { openAccountRoutingStore, openAlertStore, openStateStore } from '../wiring/stores';
 import { loadEventsConfig } from './config';
-import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
+import { createDocumentClient, createLogger, invocation, pipelineLogger, scanOptions } from './runtime';
 
 const config = loadEventsConfig(process.env);
 const logger = createLogger();
@@ -63,13 +63,7 @@ export async function handler(
       roleName: config.auditRoleName,
       features: config.features,
       ...(config.externalId ? { externalId: config.externalId } : {}),
-      options: {
-        describeConcurrency: config.describeConcurrency,
-        refreshDays: config.refreshDays,
-        thresholds: config.changeThresholds,
-        ownerTagKey: config.ownerTagKey,
-        deadlineMs: () => context.getRemainingTimeInMillis(),
-      },
+      options: scanOptions(config, context),
       expiryDays: config.expiryDays,
       ownerTagKey: config.ownerTagKey,
       ...(config.routes ? { routes: config.routes } : {}),

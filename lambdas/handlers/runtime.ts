@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { createStateTableClient } from '../aws/store/client';
 import { METRICS } from '../core/names';
 import type { RunLogger } from '../run/complete-run';
+import type { ScanOptions } from '../scan/scan-target';
 
 export function createLogger(): Logger {
   return new Logger({ serviceName: METRICS.serviceName });
@@ -62,4 +63,23 @@ export async function invocation<T>(
     tools.logger.resetKeys();
     if (tools.metrics?.hasStoredMetrics()) tools.metrics.publishStoredMetrics();
   }
+}
+
+/** The settings a scan takes from a Lambda's config, and its deadline from the invocation: one mapping for every scanner. */
+export function scanOptions(
+  config: {
+    describeConcurrency: number;
+    refreshDays: number;
+    changeThresholds: readonly number[];
+    ownerTagKey: string;
+  },
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Partial<ScanOptions> {
+  return {
+    describeConcurrency: config.describeConcurrency,
+    refreshDays: config.refreshDays,
+    thresholds: config.changeThresholds,
+    ownerTagKey: config.ownerTagKey,
+    deadlineMs: () => context.getRemainingTimeInMillis(),
+  };
 }

@@ -13,7 +13,7 @@ import { parseEvent, type ScanSummary, ScanTargetEventSchema } from '../pipeline
 import { type ScanChildDeps, scanChild } from '../pipeline/scan-child';
 import { openStateStore } from '../wiring/stores';
 import { loadScanTargetConfig, scanTargetProbe } from './config';
-import { createDocumentClient, createLogger, invocation, pipelineLogger } from './runtime';
+import { createDocumentClient, createLogger, invocation, pipelineLogger, scanOptions } from './runtime';
 
 const config = loadScanTargetConfig(process.env);
 const logger = createLogger();
@@ -53,13 +53,7 @@ export async function handler(event: unknown, context: Context): Promise<ScanSum
       features: config.features,
       expiryDays: config.expiryDays,
       ...(config.externalId ? { externalId: config.externalId } : {}),
-      options: {
-        describeConcurrency: config.describeConcurrency,
-        refreshDays: config.refreshDays,
-        thresholds: config.changeThresholds,
-        ownerTagKey: config.ownerTagKey,
-        deadlineMs: () => context.getRemainingTimeInMillis(),
-      },
+      options: scanOptions(config, context),
     });
     // Each region's line (RUN_LOG.targetScanned) was logged as it finished; this one sums up the account.
     logger.info(RUN_LOG.accountScanned, { ...summary });

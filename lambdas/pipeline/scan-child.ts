@@ -6,13 +6,13 @@
  */
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ClientConfig } from '../aws/clients';
-import { RoleCredentials } from '../aws/credentials';
-import { enabledFeatureSets, sessionPolicy } from '../aws/permissions';
+import { enabledFeatureSets } from '../aws/permissions';
 import { isWholeAccount } from '../core/model';
 import { DEFAULT_EXPIRY_DAYS, RUN_LOG } from '../core/names';
 import type { Clock, EndpointStore, SnapshotStore, ZoneStore } from '../core/ports';
 import type { ProbeEndpoint } from '../net/tls-probe';
 import { scanAccount } from '../scan/scan-account';
+import { scanRoleCredentials } from '../scan/scan-role';
 import type { ScanLogger, ScanOptions } from '../scan/scan-target';
 import type { ScanSummary, TargetScannedLine, WorkItem } from './contracts';
 
@@ -59,13 +59,11 @@ export async function scanChild(deps: ScanChildDeps, input: ScanChildInput): Pro
   const { runId, account } = input;
   const started = performance.now();
   // Per invocation: the session is named after the run, and a warm container must not reuse another run's session.
-  const roles = new RoleCredentials({
-    sts: deps.sts,
+  const roles = scanRoleCredentials(deps, {
     roleName: input.roleName,
     runId,
-    sessionPolicy: sessionPolicy('scanTarget', input.features),
     ...(input.externalId ? { externalId: input.externalId } : {}),
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(input.features ? { features: input.features } : {}),
   });
   const scan = await scanAccount(
     {
