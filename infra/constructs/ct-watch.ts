@@ -3,8 +3,7 @@
  * state, the Slack secret, the optional API key secret) on its own schedule, hourly by default. Kept apart from the
  * daily pipeline: an issuance outside the organization should page within the hour, not the next morning.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -13,6 +12,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/core/names';
 import { acknowledgeFinding, arnWildcardFinding } from '../nag';
 import { MonitorFunction } from './monitor-function';
+import { schedulerRole } from './schedules';
 
 export interface CtWatchProps {
   readonly environment: Record<string, string>;
@@ -47,21 +47,7 @@ export class CtWatch extends Construct {
     });
     this.apiKeySecret?.grantRead(this.function.role);
 
-    const stack = Stack.of(this);
-    const role = new Role(this, 'ScheduleRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    const role = schedulerRole(this, 'ScheduleRole');
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Polls Certificate Transparency for the organization’s domains',
       schedule: ScheduleExpression.rate(Duration.minutes(props.periodMinutes)),

@@ -39,21 +39,7 @@ export class Schedules extends Construct {
     // Own role (not the shared one the target would create at stack level), so its grant is acknowledged here.
     // Trusted like the run schedule's role: Scheduler only, for schedules of this account's default group (the
     // schedule's own ARN would make the role and the schedule depend on each other).
-    const stack = Stack.of(this);
-    const heartbeatRole = new Role(this, 'HeartbeatRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    const heartbeatRole = schedulerRole(this, 'HeartbeatRole');
     this.heartbeat = new Schedule(this, 'Heartbeat', {
       description: 'Checks that a certificate scan completed recently',
       schedule: ScheduleExpression.rate(Duration.hours(1)),
@@ -70,4 +56,27 @@ export class Schedules extends Construct {
       'lambda:InvokeFunction on the heartbeat function and its versions (ARN:*), as the Scheduler target grants it.',
     );
   }
+}
+
+/**
+ * A role EventBridge Scheduler assumes for this account's default schedule group only (the schedule's own ARN would
+ * make the role and the schedule depend on each other): each schedule gets its own, so its grant is acknowledged
+ * next to it.
+ */
+export function schedulerRole(scope: Construct, id: string): Role {
+  const stack = Stack.of(scope);
+  return new Role(scope, id, {
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': stack.account,
+          'aws:SourceArn': stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule-group',
+            resourceName: 'default',
+          }),
+        },
+      },
+    }),
+  });
 }
