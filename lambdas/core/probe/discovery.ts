@@ -74,8 +74,13 @@ export const WILDCARD_PROBE_LABEL = 'cert-monitor-probe';
  */
 export function sniFor(cert: Pick<Certificate, 'domainName' | 'subjectAlternativeNames'>): string {
   const names = certificateNames(cert);
-  const concrete = names.find((name) => !name.startsWith('*.'));
-  return concrete ?? `${WILDCARD_PROBE_LABEL}.${(names[0] ?? '').slice(2)}`;
+  return names.find((name) => !name.startsWith('*.')) ?? probeName(names[0] ?? '*.');
+}
+
+/** A name to send as SNI for `name`: itself in lower case, or for a wildcard a made-up name it covers. */
+function probeName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.startsWith('*.') ? `${WILDCARD_PROBE_LABEL}.${lower.slice(2)}` : lower;
 }
 
 function serialOf(cert: ProbedCertificate): string[] {
@@ -301,8 +306,7 @@ export function distributionEndpoints(
       out.push({ ...base, host: view.domainName, skippedReason: SKIP_REASONS.noAlias });
     } else {
       for (const alias of [...aliases].sort()) {
-        const sni = alias.startsWith('*.') ? `${WILDCARD_PROBE_LABEL}.${alias.slice(2)}` : alias.toLowerCase();
-        out.push({ ...base, host: view.domainName, sni });
+        out.push({ ...base, host: view.domainName, sni: probeName(alias) });
       }
     }
   }
@@ -328,9 +332,7 @@ export function apiDomainEndpoints(
   for (const certArn of lookup.certificateArns) {
     const cert = certificates.get(certArn);
     if (cert === undefined) continue;
-    const name = lookup.domainName.toLowerCase();
-    const sni = name.startsWith('*.') ? `${WILDCARD_PROBE_LABEL}.${name.slice(2)}` : name;
-    const base = { ...certificateEndpoint(cert, 'apigateway', lookup.arn), sni };
+    const base = { ...certificateEndpoint(cert, 'apigateway', lookup.arn), sni: probeName(lookup.domainName) };
     if (view === undefined) {
       out.push({ ...base, host: lookup.domainName, skippedReason: SKIP_REASONS.notFound });
       continue;

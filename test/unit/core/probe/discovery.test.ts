@@ -168,4 +168,21 @@ describe('endpoints from what the adapters read', () => {
     expect(edge.map((e) => e.host)).toEqual(['d123.cloudfront.net']);
     expect(privateApi[0]?.skippedReason).toBe(SKIP_REASONS.privateApi);
   });
+
+  it('sends a name its wildcard covers as SNI to a wildcard API domain', () => {
+    const api = {
+      accountId: '111111111111',
+      region: 'eu-west-1',
+      arn: API,
+      domainName: '*.Shop.example.com',
+      certificateArns: [shop.arn],
+    };
+    const view = {
+      domainName: '*.shop.example.com',
+      endpointType: 'REGIONAL' as const,
+      regionalDomainName: 'd-abc.execute-api.eu-west-1.amazonaws.com',
+    };
+
+    expect(apiDomainEndpoints(api, view, certs).map((e) => e.sni)).toEqual(['cert-monitor-probe.shop.example.com']);
+  });
 });
